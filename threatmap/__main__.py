@@ -1,0 +1,7 @@
+"""Entry point for ``python -m threatmap``."""
+
+import sys
+
+from threatmap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,32 @@
+"""The exception tree of threatmap: every error has a builtin second parent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from threatmap.models import Problem
+
+
+class ThreatmapError(Exception):
+    """Base class of every error raised on purpose by threatmap."""
+
+
+class GazetteerError(ThreatmapError, ValueError):
+    """``places.yaml`` or ``geodata/`` is invalid; carries every problem found, not only the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"the gazetteer has {len(self.problems)} problem(s):\n{lines}")
+
+
+class DocumentError(ThreatmapError, ValueError):
+    """A source document cannot be read or is invalid (encoding, size, front matter, date, id)."""
+
+
+class StoreError(ThreatmapError, RuntimeError):
+    """The SQLite store cannot be opened, migrated or written."""
+
+
+class ExportError(ThreatmapError, ValueError):
+    """An export was asked for in an unknown format or with invalid filters."""

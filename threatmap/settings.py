@@ -1,0 +1,43 @@
+"""All settings in one place; each can be overridden by a ``THREATMAP_*`` environment variable read only here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The checkout: ``places.yaml``, ``geodata/``, ``corpus/`` live here."""
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser() if value else default
+
+
+def _int(var: str, default: int) -> int:
+    value = os.environ.get(var)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{var} must be a whole number, got {value!r}") from None
+
+
+def _bool(var: str, default: bool) -> bool:
+    value = os.environ.get(var)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{var} must be true or false, got {value!r}")
+
+
+PLACES_PATH: Path = _path("THREATMAP_PLACES", ROOT / "places.yaml")
+GEODATA_DIR: Path = _path("THREATMAP_GEODATA", ROOT / "geodata")
+CORPUS_DIR: Path = _path("THREATMAP_CORPUS", ROOT / "corpus")
+STORE_PATH: Path = _path("THREATMAP_STORE", ROOT / "data" / "threatmap.sqlite")
+MAX_DOC_BYTES: int = _int("THREATMAP_MAX_DOC_BYTES", 5 * 1024 * 1024)
+ALLOW_UPLOADS: bool = _bool("THREATMAP_ALLOW_UPLOADS", True)
