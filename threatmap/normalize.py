@@ -1,16 +1,32 @@
 """Normalisation of Arabic, Kurdish and Latin text for matching, keeping a map back to the original offsets.
 
-Every kept character is mapped one-to-one (``str.translate`` with single-character values); the only
-changes of length are deletions (diacritics, tatweel, format and bidi controls, apostrophes, runs of
-white space), so a normalised offset maps back to the original text by a bisect over the kept segments.
+Every kept character is mapped one-to-one to a single character (a lookup table over the Basic Multilingual
+Plane, applied with numpy in linear time); the only changes of length are deletions (diacritics, tatweel,
+format and bidi controls, apostrophes, runs of white space), so a normalised offset maps back to the
+original text by a bisect over the kept segments.
+
+The rules:
+
+- Arabic letter variants: أ إ آ ٱ -> ا; ى ئ -> ي; ة -> ه; ؤ -> و; Arabic-Indic digits -> 0-9.
+- Kurdish/Persian letters are mapped, never deleted: ک گ -> ك; ی ێ -> ي; ە -> ه; ۆ -> و; چ -> ج; ڕ -> ر;
+  ڵ -> ل; پ -> ب; ژ -> ز; ڤ -> ف.
+- Deleted: Arabic diacritics and Quranic marks, tatweel, zero-width and bidi controls, soft hyphen,
+  apostrophes and hamza-like transliteration marks (Ta'mim -> tamim).
+- Latin: lower case and without diacritics (Mexmûr -> mexmur, Kerkûkê -> kerkuke); hyphens and dashes ->
+  space (Deir ez-Zor -> deir ez zor); presentation forms -> base letters.
+- White space of any kind -> one space; a run of white space keeps only its first character.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Normalized", "normalize", "normalize_for_matching", "normalize_key"]
 
 # Arabic letter variants and Kurdish/Persian letters, mapped (never deleted) to one Arabic base letter.
 _ARABIC_MAP = {
@@ -23,39 +39,67 @@ _ARABIC_MAP = {
     "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
     "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
 }
-_LATIN_MAP = {"ı": "i", "İ": "i", "ß": "ß", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l",
-              "æ": "æ", "ʻ": "'", "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " "}
+_LATIN_MAP = {"ı": "i", "İ": "i", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l",
+              "ʻ": "'", "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " "}
 
 _DELETED = (
-    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"  # Arabic marks and diacritics
-    "\u0640"  # tatweel
-    "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c"  # soft hyphen, zero-width, bidi controls
-    "'’‘ʼʾʿ`´"  # apostrophes and hamza-like letters in transliterations (Ta'mim, Sala'addin)
+    [chr(c) for c in range(0x0610, 0x061B)] + [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"]
+    + [chr(c) for c in range(0x06D6, 0x06DD)] + [chr(c) for c in range(0x06DF, 0x06E9)]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]  # Arabic marks and diacritics
+    + ["\u0640"]  # tatweel
+    + ["\u00ad", "\u061c", "\ufeff"] + [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2060, 0x206A)]  # zero-width, bidi
+    + list("'’‘ʼʾʿ`´")  # apostrophes and hamza-like letters in transliterations (Ta'mim, Sala'addin)
 )
-_DELETE_RE = re.compile(f"[{_DELETED}]+|(?<=\\s)\\s+")
+_BMP = 0x10000
 
 
-def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0x20, 0x2FF):  # Latin-1 and Latin Extended A/B, IPA
+def _base(ch: str) -> str:
+    """One character: compatibility base letter without marks, lower case (or ``ch`` when that is not 1:1)."""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    if not decomposed:
+        return ch
+    if any(not unicodedata.combining(c) for c in decomposed[1:]):
+        return ch  # ligatures and the like: keep, never change the length
+    low = decomposed[0].lower()
+    return low if len(low) == 1 else decomposed[0]
+
+
+def _build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Code point map, deletion flags, white-space flags and word-character flags for the whole BMP."""
+    mapping = np.arange(_BMP, dtype=np.uint32)
+    deleted = np.zeros(_BMP, dtype=bool)
+    space = np.zeros(_BMP, dtype=bool)
+    word = np.zeros(_BMP, dtype=bool)
+    fixed = {**_ARABIC_MAP, **_LATIN_MAP}
+    for cp in range(_BMP):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
         ch = chr(cp)
-        base = unicodedata.normalize("NFKD", ch)[:1] or ch
-        low = base.lower()
-        if len(low) == 1 and low != ch:
-            table[cp] = low
-    for cp in range(0x1E00, 0x1F00):  # Latin Extended Additional (ḥ ṣ ṭ ẓ …)
-        base = unicodedata.normalize("NFKD", chr(cp))[:1].lower()
-        if len(base) == 1:
-            table[cp] = base
-    for src, dst in {**_ARABIC_MAP, **_LATIN_MAP}.items():
-        table[ord(src)] = dst
-    for ws in "\t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-              "\u2028\u2029\u202f\u205f\u3000":
-        table[ord(ws)] = " "
-    return table
+        if ch.isspace():
+            space[cp] = True
+            mapping[cp] = 0x20
+            continue
+        out = fixed.get(ch) or _base(ch)
+        out = fixed.get(out, out)
+        mapping[cp] = ord(out) if ord(out) < _BMP else cp
+    for ch in _DELETED:
+        deleted[ord(ch)] = True
+    for cp in range(_BMP):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        word[cp] = chr(cp).isalnum()
+    return mapping, deleted, space, word
 
 
-_TABLE = _build_table()
+_MAP, _DEL, _SPACE, _WORD = _build_tables()  # _SPACE documents the table; spaces are read after mapping
+_MAP[0xFFFF] = 0xFFFD  # U+FFFF (a noncharacter) marks deletions in the packed table below
+_VIEW = np.where(_WORD[_MAP], _MAP, 0x20).astype(np.uint32)
+"""Code point -> its word-view character: the mapped letter or digit, else a space."""
+_PACKED = (_VIEW << 16) | np.where(_DEL, 0xFFFF, _MAP).astype(np.uint32)
+"""Code point -> word-view character (high 16 bits) and mapped character or 0xFFFF = deleted (low 16 bits)."""
+_ENC = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+_ENC16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,30 +124,69 @@ class Normalized:
         return self._orig_starts[k] + (i - self._norm_starts[k])
 
 
+def _normalize(text: str, *, matchable: bool) -> tuple[Normalized, str]:
+    if not text:
+        return Normalized("", text), ""
+    data = text.encode(_ENC16, "surrogatepass")
+    if len(data) != 2 * len(text):
+        return _normalize_wide(text, matchable=matchable)
+    packed = _PACKED[np.frombuffer(data, dtype=np.uint16)]  # only BMP characters (nearly every text)
+    mapped = packed.astype(np.uint16)
+    drop = mapped == 0xFFFF
+    space = mapped == 0x20
+    drop[1:] |= space[1:] & space[:-1]
+    idx = np.flatnonzero(~drop)
+    if len(idx) == len(mapped):
+        norm = Normalized(mapped.tobytes().decode(_ENC16, "surrogatepass"), text)
+        kept = packed
+    else:
+        norm = _with_map(mapped[idx].tobytes().decode(_ENC16, "surrogatepass"), text, idx)
+        kept = packed[idx]
+    if not matchable:
+        return norm, ""
+    return norm, (kept >> 16).astype(np.uint16).tobytes().decode(_ENC16, "surrogatepass")
+
+
+def _normalize_wide(text: str, *, matchable: bool) -> tuple[Normalized, str]:
+    """The same with characters outside the BMP (emoji …): kept as they are, never word characters."""
+    cps = np.frombuffer(text.encode(_ENC, "surrogatepass"), dtype=np.uint32)
+    bmp = cps < _BMP
+    low = np.where(bmp, cps, 0xFFFE)
+    mapped = np.where(bmp, _MAP[low], cps)
+    drop = _DEL[low] & bmp
+    space = mapped == 0x20
+    drop[1:] |= space[1:] & space[:-1]
+    idx = np.flatnonzero(~drop)
+    norm = _with_map(mapped[idx].tobytes().decode(_ENC, "surrogatepass"), text, idx)
+    if not matchable:
+        return norm, ""
+    view = np.where(bmp, _VIEW[low], 0x20)[idx].astype(np.uint32)
+    return norm, view.tobytes().decode(_ENC, "surrogatepass")
+
+
+def _with_map(norm_text: str, text: str, idx: np.ndarray) -> Normalized:
+    """A Normalized whose kept characters are ``text[idx]``: the segments of consecutive indices."""
+    if len(idx) == 0:
+        return Normalized("", text, (0,), (len(text),))
+    if len(idx) == len(text):
+        return Normalized(norm_text, text)
+    breaks = (np.flatnonzero(np.diff(idx) != 1) + 1).tolist()
+    norm_starts = [0, *breaks]
+    return Normalized(norm_text, text, tuple(norm_starts), tuple(idx[norm_starts].tolist()))
+
+
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching and keep the offset map; see the module docstring for the rules."""
-    gaps = [m.span() for m in _DELETE_RE.finditer(text)]
-    if not gaps:
-        return Normalized(text.translate(_TABLE), text)
-    parts: list[str] = []
-    norm_starts: list[int] = []
-    orig_starts: list[int] = []
-    pos = 0
-    n = 0
-    for g_start, g_end in gaps:
-        if g_start > pos:
-            norm_starts.append(n)
-            orig_starts.append(pos)
-            parts.append(text[pos:g_start])
-            n += g_start - pos
-        pos = g_end
-    if pos < len(text):
-        norm_starts.append(n)
-        orig_starts.append(pos)
-        parts.append(text[pos:])
-    if not norm_starts:
-        norm_starts, orig_starts = [0], [len(text)]
-    return Normalized("".join(parts).translate(_TABLE), text, tuple(norm_starts), tuple(orig_starts))
+    return _normalize(text, matchable=False)[0]
+
+
+def normalize_for_matching(text: str) -> tuple[Normalized, str]:
+    """Normalise ``text`` and also return its word view: the same string with every non-word character a space.
+
+    The word view has the length of ``Normalized.text`` (same offsets); letters and digits of any script are
+    word characters, so Arabic letters are never a word boundary.
+    """
+    return _normalize(text, matchable=True)
 
 
 def normalize_key(name: str) -> str:

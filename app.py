@@ -1,0 +1,42 @@
+"""threatmap: an offline map of reported ISIS threat areas, with quoted passages, filters, timeline and export."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers import CENTER, ZOOM, build_map
+from threatmap import settings
+from ui import data, panel, sidebar, views
+
+st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
+data.assets()
+
+store = data.store(str(settings.STORE_PATH))
+gaz = data.gazetteer()
+rev = data.revision()["n"]
+filters = sidebar.filter_sidebar(data.facets(store, rev))
+df = data.query(store, filters, rev)
+agg = data.aggregate(store, filters, rev)
+
+st.title("Reported ISIS threat areas — Iraq and Syria")
+views.counts(df)
+
+map_col, panel_col = st.columns([3, 2], gap="medium")
+with map_col:
+    returned = st_folium(
+        build_map(agg, data.basemap(), center=CENTER, zoom=ZOOM),
+        center=CENTER, zoom=ZOOM, height=600, use_container_width=True,
+        returned_objects=["last_active_drawing"], key="map",
+    )
+with panel_col:
+    st.subheader("Passages")
+    selected = panel.selection(returned)
+    panel.passages_panel(df, selected)
+
+sidebar.write_query_params(filters, selected)
+views.timeline(df)
+views.table(df)
+views.exports(df, gaz)
+if settings.ALLOW_UPLOADS:
+    views.upload(store, data.geoparser(), max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

@@ -1,0 +1,115 @@
+"""Offline vector basemap: countries, lakes and rivers from ``geodata/`` as non-interactive GeoJson layers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import folium
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import box, shape
+
+NAME = "Basemap (countries, rivers, lakes)"
+REGION_BBOX = (30.0, 26.0, 54.0, 41.5)
+"""(min_lon, min_lat, max_lon, max_lat): Iraq, Syria and their neighbours; everything else is clipped away."""
+SIMPLIFY = 0.005
+"""Degrees (~500 m): the basemap is context, not data."""
+GRID = 0.001
+FILES: Mapping[str, tuple[str, ...]] = {
+    "countries": ("countries.geojson", "countries*.geojson", "*countr*.geojson"),
+    "governorates": ("governorates.geojson", "admin1*.geojson", "*governorate*.geojson"),
+    "rivers": ("rivers.geojson", "*river*.geojson"),
+    "lakes": ("lakes.geojson", "*lake*.geojson"),
+}
+"""File name patterns of each basemap kind in ``geodata/`` (first match wins)."""
+STYLES: Mapping[str, dict[str, Any]] = {
+    "countries": {"color": "#8c8c8c", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1.0},
+    "governorates": {"color": "#a6a6a6", "weight": 0.6, "fill": False},
+    "rivers": {"color": "#6baed6", "weight": 1.4, "fill": False},
+    "lakes": {"color": "#6baed6", "weight": 0.8, "fillColor": "#c6dbef", "fillOpacity": 1.0},
+}
+BACKGROUND = "#dfe9f2"
+"""Map background (sea and everything outside the countries)."""
+
+
+def _find(geodata_dir: Path, patterns: tuple[str, ...]) -> Path | None:
+    for pattern in patterns:
+        matches = sorted(geodata_dir.glob(pattern))
+        if matches:
+            return matches[0]
+    return None
+
+
+def _simplified(path: Path, bbox: tuple[float, float, float, float]) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("features", []) if data.get("type") == "FeatureCollection" else [data]
+    region = box(*bbox)
+    out = []
+    for item in items:
+        geometry = item.get("geometry") if item.get("type") == "Feature" else item
+        if not geometry:
+            continue
+        geom = shape(geometry)
+        if not geom.intersects(region):
+            continue
+        geom = geom.intersection(region).simplify(SIMPLIFY, preserve_topology=True)
+        geom = shapely.set_precision(geom, GRID)
+        if geom.is_empty:
+            continue
+        out.append({"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(geom))})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def load_basemap(
+    geodata_dir: Path | str, *, bbox: tuple[float, float, float, float] = REGION_BBOX
+) -> dict[str, dict[str, Any]]:
+    """Read, clip and simplify each basemap kind found in ``geodata_dir``; missing kinds are left out.
+
+    Returns
+    -------
+    dict
+        ``{kind: FeatureCollection}`` for the kinds of :data:`FILES` that have a file.
+    """
+    geodata_dir = Path(geodata_dir)
+    layers: dict[str, dict[str, Any]] = {}
+    for kind, patterns in FILES.items():
+        path = _find(geodata_dir, patterns)
+        if path is not None:
+            layers[kind] = _simplified(path, bbox)
+    return layers
+
+
+def _geojson(data: dict[str, Any], style: dict[str, Any], name: str) -> folium.GeoJson:
+    return folium.GeoJson(
+        data, name=name, style_function=lambda _f, s=style: s, interactive=False, control=False, embed=True
+    )
+
+
+class Background(MacroElement):
+    """Sets the map container's background colour (the sea and everything outside the basemap)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.color|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, color: str = BACKGROUND) -> None:
+        super().__init__()
+        self._name = "Background"
+        self.color = color
+
+
+def basemap(layers: Mapping[str, dict[str, Any]]) -> folium.FeatureGroup:
+    """The countries, lakes and rivers of :func:`load_basemap` in one group (governorates are their own layer)."""
+    group = folium.FeatureGroup(name=NAME, show=True)
+    for kind in ("countries", "lakes", "rivers"):
+        if kind in layers and layers[kind]["features"]:
+            _geojson(layers[kind], STYLES[kind], kind).add_to(group)
+    return group

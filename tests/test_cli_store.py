@@ -1,0 +1,149 @@
+"""The store commands: ingest, reindex, export, unresolved (python -m threatmap …)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LinearRing, shape
+
+from threatmap import _cli_store
+from threatmap.cli import main
+from threatmap.models import Document, Mention, Place
+
+DATA = Path(__file__).parent / "data" / "ingest"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fake_parse(doc: Document) -> tuple[Mention, ...]:
+    start = doc.text.find("Mosul")
+    if start < 0:
+        return ()
+    return (Mention(doc.id, start, start + 5, "Mosul", "mosul", "Mosul", "city", 36.34, 43.13,
+                    (43.13, 36.34, 43.13, 36.34), "Point", 1, "ISIS" in doc.text, 0, len(doc.text)),)
+
+
+@pytest.fixture(autouse=True)
+def fake_geoparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shapely.geometry import Point
+
+    gaz = {"mosul": Place("mosul", "city", {"en": "Mosul", "ar": "الموصل"}, {}, Point(43.13, 36.34), 1)}
+    monkeypatch.setattr(_cli_store, "_geoparser", lambda args: fake_parse)
+    monkeypatch.setattr(_cli_store, "_gazetteer", lambda args: gaz)
+
+
+def test_ingest_prints_the_summary_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    assert main(["ingest", "--store", store, str(DATA / "good")]) == 0
+    out = capsys.readouterr().out
+    assert "documents added: 6, unchanged: 0, rejected: 0" in out
+    assert "mentions: 2 (threat: 2), unresolved candidates:" in out
+    assert main(["ingest", "--store", store, str(DATA / "good")]) == 0
+    assert "documents added: 0, unchanged: 6, rejected: 0" in capsys.readouterr().out
+
+
+def test_ingest_reports_rejections_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    assert main(["ingest", "--store", store, str(DATA / "bad" / "bad-date.md"),
+                 str(DATA / "good" / "strikes-plain.txt"), "--max-bytes", "1000"]) == 1
+    out = capsys.readouterr().out
+    assert "documents added: 1, unchanged: 0, rejected: 1" in out
+    assert "rejected: " in out and "bad-date.md:3: invalid date '2020-02-30'" in out
+
+
+def test_reindex(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    capsys.readouterr()
+    assert main(["reindex", "--store", store]) == 0
+    assert "documents reindexed: 6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "gpkg"])
+def test_export_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    out = tmp_path / "out" / f"x.{fmt}"
+    assert main(["export", "--store", store, "--format", fmt, "--out", str(out), "--threat-only",
+                 "--since", "2017-01-01", "--source", "Wire", "--source", "strikes"]) == 0
+    assert "exported 0 mention(s)" in capsys.readouterr().err  # strikes-plain has no source: filtered out
+    assert main(["export", "--store", store, "--format", fmt, "--out", str(out), "--place", "mosul",
+                 "--type", "city", "--lang", "en"]) == 0
+    assert "exported 2 mention(s) at 1 place(s)" in capsys.readouterr().err
+    if fmt == "csv":
+        assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    else:
+        layer = {"layer": "places"} if fmt == "gpkg" else {}
+        assert len(gpd.read_file(out, engine="pyogrio", **layer)) == 1
+
+
+def test_export_per_mention_to_stdout(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    capsysbinary.readouterr()
+    assert main(["export", "--store", store, "--format", "geojson", "--out", "-", "--per-mention"]) == 0
+    fc = json.loads(capsysbinary.readouterr().out)
+    assert [f["properties"]["doc_id"] for f in fc["features"]] == ["strikes-plain", "jl-1"]  # by date
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--since", "2020/01/01"], "--since expects a date YYYY-MM-DD, got '2020/01/01'"),
+    (["--since", "2021-01-01", "--until", "2020-01-01"], "since '2021-01-01' is after until"),
+])
+def test_export_bad_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                            message: str) -> None:
+    rc = main(["export", "--store", str(tmp_path / "s.sqlite"), "--format", "csv", "--out", "x.csv", *argv])
+    assert rc == 2 and message in capsys.readouterr().err
+
+
+def test_export_binary_to_stdout_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--store", str(tmp_path / "s.sqlite"), "--format", "gpkg", "--out", "-"]) == 2
+    assert "works with geojson and csv" in capsys.readouterr().err
+
+
+def test_unresolved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    capsys.readouterr()
+    assert main(["unresolved", "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert "Wadi Tubal" in out and "مخمور" in out
+    assert main(["unresolved", "--store", store, "--min-count", "99"]) == 0
+    assert "no unresolved candidate names" in capsys.readouterr().out
+
+
+def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
+    """The demo corpus through the real geoparser and gazetteer, as a user runs it."""
+    pytest.importorskip("threatmap.geoparser")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    store = str(tmp_path / "s.sqlite")
+    run = subprocess.run([sys.executable, "-m", "threatmap", "ingest", "--store", store, str(ROOT / "corpus")],
+                         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "documents added: 18, unchanged: 0, rejected: 0" in run.stdout
+    out = tmp_path / "x.geojson"
+    run = subprocess.run([sys.executable, "-m", "threatmap", "export", "--store", store, "--format", "geojson",
+                          "--out", str(out), "--threat-only"], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    assert fc["features"] and all(f["properties"]["threats"] > 0 for f in fc["features"])
+    assert "crs" not in fc
+    polygons = in_region = 0
+    for feature in fc["features"]:
+        geometry = feature["geometry"]
+        parts = {"Polygon": [geometry["coordinates"]], "MultiPolygon": geometry["coordinates"]}.get(
+            geometry["type"], [])
+        for polygon in parts:
+            polygons += 1
+            assert LinearRing(polygon[0]).is_ccw and not any(LinearRing(r).is_ccw for r in polygon[1:])
+        lon, lat = shape(geometry).representative_point().coords[0]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        in_region += 25 < lon < 60 and 25 < lat < 45  # Iraq/Syria, lon first
+    assert in_region > len(fc["features"]) / 2
+    assert polygons > 0  # the real gazetteer has areas: the orientation check above is not vacuous

@@ -1,0 +1,160 @@
+"""Matcher: clitics, Kurdish enclitics, word boundaries, longest match, spelling variants, blocked names, case."""
+
+from __future__ import annotations
+
+import pytest
+
+from threatmap.matcher import Matcher
+
+ALIASES = [
+    ("العراق", "ar", "iraq", "country"), ("Iraq", "en", "iraq", "country"), ("عراق", "ar", "iraq", "country"),
+    ("سوريا", "ar", "syria", "country"), ("Syria", "en", "syria", "country"), ("سورية", "ar", "syria", "country"),
+    ("لبنان", "ar", "lebanon", "country"), ("US", "en", "united_states", "country"),
+    ("الأنبار", "ar", "anbar", "governorate"), ("Anbar", "en", "anbar", "governorate"),
+    ("صحراء الأنبار", "ar", "anbar_desert", "desert"), ("Anbar desert", "en", "anbar_desert", "desert"),
+    ("ديالى", "ar", "diyala", "governorate"), ("Diyala", "en", "diyala", "governorate"),
+    ("بغداد", "ar", "baghdad", "city"), ("بەغدا", "ckb", "baghdad", "city"), ("بيجي", "ar", "baiji", "town"),
+    ("بعقوبة", "ar", "baqubah", "city"), ("الفلوجة", "ar", "fallujah", "city"), ("فلوجة", "ar", "fallujah", "city"),
+    ("الرقة", "ar", "raqqa", "city"), ("الموصل", "ar", "mosul", "city"), ("Mûsil", "kmr", "mosul", "city"),
+    ("قرجوخ", "ar", "qarachogh", "mountain_range"), ("حمرين", "ar", "hamrin", "mountain_range"),
+    ("جبال حمرين", "ar", "hamrin", "mountain_range"), ("Hamrin Mountains", "en", "hamrin", "mountain_range"),
+    ("مخمور", "ar", "makhmur", "district"), ("مەخموور", "ckb", "makhmur", "district"),
+    ("كركوك", "ar", "kirkuk", "city"), ("کەرکووک", "ckb", "kirkuk", "city"), ("Kerkûk", "kmr", "kirkuk", "city"),
+    ("Hesekê", "kmr", "hasakah", "city"), ("Hesek", "kmr", "hasakah", "city"),
+    ("نينوى", "ar", "nineveh", "governorate"), ("Nineveh", "en", "nineveh", "governorate"),
+    ("سهل نينوى", "ar", "nineveh_plains", "plain"), ("Nineveh Plains", "en", "nineveh_plains", "plain"),
+    ("دير الزور", "ar", "deir", "city"), ("Deir ez-Zor", "en", "deir", "city"),
+    ("Kurdistan", "en", "kurdistan", "region"), ("Iraqi Kurdistan Region", "en", "kurdistan", "region"),
+    ("Hit", "en", "hit", "town"), ("Tal Afar", "en", "tal_afar", "city"), ("Iran", "en", "iran", "country"),
+    ("Sinjar", "en", "sinjar", "town"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.build(ALIASES)
+
+
+def found(matcher: Matcher, text: str, *, lang: str | None = None) -> list[tuple[str, str]]:
+    """``(surface, first place id)`` of every match."""
+    return [(text[m.start:m.end], m.place_ids[0]) for m in matcher.find(text, lang=lang)]
+
+
+@pytest.mark.parametrize(("text", "surface", "place", "prefix"), [
+    ("خلايا في وقرجوخ", "قرجوخ", "qarachogh", "و"),
+    ("هجوم بالأنبار", "الأنبار", "anbar", "ب"),
+    ("تعزيزات لديالى", "ديالى", "diyala", "ل"),
+    ("والرقة", "الرقة", "raqqa", "و"),
+    ("وبغداد أيضاً", "بغداد", "baghdad", "و"),
+    ("فبغداد", "بغداد", "baghdad", "ف"),
+    ("تحريرهم للموصل.", "موصل", "mosul", "لل"),
+    ("تهديد للعراق", "عراق", "iraq", "لل"),
+    ("وبالأنبار", "الأنبار", "anbar", "وب"),
+    ("كالعراق", "العراق", "iraq", "ك"),
+])
+def test_arabic_clitics_are_optional_prefixes_outside_the_span(matcher: Matcher, text: str, surface: str,
+                                                              place: str, prefix: str) -> None:
+    (m,) = matcher.find(text)
+    assert (text[m.start:m.end], m.place_ids[0], m.prefix) == (surface, place, prefix)
+
+
+@pytest.mark.parametrize(("text", "surface", "place"), [
+    ("في بغداد", "بغداد", "baghdad"), ("مصفى بيجي", "بيجي", "baiji"), ("في بعقوبة", "بعقوبة", "baqubah"),
+    ("إلى لبنان", "لبنان", "lebanon"), ("معركة الفلوجة", "الفلوجة", "fallujah"),
+])
+def test_names_starting_with_a_clitic_letter_keep_it(matcher: Matcher, text: str, surface: str,
+                                                     place: str) -> None:
+    (m,) = matcher.find(text)
+    assert (text[m.start:m.end], m.place_ids[0], m.prefix) == (surface, place, "")
+
+
+@pytest.mark.parametrize("text", [
+    "الحكومة العراقية", "الجيش العراقي", "القوات السورية", "Iraqi forces", "Syrian army", "the Syrians",
+    "العراقيين", "Anbari tribes",
+])
+def test_adjectives_and_demonyms_are_not_places(matcher: Matcher, text: str) -> None:
+    assert found(matcher, text) == []
+
+
+def test_kurdish_sorani_enclitics_are_excluded_from_the_span(matcher: Matcher) -> None:
+    assert found(matcher, "لە مەخمووردا") == [("مەخموور", "makhmur")]
+    assert found(matcher, "شاری کەرکووکی") == [("کەرکووک", "kirkuk")]
+    assert found(matcher, "لە بەغداش") == [("بەغدا", "baghdad")]
+
+
+def test_old_sorani_spelling_needs_a_kurdish_document(matcher: Matcher) -> None:
+    assert found(matcher, "كركوكدا") == []
+    assert found(matcher, "كركوكدا", lang="ckb") == [("كركوك", "kirkuk")]
+
+
+def test_kurmanji_enclitics_without_eating_the_name(matcher: Matcher) -> None:
+    assert found(matcher, "li Kerkûkê û Mûsilê") == [("Kerkûk", "kirkuk"), ("Mûsil", "mosul")]
+    assert found(matcher, "li Hesekê") == [("Hesekê", "hasakah")]  # the ê belongs to the name
+    assert found(matcher, "ji Hesekêyê") == [("Hesekê", "hasakah")]
+
+
+@pytest.mark.parametrize(("text", "surface", "place"), [
+    ("وصحراء الأنبار", "صحراء الأنبار", "anbar_desert"), ("في سهل نينوى", "سهل نينوى", "nineveh_plains"),
+    ("the Nineveh Plains", "Nineveh Plains", "nineveh_plains"), ("جبال حمرين", "جبال حمرين", "hamrin"),
+    ("in the Anbar desert", "Anbar desert", "anbar_desert"),
+])
+def test_longest_match_wins(matcher: Matcher, text: str, surface: str, place: str) -> None:
+    assert found(matcher, text) == [(surface, place)]
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("في الحسكة ودير الوزر كشركاء", "دير الوزر"), ("near Dier ez-Zor", "Dier ez-Zor"),
+    ("near Deir ez-Zour", "Deir ez-Zour"), ("ودير الزوور", "دير الزوور"),
+])
+def test_spelling_variants_of_long_names(matcher: Matcher, text: str, surface: str) -> None:
+    matches = matcher.find(text)
+    assert [(text[m.start:m.end], m.place_ids[0], m.fuzzy) for m in matches] == [(surface, "deir", True)]
+
+
+@pytest.mark.parametrize("text", [
+    "دير السور", "دير الزهور القديم", "دير الزوار", "دير الزر", "deir al zoo", "Dear ez Zorro",
+    "the Nineveh Plans were drawn",
+])
+def test_no_variant_from_ordinary_words(matcher: Matcher, text: str) -> None:
+    assert [m for m in matcher.find(text) if m.fuzzy] == []
+
+
+@pytest.mark.parametrize("text", [
+    "قوات سوريا الديمقراطية", "وقوات سوريا الديمقراطية", "the Syrian Democratic Forces", "قيادة عمليات ديالى",
+    "Anbar Operations Command", "أبو بكر البغدادي", "the Islamic State of Iraq and Syria", "ISIS",
+    "الدولة الإسلامية في العراق والشام", "بغداد بوست", "Kurdistan Regional Government", "Iran-aligned militias",
+])
+def test_names_inside_other_names_are_not_mentions(matcher: Matcher, text: str) -> None:
+    assert found(matcher, text) == []
+
+
+def test_a_place_inside_a_longer_place_name_is_kept(matcher: Matcher) -> None:
+    assert found(matcher, "in the Iraqi Kurdistan Region") == [("Iraqi Kurdistan Region", "kurdistan")]
+    assert found(matcher, "Iraq's north") == [("Iraq", "iraq")]
+
+
+def test_capital_letter_needed_for_lower_case_ambiguous_names(matcher: Matcher) -> None:
+    assert found(matcher, "they hit the convoy near Hit") == [("Hit", "hit")]
+    assert found(matcher, "HIT") == [("HIT", "hit")]
+    assert found(matcher, "a tal afar") == [("tal afar", "tal_afar")]  # long names need no capital
+    assert found(matcher, "sinjar") == [("sinjar", "sinjar")]
+
+
+def test_short_aliases_never_match(matcher: Matcher) -> None:
+    assert found(matcher, "US forces in the US") == []
+
+
+def test_matches_are_sorted_and_index_the_original_text(matcher: Matcher) -> None:
+    text = "«بالأنبار» و\u200fدير الزور، ثم Deir ez-Zor\n\nوالرقة"
+    matches = matcher.find(text)
+    assert [m.start for m in matches] == sorted(m.start for m in matches)
+    assert [text[m.start:m.end] for m in matches] == ["الأنبار", "دير الزور", "Deir ez-Zor", "الرقة"]
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "بغداد" * 20_000, "x" * 100_000, "\u202eبغداد\u202c", "ب\u0640\u0640غداد", "\x00بغداد\x00",
+    "العراق😀سوريا", "a\ud800b بغداد",
+])
+def test_hostile_input(matcher: Matcher, text: str) -> None:
+    for m in matcher.find(text):
+        assert 0 <= m.start < m.end <= len(text)

@@ -1,0 +1,222 @@
+"""Score the geoparser against gold JSONL: recognition, end-to-end (161 km) and threat, overall and per language.
+
+Gold format: ``../shared/gold/README.md`` (one document per line with ``text`` and ``mentions``). A predicted
+mention is paired with at most one gold mention whose span overlaps it (greedy, largest overlap first).
+
+- recognition: a pair is a true positive; P = pairs / predicted, R = pairs / gold.
+- end-to-end: a pair is correct when the predicted point is within 161 km of the gold lat/lon, or the predicted
+  place's geometry contains the gold point; P = correct / predicted, R = correct / gold.
+- threat accuracy: share of pairs whose predicted ``threat`` equals the gold one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import Point
+
+from threatmap.errors import DocumentError
+from threatmap.models import Document, Mention
+
+__all__ = ["KM_TOLERANCE", "Miss", "Score", "evaluate", "format_report", "haversine_km", "read_gold"]
+
+KM_TOLERANCE = 161.0
+"""End-to-end tolerance: 161 km (100 miles), the usual accuracy@161 of geoparsing papers."""
+
+
+@dataclass(frozen=True, slots=True)
+class GoldMention:
+    """One annotated mention."""
+
+    start: int
+    end: int
+    surface: str
+    place: str
+    lat: float
+    lon: float
+    threat: bool
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDocument:
+    """One annotated document."""
+
+    document: Document
+    mentions: tuple[GoldMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """One error for ``--show``: kind is ``fp``, ``fn``, ``place`` or ``threat``."""
+
+    kind: str
+    doc_id: str
+    start: int
+    end: int
+    surface: str
+    detail: str
+    snippet: str
+
+
+@dataclass(slots=True)
+class Score:
+    """Counts for one slice (overall or one language) and the rates derived from them."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    correct: int = 0
+    threat_right: int = 0
+    misses: list[Miss] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        """Add the counts (and misses) of ``other``."""
+        self.gold += other.gold
+        self.predicted += other.predicted
+        self.matched += other.matched
+        self.correct += other.correct
+        self.threat_right += other.threat_right
+        self.misses.extend(other.misses)
+
+    @staticmethod
+    def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
+        p = hits / predicted if predicted else (1.0 if not gold else 0.0)
+        r = hits / gold if gold else (1.0 if not predicted else 0.0)
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    @property
+    def recognition(self) -> tuple[float, float, float]:
+        """Precision, recall, F1 of spans (overlap)."""
+        return self._prf(self.matched, self.predicted, self.gold)
+
+    @property
+    def end_to_end(self) -> tuple[float, float, float]:
+        """Precision, recall, F1 of spans with the right place (161 km or containment)."""
+        return self._prf(self.correct, self.predicted, self.gold)
+
+    @property
+    def threat_accuracy(self) -> float:
+        """Share of matched mentions whose threat flag is right (1.0 when nothing matched)."""
+        return self.threat_right / self.matched if self.matched else 1.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def read_gold(path: Path | str) -> Iterator[GoldDocument]:
+    """Read gold JSONL; raise :class:`DocumentError` naming file and line for anything malformed."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{path}: cannot read the gold file ({exc}); fix: give a UTF-8 JSONL file") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            yield _gold_document(obj)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DocumentError(f"{path}:{number}: expected a gold document object with 'id', 'text' and "
+                                f"'mentions' (start, end, surface, lat, lon, threat), got an error: {exc}") from None
+
+
+def _gold_document(obj: dict[str, Any]) -> GoldDocument:
+    doc = Document(id=str(obj["id"]), text=str(obj["text"]), lang=obj.get("lang"), source=obj.get("source"),
+                   speakers=tuple(obj.get("speakers") or ()))
+    mentions = tuple(GoldMention(int(m["start"]), int(m["end"]), str(m["surface"]), str(m.get("place", "")),
+                                 float(m["lat"]), float(m["lon"]), bool(m["threat"]), m.get("qualifier"))
+                     for m in obj["mentions"])
+    return GoldDocument(doc, mentions)
+
+
+def score_document(gold: GoldDocument, predicted: Sequence[Mention], geometries: dict[str, Any]) -> Score:
+    """Score one document's predictions; ``geometries`` maps place ids to their (unqualified) geometry."""
+    text = gold.document.text
+    s = Score(gold=len(gold.mentions), predicted=len(predicted))
+    pairs = sorted(((min(p.end, g.end) - max(p.start, g.start), i, j)
+                    for i, p in enumerate(predicted) for j, g in enumerate(gold.mentions)
+                    if p.start < g.end and g.start < p.end), reverse=True)
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in pairs:
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        p, g = predicted[i], gold.mentions[j]
+        s.matched += 1
+        geom = geometries.get(p.place_id)
+        km = haversine_km(p.lat, p.lon, g.lat, g.lon)
+        if km <= KM_TOLERANCE or (geom is not None and geom.covers(Point(g.lon, g.lat))):
+            s.correct += 1
+        else:
+            s.misses.append(_miss("place", gold, p.start, p.end, f"predicted {p.place_id} ({km:.0f} km from "
+                                  f"gold {g.place!r})", text))
+        if p.threat == g.threat:
+            s.threat_right += 1
+        else:
+            s.misses.append(_miss("threat", gold, p.start, p.end, f"predicted threat={p.threat} (cue {p.cue!r}), "
+                                  f"gold threat={g.threat}", text))
+    for i, p in enumerate(predicted):
+        if i not in used_p:
+            s.misses.append(_miss("fp", gold, p.start, p.end, f"predicted {p.place_id}, not in gold", text))
+    for j, g in enumerate(gold.mentions):
+        if j not in used_g:
+            s.misses.append(_miss("fn", gold, g.start, g.end, f"gold {g.place!r} not found", text))
+    return s
+
+
+def _miss(kind: str, gold: GoldDocument, start: int, end: int, detail: str, text: str) -> Miss:
+    a = max(0, start - 60)
+    snippet = (text[a:start] + "[" + text[start:end] + "]" + text[end:end + 60]).replace("\n", " ")
+    return Miss(kind, gold.document.id, start, end, text[start:end], detail, snippet)
+
+
+def evaluate(golds: Iterable[GoldDocument], geoparser: Any) -> dict[str, Score]:
+    """Run ``geoparser`` over every gold document; return scores by slice (``"all"`` and each language)."""
+    geometries = {pid: place.geometry for pid, place in geoparser.places.items()}
+    scores: dict[str, Score] = {"all": Score()}
+    for gold in golds:
+        predicted = geoparser.parse(gold.document)
+        s = score_document(gold, predicted, geometries)
+        scores["all"].add(s)
+        lang = gold.document.lang or "?"
+        scores.setdefault(lang, Score()).add(Score(s.gold, s.predicted, s.matched, s.correct, s.threat_right))
+    return scores
+
+
+def format_report(scores: dict[str, Score], *, show: bool = False) -> str:
+    """A compact table (one row per slice); with ``show``, every miss first; the last lines give overall F1."""
+    lines: list[str] = []
+    if show:
+        for miss in sorted(scores["all"].misses, key=lambda m: (m.doc_id, m.start, m.kind)):
+            lines.append(f"{miss.kind:<6} {miss.doc_id} {miss.start}-{miss.end} {miss.surface!r}: {miss.detail}")
+            lines.append(f"       … {miss.snippet}")
+        lines.append("")
+    lines.append(f"{'slice':<6} {'gold':>5} {'pred':>5} {'rec P':>6} {'rec R':>6} {'rec F1':>6} "
+                 f"{'e2e P':>6} {'e2e R':>6} {'e2e F1':>6} {'threat':>6}")
+    order = ["all", *sorted(k for k in scores if k != "all")]
+    for key in order:
+        s = scores[key]
+        rp, rr, rf = s.recognition
+        ep, er, ef = s.end_to_end
+        lines.append(f"{key:<6} {s.gold:>5} {s.predicted:>5} {rp:>6.3f} {rr:>6.3f} {rf:>6.3f} "
+                     f"{ep:>6.3f} {er:>6.3f} {ef:>6.3f} {s.threat_accuracy:>6.3f}")
+    overall = scores["all"]
+    lines.append(f"recognition F1 {overall.recognition[2]:.3f}")
+    lines.append(f"end-to-end F1 {overall.end_to_end[2]:.3f}")
+    lines.append(f"threat accuracy {overall.threat_accuracy:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,329 @@
+"""Exports of a filtered selection of mentions: GeoJSON (RFC 7946), CSV, KML and GeoPackage (CLI and app)."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import GeometryCollection, MultiPolygon, Point, Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from threatmap.errors import ExportError
+
+DECIMALS = 6
+"""Decimals kept in GeoJSON coordinates (6 decimals ≈ 0.1 m)."""
+
+FORMATS: tuple[str, ...] = ("geojson", "csv", "kml", "gpkg")
+
+_MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "cue", "start", "end",
+                 "surface")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
+    """One row per (place_id, qualifier) of the mentions in ``df`` (a :meth:`Store.query` frame).
+
+    Parameters
+    ----------
+    df
+        Mentions, columns as :data:`threatmap.store.COLUMNS`.
+    gazetteer
+        Anything with ``.get(place_id)`` or ``[place_id]`` giving a Place (``.geometry``, ``.names``, ``.type``,
+        ``.precision``), or None. A place missing from it falls back to the stored point / bounding box.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        CRS EPSG:4326; geometry = the place geometry, or ``qualified_geometry(place.geometry, qualifier)`` when
+        a qualifier is set. Columns: ``id`` (``place_id`` or ``place_id:qualifier``), ``place_id``, ``name``,
+        ``name_ar``, ``type``, ``precision``, ``qualifier`` (None when unqualified), ``mentions`` (count),
+        ``threats`` (count of threat mentions), ``first_date``, ``last_date`` (ISO strings or None), ``sources``
+        (sorted list), and ``mention_list``: a list of dicts {doc_id, title, source, date, url, quote (the
+        passage), speaker, threat, cue, start, end, surface}, ordered by date (undated last). Rows are ordered
+        by mention count, most first.
+
+    Notes
+    -----
+    The files written from it (GeoJSON, GeoPackage) name these two ``mention_count`` (the count) and ``mentions``
+    (the array), as the export format promises; see :func:`to_geojson`.
+    """
+    columns = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "mentions", "threats",
+               "first_date", "last_date", "sources", "mention_list"]
+    if df.empty:
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+                                crs="EPSG:4326")
+    geometry_of = _geometry_resolver(gazetteer)
+    records, geometries = [], []
+    keyed = df.assign(_q=df["qualifier"].where(df["qualifier"].notna(), ""))
+    for (place_id, qualifier), group in keyed.groupby(["place_id", "_q"], sort=False):
+        first = group.iloc[0]
+        place = _place(gazetteer, place_id)
+        dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
+        ordered = group.sort_values(["date", "doc_id", "start"], na_position="last", kind="stable")
+        records.append({
+            "id": f"{place_id}:{qualifier}" if qualifier else place_id, "place_id": place_id,
+            "name": place.name if place is not None else first["name"],
+            "name_ar": place.names.get("ar") if place is not None else None,
+            "type": place.type if place is not None else first["place_type"],
+            "precision": int(first["precision"]), "qualifier": qualifier or None,
+            "mentions": len(group), "threats": int(group["threat"].sum()),
+            "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
+            "sources": sorted({s for s in group["source"] if isinstance(s, str) and s}),
+            "mention_list": [_mention_dict(row) for row in ordered.to_dict("records")],
+        })
+        geometries.append(geometry_of(place_id, qualifier or None, first))
+    frame = pd.DataFrame(records, columns=columns, dtype=object)  # object: pandas 3 would turn None into NaN
+    frame = frame.astype({"precision": "int64", "mentions": "int64", "threats": "int64"})
+    gdf = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+    return gdf.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
+
+
+def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection: WGS84 lon/lat, exterior rings counter-clockwise, no ``crs`` member,
+    coordinates rounded to :data:`DECIMALS` decimals.
+
+    By default one Feature per (place, qualifier) with the properties of :func:`aggregate_places`, except that
+    the count is ``mention_count`` and the list of quoted mentions is ``mentions``; with
+    ``per_mention=True`` one Feature per mention (properties: the mention fields, ``quote`` = the passage,
+    ``place_id``, ``name``, ``type``, ``precision``, ``qualifier``, ``lang``), with the same geometry.
+    """
+    features = []
+    if per_mention:
+        geometry_of = _geometry_resolver(gazetteer)
+        cache: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for i, row in enumerate(df.to_dict("records")):
+            key = (row["place_id"], _none(row["qualifier"]))
+            if key not in cache:
+                cache[key] = _geojson_geometry(geometry_of(key[0], key[1], row))
+            props = {**_mention_dict(row), "place_id": row["place_id"], "name": row["name"],
+                     "type": row["place_type"], "precision": int(row["precision"]), "qualifier": key[1],
+                     "lang": _none(row["lang"])}
+            features.append({"type": "Feature", "id": f"{row['doc_id']}:{row['start']}:{i}",
+                             "geometry": cache[key], "properties": props})
+    else:
+        gdf = _file_columns(aggregate_places(df, gazetteer))
+        for row, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
+            features.append({"type": "Feature", "id": row["id"], "geometry": _geojson_geometry(geom),
+                             "properties": _json_safe(row)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_geojson_bytes(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> bytes:
+    """:func:`to_geojson` as UTF-8 JSON bytes, Arabic unescaped (``ensure_ascii=False``)."""
+    return json.dumps(to_geojson(df, gazetteer, per_mention=per_mention), ensure_ascii=False).encode("utf-8")
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """One row per mention, UTF-8 with a BOM (so Excel shows Arabic).
+
+    Text cells starting with ``= + - @`` (or tab / CR) get a leading apostrophe so that spreadsheets do not run
+    them as formulas (source text is untrusted).
+    """
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_defuse)
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_kml(df: pd.DataFrame, gazetteer: Any) -> bytes:
+    """KML (opens in Google Earth): one Placemark per (place, qualifier), red when a threat is reported.
+
+    Descriptions are HTML built from escaped values: a hostile passage shows as text, never as markup.
+    """
+    import simplekml
+
+    kml = simplekml.Kml(name="threatmap export")
+    gdf = aggregate_places(df, gazetteer)
+    for row, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
+        container = kml if isinstance(geom, Point | Polygon) else kml.newmultigeometry(name=row["name"])
+        for part in _parts(geom):
+            feature = _kml_part(container, part)
+            if container is kml:
+                feature.name = row["name"]
+                _kml_describe(feature, row)
+        if container is not kml:
+            _kml_describe(container, row)
+    return kml.kml().encode("utf-8")
+
+
+def to_gpkg(df: pd.DataFrame, gazetteer: Any) -> bytes:
+    """GeoPackage bytes (opens in QGIS) with two layers: ``places`` (aggregated, columns as the GeoJSON
+    properties of :func:`to_geojson`; ``sources`` and ``mentions`` as JSON strings) and ``mentions`` (one point per
+    mention at its stored ``lon``/``lat``, columns as :meth:`Store.query`)."""
+    places = _file_columns(aggregate_places(df, gazetteer))
+    places["sources"] = places["sources"].map(lambda v: json.dumps(list(v), ensure_ascii=False))
+    places["mentions"] = places["mentions"].map(lambda v: json.dumps(_json_safe(list(v)), ensure_ascii=False))
+    mentions = gpd.GeoDataFrame(df.copy(), geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    mentions["threat"] = mentions["threat"].astype(bool)
+    with tempfile.TemporaryDirectory(prefix="threatmap-") as tmp:
+        path = Path(tmp) / "threatmap.gpkg"
+        for layer, frame in (("places", places), ("mentions", mentions)):
+            kwargs = {"geometry_type": "Unknown"} if frame.empty else {}
+            try:
+                frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio", **kwargs)
+            except Exception as exc:  # GDAL raises several types; report them as one export error
+                raise ExportError(f"cannot write the GeoPackage layer {layer!r}: {exc}") from exc
+        return path.read_bytes()
+
+
+def export_bytes(fmt: str, df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> bytes:
+    """The bytes of ``df`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "geojson":
+        return to_geojson_bytes(df, gazetteer, per_mention=per_mention)
+    if fmt == "csv":
+        return to_csv(df)
+    if fmt == "kml":
+        return to_kml(df, gazetteer)
+    if fmt == "gpkg":
+        return to_gpkg(df, gazetteer)
+    raise ExportError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def _file_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The export files' names: ``mentions`` (count) -> ``mention_count``, ``mention_list`` -> ``mentions``."""
+    return gdf.rename(columns={"mentions": "mention_count"}).rename(columns={"mention_list": "mentions"})
+
+
+def _place(gazetteer: Any, place_id: str) -> Any:
+    if gazetteer is None:
+        return None
+    getter = getattr(gazetteer, "get", None)
+    if callable(getter):
+        return getter(place_id)
+    try:
+        return gazetteer[place_id]
+    except KeyError:
+        return None
+
+
+def _geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseGeometry]:
+    cache: dict[tuple[str, str | None], BaseGeometry] = {}
+
+    def geometry_of(place_id: str, qualifier: str | None, row: Any) -> BaseGeometry:
+        key = (place_id, qualifier)
+        if key not in cache:
+            place = _place(gazetteer, place_id)
+            if place is None or place.geometry is None:
+                cache[key] = _stored_geometry(row)
+            elif qualifier:
+                try:
+                    from threatmap.qualifiers import qualified_geometry
+                except ImportError:  # qualifiers not available: the stored (qualified) bounding box
+                    cache[key] = _stored_geometry(row)
+                else:
+                    try:
+                        cache[key] = qualified_geometry(place.geometry, qualifier)
+                    except ValueError:  # a qualifier this version does not know: the stored bounding box
+                        cache[key] = _stored_geometry(row)
+            else:
+                cache[key] = place.geometry
+        return cache[key]
+
+    return geometry_of
+
+
+def _stored_geometry(row: Any) -> BaseGeometry:
+    """The mention's stored geometry: its point, or its bounding box when that has an area."""
+    bounds = [float(row[k]) for k in ("min_lon", "min_lat", "max_lon", "max_lat")]
+    if all(math.isfinite(b) for b in bounds) and bounds[0] < bounds[2] and bounds[1] < bounds[3]:
+        return box(*bounds)
+    return Point(float(row["lon"]), float(row["lat"]))
+
+
+def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
+    return mapping(_oriented(rounded))
+
+
+def _oriented(geom: BaseGeometry) -> BaseGeometry:
+    """Exterior rings counter-clockwise, holes clockwise (RFC 7946 right-hand rule)."""
+    if isinstance(geom, Polygon):
+        return orient(geom, 1.0)
+    if isinstance(geom, MultiPolygon):
+        return MultiPolygon([orient(p, 1.0) for p in geom.geoms])
+    if isinstance(geom, GeometryCollection):
+        return GeometryCollection([_oriented(g) for g in geom.geoms])
+    return geom
+
+
+def _parts(geom: BaseGeometry) -> list[BaseGeometry]:
+    if hasattr(geom, "geoms"):
+        return [p for g in geom.geoms for p in _parts(g)]
+    return [geom]
+
+
+def _kml_part(container: Any, part: BaseGeometry) -> Any:
+    if isinstance(part, Point):
+        return container.newpoint(coords=[(part.x, part.y)])
+    if isinstance(part, Polygon):
+        part = orient(part, 1.0)
+        return container.newpolygon(outerboundaryis=list(part.exterior.coords),
+                                    innerboundaryis=[list(r.coords) for r in part.interiors])
+    return container.newlinestring(coords=list(part.coords))
+
+
+def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
+    threat = row["threats"] > 0
+    color = "ff1f1fd6" if threat else "ff7f7f7f"  # aabbggrr
+    feature.name = row["name"]
+    feature.style.linestyle.color = color
+    feature.style.linestyle.width = 2
+    feature.style.polystyle.color = ("661f1fd6" if threat else "447f7f7f")
+    feature.style.iconstyle.color = color
+    e = html.escape
+    lines = [f"<p><b>{e(row['name'])}</b>" + (f" ({e(row['name_ar'])})" if row["name_ar"] else "")
+             + f" — {e(str(row['type']))}, precision {row['precision']}"
+             + (f", {e(row['qualifier'])}" if row["qualifier"] else "") + "</p>",
+             f"<p>{row['mentions']} mention(s), {row['threats']} threat(s); "
+             f"{e(row['first_date'] or '?')} – {e(row['last_date'] or '?')}</p>"]
+    for m in row["mention_list"][:25]:
+        head = " · ".join(e(str(v)) for v in (m["source"], m["date"], m["speaker"]) if v)
+        link = f' <a href="{e(m["url"])}">link</a>' if m["url"] else ""
+        lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link}<br/>"
+                     f"<span dir=\"auto\">{e(m['quote'] or '')}</span></p>")
+    if len(row["mention_list"]) > 25:
+        lines.append(f"<p>… and {len(row['mention_list']) - 25} more</p>")
+    feature.description = "\n".join(lines)
+
+
+def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {"doc_id": row["doc_id"], "title": _none(row["title"]), "source": _none(row["source"]),
+            "date": _none(row["date"]), "url": _none(row["url"]), "quote": _none(row["passage"]),
+            "speaker": _none(row["speaker"]), "threat": bool(row["threat"]), "cue": _none(row["cue"]),
+            "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
+
+
+def _none(value: Any) -> Any:
+    """NaN / pandas NA / empty string -> None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return None
+    return value
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return _none(value) if isinstance(value, float | str) or value is None or value is pd.NA else value
+
+
+def _defuse(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,293 @@
+"""The geoparser: place mentions of a document with place, qualified geometry, passage, speaker and threat."""
+
+from __future__ import annotations
+
+import bisect
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from threatmap.matcher import Match, Matcher, match_key
+from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
+from threatmap.normalize import normalize_for_matching
+from threatmap.qualifiers import find_qualifier, qualified_geometry, qualified_precision
+from threatmap.resolve import Evidence, Hints, resolve, type_hint
+
+__all__ = ["Geoparser", "detect_lang"]
+
+_LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
+_SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
+_EVIDENCE_CHARS = 250
+_MINOR_TYPES = frozenset({"city", "town", "village"})
+_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+_KURDISH = "ەێۆڕڵ"
+_KURMANJI = "êîûşçÊÎÛŞÇ"
+
+
+def detect_lang(text: str) -> str:
+    """A guess of the language from the first 4,000 characters: ``ar``, ``ckb``, ``kmr`` or ``en``."""
+    sample = text[:4000]
+    data = sample.encode("utf-8", "surrogatepass")
+    arabic = sum(data.count(lead) for lead in (0xD8, 0xD9, 0xDA, 0xDB))  # lead bytes of U+0600-U+06FF
+    latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
+    if arabic > latin:
+        return "ckb" if sum(sample.count(c) for c in _KURDISH) * 50 > arabic else "ar"
+    return "kmr" if sum(sample.count(c) for c in _KURMANJI) * 80 > max(latin, 1) else "en"
+
+
+def _default_splitter() -> Callable[..., tuple[Passage, ...]]:
+    try:
+        from threatmap.passages import split_passages
+    except ImportError as exc:  # the module is another stage's; keep geoparsing without it
+        warnings.warn(f"threatmap.passages unavailable ({exc}); passages fall back to lines", stacklevel=3)
+        return _line_passages
+    return split_passages
+
+
+def _default_assess() -> Callable[..., ThreatDecision]:
+    try:
+        from threatmap.threat import assess
+    except ImportError as exc:
+        warnings.warn(f"threatmap.threat unavailable ({exc}); every mention gets threat=False", stacklevel=3)
+        return _no_threat
+    return assess
+
+
+def _line_passages(text: str, *, source: str | None = None, speakers: Sequence[str] = ()) -> tuple[Passage, ...]:
+    """Fallback splitter: one passage per non-empty line, attributed to the outlet."""
+    del speakers
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            out.append(Passage(pos + lead, pos + len(line.rstrip()), speaker=source, role="outlet"))
+        pos += len(line) + 1
+    return tuple(out)
+
+
+def _no_threat(text: str, passage: Passage, start: int, end: int, *, lang: str | None) -> ThreatDecision:
+    del text, passage, start, end, lang
+    return ThreatDecision(False, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The geometry of one (place, qualifier): representative point, bbox, type and precision."""
+
+    lat: float
+    lon: float
+    bbox: tuple[float, float, float, float]
+    geometry_type: str
+    precision: int
+
+
+class Geoparser:
+    """Finds place mentions; build once per gazetteer with :meth:`from_gazetteer` (the automaton is reused)."""
+
+    def __init__(self, places: dict[str, Place], matcher: Matcher, *,
+                 split_passages: Callable[..., tuple[Passage, ...]] | None = None,
+                 assess: Callable[..., ThreatDecision] | None = None) -> None:
+        self.places = places
+        self.matcher = matcher
+        self._split = split_passages or _default_splitter()
+        self._assess = assess or _default_assess()
+        self._preferred = {p.id: frozenset(match_key(a) for a in p.preferred_for) for p in places.values()
+                           if p.preferred_for}
+        self._related = _related_ids(places)
+        self._where: dict[tuple[str, str | None], _Where] = {}
+
+    @classmethod
+    def from_gazetteer(cls, gazetteer: object, *, split_passages: Callable[..., tuple[Passage, ...]] | None = None,
+                       assess: Callable[..., ThreatDecision] | None = None) -> Geoparser:
+        """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`)."""
+        places = {p.id: p for p in gazetteer}  # type: ignore[attr-defined]
+        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())  # type: ignore[attr-defined]
+        generated = generated_places(places.values(), getattr(gazetteer, "path", None))
+        strict = {i for i in generated if places[i].type in _MINOR_TYPES}
+        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)
+        return cls(places, matcher, split_passages=split_passages, assess=assess)
+
+    def parse(self, document: Document) -> tuple[Mention, ...]:
+        """The place mentions of ``document``, sorted by start; offsets index ``document.text``."""
+        text = document.text or ""
+        if not text.strip():
+            return ()
+        norm, view = normalize_for_matching(text)
+        lang = document.lang or detect_lang(text)
+        matches = self.matcher.find_normalized(norm, view, lang=lang)
+        if not matches:
+            return ()
+        ntext = norm.text
+        word_starts = [m.nstart - len(m.prefix) for m in matches]
+        hints = [type_hint(ntext, ws, m.nend) for ws, m in zip(word_starts, matches, strict=True)]
+        quals = [None if m.prefix else find_qualifier(ntext, ws, m.nend)  # وقرجوخ: a list goes on, see below
+                 for ws, m in zip(word_starts, matches, strict=True)]
+        links = [_link(ntext, matches[i], matches[i + 1]) for i in range(len(matches) - 1)]
+        hint_of = _propagate_hints(hints, links)
+        countries = self._countries(matches)
+        mentioned: dict[str, list[int]] = {}
+        for m in matches:
+            if len(m.place_ids) == 1 and not m.needs_context:
+                mentioned.setdefault(m.place_ids[0], []).append(m.nstart)
+        resolved: list[Place | None] = []
+        for m, hint in zip(matches, hint_of, strict=True):
+            cands = [self.places[i] for i in m.place_ids if i in self.places]
+            place = resolve(cands, Evidence(m.key, hint), countries=countries, preferred=self._preferred)
+            if place is not None and m.needs_context and not hint and not self._near_related(place, m, mentioned):
+                place = None  # an ordinary word that is also a town name, with nothing saying it is the town
+            resolved.append(place)
+        keep = [i for i, p in enumerate(resolved) if p is not None]
+        matches = [matches[i] for i in keep]
+        places = [resolved[i] for i in keep]
+        quals = [quals[i] for i in keep]
+        links = [links[i] if keep[k + 1] == keep[k] + 1 else None for k, i in enumerate(keep[:-1])]
+        own_hint = [hint_of[i] for i in keep]
+        _propagate_qualifiers(quals, links, places, own_hint)  # type: ignore[arg-type]
+        chosen: list[tuple[Match, Place, str | None]] = list(zip(matches, places, quals, strict=True))  # type: ignore[arg-type]
+        if not chosen:
+            return ()
+        passages = self._split(text, source=document.source, speakers=document.speakers)
+        starts = [p.start for p in passages]
+        out = []
+        for m, place, qual in chosen:
+            passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
+            decision = self._assess(text, passage, m.start, m.end, lang=lang)
+            where = self._geometry(place, qual)
+            out.append(Mention(
+                doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
+                name=place.name, place_type=place.type, lat=where.lat, lon=where.lon, bbox=where.bbox,
+                geometry_type=where.geometry_type, precision=where.precision, threat=decision.threat,
+                passage_start=passage.start, passage_end=passage.end, cue=decision.cue, qualifier=qual,
+                speaker=passage.speaker))
+        return tuple(out)
+
+    def _near_related(self, place: Place, m: Match, mentioned: dict[str, list[int]]) -> bool:
+        """Whether the parent, a sibling or a child of ``place`` is named within ``_EVIDENCE_CHARS`` of ``m``."""
+        for pid in self._related.get(place.id, ()):
+            if any(abs(pos - m.nstart) <= _EVIDENCE_CHARS for pos in mentioned.get(pid, ())):
+                return True
+        return False
+
+    def _countries(self, matches: Sequence[Match]) -> Counter[str]:
+        """Country codes of the unambiguous mentions (one candidate country): the document's focus."""
+        counts: Counter[str] = Counter()
+        for m in matches:
+            codes = {self.places[i].country for i in m.place_ids if i in self.places}
+            if len(codes) == 1:
+                code = codes.pop()
+                if code:
+                    counts[code] += 1
+        return counts
+
+    def _geometry(self, place: Place, qualifier: str | None) -> _Where:
+        key = (place.id, qualifier)
+        where = self._where.get(key)
+        if where is None:
+            geom = qualified_geometry(place.geometry, qualifier)
+            point = geom.representative_point()
+            where = _Where(round(point.y, 6), round(point.x, 6), tuple(round(v, 6) for v in geom.bounds),
+                           place.geometry.geom_type, qualified_precision(place.precision, qualifier))
+            self._where[key] = where
+        return where
+
+
+def generated_places(places: Iterable[Place], places_path: Path | str | None) -> set[str]:
+    """Ids of the places in the GENERATED block of ``places.yaml`` (world countries, GeoNames towns).
+
+    The one-word names of its towns and villages are often ordinary words (جديدة "new", خالص "sincere"): the
+    matcher asks for evidence before taking them, and searches spelling variants only for curated places
+    (see :meth:`Matcher.build`). The block starts at the line
+    ``# ==== … GENERATED …`` written by ``scripts/build_geodata.py``; without it, no place is minor.
+    """
+    if not places_path or not Path(places_path).is_file():
+        return set()
+    marker = 0
+    with open(places_path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.startswith("# ====") and "GENERATED" in line:
+                marker = number
+                break
+    if not marker:
+        return set()
+    return {p.id for p in places if p.line > marker}
+
+
+def _link(ntext: str, a: Match, b: Match) -> str | None:
+    """How ``b`` continues a list with ``a``: ``"and"`` (and/or/و), ``"comma"`` (only a comma) or None."""
+    if b.prefix not in ("", "و"):
+        return None
+    gap = ntext[a.nend:b.nstart - len(b.prefix)]
+    if len(gap) > 12:
+        return None
+    words = gap.translate(_SEPARATOR_TABLE).split()
+    if any(w not in _LIST_WORDS for w in words):
+        return None
+    if b.prefix == "و" or words:
+        return "and"
+    return "comma" if ("," in gap or "،" in gap) else None
+
+
+def _propagate_hints(hints: list[Hints], links: list[str | None]) -> list[str | None]:
+    """One type hint per mention: its own, else a plural one of its list (محافظات X و Y; X, Y and Z provinces)."""
+    out: list[str | None] = [h.before or h.after for h in hints]
+    carry: str | None = None
+    for i, h in enumerate(hints):  # forward: "محافظات الأنبار وديالى"
+        if not (i and links[i - 1]):
+            carry = None
+        elif carry and out[i] is None:
+            out[i] = carry
+        if h.before and h.plural_before:
+            carry = h.before
+    carry = None
+    for i in range(len(hints) - 1, -1, -1):  # backward: "Anbar, Diyala and Kirkuk provinces"
+        if not (i < len(links) and links[i]):
+            carry = None
+        elif carry and out[i] is None:
+            out[i] = carry
+        if hints[i].after and hints[i].plural_after:
+            carry = hints[i].after
+    return out
+
+
+def _propagate_qualifiers(quals: list[str | None], links: list[str | None], places: list[Place],
+                          hints: list[str | None]) -> None:
+    """A qualifier carries over a list (near X and Y), not over an apposition (near Raqqa, Syria)."""
+    for i, link in enumerate(links):
+        if not link or not quals[i] or quals[i + 1] or hints[i + 1]:
+            continue
+        if link == "comma" and places[i + 1].precision > places[i].precision:
+            continue
+        quals[i + 1] = quals[i]
+
+
+def _related_ids(places: dict[str, Place]) -> dict[str, set[str]]:
+    """Place id -> ids of its parent, siblings and children, countries left out (evidence for ambiguous names)."""
+    children: dict[str, set[str]] = {}
+    for p in places.values():
+        if p.parent and p.type != "country":
+            children.setdefault(p.parent, set()).add(p.id)
+    related: dict[str, set[str]] = {}
+    for p in places.values():
+        rel = set(children.get(p.id, ()))
+        parent = places.get(p.parent) if p.parent else None
+        if parent is not None and parent.type != "country":
+            rel.add(parent.id)
+            rel |= children.get(parent.id, set())
+        rel.discard(p.id)
+        related[p.id] = rel
+    return related
+
+
+def _passage_of(text: str, passages: Sequence[Passage], starts: list[int], start: int, end: int,
+                source: str | None) -> Passage:
+    """The passage containing ``text[start:end]``; else the line around it (e.g. inside a speaker label)."""
+    k = bisect.bisect_right(starts, start) - 1
+    if k >= 0 and passages[k].start <= start and end <= passages[k].end:
+        return passages[k]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return Passage(line_start, line_end, speaker=source, role="outlet" if source else None)

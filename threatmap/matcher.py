@@ -1,0 +1,402 @@
+"""Alias automaton: finds gazetteer names in text with Arabic clitics, Kurdish enclitics and word boundaries.
+
+One pyahocorasick automaton holds every alias key (``normalize_key`` in its word view), each preceded by a
+space and, for Arabic-script keys, by every clitic combination (و ف ب ل ك, with ال or its ``لل`` form), so
+one pass over the padded word view of the text finds only matches that start a word. The end of a match is
+checked per match: a space, or an enclitic suffix that the rules allow (Sorani ی دا یش ەوە ەکە … only with
+Kurdish evidence; Kurmanji -ê -yê -a -ya; English 's). Blocked names (organisations, persons, outlets whose
+name contains a place) are keys of the same automaton and suppress the place matches inside them. Spelling
+variants of long multi-word names are found from anchor words with a strict edit-distance rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
+
+import ahocorasick
+from rapidfuzz.distance import OSA, Levenshtein
+
+from threatmap.normalize import Normalized, normalize_for_matching
+
+__all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "match_key"]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Organisations, persons and outlets whose name contains a place name: never a place mention.
+BLOCKED: tuple[str, ...] = (
+    "قوات سوريا الديمقراطية", "قوات سوريا الديموقراطية", "مجلس سوريا الديمقراطية", "Syrian Democratic Forces",
+    "Islamic State of Iraq and Syria", "Islamic State in Iraq and Syria", "Islamic State of Iraq and the Levant",
+    "Islamic State in Iraq and the Levant", "Islamic State of Iraq and al-Sham", "Islamic State of Iraq",
+    "الدولة الإسلامية في العراق والشام", "الدولة الإسلامية في العراق وسوريا", "الدولة الإسلامية في العراق",
+    "دولة العراق الإسلامية", "تنظيم الدولة في العراق والشام",
+    "Kurdistan Regional Government", "Kurdistan Workers Party", "Kurdistan Democratic Party",
+    "Patriotic Union of Kurdistan", "Kurdistan Region Security Council", "United States Central Command",
+    "United States Army", "United States Air Force", "United States Department", "United States Agency",
+    "United States Embassy", "United Kingdom Ministry",
+    "أبو بكر البغدادي", "Abu Bakr al-Baghdadi", "أبو مصعب الزرقاوي", "Abu Musab al-Zarqawi",
+    "بغداد بوست", "Baghdad Post", "Kurdistan 24", "كوردستان 24", "كردستان 24", "Deir ez-Zor 24", "دير الزور 24",
+    "Syria Direct", "تلفزيون سوريا", "Syria TV", "الرقة تذبح بصمت", "Raqqa Is Being Slaughtered Silently",
+)
+# Patterns expanded over the aliases of the places of the given types (operations commands, outlets, embassies,
+# ISIS "provinces").
+_AREAS = frozenset({"governorate", "district", "city", "town", "region", "desert", "plain"})
+BLOCK_TEMPLATES: dict[str, frozenset[str]] = {
+    "قيادة عمليات {}": _AREAS, "قائد عمليات {}": _AREAS, "{} Operations Command": _AREAS, "{} بوست": _AREAS,
+    "{} Post": _AREAS, "سفارة {}": frozenset({"country"}), "{} Embassy": frozenset({"country"}),
+    "Embassy of {}": frozenset({"country"}), "Embassy of the {}": frozenset({"country"}),
+    "ISIS's {} province": frozenset({"country", "governorate"}),
+    "Islamic State's {} province": frozenset({"country", "governorate"}),
+}
+# Participles that make a Latin name an adjective: Iran-aligned, Turkish-backed, Anbar-based.
+_COMPOUND_TAILS = ("ed", "based", "born", "made", "style", "wide")
+
+# English words that are also (parts of) place names: a Latin match of them needs a capital first letter.
+_EN_COMMON = _words("""turkey chad china guinea niger jordan split reading bath nice mobile sale hull
+    north south east west central upper lower new old green zone island desert valley mountain mountains
+    river lake camp border plains plain region city town village district province delta sham levant
+    victory freedom peace salem eden bar bay""")
+# Arabic ordinary words that are also town names: they need a place-type word or a related place in the text.
+_AR_COMMON = _words("""بلد الدور القائم العلم الطبقه الميادين الصور السوسه الكرمه العظيم الفتحه الحضر
+    الرطبه هجين تدمر السخنه الخالص العماره الجزيره الباديه الخضراء الصدر الرشيد المنصور الحريه السلام
+    الجهاد الشعب الامين الاسكندريه عنه الشرق الغرب الشمال الجنوب الوسط المركز النصر الوحده الزاب
+    الشيخ الصفا النور الرحمه العين الحمراء البيضاء الجديده القديمه الشام الرياض الخير""")
+
+_AR_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+_PREFIXES_LONGEST_FIRST = tuple(sorted(_AR_PREFIXES[1:], key=len, reverse=True))
+_LL_PREFIXES = ("", "و", "ف")  # before the لل form (ل + ال), only و and ف may come
+_SORANI_SUFFIXES = _words("ي دا يش هوه وه هكه هكان كه كان ش يان ه يدا شدا يشدا هدا ان هيش")
+_LATIN_SUFFIXES = frozenset({"s", "e", "ye", "a", "ya"})
+_KURDISH_LETTERS = frozenset("یەێۆڕڵکگ")
+_KURMANJI_LETTERS = frozenset("çêîşûÇÊÎŞÛ")
+_APOSTROPHES = "'’ʼ"
+_GENERIC_WORDS = _words("""al el ad ar as az ash at an abu umm bin ibn tal tell tel ras ain wadi
+    jabal jebal jebel mount mountains lake river camp desert plain plains province governorate district city
+    town region the of and صحراء سهل جبال جبل نهر وادي بحيره مدينه محافظه منطقه قضاء ناحيه مخيم تل ابو ام
+    راس عين""")
+_MAX_SUFFIX = 5
+_START = itemgetter(0)
+_MAX_ANCHOR_USE = 2  # a word in more multi-word names than this (united, العربية) is no anchor
+
+
+def match_key(name: str) -> str:
+    """The automaton key of a name: its normalised word view (punctuation as single spaces), stripped."""
+    return " ".join(normalize_for_matching(name)[1].split())
+
+
+def _is_arabic_script(key: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in key)
+
+
+def _letters(key: str) -> int:
+    return sum(c.isalpha() for c in key)
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEntry:
+    """One alias key with the places that carry it and how it must be matched."""
+
+    key: str
+    place_ids: tuple[str, ...]
+    arabic: bool
+    blocked: bool = False
+    needs_capital: bool = False
+    """A Latin key that is also an ordinary English word or very short: needs an upper-case first letter."""
+    needs_context: bool = False
+    """An Arabic key that is also an ordinary word: needs a place-type word or a related place (resolver)."""
+    fuzzy: bool = True
+    """Whether spelling variants are searched (curated places only; see :meth:`Matcher.build`)."""
+
+
+class Match(NamedTuple):
+    """A name found in a text; offsets of the name without clitics, in the original and normalised text.
+
+    An immutable named tuple rather than a frozen dataclass: thousands are made per megabyte of text.
+    """
+
+    start: int
+    end: int
+    nstart: int
+    nend: int
+    key: str
+    place_ids: tuple[str, ...]
+    prefix: str = ""
+    """The clitic prefix before the name (normalised), e.g. ``"و"`` or ``"بال"`` minus the alias's own ال."""
+    fuzzy: bool = False
+    needs_context: bool = False
+
+
+# A candidate before selection: (normalised start, normalised end, prefix length, entry, fuzzy).
+_Cand = tuple[int, int, int, AliasEntry, bool]
+
+
+class Matcher:
+    """Find alias keys in texts; build once with :meth:`build`, then call :meth:`find` per document."""
+
+    def __init__(self, entries: Iterable[AliasEntry]) -> None:
+        # automaton text -> (prefix length, entry, anchor word index or -1, length of the name form)
+        table: dict[str, list[tuple[int, AliasEntry, int, int]]] = {}
+        entries = list(entries)
+        self.entries: dict[str, AliasEntry] = {e.key: e for e in entries}
+        fuzzy = [e for e in entries if e.fuzzy and not e.blocked and " " in e.key and _letters(e.key) >= 8]
+        word_use = Counter(w for e in fuzzy for w in set(e.key.split(" ")))
+        for entry in entries:
+            for prefix, form in _forms(entry):
+                table.setdefault(" " + prefix + form, []).append((len(prefix), entry, -1, len(form)))
+        for entry in fuzzy:
+            # Anchors: the two longest words of the name that are rare (not a name themselves, not generic,
+            # in at most _MAX_ANCHOR_USE names).
+            words = entry.key.split(" ")
+            usable = [(len(w), i) for i, w in enumerate(words) if w not in self.entries and _letters(w) >= 3
+                      and word_use[w] <= _MAX_ANCHOR_USE and w not in _GENERIC_WORDS]
+            for _, i in sorted(usable, reverse=True)[:2]:
+                word = words[i]
+                for prefix in (_AR_PREFIXES if entry.arabic else ("",)) if i == 0 else ("",):
+                    table.setdefault(" " + prefix + word, []).append((len(prefix), entry, i, len(word)))
+        self._automaton = ahocorasick.Automaton()
+        for text, values in table.items():
+            self._automaton.add_word(text, tuple(values))
+        if table:
+            self._automaton.make_automaton()
+        self._empty = not table
+
+    @classmethod
+    def build(cls, aliases: Iterable[tuple[str, str, str, str]], *, strict_places: Collection[str] = (),
+              no_fuzzy: Collection[str] = ()) -> Matcher:
+        """Build from ``(alias, lang, place_id, place_type)`` tuples; the blocklist is added here.
+
+        Aliases with fewer than three letters after normalisation are dropped (never matched).
+        ``strict_places`` are ids of minor places (generated towns and villages) whose one-word names need
+        evidence: an Arabic one needs context (see :attr:`AliasEntry.needs_context`), a Latin one a capital.
+        Spelling variants are searched for names of places outside ``strict_places`` and ``no_fuzzy``.
+        """
+        strict = frozenset(strict_places)
+        no_fuzzy = frozenset(no_fuzzy)
+        by_key: dict[str, list[str]] = {}
+        template_names: dict[str, set[str]] = {}
+        for alias, _lang, place_id, place_type in aliases:
+            key = match_key(alias)
+            if _letters(key) < 3:
+                continue
+            ids = by_key.setdefault(key, [])
+            if place_id not in ids:
+                ids.append(place_id)
+            if place_id not in strict:
+                template_names.setdefault(place_type, set()).add(alias)
+        entries = []
+        for key, ids in by_key.items():
+            arabic = _is_arabic_script(key)
+            minor = " " not in key and all(i in strict for i in ids)
+            entries.append(AliasEntry(
+                key, tuple(ids), arabic,
+                needs_capital=not arabic and (_letters(key) <= 4 or key in _EN_COMMON or minor),
+                needs_context=arabic and (key in _AR_COMMON or minor),
+                fuzzy=not all(i in strict or i in no_fuzzy for i in ids)))
+        blocked = set(BLOCKED)
+        for template, types in BLOCK_TEMPLATES.items():
+            template_arabic = _is_arabic_script(template)
+            for place_type in types:
+                blocked.update(template.format(n) for n in template_names.get(place_type, ())
+                               if _is_arabic_script(n) == template_arabic)
+        for name in sorted(blocked):
+            key = match_key(name)
+            if _letters(key) >= 3 and key not in by_key:
+                entries.append(AliasEntry(key, (), _is_arabic_script(key), blocked=True))
+        return cls(entries)
+
+    def find(self, text: str, *, lang: str | None = None) -> list[Match]:
+        """The place names in ``text``: blocked names removed, longest of overlapping ones, sorted by start."""
+        norm, view = normalize_for_matching(text)
+        return self.find_normalized(norm, view, lang=lang)
+
+    def find_normalized(self, norm: Normalized, view: str, *, lang: str | None = None) -> list[Match]:
+        """As :meth:`find`, for a text already normalised with :func:`normalize_for_matching`."""
+        if self._empty or not view:
+            return []
+        out: list[Match] = []
+        original = norm.original
+        for ns, ne, plen, entry, fuzzy in _select(self._candidates(norm, view, lang)):
+            start, end = norm.to_original(ns, ne)
+            if not entry.arabic and (((entry.needs_capital or fuzzy) and not text_is_upper(original, start))
+                                     or _compound_adjective(original, end)):
+                continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
+            out.append(Match(start, end, ns, ne, entry.key, entry.place_ids, view[ns - plen:ns], fuzzy,
+                             entry.needs_context))
+        return out
+
+    def _candidates(self, norm: Normalized, view: str, lang: str | None) -> list[_Cand]:
+        """Every match of the automaton that passes the boundary, suffix and capitalisation rules."""
+        out: list[_Cand] = []
+        n = len(view)
+        for ne, values in self._automaton.iter(" " + view):  # ne: exclusive end in ``view`` (1 char of padding)
+            for plen, entry, anchor, form_len in values:
+                ns = ne - form_len
+                if anchor >= 0:
+                    if ne == n or view[ne] == " ":
+                        fuzzy = _fuzzy(norm, view, ns - plen, ns, entry, anchor)
+                        if fuzzy is not None:
+                            out.append(fuzzy)
+                    continue
+                if ne < n and view[ne] != " " and not self._suffix_ok(norm, view, ns, ne, lang):
+                    continue
+                out.append((ns, ne, plen, entry, False))
+        return out
+
+    @staticmethod
+    def _suffix_ok(norm: Normalized, view: str, ns: int, ne: int, lang: str | None) -> bool:
+        """Whether the letters after ``view[ns:ne]`` up to the word end are an enclitic the rules allow."""
+        we = view.find(" ", ne)
+        we = len(view) if we < 0 else we
+        if we - ne > _MAX_SUFFIX:
+            return False
+        suffix = view[ne:we]
+        arabic = suffix in _SORANI_SUFFIXES
+        if not arabic and suffix not in _LATIN_SUFFIXES:
+            return False
+        w_start = view.rfind(" ", 0, ns) + 1
+        o_word_start, o_end = norm.to_original(w_start, ne)
+        o_word_end = norm.to_original(w_start, we)[1]
+        original_word = norm.original[o_word_start:o_word_end]
+        if arabic:  # Sorani: only with Kurdish evidence (العراقي is the Arabic adjective, not Iraq + ی)
+            return lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(original_word)
+        tail = norm.original[o_end:o_word_end].lower()
+        if suffix == "s":
+            return len(tail) == 2 and tail[0] in _APOSTROPHES  # English possessive: Iraq's, Sinjar’s
+        if tail in ("ê", "yê"):
+            return True
+        kurmanji = lang == "kmr" or not _KURMANJI_LETTERS.isdisjoint(original_word)
+        return kurmanji and tail in ("a", "ya") and _letters(view[ns:ne]) >= 4
+
+
+def _compound_adjective(text: str, end: int) -> bool:
+    """Whether a Latin name ending at ``text[end]`` is the first part of an adjective (Iran-aligned)."""
+    if end >= len(text) or text[end] not in "-‐‑":
+        return False
+    k = end + 1
+    while k < len(text) and k - end < 16 and text[k].isalpha() and text[k].islower():
+        k += 1
+    word = text[end + 1:k]
+    return bool(word) and word.endswith(_COMPOUND_TAILS)
+
+
+def text_is_upper(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is an upper-case letter (the capital a lower-case-ambiguous name needs)."""
+    return 0 <= index < len(text) and text[index].isupper()
+
+
+def _forms(entry: AliasEntry) -> list[tuple[str, str]]:
+    """``(prefix, form)`` pairs under which an entry is put in the automaton."""
+    key = entry.key
+    if not entry.arabic:
+        return [("", key)]
+    forms = [(p, key) for p in _AR_PREFIXES]
+    if key.startswith("ال") and len(key) > 3:
+        forms += [(p + "لل", key[2:]) for p in _LL_PREFIXES]  # للموصل = ل + (ا)ل + موصل: the span is موصل
+    elif not key.startswith("ال") and " " not in key and not key.endswith(("ه", "ي")) and not entry.needs_context:
+        # an alias without the article also takes it (موصل/الموصل), except endings of adjectives: السورية is
+        # "Syrian", not Syria (سورية); الجديدة is "the new"
+        forms += [(p + "ال", key) for p in _AR_PREFIXES]
+    return forms
+
+
+def _fuzzy(norm: Normalized, view: str, word_start: int, anchor_start: int, entry: AliasEntry,
+           anchor: int) -> _Cand | None:
+    """A spelling variant of a multi-word name around an exactly matched anchor word, or None."""
+    words = entry.key.split(" ")
+    n = len(view)
+    if anchor and word_start != anchor_start:
+        return None  # a clitic is allowed only on the first word of a name
+    start = word_start
+    for _ in range(anchor):  # walk back to the first word of the window
+        if start < 2 or view[start - 1] != " ":
+            return None
+        start = view.rfind(" ", 0, start - 1) + 1
+    end = anchor_start
+    for k in range(len(words) - anchor):
+        if k:
+            if end >= n or view[end] != " ":
+                return None
+            end += 1
+        nxt = view.find(" ", end)
+        end = n if nxt < 0 else nxt
+    window = view[start:end]
+    if not window or window.count(" ") != len(words) - 1 or "  " in window:
+        return None
+    candidates = [(0, window)]
+    if entry.arabic:  # the clitic is stripped first: longest prefix first, the bare window last
+        candidates = [(len(p), window[len(p):]) for p in _PREFIXES_LONGEST_FIRST if window.startswith(p)]
+        candidates.append((0, window))
+    for plen, cand in candidates:
+        if cand == entry.key:
+            return None  # an exact match, found by the automaton itself
+        if not _close(cand, entry.key):
+            continue
+        ns = start + plen
+        return ns, ns + len(cand), plen, entry, True
+    return None
+
+
+def _close(variant: str, key: str) -> bool:
+    """The typo rule: for 8-11 letters, one swap of neighbours (الوزر), one doubled/undoubled letter (الزوور) or,
+    in Latin script, one vowel more or less (Zour); from 12 letters, up to two edits of any kind. Substitutions
+    in shorter names are never typos: they are other words (دير السور), and so are other insertions (دير الزوار).
+    """
+    if abs(len(variant) - len(key)) > 2 or variant == key:
+        return False
+    letters = len(key) - key.count(" ")
+    if letters < 8:
+        return False
+    if letters >= 12:
+        return OSA.distance(variant, key, score_cutoff=2) <= 2
+    if OSA.distance(variant, key, score_cutoff=1) != 1:
+        return False
+    if len(variant) == len(key):
+        return Levenshtein.distance(variant, key) == 2  # a transposition, not a substitution
+    longer, shorter = (variant, key) if len(variant) > len(key) else (key, variant)
+    (op,) = Levenshtein.editops(shorter, longer)
+    k = op.dest_pos  # the letter of ``longer`` missing from ``shorter``
+    if longer[k] in "aeiouy":
+        return True
+    return (k > 0 and longer[k - 1] == longer[k]) or (k + 1 < len(longer) and longer[k + 1] == longer[k])
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Drop place matches overlapping blocked names, then keep the longest of overlapping ones (linear sweep)."""
+    cands.sort(key=_START)  # stable: candidates come in order of their end
+    out: list[_Cand] = []
+    cluster: list[_Cand] = []
+    cluster_end = -1
+    for c in cands:
+        if c[0] >= cluster_end and cluster:
+            if len(cluster) == 1:
+                if not cluster[0][3].blocked:
+                    out.append(cluster[0])
+            else:
+                out.extend(_resolve_cluster(cluster))
+            cluster = []
+        cluster.append(c)
+        cluster_end = max(cluster_end, c[1]) if len(cluster) > 1 else c[1]
+    if cluster:
+        out.extend(_resolve_cluster(cluster))
+    return out
+
+
+def _resolve_cluster(cluster: list[_Cand]) -> list[_Cand]:
+    """The kept matches of a group of transitively overlapping candidates (usually one or two)."""
+    if len(cluster) == 1:
+        c = cluster[0]
+        return [] if c[3].blocked or not c[3].place_ids else cluster
+    blocked = [(c[0], c[1]) for c in cluster if c[3].blocked]
+    places = [c for c in cluster if not c[3].blocked and c[3].place_ids
+              and not any(c[0] < e and s < c[1] for s, e in blocked)]
+    places.sort(key=lambda c: (c[0] - c[1], c[4], c[2], c[0]))  # longest, exact, shortest clitic, first
+    taken: list[_Cand] = []
+    for c in places:
+        if not any(c[0] < t[1] and t[0] < c[1] for t in taken):
+            taken.append(c)
+    return taken

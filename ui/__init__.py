@@ -1,0 +1,1 @@
+"""Streamlit pieces of the app (sidebar, passages panel, views); ``threatmap/`` never imports these."""

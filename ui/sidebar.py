@@ -1,0 +1,115 @@
+"""Sidebar filters, mirrored in the URL query string so a view can be shared as a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from threatmap.filters import Filters
+
+MULTI = {"sources": "source", "langs": "lang", "types": "type"}
+"""Widget key -> query parameter (repeated for each value)."""
+LANG_NAMES = {"ar": "Arabic", "en": "English", "ckb": "Kurdish (Sorani)", "kmr": "Kurdish (Kurmanji)"}
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _clamp(day: dt.date | None, low: dt.date | None, high: dt.date | None) -> dt.date | None:
+    if day is None:
+        return None
+    if low and day < low:
+        return low
+    if high and day > high:
+        return high
+    return day
+
+
+def _options(facets: Mapping[str, Any], name: str) -> list[str]:
+    values = facets.get(name) or []
+    if isinstance(values, Mapping):
+        values = list(values)
+    return sorted({str(v) for v in values if v})
+
+
+def _load_query_params(facets: Mapping[str, Any]) -> None:
+    """Once per session: put the URL's filter values (validated against the facets) into the widgets' state."""
+    if st.session_state.get("_params_loaded"):
+        return
+    st.session_state["_params_loaded"] = True
+    params = st.query_params
+    low, high = _day(facets.get("min_date")), _day(facets.get("max_date"))
+    for key in ("since", "until"):
+        st.session_state[key] = _clamp(_day(params.get(key)), low, high)
+    for key, param in MULTI.items():
+        allowed = set(_options(facets, key))
+        st.session_state[key] = [v for v in params.get_all(param) if v in allowed]
+    st.session_state["threat_only"] = params.get("threat") in ("1", "true", "yes")
+    st.session_state["text"] = params.get("q", "") or ""
+
+
+def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
+    """Draw the filter widgets (initialised from the URL once) and return the :class:`Filters` they describe."""
+    _load_query_params(facets)
+    low, high = _day(facets.get("min_date")), _day(facets.get("max_date"))
+    bar = st.sidebar
+    bar.header("Filters")
+    col1, col2 = bar.columns(2)
+    since = col1.date_input("From", key="since", min_value=low, max_value=high, format="YYYY-MM-DD")
+    until = col2.date_input("Until", key="until", min_value=low, max_value=high, format="YYYY-MM-DD")
+    bar.caption("Leave both dates empty to keep undated documents too.")
+    sources = bar.multiselect("Sources", _options(facets, "sources"), key="sources", placeholder="all sources")
+    langs = bar.multiselect(
+        "Language", _options(facets, "langs"), key="langs", placeholder="all languages",
+        format_func=lambda code: LANG_NAMES.get(code, code),
+    )
+    types = bar.multiselect(
+        "Place type", _options(facets, "types"), key="types", placeholder="all types",
+        format_func=lambda t: t.replace("_", " "),
+    )
+    threat_only = bar.toggle("Threat mentions only", key="threat_only")
+    text = bar.text_input("Search the passages", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
+    if since and until and since > until:
+        bar.warning("'From' is after 'Until': the dates were swapped.")
+        since, until = until, since
+    return Filters(
+        since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
+        threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None,
+    )
+
+
+def write_query_params(filters: Filters, selection: Mapping[str, str] | None) -> None:
+    """Mirror the filters (and the selected feature) in the URL; empty filters leave no parameter."""
+    params: dict[str, Any] = {}
+    if filters.since:
+        params["since"] = filters.since.isoformat()
+    if filters.until:
+        params["until"] = filters.until.isoformat()
+    for key, param in MULTI.items():
+        values = list(getattr(filters, key))
+        if values:
+            params[param] = values
+    if filters.threat_only:
+        params["threat"] = "1"
+    if filters.text:
+        params["q"] = filters.text
+    if selection and selection.get("place_id"):
+        params["place"] = selection["place_id"]
+        if selection.get("qualifier"):
+            params["qualifier"] = selection["qualifier"]
+    if params != {k: (st.query_params.get_all(k) if isinstance(v, list) else st.query_params.get(k))
+                  for k, v in params.items()} or set(st.query_params.keys()) != set(params):
+        st.query_params.from_dict(params)

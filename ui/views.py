@@ -1,0 +1,114 @@
+"""Counts, timeline, mentions table, export buttons and the upload form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+TABLE_ROWS = 1000
+"""Rows sent to the browser in the mentions table (the exports carry everything)."""
+TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "cue", "surface", "speaker", "source", "lang", "title"]
+EXPORTS: tuple[tuple[str, str, str, str], ...] = (
+    ("GeoJSON", "threatmap.geojson", "application/geo+json", "to_geojson_bytes"),
+    ("CSV", "threatmap.csv", "text/csv", "to_csv"),
+    ("KML", "threatmap.kml", "application/vnd.google-earth.kml+xml", "to_kml"),
+    ("GeoPackage", "threatmap.gpkg", "application/geopackage+sqlite3", "to_gpkg"),
+)
+
+
+def counts(df: pd.DataFrame) -> None:
+    """Mentions, threat mentions, places and documents of the selection."""
+    cols = st.columns(4)
+    cols[0].metric("Mentions", f"{len(df):,}")
+    cols[1].metric("Threat mentions", f"{int(df['threat'].sum()) if len(df) else 0:,}")
+    cols[2].metric("Places", f"{df['place_id'].nunique():,}")
+    cols[3].metric("Documents", f"{df['doc_id'].nunique():,}")
+
+
+def monthly(df: pd.DataFrame) -> pd.DataFrame:
+    """Mentions per month (index ``YYYY-MM``), columns ``threat`` and ``other``; undated mentions left out."""
+    dated = df[df["date"].notna()]
+    if dated.empty:
+        return pd.DataFrame(columns=["threat", "other"])
+    month = dated["date"].astype(str).str.slice(0, 7)
+    kind = dated["threat"].astype(bool).map({True: "threat", False: "other"})
+    table = pd.crosstab(month, kind)
+    for column in ("threat", "other"):
+        if column not in table:
+            table[column] = 0
+    table = table[["threat", "other"]]
+    table.index.name = "month"
+    return table
+
+
+def timeline(df: pd.DataFrame) -> None:
+    """Stacked bars of mentions per month, threat vs other."""
+    table = monthly(df)
+    undated = int(df["date"].isna().sum())
+    st.subheader("Timeline")
+    if table.empty:
+        st.caption("No dated mention in the selection.")
+    else:
+        st.bar_chart(table, color=["#b30000", "#9e9e9e"], height=220, x_label="month", y_label="mentions")
+    if undated:
+        st.caption(f"{undated:,} mention(s) come from undated documents and are not in the timeline.")
+
+
+def table(df: pd.DataFrame) -> None:
+    """The first :data:`TABLE_ROWS` mentions, newest first."""
+    st.subheader("Mentions")
+    shown = df.sort_values("date", ascending=False, na_position="last").head(TABLE_ROWS)
+    st.dataframe(shown[[c for c in TABLE_COLUMNS if c in shown]], hide_index=True, height=300)
+    if len(df) > TABLE_ROWS:
+        st.caption(f"Showing {TABLE_ROWS:,} of {len(df):,} mentions; the exports contain all of them.")
+
+
+def _deferred(name: str, df: pd.DataFrame, gaz: Any) -> Callable[[], bytes]:
+    def build() -> bytes:
+        from threatmap import export
+
+        func = getattr(export, name)
+        return func(df) if name == "to_csv" else func(df, gaz)
+
+    return build
+
+
+def exports(df: pd.DataFrame, gaz: Any) -> None:
+    """One download button per format; each file is built only when its button is clicked."""
+    st.subheader("Export the selection")
+    cols = st.columns(len(EXPORTS))
+    for col, (label, file_name, mime, func) in zip(cols, EXPORTS, strict=True):
+        col.download_button(
+            label, data=_deferred(func, df, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
+            on_click="ignore", disabled=df.empty,
+        )
+
+
+def upload(store: Any, parser: Any, *, max_bytes: int, on_done: Callable[[], None]) -> None:
+    """A sidebar form: files -> ``threatmap.ingest.ingest_upload`` -> refresh the map."""
+    from threatmap.ingest import ingest_upload
+
+    for kind, message in st.session_state.pop("upload_messages", []):
+        getattr(st.sidebar, kind)(message)
+    with st.sidebar.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            "Add documents", type=["md", "txt", "html", "htm", "jsonl"], accept_multiple_files=True,
+            help=f"Markdown with YAML front matter, plain text, HTML or JSONL; at most {max_bytes // 1024:,} KB each.",
+        )
+        submitted = st.form_submit_button("Add to the map")
+    if not (submitted and files):
+        return
+    messages = []
+    for file in files:
+        try:
+            result = ingest_upload(file.name, file.getvalue(), store, parser, max_bytes=max_bytes)
+        except ValueError as error:  # DocumentError and friends: a bad file, not a bug
+            messages.append(("error", f"{file.name}: {error}"))
+            continue
+        messages.append(("success", f"{file.name}: {result}"))
+    st.session_state["upload_messages"] = messages
+    on_done()
+    st.rerun()
