@@ -73,7 +73,7 @@ def generate_store(path: Path, *, places: int, mentions: int, per_doc: int = 20,
             picked = [catalogue[rng.randrange(places)] for _ in range(per_doc)]
             sentences, spans = [], []
             pos = 0
-            for pid, name, *_ in picked:
+            for _pid, name, *_ in picked:
                 if arabic:
                     head, tail = "أفادت تقارير بنشاط خلايا داعش قرب ", " خلال الأسبوع الماضي."
                 else:
@@ -88,7 +88,8 @@ def generate_store(path: Path, *, places: int, mentions: int, per_doc: int = 20,
                            date=date, date_origin="metadata" if date else None, url=f"https://example.org/{d}",
                            title=f"Report {d}", path=f"bench/{d}.md")
             doc_mentions = []
-            for (pid, name, kind, lon, lat, bbox, gtype, precision), (p0, s0, s1, p1) in zip(picked, spans, strict=True):
+            for place, (p0, s0, s1, p1) in zip(picked, spans, strict=True):
+                pid, name, kind, lon, lat, bbox, gtype, precision = place
                 threat = rng.random() < 0.4
                 qualifier = "near" if rng.random() < 0.05 else None
                 doc_mentions.append(Mention(doc.id, s0, s1, name, pid, name, kind, lat, lon, bbox, gtype, precision,
@@ -260,7 +261,7 @@ def naive(store: Path, *, n: int) -> dict[str, Any]:
                 page = context.new_page()
                 _offline(page, [])
                 t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{server.server_port}/naive.html", timeout=600_000)
+                page.goto(f"http://127.0.0.1:{server.server_port}/naive.html", timeout=600_000, wait_until="commit")
                 page.wait_for_function(f"() => document.querySelectorAll('.leaflet-marker-icon').length >= {len(df)}",
                                        timeout=600_000)
                 out["page open -> drawn (s)"] = time.perf_counter() - t0

@@ -300,7 +300,8 @@ def _unique(pid: str, ids: set[str], suffix: str = "") -> str:
 def _curation() -> tuple[set[str], set[str]]:
     """The normalised stop words and the common English words of ``geodata/curation.yaml``."""
     cfg = yaml.safe_load(CURATION.read_text(encoding="utf-8"))
-    return {normalize_key(w) for w in cfg["stop_words"].split()}, set(cfg["english_words"].split())
+    stop = {normalize_key(w) for w in cfg["stop_words"].split()} | {normalize_key(p) for p in cfg["stop_phrases"]}
+    return stop, set(cfg["english_words"].split())
 
 
 def _split_alternates(names: list[str], stop_words: set[str], english: set[str]) -> dict[str, list[str]]:

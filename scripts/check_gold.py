@@ -14,7 +14,7 @@ DOC_FIELDS: dict[str, tuple[type, ...]] = {
     "source": (str,),
     "url": (str, type(None)),
     "date": (str, type(None)),
-    "file": (str,),
+    "file": (str, type(None)),
     "text": (str,),
     "mentions": (list,),
 }
@@ -70,7 +70,7 @@ def check_document(doc: dict, where: str, *, corpus: Path | None = None) -> list
     if problems:
         return problems
     text = doc["text"]
-    if corpus is not None:
+    if corpus is not None and doc["file"] is not None:
         path = corpus / doc["file"]
         if not path.is_file():
             problems.append(f"{where}: source file {str(path)!r} not found")

@@ -101,6 +101,7 @@ def test_qualifier_changes_bbox_point_and_precision(geoparser: Geoparser, gazett
     ("قرب ديالى", [("ديالى", "diyala_governorate")]),
     ("the Sinjar Mountains and Sinjar", [("Sinjar Mountains", "sinjar_mountains"), ("Sinjar", "sinjar")]),
     ("في جبل سنجار", [("جبل سنجار", "sinjar_mountains")]),
+    ("في محافظتي كركوك والحسكة", [("كركوك", "kirkuk_governorate"), ("الحسكة", "hasakah_governorate")]),
 ])
 def test_resolution_by_context(geoparser: Geoparser, text: str, expected: list[tuple[str, str]]) -> None:
     assert places(geoparser, text) == expected
@@ -170,3 +171,9 @@ def test_seed_development_set_scores_one(real_geoparser: Geoparser) -> None:
     scores = evaluate(read_gold(SEED), real_geoparser)["all"]
     assert scores.end_to_end == (1.0, 1.0, 1.0), [m for m in scores.misses if m.kind != "threat"]
     assert scores.threat_accuracy == 1.0, [m for m in scores.misses if m.kind == "threat"]
+
+
+def test_a_qualifier_or_a_list_is_evidence_for_an_ordinary_word(geoparser: Geoparser) -> None:
+    assert places(geoparser, "هجوم قرب الطبقة") == [("الطبقة", "tabqa")]
+    assert places(geoparser, "في بغداد والطبقة") == [("بغداد", "baghdad"), ("الطبقة", "tabqa")]
+    assert places(geoparser, "في بغداد. الطبقة العاملة") == [("بغداد", "baghdad")]

@@ -158,3 +158,14 @@ def test_matches_are_sorted_and_index_the_original_text(matcher: Matcher) -> Non
 def test_hostile_input(matcher: Matcher, text: str) -> None:
     for m in matcher.find(text):
         assert 0 <= m.start < m.end <= len(text)
+
+
+@pytest.mark.parametrize("text", [
+    "https://iq.usembassy.gov/ar/u-s-embassy-baghdad-condemns-attack-near-hawijah/", "usemb-baghdad-nahrawan-attack-ar",
+    "see /data/mosul_2017.txt", "mail sinjar@example.org",
+])
+def test_urls_paths_and_slugs_are_not_mentions(text: str) -> None:
+    m = Matcher.build([("Baghdad", "en", "baghdad", "city"), ("Mosul", "en", "mosul", "city"),
+                       ("Sinjar", "en", "sinjar", "town")])
+    assert m.find(text) == []
+    assert [x.key for x in m.find("the Kirkuk-Baghdad road and al-Mosul")] == ["baghdad", "mosul"]

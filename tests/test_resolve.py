@@ -80,3 +80,9 @@ def test_document_coherence_prefers_the_country_the_document_is_about() -> None:
 def test_single_and_no_candidates() -> None:
     assert resolve(KIRKUK[:1], Evidence("x", "river")).id == "kirkuk"
     assert resolve([], Evidence("x")) is None
+
+
+def test_dual_and_hamza_spellings_of_type_words() -> None:
+    assert hint("في محافظتي كركوك وديالى", "كركوك") == "governorate"
+    assert hint("في قضائي سنجار والبعاج", "سنجار") == "district"
+    assert hint("في محافظةِ كركوك", "كركوك") == "governorate"

@@ -141,6 +141,14 @@ class TestBlockers:
             ("ISIS attacked an army base near Rutba.", "Rutba", True),
         ])
 
+    def test_a_place_named_as_speaker_or_agent(self) -> None:
+        check([
+            ("CENTCOM supports United States efforts to address the persistent ISIS threat.", "United States", False),
+            ("تدرك الولايات المتحدة شجاعة من خاضوا معارك طاحنة ضد داعش مؤخراً.", "الولايات المتحدة", False),
+            ("وبدعوة من حكومة العراق تستمر الحرب على داعش حالياً.", "العراق", False),
+            ("ISIS attacks in Iraq continue, Baghdad said.", "Iraq", True),
+        ])
+
     def test_training_and_trainer_countries(self) -> None:
         check([
             ("Italian trainers instruct Peshmerga in Erbil for the fight against ISIS.", "Erbil", False),
@@ -349,3 +357,37 @@ class TestMoreRules:
             ("The Prime Minister met the US ambassador in Baghdad to discuss the fight against ISIS.",
              "Baghdad", False),
         ])
+
+
+class TestInterviewSentences:
+    def test_statement_inside_an_interviewer_turn(self) -> None:
+        text = ("رووداو: هناك تقارير عن تحركات لداعش في حمرين، هل أنتم قلقون؟\nكاغينز: نعم.\n"
+                "رووداو: شكراً.\nكاغينز: شكراً.")
+        assert decide(text, "حمرين", source="Rudaw").threat is True
+
+    def test_bases_airports_and_other_armed_actors(self) -> None:
+        check([
+            ("The coalition withdrew from the K1 base in Kirkuk last year.", "Kirkuk", False),
+            ("The US-led coalition handed over Qayyarah airbase to Iraqi forces.", "Qayyarah", False),
+            ("قال مسؤول كوردي إن ميليشيات موالية لإيران قصفت مطار أربيل بطائرات مسيرة.", "أربيل", False),
+            ("The Syrian regime and Russian forces bombed Idlib.", "Idlib", False),
+        ])
+
+    def test_hideouts_and_security_gaps(self) -> None:
+        check([
+            ("ISIS fighters are still hiding in the caves of the Qarachogh mountains.", "Qarachogh", True),
+            ("Joint brigades will fill the security gap in Makhmour exploited by ISIS.", "Makhmour", True),
+            ("The camp of al-Hol remains a breeding ground for ISIS ideology.", "al-Hol", True),
+        ])
+
+    def test_calm_places_and_denied_presence(self) -> None:
+        check([
+            ("وأشار إلى أن الوضع الأمني في دهوك مستقر تماماً.", "دهوك", False),
+            ("لا يوجد أي تواجد لداعش في حلبجة.", "حلبجة", False),
+            ("سقطت قذائف هاون على قرية في ناحية قره تبه دون أن تتبنى أي جهة الهجوم.", "قره تبه", False),
+        ])
+
+    def test_the_actor_of_an_earlier_paragraph_is_not_inherited_when_others_are_around(self) -> None:
+        text = ("ISIS attacked a village in Diyala.\n\nMilitias are active in the area.\n\n"
+                "A drone attack targeted Erbil airport.")
+        assert decide(text, "Erbil").threat is False

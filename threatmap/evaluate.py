@@ -180,9 +180,19 @@ def score_document(gold: GoldDocument, predicted: Sequence[Mention], geometries:
 
 
 def _miss(kind: str, gold: GoldDocument, start: int, end: int, detail: str, text: str) -> Miss:
-    a = max(0, start - 60)
-    snippet = (text[a:start] + "[" + text[start:end] + "]" + text[end:end + 60]).replace("\n", " ")
+    """A miss with its passage as the snippet (the sentence around the span, at most ~240 characters)."""
+    a, b = _sentence(text, start, end)
+    a, b = max(a, start - 120), min(b, end + 120)
+    snippet = " ".join((text[a:start] + "[" + text[start:end] + "]" + text[end:b]).split())
     return Miss(kind, gold.document.id, start, end, text[start:end], detail, snippet)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence around ``text[start:end]``: Latin and Arabic sentence punctuation and line breaks."""
+    a = max(text.rfind(c, 0, start) for c in ".!?؟\n") + 1
+    ends = [i for i in (text.find(c, end) for c in ".!?؟\n") if i >= 0]
+    b = min(ends) + 1 if ends else len(text)
+    return a, b
 
 
 def evaluate(golds: Iterable[GoldDocument], geoparser: Any) -> dict[str, Score]:

@@ -118,35 +118,7 @@ class Geoparser:
         norm, view = normalize_for_matching(text)
         lang = document.lang or detect_lang(text)
         matches = self.matcher.find_normalized(norm, view, lang=lang)
-        if not matches:
-            return ()
-        ntext = norm.text
-        word_starts = [m.nstart - len(m.prefix) for m in matches]
-        hints = [type_hint(ntext, ws, m.nend) for ws, m in zip(word_starts, matches, strict=True)]
-        quals = [None if m.prefix else find_qualifier(ntext, ws, m.nend)  # وقرجوخ: a list goes on, see below
-                 for ws, m in zip(word_starts, matches, strict=True)]
-        links = [_link(ntext, matches[i], matches[i + 1]) for i in range(len(matches) - 1)]
-        hint_of = _propagate_hints(hints, links)
-        countries = self._countries(matches)
-        mentioned: dict[str, list[int]] = {}
-        for m in matches:
-            if len(m.place_ids) == 1 and not m.needs_context:
-                mentioned.setdefault(m.place_ids[0], []).append(m.nstart)
-        resolved: list[Place | None] = []
-        for m, hint in zip(matches, hint_of, strict=True):
-            cands = [self.places[i] for i in m.place_ids if i in self.places]
-            place = resolve(cands, Evidence(m.key, hint), countries=countries, preferred=self._preferred)
-            if place is not None and m.needs_context and not hint and not self._near_related(place, m, mentioned):
-                place = None  # an ordinary word that is also a town name, with nothing saying it is the town
-            resolved.append(place)
-        keep = [i for i, p in enumerate(resolved) if p is not None]
-        matches = [matches[i] for i in keep]
-        places = [resolved[i] for i in keep]
-        quals = [quals[i] for i in keep]
-        links = [links[i] if keep[k + 1] == keep[k] + 1 else None for k, i in enumerate(keep[:-1])]
-        own_hint = [hint_of[i] for i in keep]
-        _propagate_qualifiers(quals, links, places, own_hint)  # type: ignore[arg-type]
-        chosen: list[tuple[Match, Place, str | None]] = list(zip(matches, places, quals, strict=True))  # type: ignore[arg-type]
+        chosen = self._choose(norm.text, matches) if matches else []
         if not chosen:
             return ()
         passages = self._split(text, source=document.source, speakers=document.speakers)
@@ -163,6 +135,34 @@ class Geoparser:
                 passage_start=passage.start, passage_end=passage.end, cue=decision.cue, qualifier=qual,
                 speaker=passage.speaker))
         return tuple(out)
+
+    def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
+        """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""
+        word_starts = [m.nstart - len(m.prefix) for m in matches]
+        hints = [type_hint(ntext, ws, m.nend) for ws, m in zip(word_starts, matches, strict=True)]
+        quals = [None if m.prefix else find_qualifier(ntext, ws, m.nend)  # وقرجوخ: a list goes on, see below
+                 for ws, m in zip(word_starts, matches, strict=True)]
+        links = [_link(ntext, matches[i], matches[i + 1]) for i in range(len(matches) - 1)]
+        hint_of = _propagate_hints(hints, links)
+        countries = self._countries(matches)
+        mentioned: dict[str, list[int]] = {}
+        for m in matches:
+            if len(m.place_ids) == 1 and not m.needs_context:
+                mentioned.setdefault(m.place_ids[0], []).append(m.nstart)
+        keep: list[int] = []
+        places: list[Place] = []
+        for i, (m, hint) in enumerate(zip(matches, hint_of, strict=True)):
+            cands = [self.places[p] for p in m.place_ids if p in self.places]
+            place = resolve(cands, Evidence(m.key, hint), countries=countries, preferred=self._preferred)
+            if place is None or (m.needs_context and not (hint or quals[i] or _listed(matches, links, i)
+                                                          or self._near_related(place, m, mentioned))):
+                continue  # an ordinary word that is also a town name, with nothing saying it is the town
+            keep.append(i)
+            places.append(place)
+        kept_quals = [quals[i] for i in keep]
+        kept_links = [links[i] if keep[k + 1] == i + 1 else None for k, i in enumerate(keep[:-1])]
+        _propagate_qualifiers(kept_quals, kept_links, places, [hint_of[i] for i in keep])
+        return [(matches[i], place, q) for i, place, q in zip(keep, places, kept_quals, strict=True)]
 
     def _near_related(self, place: Place, m: Match, mentioned: dict[str, list[int]]) -> bool:
         """Whether the parent, a sibling or a child of ``place`` is named within ``_EVIDENCE_CHARS`` of ``m``."""
@@ -213,6 +213,13 @@ def generated_places(places: Iterable[Place], places_path: Path | str | None) ->
     if not marker:
         return set()
     return {p.id for p in places if p.line > marker}
+
+
+def _listed(matches: Sequence[Match], links: Sequence[str | None], i: int) -> bool:
+    """Whether match ``i`` is in a list (and/or/و) with a name that needs no evidence itself."""
+    before = i > 0 and links[i - 1] == "and" and not matches[i - 1].needs_context
+    after = i < len(links) and links[i] == "and" and not matches[i + 1].needs_context
+    return bool(before or after)
 
 
 def _link(ntext: str, a: Match, b: Match) -> str | None:

@@ -11,6 +11,7 @@ variants of long multi-word names are found from anchor words with a strict edit
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from threatmap.normalize import Normalized, normalize_for_matching
 
 __all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "match_key"]
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -60,12 +62,13 @@ _COMPOUND_TAILS = ("ed", "based", "born", "made", "style", "wide")
 _EN_COMMON = _words("""turkey chad china guinea niger jordan split reading bath nice mobile sale hull
     north south east west central upper lower new old green zone island desert valley mountain mountains
     river lake camp border plains plain region city town village district province delta sham levant
-    victory freedom peace salem eden bar bay""")
+    victory freedom peace salem eden bar bay jersey guernsey chile japan panama harem diana""")
 # Arabic ordinary words that are also town names: they need a place-type word or a related place in the text.
 _AR_COMMON = _words("""بلد الدور القائم العلم الطبقه الميادين الصور السوسه الكرمه العظيم الفتحه الحضر
     الرطبه هجين تدمر السخنه الخالص العماره الجزيره الباديه الخضراء الصدر الرشيد المنصور الحريه السلام
     الجهاد الشعب الامين الاسكندريه عنه الشرق الغرب الشمال الجنوب الوسط المركز النصر الوحده الزاب
-    الشيخ الصفا النور الرحمه العين الحمراء البيضاء الجديده القديمه الشام الرياض الخير""")
+    الشيخ الصفا النور الرحمه العين الحمراء البيضاء الجديده القديمه الشام الرياض الخير الباب باب باديه
+    هول ربيعه ميادين رطبه طبقه""")
 
 _AR_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
 _PREFIXES_LONGEST_FIRST = tuple(sorted(_AR_PREFIXES[1:], key=len, reverse=True))
@@ -81,12 +84,19 @@ _GENERIC_WORDS = _words("""al el ad ar as az ash at an abu umm bin ibn tal tell 
     راس عين""")
 _MAX_SUFFIX = 5
 _START = itemgetter(0)
+_SPACES = (" ", "\n", "\t", "\r", "\u00a0")
+_HYPHENS = frozenset("-‐‑")
+_TOKEN_JOINERS = frozenset("-/_.=@:\\")
 _MAX_ANCHOR_USE = 2  # a word in more multi-word names than this (united, العربية) is no anchor
 
 
 def match_key(name: str) -> str:
     """The automaton key of a name: its normalised word view (punctuation as single spaces), stripped."""
     return " ".join(normalize_for_matching(name)[1].split())
+
+
+_EN_COMMON = frozenset(match_key(w) for w in _EN_COMMON)  # in key form (القائم -> القايم)
+_AR_COMMON = frozenset(match_key(w) for w in _AR_COMMON)
 
 
 def _is_arabic_script(key: str) -> bool:
@@ -220,11 +230,24 @@ class Matcher:
             return []
         out: list[Match] = []
         original = norm.original
+        n_orig = len(original)
+        seg_norm, seg_orig = norm._norm_starts, norm._orig_starts  # norm.to_original, inlined: hot loop
         for ns, ne, plen, entry, fuzzy in _select(self._candidates(norm, view, lang)):
-            start, end = norm.to_original(ns, ne)
-            if not entry.arabic and (((entry.needs_capital or fuzzy) and not text_is_upper(original, start))
-                                     or _compound_adjective(original, end)):
+            if seg_norm:
+                k = bisect_right(seg_norm, ns) - 1
+                start = seg_orig[k] + ns - seg_norm[k]
+                k = bisect_right(seg_norm, ne - 1) - 1
+                end = seg_orig[k] + ne - seg_norm[k]
+            else:
+                start, end = ns, ne
+            after = original[end] if end < n_orig else " "
+            if not entry.arabic and (((entry.needs_capital or fuzzy) and not original[start].isupper())
+                                     or (after in _HYPHENS and _compound_adjective(original, end))):
                 continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
+            joined = (after in _TOKEN_JOINERS and end + 1 < n_orig and not original[end + 1].isspace()) or (
+                start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
+            if joined and _in_identifier(original, start, end):
+                continue  # part of a URL, a path, an e-mail address or a slug (usemb-baghdad-nahrawan-attack)
             out.append(Match(start, end, ns, ne, entry.key, entry.place_ids, view[ns - plen:ns], fuzzy,
                              entry.needs_context))
         return out
@@ -232,19 +255,19 @@ class Matcher:
     def _candidates(self, norm: Normalized, view: str, lang: str | None) -> list[_Cand]:
         """Every match of the automaton that passes the boundary, suffix and capitalisation rules."""
         out: list[_Cand] = []
+        append = out.append
+        suffix_ok = self._suffix_ok
         n = len(view)
         for ne, values in self._automaton.iter(" " + view):  # ne: exclusive end in ``view`` (1 char of padding)
+            at_boundary = ne == n or view[ne] == " "
             for plen, entry, anchor, form_len in values:
-                ns = ne - form_len
-                if anchor >= 0:
-                    if ne == n or view[ne] == " ":
-                        fuzzy = _fuzzy(norm, view, ns - plen, ns, entry, anchor)
-                        if fuzzy is not None:
-                            out.append(fuzzy)
-                    continue
-                if ne < n and view[ne] != " " and not self._suffix_ok(norm, view, ns, ne, lang):
-                    continue
-                out.append((ns, ne, plen, entry, False))
+                if anchor < 0:
+                    if at_boundary or suffix_ok(norm, view, ne - form_len, ne, lang):
+                        append((ne - form_len, ne, plen, entry, False))
+                elif at_boundary:
+                    fuzzy = _fuzzy(norm, view, ne - form_len - plen, ne - form_len, entry, anchor)
+                    if fuzzy is not None:
+                        append(fuzzy)
         return out
 
     @staticmethod
@@ -273,6 +296,17 @@ class Matcher:
         return kurmanji and tail in ("a", "ya") and _letters(view[ns:ne]) >= 4
 
 
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in a URL, path, e-mail, file name or slug (a token of 3+ hyphens)."""
+    lo = max(0, start - 300)
+    a = max(text.rfind(c, lo, start) for c in _SPACES) + 1
+    a = max(a, lo)
+    hi = min(len(text), end + 300)
+    stops = [i for i in (text.find(c, end, hi) for c in _SPACES) if i >= 0]
+    token = text[a:min(stops) if stops else hi]
+    return any(c in token for c in "/\\@_=") or "www." in token or token.count("-") >= 3
+
+
 def _compound_adjective(text: str, end: int) -> bool:
     """Whether a Latin name ending at ``text[end]`` is the first part of an adjective (Iran-aligned)."""
     if end >= len(text) or text[end] not in "-‐‑":
@@ -282,11 +316,6 @@ def _compound_adjective(text: str, end: int) -> bool:
         k += 1
     word = text[end + 1:k]
     return bool(word) and word.endswith(_COMPOUND_TAILS)
-
-
-def text_is_upper(text: str, index: int) -> bool:
-    """Whether ``text[index]`` is an upper-case letter (the capital a lower-case-ambiguous name needs)."""
-    return 0 <= index < len(text) and text[index].isupper()
 
 
 def _forms(entry: AliasEntry) -> list[tuple[str, str]]:
@@ -307,10 +336,14 @@ def _forms(entry: AliasEntry) -> list[tuple[str, str]]:
 def _fuzzy(norm: Normalized, view: str, word_start: int, anchor_start: int, entry: AliasEntry,
            anchor: int) -> _Cand | None:
     """A spelling variant of a multi-word name around an exactly matched anchor word, or None."""
-    words = entry.key.split(" ")
+    key = entry.key
+    words = key.split(" ")
     n = len(view)
     if anchor and word_start != anchor_start:
         return None  # a clitic is allowed only on the first word of a name
+    offset = sum(len(w) + 1 for w in words[:anchor])
+    if anchor_start >= offset and view.startswith(key, anchor_start - offset):
+        return None  # the exact name, found by the automaton itself
     start = word_start
     for _ in range(anchor):  # walk back to the first word of the window
         if start < 2 or view[start - 1] != " ":
@@ -369,18 +402,22 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     """Drop place matches overlapping blocked names, then keep the longest of overlapping ones (linear sweep)."""
     cands.sort(key=_START)  # stable: candidates come in order of their end
     out: list[_Cand] = []
+    append = out.append
     cluster: list[_Cand] = []
     cluster_end = -1
     for c in cands:
-        if c[0] >= cluster_end and cluster:
+        if c[0] >= cluster_end:  # a new group starts: settle the previous one
             if len(cluster) == 1:
                 if not cluster[0][3].blocked:
-                    out.append(cluster[0])
-            else:
+                    append(cluster[0])
+            elif cluster:
                 out.extend(_resolve_cluster(cluster))
-            cluster = []
-        cluster.append(c)
-        cluster_end = max(cluster_end, c[1]) if len(cluster) > 1 else c[1]
+            cluster = [c]
+            cluster_end = c[1]
+        else:
+            cluster.append(c)
+            if c[1] > cluster_end:
+                cluster_end = c[1]
     if cluster:
         out.extend(_resolve_cluster(cluster))
     return out

@@ -70,7 +70,9 @@ def split_passages(text: str, *, source: str | None = None, speakers: Sequence[s
     source
         The outlet that published the text; headline, lead and narration passages are attributed to it.
     speakers
-        Names of the transcript's speakers (from front matter); when given, only these open turns.
+        Names of the transcript's speakers (from front matter); when given, only labels naming them open turns
+        (unless none of them occurs as a label, e.g. spelled in another script: then the labels used count).
+        Without a list, a "Name:" label opens turns when it is used at least twice or names the outlet.
 
     Returns
     -------

@@ -18,6 +18,8 @@ import shapely
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from threatmap.normalize import normalize_key
+
 __all__ = ["DIRECTIONS", "QUALIFIERS", "find_qualifier", "qualified_geometry", "qualified_precision"]
 
 DIRECTIONS: dict[str, tuple[float, float]] = {
@@ -42,9 +44,16 @@ _AR_NEAR = ("قرب", "بالقرب من", "قريب من", "قريبا من", "
 _EN_FILLERS = ("the", "the city of", "the town of", "the village of", "the district of", "the province of",
                "the governorate of", "city of", "town of", "village of", "district of", "province of",
                "the area of", "the region of")
-_AR_FILLERS = ("مدينه", "بلده", "قريه", "قضاء", "ناحيه", "محافظه", "منطقه")
-_FILLERS = tuple(tuple(f.split()) for f in _EN_FILLERS + _AR_FILLERS)
+_AR_FILLERS = ("مدينة", "بلدة", "قرية", "قضاء", "ناحية", "محافظة", "منطقة")
+_FILLERS = tuple(tuple(normalize_key(w) for w in f.split()) for f in _EN_FILLERS + _AR_FILLERS)
 _FILLER_LAST = frozenset(f[-1] for f in _FILLERS)
+_EN_AROUND = frozenset({"outskirts", "suburbs", "countryside", "environs", "vicinity", "periphery", "surroundings",
+                        "hinterland", "outskirt"})
+_AR_AROUND = frozenset(normalize_key(w) for w in ("وضواحيها", "وضواحيه", "وأطرافها", "وأطرافه", "ومحيطها", "ومحيطه",
+                                                  "وريفها", "وريفه"))
+_EN_ADJECTIVES = {"northern": "north", "southern": "south", "eastern": "east", "western": "west",
+                  "northeastern": "northeast", "northwestern": "northwest", "southeastern": "southeast",
+                  "southwestern": "southwest"}
 _AR_AFTER = {"الشمالي": "north", "الشماليه": "north", "الجنوبي": "south", "الجنوبيه": "south",
              "الشرقي": "east", "الشرقيه": "east", "الغربي": "west", "الغربيه": "west"}
 
@@ -79,7 +88,7 @@ def _phrases() -> dict[tuple[str, ...], str]:
     return table
 
 
-_PHRASES = _phrases()
+_PHRASES = {tuple(normalize_key(w) for w in k): v for k, v in _phrases().items()}  # as in normalised text
 _MAX_WORDS = max(len(k) for k in _PHRASES)
 
 
@@ -93,8 +102,19 @@ def find_qualifier(norm_text: str, start: int, end: int) -> str | None:
     ``start`` is where the name's word begins (before its clitic, if any): a name with a clitic is never
     qualified directly (``وقرجوخ`` takes the qualifier of the list it continues; see the geoparser).
     """
-    if start <= 0 or norm_text[start - 1] != " ":
-        return None
+    found = _before(norm_text, start) if start > 0 and norm_text[start - 1] == " " else None
+    if found is None:
+        return _after(norm_text, end)
+    qualifier, first_word = found
+    if qualifier == "near" and first_word in ("ريف", "باديه"):
+        after = norm_text[end:end + 40].split(" ")
+        if len(after) > 1 and after[0] == "" and after[1] in _AR_AFTER:
+            return _AR_AFTER[after[1]]
+    return qualifier
+
+
+def _before(norm_text: str, start: int) -> tuple[str, str] | None:
+    """The qualifier phrase ending right before ``start`` (a filler such as "the city of" may sit between)."""
     tokens = norm_text[max(0, start - 160):start].split(" ")[-(_MAX_WORDS + 3):-1]
     tokens = [_clean(t) for t in tokens]
     found = _match_end(tokens)
@@ -105,14 +125,22 @@ def find_qualifier(norm_text: str, start: int, end: int) -> str | None:
                 found = _match_end(tokens[:-len(words)])
                 if found is not None:
                     break
-    if found is None:
+    return found
+
+
+def _after(norm_text: str, end: int) -> str | None:
+    """A qualifier after the name: "Mosul's (western) outskirts", "the Kirkuk countryside", "الموصل وضواحيها"."""
+    tail = norm_text[end:end + 48]
+    if tail.startswith("s "):  # the possessive: Mosul's -> "mosuls" once the apostrophe is gone
+        tail = tail[1:]
+    if not tail.startswith(" "):
         return None
-    qualifier, first_word = found
-    if qualifier == "near" and first_word in ("ريف", "باديه"):
-        after = norm_text[end:end + 40].split(" ")
-        if len(after) > 1 and after[0] == "" and after[1] in _AR_AFTER:
-            return _AR_AFTER[after[1]]
-    return qualifier
+    words = [_clean(w) for w in tail[1:].split(" ", 3)[:3]]
+    if words and words[0] in _AR_AROUND:
+        return "near"
+    direction = _EN_ADJECTIVES.get(words[0]) if words else None
+    noun = words[1] if direction and len(words) > 1 else (words[0] if words else "")
+    return (direction or "near") if noun in _EN_AROUND else None
 
 
 def _strip_clitic(token: str) -> str:
@@ -140,7 +168,7 @@ def _match_end(tokens: list[str]) -> tuple[str, str] | None:
     return None
 
 
-_AR_WORDS = frozenset(w for k in _PHRASES for w in k) | frozenset(_AR_FILLERS)
+_AR_WORDS = frozenset(w for k in _PHRASES for w in k) | frozenset(w for f in _FILLERS for w in f)
 _LAST_WORDS = frozenset(k[-1] for k in _PHRASES) | frozenset(c + k[-1] for k in _PHRASES if len(k) == 1
                                                              for c in _AR_CLITICS)
 
@@ -174,7 +202,7 @@ def qualified_geometry(place_geometry: BaseGeometry, qualifier: str | None) -> B
     return _qualified(place_geometry.wkb, qualifier)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _qualified(wkb: bytes, qualifier: str) -> BaseGeometry:
     geom = shapely.from_wkb(wkb)
     centre = geom.centroid

@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from threatmap.models import Place
+from threatmap.normalize import normalize_key
 
 __all__ = ["HINT_TYPES", "Evidence", "Hints", "resolve", "type_hint"]
 
@@ -39,7 +40,8 @@ HINT_TYPES: Mapping[str, frozenset[str]] = {
 """A type hint -> the place types it admits."""
 
 _AR_TYPE_WORDS: dict[str, str] = {
-    "محافظه": "governorate", "محافظات": "governorate", "ولايه": "governorate",
+    "محافظه": "governorate", "محافظات": "governorate", "محافظتي": "governorate", "محافظتا": "governorate",
+    "ولايه": "governorate", "مدينتي": "city", "مدينتا": "city", "قضايي": "district",
     "مدينه": "city", "مدن": "city", "بلده": "city", "بلدات": "city", "قريه": "city", "قري": "city",
     "قضاء": "district", "اقضيه": "district", "ناحيه": "subdistrict", "نواحي": "subdistrict",
     "نهر": "river", "انهار": "river", "جبل": "mountain_range", "جبال": "mountain_range",
@@ -52,6 +54,7 @@ _EN_TYPE_PHRASES: dict[str, str] = {
     "river": "river", "mount": "mountain_range", "mountains of": "mountain_range", "jabal": "mountain_range",
     "jebel": "mountain_range", "lake": "lake", "camp": "camp", "wadi": "valley", "country of": "country",
 }
+_AR_TYPE_WORDS = {normalize_key(w): h for w, h in _AR_TYPE_WORDS.items()}  # keys as in normalised text
 _BEFORE: dict[tuple[str, ...], str] = {(w,): h for w, h in _AR_TYPE_WORDS.items()}
 for _phrase, _hint in _EN_TYPE_PHRASES.items():
     _BEFORE[tuple(_phrase.split())] = _hint
@@ -63,8 +66,10 @@ _AFTER: dict[str, str] = {
     "mountain": "mountain_range", "range": "mountain_range", "ridge": "mountain_range", "camp": "camp",
     "desert": "desert", "lake": "lake", "plains": "plain", "valley": "valley",
 }
-_PLURALS = frozenset({"محافظات", "مدن", "بلدات", "قري", "اقضيه", "نواحي", "انهار", "جبال", "مخيمات", "provinces",
-                      "governorates", "districts", "cities", "towns", "villages", "camps", "provinces of"})
+_PLURALS = frozenset(normalize_key(w) for w in (
+    "محافظات", "محافظتي", "محافظتا", "مدينتي", "مدينتا", "قضائي", "مدن", "بلدات", "قرى", "أقضية", "نواحي", "أنهار",
+    "جبال", "مخيمات", "provinces", "governorates", "districts", "cities", "towns", "villages", "camps",
+    "provinces of"))
 _CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
 _AR_BEFORE_WORDS = frozenset(_AR_TYPE_WORDS)
 _TYPE_RANK = {t: i for i, t in enumerate((

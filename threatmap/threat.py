@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import yaml
 
@@ -20,7 +21,7 @@ POSITIVE = ("threat", "presence", "presence_bound", "attack", "combat", "war")
 BLOCKERS = ("defeat", "history", "training", "humanitarian", "stability", "political")
 """Cue families that make a clause about something else than present ISIS activity."""
 _FAMILIES = (*POSITIVE, *BLOCKERS, "actor", "actor_weak", "other_actor", "institution", "recent", "negation",
-             "partner", "between", "relational", "locative", "question", "presuppose")
+             "partner", "between", "relational", "agent", "locative", "anchor", "relative", "question", "presuppose")
 _LOOKBACK = 500  # characters before a passage searched for the actor its pronouns refer to
 _WINDOW = 7  # tokens left of a mention searched for "with" (partner) and "embassy in" (institution)
 _MAX_TOKEN = 40  # longer "words" are never cues
@@ -38,8 +39,7 @@ _TURN_PREFIX_RE = re.compile(r"\s*[^\W\d_][^\n:：|\d]{0,60}[:：]\s*")
 _NOT_NEGATED = re.compile(r"(?:لا|لم|ما)\s+(?:يزال|تزال|زال|زالت|ينته|تنته|تنتهي)|not only")
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     """A cue in the normalised passage: characters [start, end), tokens [t0, t1] and its family."""
 
     start: int
@@ -64,7 +64,6 @@ class _Lexicon:
     """Phrases as sequences of word ids, with hash indexes from a word form to the words it can be."""
 
     exact: dict[str, tuple[int, ...]]
-    arabic_exact: dict[str, tuple[int, ...]]
     wild: dict[str, tuple[int, ...]]
     max_wild: int
     by_first: dict[int, tuple[tuple[str, tuple[int, ...]], ...]]
@@ -74,7 +73,6 @@ class _Lexicon:
 def _lexicon() -> _Lexicon:
     ids: dict[tuple[str, bool], int] = {}
     exact: dict[str, list[int]] = {}
-    arabic_exact: dict[str, list[int]] = {}
     wild: dict[str, list[int]] = {}
     by_first: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
     for fam, phrases in cue_families().items():
@@ -86,14 +84,12 @@ def _lexicon() -> _Lexicon:
                     is_wild = raw.endswith("*") and k == len(parts) - 1
                     if (part, is_wild) not in ids:
                         wid = ids[(part, is_wild)] = len(ids)
-                        table = wild if is_wild else arabic_exact if _arabic(part) else exact
-                        table.setdefault(part, []).append(wid)
+                        (wild if is_wild else exact).setdefault(part, []).append(wid)
                     seq.append(ids[(part, is_wild)])
             if seq and (fam, tuple(seq)) not in by_first.get(seq[0], []):
                 by_first.setdefault(seq[0], []).append((fam, tuple(seq)))
     freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
-    return _Lexicon(freeze(exact), freeze(arabic_exact), freeze(wild), max(map(len, wild), default=0),
-                    freeze(by_first))
+    return _Lexicon(freeze(exact), freeze(wild), max(map(len, wild), default=0), freeze(by_first))
 
 
 def _arabic(word: str) -> bool:
@@ -120,11 +116,9 @@ def _words_of(token: str) -> _Entry:
             rems.add(token[:-1])
         for rem in rems:
             out.update(lex.exact.get(rem, ()))
-            out.update(lex.arabic_exact.get(rem, ()))
-            if _arabic(rem):
-                for suf in _AR_SUFFIXES:
-                    if rem.endswith(suf) and len(rem) - len(suf) >= 2:
-                        out.update(lex.arabic_exact.get(rem[:-len(suf)], ()))
+            for suf in _AR_SUFFIXES if _arabic(rem) else ():
+                if rem.endswith(suf) and len(rem) - len(suf) >= 2:
+                    out.update(lex.exact.get(rem[:-len(suf)], ()))
             for k in range(2, min(len(rem), lex.max_wild) + 1):
                 out.update(lex.wild.get(rem[:k], ()))
     if len(_WORD_CACHE) > 100_000:
@@ -180,11 +174,13 @@ class _Analysis:
     actor_toks: list[int]  # tokens where ISIS is named (sorted)
 
 
-_CACHE: dict[tuple[int, int, int, int], tuple[str, _Analysis]] = {}
+_CACHE: dict[tuple[int, int, int, int], tuple[str, _Analysis | None]] = {}
+_RELEVANT = frozenset({*POSITIVE, *BLOCKERS, "partner", "between", "institution", "agent", "other_actor"})
 _TOPIC: dict[int, tuple[str, tuple[bool, bool]]] = {}
 
 
-def _analyse(text: str, passage: Passage) -> _Analysis:
+def _analyse(text: str, passage: Passage) -> _Analysis | None:
+    """The passage's cues, clauses and deciding hits (None when no cue could decide anything there); cached."""
     key = (id(text), len(text), passage.start, passage.end)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is text:
@@ -200,6 +196,11 @@ def _analyse(text: str, passage: Passage) -> _Analysis:
             t = max(0, bisect.bisect_right(starts, s) - 1)
             hits.append(_Hit(s, s + 2, t, t, "actor"))
     kinds = {h.kind for h in hits}
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    if not passage.question and not kinds & _RELEVANT:
+        _CACHE[key] = (text, None)
+        return None
     topic = "actor_weak" in kinds and _document_actors(text)[0]
     hits = [h if h.kind != "actor_weak" else _Hit(h.start, h.end, h.t0, h.t1, "actor") for h in hits
             if h.kind != "actor_weak" or topic]
@@ -217,14 +218,11 @@ def _analyse(text: str, passage: Passage) -> _Analysis:
             counts[h.t0 + 1] += 1
     for i in range(1, len(counts)):
         counts[i] += counts[i - 1]
-    actor_toks = sorted(h.t0 for h in hits if h.kind == "actor")
     partial = _Analysis(norm, tuple(spans), tuple(hits), clauses, interrogative, (), (),
-                        {t: frozenset(k) for t, k in cover.items()}, tuple(counts), actor_toks)
+                        {t: frozenset(k) for t, k in cover.items()}, tuple(counts),
+                        sorted(h.t0 for h in hits if h.kind == "actor"))
     decisive = tuple(_decisive(partial, lookback))
-    analysis = _Analysis(norm, tuple(spans), tuple(hits), clauses, interrogative, decisive,
-                         tuple(h.start for h in decisive), partial.cover, partial.governing, actor_toks)
-    if len(_CACHE) > 512:
-        _CACHE.clear()
+    analysis = replace(partial, decisive=decisive, decisive_starts=tuple(h.start for h in decisive))
     _CACHE[key] = (text, analysis)
     return analysis
 
@@ -243,9 +241,9 @@ def _to_norm(norm: Normalized, orig: int) -> int:
     return lo
 
 
-def _mostly_upper(s: str) -> bool:
-    letters = [c for c in s[:2000] if c.isalpha() and c.isascii()]
-    return bool(letters) and sum(c.isupper() for c in letters) * 2 > len(letters)
+def _mostly_upper(s: str) -> bool:  # an all-caps headline: "IS" there is the verb
+    letters = [c.isupper() for c in s[:2000] if c.isalpha() and c.isascii()]
+    return sum(letters) * 2 > len(letters) > 0
 
 
 def _document_actors(text: str) -> tuple[bool, bool]:
@@ -270,14 +268,14 @@ def _document_actors(text: str) -> tuple[bool, bool]:
 def _implied_actor(text: str, start: int) -> bool:
     """For a passage that names no actor: is ISIS meant?
 
-    Yes when the last actor named shortly before it is ISIS; when there is none, yes when the document is about
-    ISIS and names no other armed actor at all (a headline, "the attack"). A passage that opens a speaker turn
-    inherits nothing: a new speaker may be talking about someone else.
+    Yes when the last actor named shortly before it in its paragraph is ISIS; when there is none, yes when the
+    document is about ISIS and names no other armed actor at all (a headline, "the attack"). A passage that opens
+    a speaker turn inherits nothing: a new speaker may be talking about someone else.
     """
     line_start = text.rfind("\n", max(0, start - _LOOKBACK), start) + 1
     if line_start < start and _TURN_PREFIX_RE.fullmatch(text, line_start, start) is not None:
         return False
-    window = normalize(text[max(0, start - _LOOKBACK):start]).text
+    window = normalize(text[max(line_start, start - _LOOKBACK):start]).text
     spans = [m.span() for m in _TOKEN_RE.finditer(window)]
     actors = [h for h in _find_hits(window, spans) if h.kind in ("actor", "other_actor")]
     if actors:
@@ -372,10 +370,10 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
     if not (0 <= passage.start <= start < end <= passage.end <= len(text)):
         return ThreatDecision(False, None)
     a = _analyse(text, passage)
+    if a is None or not a.spans:
+        return ThreatDecision(False, None)
     m0 = _to_norm(a.norm, start - passage.start)
     m1 = max(m0 + 1, _to_norm(a.norm, end - passage.start))
-    if not a.spans:
-        return ThreatDecision(False, None)
     t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
     c0, c1 = _clause(a, m0)
     partner = _partner(a, t0, c0)
@@ -383,7 +381,7 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
         return _decision(text, passage, a, partner, False)
     if m0 >= a.interrogative_from:
         return _question(text, passage, a)
-    institution = _institution(a, t0, t1, c0, c1)
+    institution = _institution(a, t0, t1, c0, c1) or _agent(a, t0, t1, c1)
     if institution is not None:
         return _decision(text, passage, a, institution, False)
     best = _nearest(a, m0, m1, t0, t1, c0, c1)
@@ -400,7 +398,37 @@ def _nearest(a: _Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int)
     in_right = right if right is not None and right.start < c1 else None
     if in_left and in_right:
         return in_left if t0 - in_left.t1 <= in_right.t0 - t1 else in_right
-    return in_left or in_right or left or right
+    if in_left or in_right:
+        return in_left or in_right
+    # A cue of another clause reaches a list item ("in Anbar, Diyala, Kirkuk"), or a clause of its own only when
+    # the cue's clause has no place of its own ("ISIS is a threat, so we stay in Iraq").
+    k0, k1 = _tok_range(a, c0, c1)  # a list item, or a clause about ISIS itself ("an ISIS leader in Syria")
+    fragment = _plain_tokens(a, k0, k1, skip=(t0, t1)) < 3 or _near(a.actor_toks, k0, k1 - 1)
+    for hit in (left, right):
+        if hit is None:
+            continue
+        h0, h1 = _clause(a, hit.start)
+        relative = hit is right and "relative" in a.cover.get(_tok_range(a, h0, h1)[0], ())
+        if fragment or relative or not _anchored(a, h0, h1):
+            return hit
+    return None
+
+
+def _tok_range(a: _Analysis, c0: int, c1: int) -> tuple[int, int]:
+    return bisect.bisect_left(a.spans, (c0, -1)), bisect.bisect_left(a.spans, (c1, -1))
+
+
+def _plain_tokens(a: _Analysis, k0: int, k1: int, *, skip: tuple[int, int]) -> int:
+    """Tokens of [k0, k1) outside ``skip`` that are not prepositions or conjunctions (a predicate of its own)."""
+    minor = {"locative", "anchor", "partner", "between"}
+    return sum(1 for k in range(k0, k1) if not skip[0] <= k <= skip[1] and not a.cover.get(k, frozenset()) & minor
+               and len(a.norm.text[a.spans[k][0]:a.spans[k][1]]) > 2)
+
+
+def _anchored(a: _Analysis, c0: int, c1: int) -> bool:
+    """Whether the clause has a place of its own: a spatial preposition followed by a word that is not a cue."""
+    k0, k1 = _tok_range(a, c0, c1)
+    return any("anchor" in a.cover.get(k, ()) and k + 1 < k1 and not a.cover.get(k + 1) for k in range(k0, k1))
 
 
 def _hit_covering(a: _Analysis, tok: int, kind: str) -> _Hit | None:
@@ -438,6 +466,18 @@ def _institution(a: _Analysis, t0: int, t1: int, c0: int, c1: int) -> _Hit | Non
         lo = max(first_clause_tok, min(inst.t0, t0) - 4)
         if a.governing[t0] - a.governing[lo] == 0:
             return inst
+    return None
+
+
+def _agent(a: _Analysis, t0: int, t1: int, c1: int) -> _Hit | None:
+    """The place names who speaks or acts ("the United States condemns", "حكومة العراق"), not a location."""
+    before = _hit_covering(a, t0 - 1, "agent") if t0 > 0 and "agent" in a.cover.get(t0 - 1, ()) else None
+    if before is not None and _arabic(a.norm.text[before.start]):
+        return before
+    k = t1 + 1
+    after = _hit_covering(a, k, "agent") if k < len(a.spans) and "agent" in a.cover.get(k, ()) else None
+    if after is not None and after.t0 == k and after.start < c1 and not _arabic(a.norm.text[after.start]):
+        return after
     return None
 
 
