@@ -44,6 +44,9 @@ CHROMIUM_ARGS = [
 ]
 DRAWN_JS = """(n) => window.map && Object.values(window.map._layers)
     .filter(l => l.feature && l.feature.properties && l.feature.properties.place_id).length >= n"""
+JQUERY_SHIM = ("<script>window.$ = s => { const t = document.createElement('template'); t.innerHTML = s.trim();"
+               " return [t.content.firstChild]; };</script>")
+"""folium's Popup template parses its HTML with jQuery (a CDN script); offline, this one-liner stands in for it."""
 TYPES = ("town", "village", "city", "camp", "mountain_range", "desert", "plain", "valley", "district", "region")
 SOURCES = tuple(f"Outlet {i:02}" for i in range(12))
 
@@ -250,7 +253,8 @@ def naive(store: Path, *, n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
         install_assets(site / "vendor")
-        (site / "naive.html").write_text(html.replace("../../app/static/vendor", "vendor"), encoding="utf-8")
+        page_html = html.replace("../../app/static/vendor", "vendor").replace("<head>", "<head>" + JQUERY_SHIM, 1)
+        (site / "naive.html").write_text(page_html, encoding="utf-8")
         handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
         handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -331,7 +331,8 @@ def _geonames_entries(cities_path: Path, curated: list[dict[str, Any]], govs: di
     cities = json.loads(cities_path.read_text(encoding="utf-8"))
     rows = sorted((c for c in cities.values() if c["countrycode"] in ("IQ", "SY")),
                   key=lambda c: (-int(c["population"] or 0), int(c["geonameid"])))
-    gov_ids = {e["geometry"]["feature"]: e["id"] for e in curated if e.get("type") == "governorate"}
+    gov_ids = {e["geometry"]["feature"]: e["id"] for e in curated
+               if e.get("type") == "governorate" and "feature" in e["geometry"]}
     stop_words, english = _curation()
     accepted: list[tuple[Point, set[str]]] = []
     out = []

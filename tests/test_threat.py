@@ -72,6 +72,12 @@ class TestActor:
         text += " Militias deny any role."  # another armed actor in the story: the headline stays open
         assert decide(text, "Kirkuk").threat is False
 
+    def test_an_answer_takes_the_actor_of_the_question(self) -> None:
+        text = ("رووداو: هل ما زال داعش يشكل خطراً في كركوك؟\nمسؤول: نعم، هناك خلايا نائمة في كركوك وديالى.\n"
+                "رووداو: شكراً.\nمسؤول: شكراً.")
+        assert decide(text, "وديالى", source="Rudaw").threat is True
+        assert decide(text, "كركوك", source="Rudaw").threat is False  # the question itself asserts nothing
+
     def test_a_new_speaker_turn_does_not_inherit_the_actor(self) -> None:
         text = ("A: We fight ISIS every day.\nB: Rocket attacks hit bases in Baghdad, will you stay?\n"
                 "A: Yes.\nB: Thanks.")
@@ -177,6 +183,7 @@ class TestBlockers:
 
     def test_negation(self) -> None:
         check([
+            ("Officials said there was no ISIS presence in Sulaymaniyah.", "Sulaymaniyah", False),
             ("ISIS no longer poses a threat in Fallujah.", "Fallujah", False),
             ("داعش لم يعد يشكل تهديداً في الفلوجة.", "الفلوجة", False),
             ("داعش لا يزال يشكل تهديداً في الفلوجة.", "الفلوجة", True),
@@ -198,6 +205,28 @@ class TestScope:
         text = "داعش يهاجم القرى في ديالى، أما في السليمانية فالوضع مستقر."
         assert decide(text, "ديالى").threat is True
         assert decide(text, "السليمانية").threat is False
+
+    def test_a_clause_with_a_place_of_its_own_keeps_its_cue(self) -> None:
+        text = "قواتنا موجودة في أربيل وفي قاعدة عين الأسد، وداعش ما زال ينشط في وادي حوران وصحراء الأنبار."
+        assert [decide(text, p).threat for p in ("أربيل", "عين الأسد", "وادي حوران", "الأنبار")] == [
+            False, False, True, True]
+        text = "نحن ندعم قوات البيشمركة في السليمانية ودهوك، لكن التهديد الأكبر يأتي من خلايا داعش في كركوك."
+        assert [decide(text, p).threat for p in ("السليمانية", "دهوك", "كركوك")] == [False, False, True]
+        text = ("Coalition aircraft struck ISIS hideouts in the Qarachogh mountains on Tuesday, the Kurdistan "
+                "Region's counterterrorism service said.")
+        assert [decide(text, p).threat for p in ("Qarachogh", "Kurdistan Region")] == [True, False]
+
+    def test_a_relative_clause_describes_the_place_before_it(self) -> None:
+        text = "The Peshmerga are deployed in Makhmour and Gwer, where ISIS cells attack villages at night."
+        assert [decide(text, p).threat for p in ("Makhmour", "Gwer")] == [True, True]
+
+    def test_a_clause_about_isis_itself(self) -> None:
+        check([
+            ("A strike killed Usamah al-Muhajir, an ISIS leader in eastern Syria.", "Syria", True),
+            ("ISIS was defeated in Baghuz in March 2019, and its fighters fled to the Syrian desert.",
+             "Syrian desert", True),
+            ("بعد تحرير الموصل عام 2017، انتقلت فلول داعش إلى جبال مكحول.", "مكحول", True),
+        ])
 
     def test_a_list_shares_the_verb_before_it(self) -> None:
         text = "ISIS was defeated in Mosul, Tal Afar and Hawija, but it remains active in Anbar."
@@ -272,10 +301,35 @@ class TestEnglishCorpusLike:
         assert decide(text, "Syria").threat is False
 
 
+class TestNewsWire:
+    def test_the_dateline_is_where_the_report_was_filed(self) -> None:
+        check([
+            ("BAGHDAD (Reuters) - Islamic State militants killed five soldiers in an ambush in Salahuddin.",
+             "BAGHDAD", False),
+            ("BAGHDAD (Reuters) - Islamic State militants killed five soldiers in an ambush in Salahuddin.",
+             "Salahuddin", True),
+            ("KIRKUK, Iraq - ISIS cells attacked a checkpoint overnight.", "KIRKUK", False),
+            ("TAMPA, Fla. – On July 7, CENTCOM conducted a strike against ISIS in Syria.", "Fla", False),
+            ("TAMPA, Fla. – On July 7, CENTCOM conducted a strike against ISIS in Syria.", "Syria", True),
+            ("Kirkuk - ISIS cells attacked a checkpoint in Hawija overnight.", "Hawija", True),
+            ("أربيل (رووداو) - هاجم مسلحو داعش قرية في قضاء مخمور.", "أربيل", False),
+            ("أربيل (رووداو) - هاجم مسلحو داعش قرية في قضاء مخمور.", "مخمور", True),
+        ])
+
+    def test_people_fleeing_is_not_isis_presence(self) -> None:
+        check([
+            ("Thousands of people fled Raqqa in 2017 as U.S.-backed forces fought to drive Islamic State out.",
+             "Raqqa", False),
+            ("Kurdish-led forces said they had captured dozens of IS suspects in raids in Deir al-Zor.",
+             "Deir al-Zor", True),
+        ])
+
+
 class TestContract:
     def test_cue_lexicon_loads_every_family(self) -> None:
         families = cue_families()
         assert "داعش" in families["actor"] and "sleeper cell*" in families["presence"]
+        assert "no" in families["negation"] and "on" in families["locative"]  # words, not YAML booleans
 
     def test_mention_outside_the_passage_is_not_a_threat(self) -> None:
         text = "ISIS attacked Hit. Calm in Basra."

@@ -145,20 +145,28 @@ class Geoparser:
         links = [_link(ntext, matches[i], matches[i + 1]) for i in range(len(matches) - 1)]
         hint_of = _propagate_hints(hints, links)
         countries = self._countries(matches)
-        mentioned: dict[str, list[int]] = {}
+        mentioned: dict[str, list[int]] = {}  # place id -> positions of names that need no evidence
         for m in matches:
-            if len(m.place_ids) == 1 and not m.needs_context:
-                mentioned.setdefault(m.place_ids[0], []).append(m.nstart)
-        keep: list[int] = []
-        places: list[Place] = []
-        for i, (m, hint) in enumerate(zip(matches, hint_of, strict=True)):
-            cands = [self.places[p] for p in m.place_ids if p in self.places]
-            place = resolve(cands, Evidence(m.key, hint), countries=countries, preferred=self._preferred)
-            if place is None or (m.needs_context and not (hint or quals[i] or _listed(matches, links, i)
-                                                          or self._near_related(place, m, mentioned))):
-                continue  # an ordinary word that is also a town name, with nothing saying it is the town
-            keep.append(i)
-            places.append(place)
+            if not m.needs_context:
+                for pid in m.place_ids:  # every candidate: حمص (city or governorate) relates to السخنة
+                    mentioned.setdefault(pid, []).append(m.nstart)
+        resolved = [resolve([self.places[p] for p in m.place_ids if p in self.places], Evidence(m.key, hint),
+                            countries=countries, preferred=self._preferred)
+                    for m, hint in zip(matches, hint_of, strict=True)]
+        accepted = [place is not None and not (m.needs_context and _construct_head(ntext, matches, i))
+                    and (not m.needs_context or bool(hint_of[i] or quals[i]))
+                    for i, (m, place) in enumerate(zip(matches, resolved, strict=True))]
+        for _ in range(2):  # evidence spreads: a town accepted from a related place supports its list neighbour
+            for i, m in enumerate(matches):
+                place = resolved[i]
+                if accepted[i] or place is None or _construct_head(ntext, matches, i):
+                    continue
+                if (_listed(matches, links, i, accepted) or place.id in mentioned
+                        or self._near_related(place, m, mentioned)):
+                    accepted[i] = True
+                    mentioned.setdefault(place.id, []).append(m.nstart)
+        keep = [i for i, ok in enumerate(accepted) if ok]
+        places: list[Place] = [resolved[i] for i in keep]  # type: ignore[misc]
         kept_quals = [quals[i] for i in keep]
         kept_links = [links[i] if keep[k + 1] == i + 1 else None for k, i in enumerate(keep[:-1])]
         _propagate_qualifiers(kept_quals, kept_links, places, [hint_of[i] for i in keep])
@@ -215,11 +223,20 @@ def generated_places(places: Iterable[Place], places_path: Path | str | None) ->
     return {p.id for p in places if p.line > marker}
 
 
-def _listed(matches: Sequence[Match], links: Sequence[str | None], i: int) -> bool:
-    """Whether match ``i`` is in a list (and/or/و) with a name that needs no evidence itself."""
-    before = i > 0 and links[i - 1] == "and" and not matches[i - 1].needs_context
-    after = i < len(links) and links[i] == "and" and not matches[i + 1].needs_context
+def _listed(matches: Sequence[Match], links: Sequence[str | None], i: int, accepted: Sequence[bool]) -> bool:
+    """Whether match ``i`` is in a list (and/or/و) with a name that is taken (needs no evidence, or has it)."""
+    before = i > 0 and links[i - 1] == "and" and (accepted[i - 1] or not matches[i - 1].needs_context)
+    after = i < len(links) and links[i] == "and" and (accepted[i + 1] or not matches[i + 1].needs_context)
     return bool(before or after)
+
+
+def _construct_head(ntext: str, matches: Sequence[Match], i: int) -> bool:
+    """Whether match ``i`` is directly followed by another name, as the head of a construct: بادية السخنة is
+    "the desert of al-Sukhnah" (a descriptor), not the Badia followed by the town."""
+    if i + 1 >= len(matches):
+        return False
+    nxt = matches[i + 1]
+    return not nxt.prefix and nxt.nstart == matches[i].nend + 1 and ntext[matches[i].nend] == " "
 
 
 def _link(ntext: str, a: Match, b: Match) -> str | None:

@@ -19,75 +19,39 @@ from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick
-from rapidfuzz.distance import OSA, Levenshtein
 
+from threatmap._lexicon import (
+    ANCHOR_STOP,
+    AR_COMMON,
+    AR_PREFIXES,
+    BLOCK_TEMPLATES,
+    BLOCKED,
+    COMPOUND_TAILS,
+    EN_COMMON,
+    GENERIC_WORDS,
+    KURDISH_LETTERS,
+    KURMANJI_LETTERS,
+    LATIN_SUFFIXES,
+    LL_PREFIXES,
+    PERSON_NOUNS_ACC,
+    QUOTED_NAME_WORDS,
+    SORANI_SUFFIXES,
+)
+from threatmap._variants import Cand as _Cand
+from threatmap._variants import anchors, fuzzy_window, sorani_variants
 from threatmap.normalize import Normalized, normalize_for_matching
 
 __all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "match_key"]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Organisations, persons and outlets whose name contains a place name: never a place mention.
-BLOCKED: tuple[str, ...] = (
-    "قوات سوريا الديمقراطية", "قوات سوريا الديموقراطية", "مجلس سوريا الديمقراطية", "Syrian Democratic Forces",
-    "Islamic State of Iraq and Syria", "Islamic State in Iraq and Syria", "Islamic State of Iraq and the Levant",
-    "Islamic State in Iraq and the Levant", "Islamic State of Iraq and al-Sham", "Islamic State of Iraq",
-    "الدولة الإسلامية في العراق والشام", "الدولة الإسلامية في العراق وسوريا", "الدولة الإسلامية في العراق",
-    "دولة العراق الإسلامية", "تنظيم الدولة في العراق والشام",
-    "Kurdistan Regional Government", "Kurdistan Workers Party", "Kurdistan Democratic Party",
-    "Patriotic Union of Kurdistan", "Kurdistan Region Security Council", "United States Central Command",
-    "United States Army", "United States Air Force", "United States Department", "United States Agency",
-    "United States Embassy", "United Kingdom Ministry",
-    "أبو بكر البغدادي", "Abu Bakr al-Baghdadi", "أبو مصعب الزرقاوي", "Abu Musab al-Zarqawi",
-    "بغداد بوست", "Baghdad Post", "Kurdistan 24", "كوردستان 24", "كردستان 24", "Deir ez-Zor 24", "دير الزور 24",
-    "Syria Direct", "تلفزيون سوريا", "Syria TV", "الرقة تذبح بصمت", "Raqqa Is Being Slaughtered Silently",
-)
-# Patterns expanded over the aliases of the places of the given types (operations commands, outlets, embassies,
-# ISIS "provinces").
-_AREAS = frozenset({"governorate", "district", "city", "town", "region", "desert", "plain"})
-BLOCK_TEMPLATES: dict[str, frozenset[str]] = {
-    "قيادة عمليات {}": _AREAS, "قائد عمليات {}": _AREAS, "{} Operations Command": _AREAS, "{} بوست": _AREAS,
-    "{} Post": _AREAS, "سفارة {}": frozenset({"country"}), "{} Embassy": frozenset({"country"}),
-    "Embassy of {}": frozenset({"country"}), "Embassy of the {}": frozenset({"country"}),
-    "ISIS's {} province": frozenset({"country", "governorate"}),
-    "Islamic State's {} province": frozenset({"country", "governorate"}),
-}
-# Participles that make a Latin name an adjective: Iran-aligned, Turkish-backed, Anbar-based.
-_COMPOUND_TAILS = ("ed", "based", "born", "made", "style", "wide")
-
-# English words that are also (parts of) place names: a Latin match of them needs a capital first letter.
-_EN_COMMON = _words("""turkey chad china guinea niger jordan split reading bath nice mobile sale hull
-    north south east west central upper lower new old green zone island desert valley mountain mountains
-    river lake camp border plains plain region city town village district province delta sham levant
-    victory freedom peace salem eden bar bay jersey guernsey chile japan panama harem diana""")
-# Arabic ordinary words that are also town names: they need a place-type word or a related place in the text.
-_AR_COMMON = _words("""بلد الدور القائم العلم الطبقه الميادين الصور السوسه الكرمه العظيم الفتحه الحضر
-    الرطبه هجين تدمر السخنه الخالص العماره الجزيره الباديه الخضراء الصدر الرشيد المنصور الحريه السلام
-    الجهاد الشعب الامين الاسكندريه عنه الشرق الغرب الشمال الجنوب الوسط المركز النصر الوحده الزاب
-    الشيخ الصفا النور الرحمه العين الحمراء البيضاء الجديده القديمه الشام الرياض الخير الباب باب باديه
-    هول ربيعه ميادين رطبه طبقه""")
-
-_AR_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
-_PREFIXES_LONGEST_FIRST = tuple(sorted(_AR_PREFIXES[1:], key=len, reverse=True))
-_LL_PREFIXES = ("", "و", "ف")  # before the لل form (ل + ال), only و and ف may come
-_SORANI_SUFFIXES = _words("ي دا يش هوه وه هكه هكان كه كان ش يان ه يدا شدا يشدا هدا ان هيش")
-_LATIN_SUFFIXES = frozenset({"s", "e", "ye", "a", "ya"})
-_KURDISH_LETTERS = frozenset("یەێۆڕڵکگ")
-_KURMANJI_LETTERS = frozenset("çêîşûÇÊÎŞÛ")
 _APOSTROPHES = "'’ʼ"
-_GENERIC_WORDS = _words("""al el ad ar as az ash at an abu umm bin ibn tal tell tel ras ain wadi
-    jabal jebal jebel mount mountains lake river camp desert plain plains province governorate district city
-    town region the of and صحراء سهل جبال جبل نهر وادي بحيره مدينه محافظه منطقه قضاء ناحيه مخيم تل ابو ام
-    راس عين""")
 _MAX_SUFFIX = 5
 _START = itemgetter(0)
 _SPACES = (" ", "\n", "\t", "\r", "\u00a0")
 _HYPHENS = frozenset("-‐‑")
 _TOKEN_JOINERS = frozenset("-/_.=@:\\")
-_MAX_ANCHOR_USE = 2  # a word in more multi-word names than this (united, العربية) is no anchor
+_QUOTES = frozenset('"«“”„\'')
+_QUOTES_AND_SPACE = _QUOTES | {" "}
 
 
 def match_key(name: str) -> str:
@@ -95,8 +59,19 @@ def match_key(name: str) -> str:
     return " ".join(normalize_for_matching(name)[1].split())
 
 
-_EN_COMMON = frozenset(match_key(w) for w in _EN_COMMON)  # in key form (القائم -> القايم)
-_AR_COMMON = frozenset(match_key(w) for w in _AR_COMMON)
+_EN_COMMON = frozenset(match_key(w) for w in EN_COMMON)  # in key form (القائم -> القايم)
+_AR_COMMON = frozenset(match_key(w) for w in AR_COMMON)
+_SORANI_SUFFIXES = frozenset(match_key(w) for w in SORANI_SUFFIXES)
+_GENERIC_WORDS = frozenset(match_key(w) for w in GENERIC_WORDS)
+_ANCHOR_STOP = frozenset(match_key(w) for w in ANCHOR_STOP)
+_PERSON_NOUNS_ACC = frozenset(match_key(w) for w in PERSON_NOUNS_ACC)
+_QUOTED_NAME_WORDS = frozenset(match_key(w) for w in QUOTED_NAME_WORDS)
+_AR_PREFIXES = AR_PREFIXES
+_LL_PREFIXES = LL_PREFIXES
+_LATIN_SUFFIXES = LATIN_SUFFIXES
+_KURDISH_LETTERS = KURDISH_LETTERS
+_KURMANJI_LETTERS = KURMANJI_LETTERS
+_COMPOUND_TAILS = COMPOUND_TAILS
 
 
 def _is_arabic_script(key: str) -> bool:
@@ -142,7 +117,6 @@ class Match(NamedTuple):
 
 
 # A candidate before selection: (normalised start, normalised end, prefix length, entry, fuzzy).
-_Cand = tuple[int, int, int, AliasEntry, bool]
 
 
 class Matcher:
@@ -162,9 +136,7 @@ class Matcher:
             # Anchors: the two longest words of the name that are rare (not a name themselves, not generic,
             # in at most _MAX_ANCHOR_USE names).
             words = entry.key.split(" ")
-            usable = [(len(w), i) for i, w in enumerate(words) if w not in self.entries and _letters(w) >= 3
-                      and word_use[w] <= _MAX_ANCHOR_USE and w not in _GENERIC_WORDS]
-            for _, i in sorted(usable, reverse=True)[:2]:
+            for i in anchors(words, word_use, self.entries, stop=_ANCHOR_STOP, generic=_GENERIC_WORDS):
                 word = words[i]
                 for prefix in (_AR_PREFIXES if entry.arabic else ("",)) if i == 0 else ("",):
                     table.setdefault(" " + prefix + word, []).append((len(prefix), entry, i, len(word)))
@@ -189,13 +161,15 @@ class Matcher:
         no_fuzzy = frozenset(no_fuzzy)
         by_key: dict[str, list[str]] = {}
         template_names: dict[str, set[str]] = {}
-        for alias, _lang, place_id, place_type in aliases:
+        for alias, lang, place_id, place_type in aliases:
             key = match_key(alias)
             if _letters(key) < 3:
                 continue
-            ids = by_key.setdefault(key, [])
-            if place_id not in ids:
-                ids.append(place_id)
+            keys = sorani_variants(key) if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(alias) else (key,)
+            for k in keys:
+                ids = by_key.setdefault(k, [])
+                if place_id not in ids:
+                    ids.append(place_id)
             if place_id not in strict:
                 template_names.setdefault(place_type, set()).add(alias)
         entries = []
@@ -244,6 +218,9 @@ class Matcher:
             if not entry.arabic and (((entry.needs_capital or fuzzy) and not original[start].isupper())
                                      or (after in _HYPHENS and _compound_adjective(original, end))):
                 continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
+            if (entry.arabic and not plen and entry.key.endswith("يا") and _arabic_adjective(view, ns)) or (
+                    start and original[start - 1] in _QUOTES_AND_SPACE and _in_quoted_name(original, start, end)):
+                continue  # "11 عسكريا سوريا" (Syrian soldiers); عملية "أبطال العراق" (an operation's name)
             joined = (after in _TOKEN_JOINERS and end + 1 < n_orig and not original[end + 1].isspace()) or (
                 start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
             if joined and _in_identifier(original, start, end):
@@ -265,9 +242,10 @@ class Matcher:
                     if at_boundary or suffix_ok(norm, view, ne - form_len, ne, lang):
                         append((ne - form_len, ne, plen, entry, False))
                 elif at_boundary:
-                    fuzzy = _fuzzy(norm, view, ne - form_len - plen, ne - form_len, entry, anchor)
-                    if fuzzy is not None:
-                        append(fuzzy)
+                    fuzzy = fuzzy_window(view, ne - form_len - plen, ne - form_len, entry, anchor)
+                    if fuzzy is not None and (entry.arabic or _capital_at(norm, fuzzy[0])):
+                        append(fuzzy)  # a Latin variant needs a capital, checked here: it must not win over
+                        # an exact name inside it ("çiyayê Hemrîn" is Hemrîn, not a variant of Çiyayê Hemrînê)
         return out
 
     @staticmethod
@@ -294,6 +272,41 @@ class Matcher:
             return True
         kurmanji = lang == "kmr" or not _KURMANJI_LETTERS.isdisjoint(original_word)
         return kurmanji and tail in ("a", "ya") and _letters(view[ns:ne]) >= 4
+
+
+
+
+def _capital_at(norm: Normalized, ns: int) -> bool:
+    """Whether the original character at normalised offset ``ns`` is an upper-case letter."""
+    start = norm.to_original(ns, ns + 1)[0]
+    return start < len(norm.original) and norm.original[start].isupper()
+
+
+def _arabic_adjective(view: str, ns: int) -> bool:
+    """Whether the name at ``view[ns:]`` follows an accusative person noun (11 عسكريا سوريا): a nisba adjective."""
+    if ns < 2 or view[ns - 1] != " ":
+        return False
+    a = view.rfind(" ", 0, ns - 1) + 1
+    prev = view[a:ns - 1]
+    if prev in _PERSON_NOUNS_ACC:
+        return True
+    if not prev.endswith("ا") or a < 2:
+        return False
+    before = view[view.rfind(" ", 0, a - 1) + 1:a - 1]
+    return before.isdigit()
+
+
+def _in_quoted_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in a quoted name right after "operation" / عملية (عملية "أبطال العراق")."""
+    lo = max(0, start - 40)
+    q = max(text.rfind(c, lo, start) for c in _QUOTES)
+    if q < 0 or any(c in text[q + 1:start] for c in '.!?؟\n'):
+        return False
+    close = min((i for i in (text.find(c, end, end + 40) for c in _QUOTES) if i >= 0), default=-1)
+    if close < 0 or any(c in text[end:close] for c in '.!?؟\n'):
+        return False
+    words = match_key(text[max(0, q - 30):q]).split(" ")
+    return bool(words) and words[-1] in _QUOTED_NAME_WORDS
 
 
 def _in_identifier(text: str, start: int, end: int) -> bool:
@@ -333,69 +346,6 @@ def _forms(entry: AliasEntry) -> list[tuple[str, str]]:
     return forms
 
 
-def _fuzzy(norm: Normalized, view: str, word_start: int, anchor_start: int, entry: AliasEntry,
-           anchor: int) -> _Cand | None:
-    """A spelling variant of a multi-word name around an exactly matched anchor word, or None."""
-    key = entry.key
-    words = key.split(" ")
-    n = len(view)
-    if anchor and word_start != anchor_start:
-        return None  # a clitic is allowed only on the first word of a name
-    offset = sum(len(w) + 1 for w in words[:anchor])
-    if anchor_start >= offset and view.startswith(key, anchor_start - offset):
-        return None  # the exact name, found by the automaton itself
-    start = word_start
-    for _ in range(anchor):  # walk back to the first word of the window
-        if start < 2 or view[start - 1] != " ":
-            return None
-        start = view.rfind(" ", 0, start - 1) + 1
-    end = anchor_start
-    for k in range(len(words) - anchor):
-        if k:
-            if end >= n or view[end] != " ":
-                return None
-            end += 1
-        nxt = view.find(" ", end)
-        end = n if nxt < 0 else nxt
-    window = view[start:end]
-    if not window or window.count(" ") != len(words) - 1 or "  " in window:
-        return None
-    candidates = [(0, window)]
-    if entry.arabic:  # the clitic is stripped first: longest prefix first, the bare window last
-        candidates = [(len(p), window[len(p):]) for p in _PREFIXES_LONGEST_FIRST if window.startswith(p)]
-        candidates.append((0, window))
-    for plen, cand in candidates:
-        if cand == entry.key:
-            return None  # an exact match, found by the automaton itself
-        if not _close(cand, entry.key):
-            continue
-        ns = start + plen
-        return ns, ns + len(cand), plen, entry, True
-    return None
-
-
-def _close(variant: str, key: str) -> bool:
-    """The typo rule: for 8-11 letters, one swap of neighbours (الوزر), one doubled/undoubled letter (الزوور) or,
-    in Latin script, one vowel more or less (Zour); from 12 letters, up to two edits of any kind. Substitutions
-    in shorter names are never typos: they are other words (دير السور), and so are other insertions (دير الزوار).
-    """
-    if abs(len(variant) - len(key)) > 2 or variant == key:
-        return False
-    letters = len(key) - key.count(" ")
-    if letters < 8:
-        return False
-    if letters >= 12:
-        return OSA.distance(variant, key, score_cutoff=2) <= 2
-    if OSA.distance(variant, key, score_cutoff=1) != 1:
-        return False
-    if len(variant) == len(key):
-        return Levenshtein.distance(variant, key) == 2  # a transposition, not a substitution
-    longer, shorter = (variant, key) if len(variant) > len(key) else (key, variant)
-    (op,) = Levenshtein.editops(shorter, longer)
-    k = op.dest_pos  # the letter of ``longer`` missing from ``shorter``
-    if longer[k] in "aeiouy":
-        return True
-    return (k > 0 and longer[k - 1] == longer[k]) or (k + 1 < len(longer) and longer[k + 1] == longer[k])
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:

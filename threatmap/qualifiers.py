@@ -1,7 +1,8 @@
-"""Spatial qualifiers before a place name (near, north of, شمال، قرب …) and the geometry they mean.
+"""Spatial qualifiers of a place name (near, north of, شمال، قرب, Mosul's outskirts …) and the geometry they mean.
 
-Detection reads the normalised text (``normalize``) right before the name: the qualifier must touch the name,
-with at most one filler between them ("the city of", "مدينة"). Geometry: a "near" point becomes a 10 km circle,
+Detection reads the normalised text (``normalize``) around the name: a qualifier before it must touch the name,
+with at most one filler between them ("the city of", "مدينة"); after it, only "'s (western) outskirts /
+countryside / suburbs …", "وضواحيها"-like words, and ريف X الشمالي. Geometry: a "near" point becomes a 10 km circle,
 a "near" line or polygon a 15 km buffer around it; a direction on a point becomes a sector 5-30 km away
 (±30°), on a line or polygon the part beyond the line through its centroid perpendicular to the direction
 (its northern half, …). Distances use a local equirectangular projection centred on the geometry

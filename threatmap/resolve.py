@@ -2,8 +2,8 @@
 
 The evidence, in order:
 
-1. A place-type word touching the name: before it (محافظة، مدينة، قضاء، نهر، جبال، "province of", "city of",
-   "river" …) or after it in English ("Anbar province", "Tigris river", "Sinjar Mountains"); منطقة / "area"
+1. A place-type word touching the name: before it (محافظة، مدينة، قضاء، نهر، جبال، Sorani پارێزگای، شاری،
+   چیای، Kurmanji parêzgeha, bajarê, çiyayê, "province of", "city of", "river" …) or after it in English ("Anbar province", "Tigris river", "Sinjar Mountains"); منطقة / "area"
    says nothing. A type word keeps only the candidates of that type (if any).
 2. ``preferred_for``: a place that declares the alias wins it.
 3. Document coherence: the country most mentioned by the document's unambiguous names (a document about
@@ -48,6 +48,19 @@ _AR_TYPE_WORDS: dict[str, str] = {
     "سلسله": "mountain_range", "بحيره": "lake", "مخيم": "camp", "مخيمات": "camp", "صحراء": "desert",
     "باديه": "desert", "سهل": "plain", "وادي": "valley", "دوله": "country", "بلاد": "country",
 }
+# Sorani (ezafe form, before the name) and Kurmanji (ezafe -a/-ê/-ya, before the name) feature words.
+_KU_TYPE_WORDS: dict[str, str] = {
+    "پارێزگای": "governorate", "پارێزگاکانی": "governorate", "شاری": "city", "شارەکانی": "city",
+    "شارۆچکەی": "city", "گوندی": "city", "گوندەکانی": "city", "قەزای": "district", "ناحیەی": "subdistrict",
+    "چیای": "mountain_range", "چیاکانی": "mountain_range", "زنجیرە چیای": "mountain_range", "بیابانی": "desert",
+    "دەشتی": "plain", "دۆڵی": "valley", "ڕووباری": "river", "کەمپی": "camp", "کامپی": "camp",
+    "دەریاچەی": "lake", "دەوڵەتی": "country", "wilayeta": "governorate",
+    "parêzgeha": "governorate", "parêzgehên": "governorate", "bajarê": "city", "bajarokê": "city",
+    "gundê": "city", "gundên": "city", "qezaya": "district", "navçeya": "district", "nahiya": "subdistrict",
+    "çiyayê": "mountain_range", "çiyayên": "mountain_range", "deşta": "plain", "geliyê": "valley",
+    "newala": "valley", "çemê": "river", "kampa": "camp", "kampên": "camp", "gola": "lake", "çola": "desert",
+    "dewleta": "country",
+}
 _EN_TYPE_PHRASES: dict[str, str] = {
     "province of": "governorate", "provinces of": "governorate", "governorate of": "governorate",
     "city of": "city", "town of": "city", "village of": "city", "district of": "district",
@@ -56,6 +69,8 @@ _EN_TYPE_PHRASES: dict[str, str] = {
 }
 _AR_TYPE_WORDS = {normalize_key(w): h for w, h in _AR_TYPE_WORDS.items()}  # keys as in normalised text
 _BEFORE: dict[tuple[str, ...], str] = {(w,): h for w, h in _AR_TYPE_WORDS.items()}
+for _word, _hint in _KU_TYPE_WORDS.items():
+    _BEFORE[tuple(normalize_key(_word).split())] = _hint
 for _phrase, _hint in _EN_TYPE_PHRASES.items():
     _BEFORE[tuple(_phrase.split())] = _hint
     _BEFORE[("the", *_phrase.split())] = _hint
@@ -67,7 +82,7 @@ _AFTER: dict[str, str] = {
     "desert": "desert", "lake": "lake", "plains": "plain", "valley": "valley",
 }
 _PLURALS = frozenset(normalize_key(w) for w in (
-    "محافظات", "محافظتي", "محافظتا", "مدينتي", "مدينتا", "قضائي", "مدن", "بلدات", "قرى", "أقضية", "نواحي", "أنهار",
+    "پارێزگاکانی", "شارەکانی", "گوندەکانی", "چیاکانی", "parêzgehên", "gundên", "çiyayên", "kampên", "محافظات", "محافظتي", "محافظتا", "مدينتي", "مدينتا", "قضائي", "مدن", "بلدات", "قرى", "أقضية", "نواحي", "أنهار",
     "جبال", "مخيمات", "provinces", "governorates", "districts", "cities", "towns", "villages", "camps",
     "provinces of"))
 _CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")

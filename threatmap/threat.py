@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+import ahocorasick
 import yaml
 
 from threatmap.models import Passage, ThreatDecision
@@ -36,6 +37,11 @@ _CLAUSE_RE = re.compile(
 )
 _IS_RE = re.compile(r"(?<![\w.’'\-])IS(?![\w’'\-]|\.\w)")
 _TURN_PREFIX_RE = re.compile(r"\s*[^\W\d_][^\n:：|\d]{0,60}[:：]\s*")
+_PRONOUNS = frozenset({"its", "their"})  # "its fighters": ISIS's, when the sentence names ISIS
+_DATELINE_RE = re.compile(  # "BAGHDAD (Reuters) -", "KIRKUK, Iraq -", "أربيل (رووداو) -", "TAMPA, July 22 -"
+    r"(?:,\s*[A-Za-z][A-Za-z .'-]{1,30}?)?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]|,\s+[A-Z][a-z]{2,}\.?\s+\d"
+)
+_DATELINE_HEAD_RE = re.compile(r"(?>[A-Z][A-Za-z.'’]*+|\d[\d,]*+|\([^()\n]{1,40}\)|[ ,])++(?<=\s)(?=[-–—]\s)")
 _NOT_NEGATED = re.compile(r"(?:لا|لم|ما)\s+(?:يزال|تزال|زال|زالت|ينته|تنته|تنتهي)|not only")
 
 
@@ -52,7 +58,8 @@ class _Hit(NamedTuple):
 @lru_cache(maxsize=1)
 def cue_families() -> dict[str, tuple[str, ...]]:
     """The cue lexicon (``threatmap/data/threat_cues.yaml``): family -> phrases of every language."""
-    raw = yaml.safe_load(resources.files("threatmap").joinpath("data/threat_cues.yaml").read_text(encoding="utf-8"))
+    source = resources.files("threatmap").joinpath("data/threat_cues.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(source, Loader=yaml.BaseLoader)  # every value a string: "no" and "on" are words, not booleans
     missing = [f for f in _FAMILIES if f not in (raw or {})]
     if missing:
         raise ValueError(f"threat_cues.yaml: expected families {list(_FAMILIES)!r}, missing {missing!r}; add them")
@@ -174,32 +181,42 @@ class _Analysis:
     actor_toks: list[int]  # tokens where ISIS is named (sorted)
 
 
-_CACHE: dict[tuple[int, int, int, int], tuple[str, _Analysis | None]] = {}
 _RELEVANT = frozenset({*POSITIVE, *BLOCKERS, "partner", "between", "institution", "agent", "other_actor"})
-_TOPIC: dict[int, tuple[str, tuple[bool, bool]]] = {}
+
+
+class _DocumentCache:
+    """Analyses of the current document only (the geoparser assesses one document at a time): bounded memory."""
+
+    text: str | None = None
+    passages: dict[tuple[int, int], _Analysis | None] = {}  # noqa: RUF012
+    actors: tuple[bool, bool] | None = None
+
+    @classmethod
+    def of(cls, text: str) -> type[_DocumentCache]:
+        if cls.text is not text:
+            cls.text, cls.passages, cls.actors = text, {}, None
+        return cls
 
 
 def _analyse(text: str, passage: Passage) -> _Analysis | None:
     """The passage's cues, clauses and deciding hits (None when no cue could decide anything there); cached."""
-    key = (id(text), len(text), passage.start, passage.end)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] is text:
-        return cached[1]
+    cache = _DocumentCache.of(text).passages
+    key = (passage.start, passage.end)
+    if key in cache:
+        return cache[key]
     ptext = text[passage.start:passage.end]
     norm = normalize(ptext)
     spans = [m.span() for m in _TOKEN_RE.finditer(norm.text)]
     hits = _find_hits(norm.text, spans)
     starts = [s for s, _ in spans]
-    if "IS" in ptext and not _mostly_upper(ptext):
+    if _IS_RE.search(ptext) and not _mostly_upper(ptext):
         for m in _IS_RE.finditer(ptext):
             s = _to_norm(norm, m.start())
             t = max(0, bisect.bisect_right(starts, s) - 1)
             hits.append(_Hit(s, s + 2, t, t, "actor"))
     kinds = {h.kind for h in hits}
-    if len(_CACHE) > 512:
-        _CACHE.clear()
     if not passage.question and not kinds & _RELEVANT:
-        _CACHE[key] = (text, None)
+        cache[key] = None
         return None
     topic = "actor_weak" in kinds and _document_actors(text)[0]
     hits = [h if h.kind != "actor_weak" else _Hit(h.start, h.end, h.t0, h.t1, "actor") for h in hits
@@ -208,13 +225,13 @@ def _analyse(text: str, passage: Passage) -> _Analysis | None:
     clauses = (0, *(m.end() for m in _CLAUSE_RE.finditer(norm.text)))
     interrogative = _interrogative_start(norm.text, hits, clauses, passage.question)
     has_actor = bool(kinds & {"actor", "other_actor"}) or topic
-    lookback = not has_actor and bool(kinds.intersection(POSITIVE)) and _implied_actor(text, passage.start)
+    lookback = not has_actor and bool(kinds.intersection(POSITIVE)) and _implied_actor(text, passage)
     cover: dict[int, set[str]] = {}
     counts = [0] * (len(spans) + 1)
     for h in hits:
         for t in range(h.t0, h.t1 + 1):
             cover.setdefault(t, set()).add(h.kind)
-        if h.kind in POSITIVE or h.kind == "actor":
+        if h.kind in ("threat", "presence", "attack", "combat", "actor"):  # words that can govern a base
             counts[h.t0 + 1] += 1
     for i in range(1, len(counts)):
         counts[i] += counts[i - 1]
@@ -223,7 +240,7 @@ def _analyse(text: str, passage: Passage) -> _Analysis | None:
                         sorted(h.t0 for h in hits if h.kind == "actor"))
     decisive = tuple(_decisive(partial, lookback))
     analysis = replace(partial, decisive=decisive, decisive_starts=tuple(h.start for h in decisive))
-    _CACHE[key] = (text, analysis)
+    cache[key] = analysis
     return analysis
 
 
@@ -246,35 +263,51 @@ def _mostly_upper(s: str) -> bool:  # an all-caps headline: "IS" there is the ve
     return sum(letters) * 2 > len(letters) > 0
 
 
+@lru_cache(maxsize=1)
+def _actor_automaton() -> ahocorasick.Automaton:
+    """Every actor and other-actor phrase, normalised, for a fast scan of whole documents."""
+    automaton = ahocorasick.Automaton()
+    for fam in ("actor", "other_actor"):
+        for phrase in cue_families()[fam]:
+            key = " ".join(_TOKEN_RE.findall(normalize_key(phrase.replace("*", ""))))
+            if key:
+                automaton.add_word(key, (fam, key, phrase.endswith("*")))
+    automaton.make_automaton()
+    return automaton
+
+
 def _document_actors(text: str) -> tuple[bool, bool]:
-    """Whether the document names ISIS anywhere, and whether it names any other armed actor."""
-    cached = _TOPIC.get(id(text))
-    if cached is not None and cached[0] is text:
-        return cached[1]
-    isis = other = False
-    for start in range(0, len(text), 100_000):  # bounded pieces, linear in the document
-        chunk = normalize(text[start:start + 100_050]).text
-        kinds = {h.kind for h in _find_hits(chunk, [m.span() for m in _TOKEN_RE.finditer(chunk)])}
-        isis = isis or "actor" in kinds or _IS_RE.search(text, start, start + 100_050) is not None
-        other = other or "other_actor" in kinds
-        if isis and other:
-            break
-    if len(_TOPIC) > 64:
-        _TOPIC.clear()
-    _TOPIC[id(text)] = (text, (isis, other))
-    return isis, other
+    """Whether the document names ISIS anywhere, and whether it names any other armed actor (one linear scan)."""
+    doc = _DocumentCache.of(text)
+    if doc.actors is None:
+        norm = normalize(text).text
+        found = {"actor"} if _IS_RE.search(text) else set()
+        for end, (fam, key, wild) in _actor_automaton().iter(norm):
+            start = end - len(key) + 1
+            if _arabic(key) or (
+                not (start > 0 and norm[start - 1].isalpha())
+                and (wild or end + 1 == len(norm) or not norm[end + 1].isalpha() or norm[end + 1] == "s")
+            ):
+                found.add(fam)
+                if len(found) == 2:
+                    break
+        doc.actors = ("actor" in found, "other_actor" in found)
+    return doc.actors
 
 
-def _implied_actor(text: str, start: int) -> bool:
+def _implied_actor(text: str, passage: Passage) -> bool:
     """For a passage that names no actor: is ISIS meant?
 
     Yes when the last actor named shortly before it in its paragraph is ISIS; when there is none, yes when the
-    document is about ISIS and names no other armed actor at all (a headline, "the attack"). A passage that opens
-    a speaker turn inherits nothing: a new speaker may be talking about someone else.
+    document is about ISIS and names no other armed actor at all (a headline, "the attack"). An answer that opens
+    a turn looks back into the question; an interviewer opening a turn may bring up anyone, so inherits nothing.
     """
+    start = passage.start
     line_start = text.rfind("\n", max(0, start - _LOOKBACK), start) + 1
     if line_start < start and _TURN_PREFIX_RE.fullmatch(text, line_start, start) is not None:
-        return False
+        if passage.role == "interviewer":
+            return False
+        line_start = text.rfind("\n", max(0, start - _LOOKBACK), max(0, line_start - 1)) + 1  # the question
     window = normalize(text[max(line_start, start - _LOOKBACK):start]).text
     spans = [m.span() for m in _TOKEN_RE.finditer(window)]
     actors = [h for h in _find_hits(window, spans) if h.kind in ("actor", "other_actor")]
@@ -327,7 +360,8 @@ def _decisive(a: _Analysis, lookback: bool) -> list[_Hit]:
             actor = "actor" if "actor" in kinds else "other_actor" if kinds else "actor" if lookback else None
             if actor == "other_actor":
                 out.append(_Hit(h.start, h.end, h.t0, h.t1, "other_actor"))
-            elif actor == "actor" and not _near(negation_ends, h.t0 - 3, h.t0 - 1) and _valid(h, actor_toks, recent):
+            elif actor == "actor" and not _near(negation_ends, h.t0 - 3, h.t0 - 1) and _valid(
+                    h, actor_toks, recent, h.t0 > 0 and a.norm.text[slice(*a.spans[h.t0 - 1])] in _PRONOUNS):
                 out.append(h)
     return out
 
@@ -337,10 +371,10 @@ def _near(sorted_toks: list[int], lo: int, hi: int) -> bool:
     return i < len(sorted_toks) and sorted_toks[i] <= hi
 
 
-def _valid(cue: _Hit, actor_toks: list[int], recent: bool) -> bool:
+def _valid(cue: _Hit, actor_toks: list[int], recent: bool, pronoun: bool) -> bool:
     """Family conditions: presence words like وجود/presence sit next to ISIS; the war on ISIS needs a recent time."""
-    if cue.kind == "presence_bound":
-        return _near(actor_toks, cue.t0 - 2, cue.t1 + 2)
+    if cue.kind == "presence_bound":  # "ISIS fighters", "fighters of ISIS", "its fighters fled", مسلحي داعش
+        return _near(actor_toks, cue.t0 - 2, cue.t1 + 2) or (bool(actor_toks) and pronoun)
     if cue.kind == "war":
         return recent and _near(actor_toks, cue.t1 + 1, cue.t1 + 3)
     return True
@@ -375,6 +409,8 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
     m0 = _to_norm(a.norm, start - passage.start)
     m1 = max(m0 + 1, _to_norm(a.norm, end - passage.start))
     t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
+    if _dateline(text, passage, start, end, first=t0 == 0):
+        return ThreatDecision(False, None)  # "BAGHDAD (Reuters) -", "أربيل - رووداو": where the report was filed
     c0, c1 = _clause(a, m0)
     partner = _partner(a, t0, c0)
     if partner is not None:
@@ -386,6 +422,14 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
         return _decision(text, passage, a, institution, False)
     best = _nearest(a, m0, m1, t0, t1, c0, c1)
     return _decision(text, passage, a, best, best is not None and best.kind in POSITIVE)
+
+
+def _dateline(text: str, passage: Passage, start: int, end: int, *, first: bool) -> bool:
+    """Whether the mention is in the dateline that opens the passage ("TAMPA, Fla. –", "أربيل (رووداو) -")."""
+    if first and _DATELINE_RE.match(text, end, min(end + 50, passage.end)):
+        return True
+    head = _DATELINE_HEAD_RE.match(text, passage.start, min(passage.start + 60, passage.end))
+    return head is not None and end <= head.end()
 
 
 def _nearest(a: _Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int) -> _Hit | None:
