@@ -10,6 +10,7 @@ from threatmap import settings
 from ui import data, panel, sidebar, views
 
 st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
+st.title("Reported ISIS threat areas — Iraq and Syria")
 data.assets()
 
 store = data.store(str(settings.STORE_PATH))
@@ -19,7 +20,6 @@ filters = sidebar.filter_sidebar(data.facets(store, rev))
 df = data.query(store, filters, rev)
 agg = data.aggregate(store, filters, rev)
 
-st.title("Reported ISIS threat areas — Iraq and Syria")
 views.counts(df)
 
 map_col, panel_col = st.columns([3, 2], gap="medium")
@@ -27,7 +27,7 @@ with map_col:
     returned = st_folium(
         build_map(agg, data.basemap(), center=CENTER, zoom=ZOOM),
         center=CENTER, zoom=ZOOM, height=600, use_container_width=True,
-        returned_objects=["last_active_drawing"], key="map",
+        returned_objects=["last_active_drawing"], key="map", render=False,  # st_folium renders it once anyway
     )
 with panel_col:
     st.subheader("Passages")
@@ -35,8 +35,8 @@ with panel_col:
     panel.passages_panel(df, selected)
 
 sidebar.write_query_params(filters, selected)
-views.timeline(df)
-views.table(df)
+views.timeline(df, key=(filters, rev))
+views.table(df, key=(filters, rev))
 views.exports(df, gaz)
 if settings.ALLOW_UPLOADS:
-    views.upload(store, data.geoparser(), max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)
+    views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

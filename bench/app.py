@@ -4,7 +4,8 @@ Run: ``python bench/app.py`` (``--mentions``/``--places`` to change the size, ``
 naive way). Needs Debian's ``/usr/bin/chromium`` for the browser figures (skipped with a note otherwise). Prints:
 
 - time from ``streamlit run`` process start to the map drawn in Chromium, and from page open to drawn;
-- server time of the first run and of each filter change (AppTest: the whole script, query → map → widgets);
+- the app's own work per filter change (the calls app.py makes, timed in-process), and the server time of the
+  first run and of each filter change through AppTest (whole script, including AppTest's own overhead);
 - the map payload (script + header sent to the component) and all websocket bytes of the page load;
 - the naive map (``folium.Marker`` + ``Popup`` per mention) for a subset, its build time, HTML size and browser
   time, with the linear extrapolation to all mentions.
@@ -145,6 +146,36 @@ def server_times(store: Path) -> dict[str, Any]:
     return out
 
 
+def pipeline_times(store: Path) -> dict[str, float]:
+    """Seconds of the app's own work per filter change, without Streamlit's overhead: the same calls as app.py
+    (query, aggregate, build_map, st_folium's render + script extraction, timeline, table), warm store."""
+    import streamlit_folium
+
+    from layers import build_map
+    from ui import data, views
+
+    s = Store.open(store)
+    base = data.basemap()
+    data.query(s, Filters(), 0)
+    data.shapes(s, 0)
+    out = {}
+    for label, filters in [
+        ("threat only", Filters(threat_only=True)), ("since 2020-01-01", Filters(since=dt.date(2020, 1, 1))),
+        ("language ar", Filters(langs=("ar",))), ("3 sources", Filters(sources=SOURCES[:3])),
+        ("text 'Place 7'", Filters(text="Place 7")), ("everything", Filters()),
+    ]:
+        t0 = time.perf_counter()
+        df = data.query(s, filters, 0)
+        m = build_map(data.aggregate(s, filters, 0), base)
+        m.render()
+        streamlit_folium._get_header(m)
+        streamlit_folium._get_map_string(m)
+        views.monthly(df)
+        df.sort_values("date", ascending=False, na_position="last").head(views.TABLE_ROWS)
+        out[f"filter: {label}"] = time.perf_counter() - t0
+    return out
+
+
 def _map_payload(at: Any) -> dict[str, int]:
     (element,) = [el for el in at.get("component_instance") if "st_folium" in el.proto.component_name]
     args = json.loads(element.proto.json_args)
@@ -214,6 +245,7 @@ def browser_times(store: Path, *, features: int) -> dict[str, Any]:
             out["process start -> map drawn"] = t_drawn - t_start
             page.wait_for_timeout(1500)
             out["_websocket bytes (page load)"] = ws_bytes[0]
+            page.close()
             page2 = context.new_page()
             _offline(page2, external)
             t_open = time.perf_counter()
@@ -255,6 +287,7 @@ def naive(store: Path, *, n: int) -> dict[str, Any]:
         install_assets(site / "vendor")
         page_html = html.replace("../../app/static/vendor", "vendor").replace("<head>", "<head>" + JQUERY_SHIM, 1)
         (site / "naive.html").write_text(page_html, encoding="utf-8")
+        (site / "favicon.ico").write_bytes(b"")
         handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
         handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -294,9 +327,13 @@ def main() -> None:
             features = len(aggregate_places(s.query(Filters()), None))
         print(f"features on the map (place x qualifier): {features:,}\n")
 
+        pipeline = pipeline_times(store)
+        print("app work per filter change (same calls as app.py, no Streamlit runtime), s")
+        for label, seconds in pipeline.items():
+            print(f"  {label:<40} {seconds:6.3f}")
         server = server_times(store)
         payload = server.pop("_payload")
-        print("server time per run (AppTest, whole script), s")
+        print("server time per run (AppTest: whole script + AppTest's own parsing of the 1 MB map element), s")
         for label, seconds in server.items():
             print(f"  {label:<40} {seconds:6.3f}")
         print("map payload sent to the browser")

@@ -71,27 +71,37 @@ def summary_html(row: Any) -> str:
     return " ".join(parts) + f"<br>{details}<br><small>click for the passages</small>"
 
 
+def geometry_json(geom: Any) -> dict[str, Any] | None:
+    """The GeoJSON geometry drawn for ``geom``: snapped to :data:`COORD_GRID`; a MultiPoint becomes its centroid.
+
+    Callers may precompute it once per place into a ``geojson`` column (and ``area``) to skip this per render.
+    """
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type == "MultiPoint":
+        geom = geom.centroid
+    if geom.geom_type == "Point":
+        return {"type": "Point", "coordinates": [round(geom.x, 4), round(geom.y, 4)]}
+    snapped = shapely.set_precision(geom, COORD_GRID)
+    return json.loads(shapely.to_geojson(geom if snapped.is_empty else snapped))
+
+
 def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
     """GeoJSON features (points, or everything else) with only escaped, short properties.
 
-    Areas come largest first so that smaller areas are drawn on top and stay clickable.
+    Areas come largest first so that smaller areas are drawn on top and stay clickable. Uses the row's
+    ``geojson`` and ``area`` when present (see :func:`geometry_json`), else its ``geometry``.
     """
     out: list[tuple[float, dict[str, Any]]] = []
     for row in rows:
-        geom = _value(row, "geometry")
-        if geom is None or geom.is_empty:
+        geometry = _value(row, "geojson")
+        area = _value(row, "area")
+        if geometry is None or area is None:
+            geom = _value(row, "geometry")
+            geometry = geometry_json(geom)
+            area = geom.area if geometry is not None else 0.0
+        if geometry is None or (geometry["type"] == "Point") != points:
             continue
-        is_point = geom.geom_type in ("Point", "MultiPoint")
-        if is_point != points:
-            continue
-        if is_point and geom.geom_type == "MultiPoint":
-            geom = geom.centroid
-        snapped = shapely.set_precision(geom, COORD_GRID) if not is_point else geom
-        if snapped.is_empty:
-            snapped = geom
-        coords = json.loads(shapely.to_geojson(snapped, indent=None))
-        if is_point:
-            coords["coordinates"] = [round(c, 4) for c in coords["coordinates"]]
         props = {
             "place_id": escape_text(_value(row, "place_id", "")),
             "qualifier": escape_text(_value(row, "qualifier", "")),
@@ -99,7 +109,7 @@ def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
             "mentions": _count(row, "mentions"),
             "summary": summary_html(row),
         }
-        out.append((geom.area, {"type": "Feature", "id": len(out), "geometry": coords, "properties": props}))
+        out.append((float(area), {"type": "Feature", "id": len(out), "geometry": geometry, "properties": props}))
     out.sort(key=lambda item: -item[0])
     for index, (_, feature) in enumerate(out):
         feature["id"] = index
@@ -114,24 +124,25 @@ def kind_group(
     radius: int,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """One toggleable group: one GeoJson layer of areas and one of points (CircleMarkers), both styled by ``style``."""
+    """One toggleable group holding ONE GeoJson layer: areas (largest first), then points as CircleMarkers.
+
+    The points go to their own pane above the areas. Hovering shows the escaped summary as a tooltip; a click
+    selects the feature (the passages panel shows the rest), so there is no popup to cover the map.
+    """
     rows = list(rows)
     group = folium.FeatureGroup(name=name, show=show)
-    tooltip_fields = ["summary"]
-    for points in (False, True):
-        feats = features(rows, points=points)
-        if not feats:
-            continue
-        marker = None
-        if points:
-            marker = folium.CircleMarker(radius=radius)
-            marker.options.update(pane=POINTS_PANE, fill=True)  # folium's default fill=False: only the rim clicks
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": feats},
-            style_function=style,
-            marker=marker,
-            tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, labels=False, sticky=True),
-            popup=folium.GeoJsonPopup(fields=tooltip_fields, labels=False),
-            control=False,
-        ).add_to(group)
+    feats = features(rows, points=False) + features(rows, points=True)
+    if not feats:
+        return group
+    for index, feature in enumerate(feats):
+        feature["id"] = index
+    marker = folium.CircleMarker(radius=radius)
+    marker.options.update(pane=POINTS_PANE, fill=True)  # folium's default fill=False: only the rim would click
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        style_function=style,
+        marker=marker,
+        tooltip=folium.GeoJsonTooltip(fields=["summary"], labels=False, sticky=True),
+        control=False,
+    ).add_to(group)
     return group

@@ -23,5 +23,5 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def qualified_areas(agg: Any) -> folium.FeatureGroup:
     """Rows of ``agg`` with a qualifier, drawn with their qualified geometry."""
-    rows = [row for _, row in agg.iterrows() if qualifier_of(row)]
+    rows = [row for row in agg.to_dict("records") if qualifier_of(row)]
     return kind_group(rows, name=NAME, style=_style, radius=RADIUS)

@@ -177,3 +177,19 @@ def test_bundled_corpus_builds_on_first_start(tmp_path: Path, monkeypatch: pytes
     at = AppTest.from_file(APP, default_timeout=300).run()
     assert not at.exception, at.exception
     assert mentions(at) > 0
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(threat_only=True), Filters(langs=("en",))])
+def test_map_rows_match_the_export_aggregation(store_path: Path, filters: Filters) -> None:
+    """The map recounts per filter on cached geometries; it must equal ``export.aggregate_places`` (bar the list)."""
+    from threatmap.export import aggregate_places
+    from threatmap.store import Store
+    from ui import data
+
+    columns = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "mentions", "threats",
+               "first_date", "last_date"]
+    with Store.open(store_path) as store:
+        ours = data.aggregate(store, filters, -1).sort_values("id").reset_index(drop=True)
+        theirs = aggregate_places(store.query(filters), data.gazetteer()).sort_values("id").reset_index(drop=True)
+    assert ours[columns].astype(object).equals(theirs[columns].astype(object))
+    assert all(a.equals(b) for a, b in zip(ours.geometry, theirs.geometry, strict=True))

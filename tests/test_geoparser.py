@@ -177,3 +177,53 @@ def test_a_qualifier_or_a_list_is_evidence_for_an_ordinary_word(geoparser: Geopa
     assert places(geoparser, "هجوم قرب الطبقة") == [("الطبقة", "tabqa")]
     assert places(geoparser, "في بغداد والطبقة") == [("بغداد", "baghdad"), ("الطبقة", "tabqa")]
     assert places(geoparser, "في بغداد. الطبقة العاملة") == [("بغداد", "baghdad")]
+
+
+# ---------------------------------------------------------------- real gazetteer: Kurdish forms, datelines, evidence
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("چەکدارانی داعش لە نزیک مەخموور پەلاماریان دا", "ckb", [("مەخموور", "makhmur_district")]),
+    ("هێزەکان لە چیای حەمرین و دەوروبەری کەرکووکدا بوون", "ckb",
+     [("چیای حەمرین", "hamrin_mountains"), ("کەرکووک", "kirkuk")]),
+    ("له‌ نزیك تووزخورماتوو بۆسه‌یان نایه‌وه‌", "ckb", [("تووزخورماتوو", "tuz_khurmatu")]),
+    ("خەڵکی ڕۆژئاوای کوردستان نیگەرانن", "ckb", [("ڕۆژئاوای کوردستان", "syrian_kurdistan")]),
+    ("لە پارێزگای دیالە و گەرمیان", "ckb", [("پارێزگای دیالە", "diyala_governorate"), ("گەرمیان", "garmiyan")]),
+    ("DAIŞ li gundên navbera Xurmatûyê û Kifrîyê êrîş kir", "kmr",
+     [("Xurmatû", "tuz_khurmatu"), ("Kifrî", "kifri")]),
+    ("Topan gundên derdora Til Temirê bombebaran kirin.", "kmr", [("Til Temir", "tal_tamr")]),
+    ("Xelkê Binxetê û Kerkûkê", "kmr", [("Binxet", "syrian_kurdistan"), ("Kerkûk", "kirkuk")]),
+    ("Şaneyên DAIŞê li herêmên nakokî û li çiyayê Qerejox in", "kmr",
+     [("herêmên nakokî", "disputed_territories"), ("çiyayê Qerejox", "qarachogh")]),
+    ("TAMPA, Fla. – The command said", "en", [("TAMPA", "tampa"), ("Fla", "florida")]),
+    ("SOUTHWEST ASIA – Coalition forces struck", "en", [("SOUTHWEST ASIA", "southwest_asia")]),
+    ("attacks in the Iraqi Kurdistan Region (IKR) and the areas of disputed control", "en",
+     [("Iraqi Kurdistan Region", "kurdistan_region"), ("IKR", "kurdistan_region"),
+      ("areas of disputed control", "disputed_territories")]),
+    ("BEIRUT (wire) - officials in Ankara and Washington said", "en",
+     [("BEIRUT", "beirut"), ("Ankara", "ankara"), ("Washington", "washington_dc")]),
+    ("a raid in the Wadi al-Shay area near Thiban", "en", [("Wadi al-Shay", "wadi_al_shay"), ("Thiban", "dhiban")]),
+])
+def test_kurdish_forms_datelines_and_new_places(real_geoparser: Geoparser, text: str, lang: str,
+                                                expected: list[tuple[str, str]]) -> None:
+    assert places(real_geoparser, text, lang=lang) == expected
+
+
+def test_an_ordinary_word_is_a_place_when_a_related_place_or_the_same_place_is_named(
+        real_geoparser: Geoparser) -> None:
+    text = ("كمين لداعش في البادية السورية.\n\nهاجم مسلحون حافلة بين السخنة وتدمر في ريف حمص الشرقي.\n\n"
+            "وصعدت الخلايا هجماتها في البادية منذ أشهر.")
+    found = places(real_geoparser, text, lang="ar")
+    assert ("السخنة", "sukhnah") in found and ("تدمر", "palmyra") in found
+    assert [p for s, p in found if s == "البادية"] == ["syrian_badia"]
+    # without any of that, the same words are ordinary words ("the desert", "destroys")
+    assert places(real_geoparser, "قال إن الحرب تدمر البادية والمدن", lang="ar") == []
+
+
+def test_the_head_of_a_construct_is_no_place(real_geoparser: Geoparser) -> None:
+    found = places(real_geoparser, "غارات على جبل البشري وبادية السخنة في ريف حمص", lang="ar")
+    assert ("جبل البشري", "jabal_bishri") in found and ("السخنة", "sukhnah") in found
+    assert all(s != "بادية" for s, _ in found)
+
+
+def test_al_riyadh_near_kirkuk_is_the_sub_district(real_geoparser: Geoparser) -> None:
+    text = "هجوم جنوب غرب كركوك. وشرعت القوات بتفتيش المناطق المحيطة بالرياض والعباسي."
+    assert ("الرياض", "ar_riyad") in places(real_geoparser, text, lang="ar")

@@ -169,3 +169,57 @@ def test_urls_paths_and_slugs_are_not_mentions(text: str) -> None:
                        ("Sinjar", "en", "sinjar", "town")])
     assert m.find(text) == []
     assert [x.key for x in m.find("the Kirkuk-Baghdad road and al-Mosul")] == ["baghdad", "mosul"]
+
+
+# ---------------------------------------------------------------- spelling families and names inside other names
+@pytest.mark.parametrize(("text", "surface"), [
+    ("قصف في جبال حمرن أمس", "جبال حمرن"),  # a long vowel left out of a long name
+    ("جنوب صلاح الدبن", "صلاح الدبن"),  # ي written with the dots of ب: same skeleton
+])
+def test_arabic_spelling_slips_in_long_names(text: str, surface: str) -> None:
+    m = Matcher.build([("جبال حمرين", "ar", "hamrin", "mountain_range"), ("صلاح الدين", "ar", "salah", "governorate"),
+                       ("حمرين", "ar", "hamrin", "mountain_range")])
+    assert [(text[x.start:x.end], x.fuzzy) for x in m.find(text)] == [(surface, True)]
+
+
+@pytest.mark.parametrize("text", ["صلاح الدهن", "صلاح الدينين", "جبال حمراء"])
+def test_other_words_are_not_slips(text: str) -> None:
+    m = Matcher.build([("جبال حمرين", "ar", "hamrin", "mountain_range"), ("صلاح الدين", "ar", "salah", "governorate")])
+    assert m.find(text) == []
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("لە مەخموور", "مەخموور"), ("لە مەخمووردا", "مەخموور"), ("بۆ مەخمور", "مەخمور"),
+    ("لە دوزخورماتو", "دوزخورماتو"), ("لە دووزخورماتووەوە", "دووزخورماتوو"),
+])
+def test_sorani_long_u_is_written_with_one_or_two_waw(text: str, surface: str) -> None:
+    m = Matcher.build([("مەخمور", "ckb", "makhmur", "district"), ("دووزخورماتوو", "ckb", "tuz", "city")])
+    assert [text[x.start:x.end] for x in m.find(text, lang="ckb")] == [surface]
+
+
+@pytest.mark.parametrize("text", [
+    "مقتل 11 عسكريا سوريا بكمين", "أصيب جنديا سوريا", "هێزەکانی سووریای دیموکرات ڕایانگەیاند",
+    "Hêzên Sûriya Demokratîk (QSD) got", 'أطلقت عملية "أبطال العراق" فجر اليوم', 'launched Operation "Iraq Shield"',
+    "تبنته المقاومة الإسلامية في العراق",
+])
+def test_adjectives_and_names_of_forces_and_operations_are_not_places(text: str) -> None:
+    m = Matcher.build([("سوريا", "ar", "syria", "country"), ("سووریا", "ckb", "syria", "country"),
+                       ("Sûriye", "kmr", "syria", "country"), ("Sûrî", "kmr", "syria", "country"),
+                       ("العراق", "ar", "iraq", "country"), ("Iraq", "en", "iraq", "country")])
+    assert m.find(text) == []
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("زار الوزير سوريا أمس", "سوريا"), ("قال \"العراق بخير\"", "العراق"), ("li çiyayê Hemrîn", "Hemrîn"),
+])
+def test_the_same_names_elsewhere_are_places(text: str, surface: str) -> None:
+    m = Matcher.build([("سوريا", "ar", "syria", "country"), ("العراق", "ar", "iraq", "country"),
+                       ("Hemrîn", "kmr", "hamrin", "mountain_range"),
+                       ("Çiyayê Hemrînê", "kmr", "hamrin", "mountain_range")])
+    assert [text[x.start:x.end] for x in m.find(text)] == [surface]
+
+
+def test_a_minor_latin_name_may_follow_a_lower_case_article() -> None:
+    m = Matcher.build([("Shuhayl", "en", "shuhayl", "town")], strict_places={"shuhayl"})  # needs a capital
+    assert [t for t in ("near al-Shuhayl", "near Shuhayl", "near shuhayl", "near al-shuhayl") if m.find(t)] == [
+        "near al-Shuhayl", "near Shuhayl"]

@@ -84,3 +84,16 @@ def test_a_megabyte_of_one_word_is_normalised() -> None:
     text = "بغداد" * 200_000
     norm, view = normalize_for_matching(text)
     assert len(norm.text) == len(text) and view == norm.text
+
+
+@pytest.mark.parametrize("text", [
+    "a\n\n\nb", "\n\nابدأ", "x  ", "ديالى\u0640\u064e  و  ", "  ", "Mûsil’ê\u200c  \t\nKerkûk", "😀  a  😀",
+    "ب" * 10 + "\u064e" * 80 + "  z",  # more deletions than the short path handles
+])
+def test_every_offset_maps_back_to_its_character(text: str) -> None:
+    norm, view = normalize_for_matching(text)
+    assert len(view) == len(norm.text)
+    for i in range(len(norm.text)):
+        start, end = norm.to_original(i, i + 1)
+        assert end == start + 1
+        assert norm.text[i] == " " or normalize_key(text[start]) == norm.text[i]

@@ -63,18 +63,7 @@ class TestSentences:
         assert (p.speaker, p.role) == ("CENTCOM", "outlet")
 
 
-TRANSCRIPT = """Spokesman: we stay because ISIS is a threat
-
-The spokesman told Rudaw on Feb. 4 that ISIS remains a threat.
-
-Rudaw: How is ISIS doing in Iraq? Is it stronger?
-Myles Caggins: ISIS was defeated in Baghuz. It remains a threat near Hamrin.
-Rudaw: What about Kurdistan?
-Myles Caggins:
-Training continues in Erbil.
-Press Release | March 15, 2019
-10:30: the session ended.
-"""
+TRANSCRIPT = (ROOT / "tests" / "data" / "passages_transcript.txt").read_text(encoding="utf-8")
 
 
 class TestSpeakers:

@@ -86,3 +86,14 @@ def test_dual_and_hamza_spellings_of_type_words() -> None:
     assert hint("في محافظتي كركوك وديالى", "كركوك") == "governorate"
     assert hint("في قضائي سنجار والبعاج", "سنجار") == "district"
     assert hint("في محافظةِ كركوك", "كركوك") == "governorate"
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("لە پارێزگای کەرکووک", "کەرکووک", "governorate"), ("لە شاری کەرکووک", "کەرکووک", "city"),
+    ("لە چیای حەمرین", "حەمرین", "mountain_range"), ("کەمپی مەخموور", "مەخموور", "camp"),
+    ("ڕووباری دیالە", "دیالە", "river"), ("li parêzgeha Kerkûkê", "Kerkûk", "governorate"),
+    ("li bajarê Kerkûkê", "Kerkûk", "city"), ("çiyayê Hemrîn", "Hemrîn", "mountain_range"),
+    ("kampa Holê", "Hol", "camp"), ("çemê Dîcleyê", "Dîcle", "river"),
+])
+def test_sorani_and_kurmanji_feature_words(text: str, name: str, expected: str) -> None:
+    assert hint(text, name) == expected

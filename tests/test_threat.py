@@ -445,3 +445,73 @@ class TestInterviewSentences:
         text = ("ISIS attacked a village in Diyala.\n\nMilitias are active in the area.\n\n"
                 "A drone attack targeted Erbil airport.")
         assert decide(text, "Erbil").threat is False
+
+
+class TestRegionalNewsRegister:
+    """Cue families, morphology and roles of regional news in Arabic, Sorani, Kurmanji and English."""
+
+    def test_arabic_security_news_cues(self) -> None:
+        check([
+            ("شنت القوات الأمنية عملية تفتيش بحثا عن خلايا داعش في وادي الشاي.", "وادي الشاي", True),
+            ("أحبطت القوات هجوما إرهابيا لداعش على قرية في قضاء الدبس.", "الدبس", True),
+            ("تشهد أطراف الشرقاط خروقات متكررة من بقايا داعش.", "الشرقاط", True),
+            ("فككت القطعات عبوة ناسفة زرعها داعش على طريق تكريت.", "تكريت", True),
+        ])
+
+    def test_sorani_cues_and_enclitics(self) -> None:
+        check([
+            ("پەلاماری داعش بۆ سەر گوندێکی دووبز دوو کەسی کوشت.", "دووبز", True),
+            ("چالاکییەکانی داعش لە دەوروبەری خانەقین زیادی کردووە.", "خانەقین", True),
+            ("شانە نووستووەکانی داعش لە حەمرین جووڵەیان هەیە.", "حەمرین", True),
+            ("لە ساڵی ٢٠١٧دا حەویجە لە داعش ڕزگار کرا.", "حەویجە", False),
+        ])
+
+    def test_kurmanji_cues_and_case_endings(self) -> None:
+        check([
+            ("Şaneyên DAIŞê li gundên Şingalê çalakiyên xwe zêde kirin.", "Şingalê", True),
+            ("Çekdarên DAIŞê êrîşî baregeheke artêşê li Mexmûrê kirin.", "Mexmûrê", True),
+            ("Balafirên Tirkiyeyê gundên derdora Qamişloyê bombebaran kirin.", "Qamişloyê", False),
+        ])
+
+    def test_arabic_clitics_never_reach_kurdish_words(self) -> None:
+        # كشانەوە ("withdrew") is not ك + شانە ("cells"): Arabic clitics only apply to Arabic cue words.
+        assert decide("پێشمەرگە لە دەوروبەری کەرکووک کشانەوە.", "کەرکووک").threat is False
+
+    def test_the_nearer_actor_owns_the_cue(self) -> None:
+        check([
+            ("Russian jets carried out strikes on ISIS hideouts in Jabal Bishri.", "Jabal Bishri", True),
+            ("Residents said Turkish attacks in Kobani help ISIS return.", "Kobani", False),
+            ("وقصفت المدفعية التركية قرى في ريف عين عيسى بينما تنشط خلايا داعش في البادية.", "عين عيسى", False),
+        ])
+
+    def test_especially_continues_the_clause_before(self) -> None:
+        check([
+            ("ISIS cells have stepped up attacks in the desert, especially around Palmyra.", "Palmyra", True),
+            ("صعدت خلايا داعش هجماتها في البادية، ولا سيما قرب السخنة.", "السخنة", True),
+            ("چالاکیی داعش زیادی کردووە، بەتایبەتی لە دەوروبەری مەخموور.", "مەخموور", True),
+        ])
+
+    def test_an_appositive_distance_takes_the_clause_before(self) -> None:
+        text = "ISIS militants ambushed a patrol near Tarmiyah, 50 km (31 miles) north of the town of Samarra."
+        assert decide(text, "Samarra").threat is True
+
+    def test_addressees_owners_and_reporting_sources(self) -> None:
+        check([
+            ("تتحرك خلايا داعش ليلا في حمرين، مطالبا بغداد بإرسال تعزيزات.", "بغداد", False),
+            ("Sleeper cells attack villages in areas claimed by both Baghdad and Erbil.", "Baghdad", False),
+            ("Du leşkerên artêşa Iraqê di êrîşeke DAIŞê de hatin kuştin.", "Iraqê", False),
+            ('"ISIS exploits the gap," a security official in Erbil told reporters.', "Erbil", False),
+            ("Li gorî çavkaniyeke ewlehiyê li Duhokê, çekdarên DAIŞê ji Hemrînê hatin.", "Duhokê", False),
+            ("أعلن مصدر أمني في الأنبار مقتل راعيين بهجوم لداعش.", "الأنبار", True),
+        ])
+
+    def test_the_story_actor_carries_over_to_later_paragraphs(self) -> None:
+        text = ("Islamic State gunmen killed two soldiers near Hit on Sunday, security sources said.\n\n"
+                "The attack targeted a checkpoint in the village of Zuwiya.\n\n"
+                "Separately, a rocket landed near a base in Baghdad. Militias were blamed for a similar attack.")
+        assert decide(text, "Zuwiya").threat is True
+        assert decide(text, "Baghdad").threat is False
+
+    def test_ending_a_mission_is_political(self) -> None:
+        text = "The coalition against ISIS will end its mission in federal Iraq by 2025."
+        assert decide(text, "Iraq").threat is False

@@ -100,8 +100,10 @@ GENERIC_WORDS = _words("""al el ad ar as az ash at an abu umm bin ibn tal tell t
     town region the of and صحراء سهل جبال جبل نهر وادي بحيره مدينه محافظه منطقه قضاء ناحيه مخيم تل ابو ام
     راس عين""")
 """Words that are no anchor of the spelling-variant search while a name has rarer words."""
-ANCHOR_STOP = _words("al el ad ar as az ash at an the of and in ال")
-"""Words that are never an anchor of the spelling-variant search."""
+ANCHOR_STOP = _words("""al el ad ar as az ash at an the of and in ال area region province منطقه اقليم محافظه قضاء
+    ناحيه مدينه المناطق الولايات العراقيه السوريه الامريكيه التركيه الايرانيه الكرديه الكورديه iraqi syrian
+    american turkish kurdish islamic""")
+"""Words that are never an anchor of the spelling-variant search (articles, designators, very common words)."""
 
 # Letters of the Arabic script that share a skeleton (rasm) and differ only by dots: a substitution within a
 # group is a typing or OCR slip (صلاح الدبن for صلاح الدين), across groups another word.

@@ -33,17 +33,18 @@ def _letters(key: str) -> int:
 
 
 def anchors(words: list[str], word_use: Counter[str], names: Collection[str], *, stop: Collection[str] = (),
-            generic: Collection[str] = ()) -> list[int]:
+            generic: Collection[str] = (), fallback: bool = True) -> list[int]:
     """Indices of up to two anchor words of a multi-word name for the spelling-variant search.
 
     Rare words first (in at most ``MAX_ANCHOR_USE`` names, not generic, not a name themselves), longest
-    first; a name with fewer than two such words also takes its other words, least used first (دير in
-    دير الزور, جبال in جبال حمرين), so a typo in its one rare word is still found from the other.
+    first. With ``fallback`` (Arabic script, where source typos are common), a two-word name with fewer than
+    two such words also takes its other word (دير in دير الزور, جبال in جبال حمرين), so a typo in its one
+    rare word is still found from the other.
     """
     ok = [i for i, w in enumerate(words) if _letters(w) >= 3 and w not in names and w not in stop]
     rare = sorted((i for i in ok if word_use[words[i]] <= MAX_ANCHOR_USE and words[i] not in generic),
                   key=lambda i: (-len(words[i]), i))[:2]
-    if len(rare) < 2:
+    if len(rare) < 2 and fallback and len(words) == 2:
         rest = sorted((i for i in ok if i not in rare and word_use[words[i]] <= MAX_FALLBACK_USE),
                       key=lambda i: (word_use[words[i]], -len(words[i]), i))
         rare += rest[:2 - len(rare)]
@@ -58,9 +59,9 @@ def sorani_variants(key: str) -> tuple[str, ...]:
     """
     out = [key]
     single = key.replace("وو", "و")
-    doubled = "".join(
-        "وو" if c == "و" and i > 0 and single[i - 1] not in " او" and (i == len(single) - 1 or single[i + 1] not in " او")
-        else c for i, c in enumerate(single))
+    last = len(single) - 1
+    doubled = "".join("وو" if c == "و" and i > 0 and single[i - 1] not in " او"
+                      and (i == last or single[i + 1] not in " او") else c for i, c in enumerate(single))
     for variant in (single, doubled):
         if variant not in out and _letters(variant) >= 3:
             out.append(variant)
@@ -109,11 +110,11 @@ def fuzzy_window(view: str, word_start: int, anchor_start: int, entry: AliasEntr
 
 
 def close(variant: str, key: str) -> bool:
-    """The typo rule: for 8-11 letters, one swap of neighbours (الوزر), one doubled/undoubled letter (الزوور),
-    one vowel more or less (Zour; Arabic long vowels ا و ي: حمرن) or, in Arabic script, one letter swapped for
-    another of the same dotless skeleton (الدبن for الدين); from 12 letters, up to two edits of any kind.
-    Other substitutions in shorter names are never typos: they are other words (دير السور), and so are other
-    insertions (دير الزوار).
+    """The typo rule, for 8-11 letters: one swap of neighbours (الوزر), one doubled/undoubled letter (الزوور),
+    one vowel more or less (Zour), from 9 letters one Arabic long vowel ا و ي left out (جبال حمرن), or in
+    Arabic script one letter swapped for another of the same dotless skeleton (الدبن for الدين); from 12
+    letters, up to two edits of any kind. Other substitutions in shorter names are never typos: they are other
+    words (دير السور), and so are other insertions (دير الزوار).
     """
     if abs(len(variant) - len(key)) > 2 or variant == key:
         return False
@@ -133,7 +134,9 @@ def close(variant: str, key: str) -> bool:
     longer, shorter = (variant, key) if len(variant) > len(key) else (key, variant)
     (op,) = Levenshtein.editops(shorter, longer)
     k = op.dest_pos  # the letter of ``longer`` missing from ``shorter``
-    if longer[k] in "aeiouy" or (longer[k] in ARABIC_VOWELS and 0 < k < len(longer) - 1
-                                 and longer[k - 1] != " " and longer[k + 1] != " "):
-        return True  # a vowel (an Arabic long vowel inside a word: not ال, not a final letter)
+    if longer[k] in "aeiouy":
+        return True
+    if longer is key and letters >= 9 and longer[k] in ARABIC_VOWELS and 0 < k < len(key) - 1 and (
+            key[k - 1] != " " and key[k + 1] != " "):
+        return True  # an Arabic long vowel left out inside a word of a longer name (حمرن); not added (الزوار)
     return (k > 0 and longer[k - 1] == longer[k]) or (k + 1 < len(longer) and longer[k + 1] == longer[k])

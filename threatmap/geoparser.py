@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from threatmap._lexicon import KURDISH_LETTERS as _KURDISH_LETTERS
+from threatmap._variants import sorani_variants
 from threatmap.matcher import Match, Matcher, match_key
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
 from threatmap.normalize import normalize_for_matching
@@ -94,8 +96,8 @@ class Geoparser:
         self.matcher = matcher
         self._split = split_passages or _default_splitter()
         self._assess = assess or _default_assess()
-        self._preferred = {p.id: frozenset(match_key(a) for a in p.preferred_for) for p in places.values()
-                           if p.preferred_for}
+        self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
+                           for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)
         self._where: dict[tuple[str, str | None], _Where] = {}
 
@@ -221,6 +223,12 @@ def generated_places(places: Iterable[Place], places_path: Path | str | None) ->
     if not marker:
         return set()
     return {p.id for p in places if p.line > marker}
+
+
+def _preferred_keys(alias: str) -> tuple[str, ...]:
+    """The matcher keys a declared alias stands for: its key, and for a Sorani one its و/وو spellings."""
+    key = match_key(alias)
+    return sorani_variants(key) if not _KURDISH_LETTERS.isdisjoint(alias) else (key,)
 
 
 def _listed(matches: Sequence[Match], links: Sequence[str | None], i: int, accepted: Sequence[bool]) -> bool:

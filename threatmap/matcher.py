@@ -11,6 +11,7 @@ variants of long multi-word names are found from anchor words with a strict edit
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -52,6 +53,8 @@ _HYPHENS = frozenset("-‐‑")
 _TOKEN_JOINERS = frozenset("-/_.=@:\\")
 _QUOTES = frozenset('"«“”„\'')
 _QUOTES_AND_SPACE = _QUOTES | {" "}
+_ARTICLE_RE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|es|et)[-‐‑ ]")
+_QUOTE_RE = re.compile("[" + "".join(sorted(_QUOTES)) + "]")
 
 
 def match_key(name: str) -> str:
@@ -136,7 +139,8 @@ class Matcher:
             # Anchors: the two longest words of the name that are rare (not a name themselves, not generic,
             # in at most _MAX_ANCHOR_USE names).
             words = entry.key.split(" ")
-            for i in anchors(words, word_use, self.entries, stop=_ANCHOR_STOP, generic=_GENERIC_WORDS):
+            for i in anchors(words, word_use, self.entries, stop=_ANCHOR_STOP, generic=_GENERIC_WORDS,
+                             fallback=entry.arabic):
                 word = words[i]
                 for prefix in (_AR_PREFIXES if entry.arabic else ("",)) if i == 0 else ("",):
                     table.setdefault(" " + prefix + word, []).append((len(prefix), entry, i, len(word)))
@@ -206,6 +210,8 @@ class Matcher:
         original = norm.original
         n_orig = len(original)
         seg_norm, seg_orig = norm._norm_starts, norm._orig_starts  # norm.to_original, inlined: hot loop
+        quotes = [q.start() for q in _QUOTE_RE.finditer(original)]
+        new_match = tuple.__new__  # Match(...) runs a Python-level __new__: too slow for thousands of matches
         for ns, ne, plen, entry, fuzzy in _select(self._candidates(norm, view, lang)):
             if seg_norm:
                 k = bisect_right(seg_norm, ns) - 1
@@ -215,18 +221,22 @@ class Matcher:
             else:
                 start, end = ns, ne
             after = original[end] if end < n_orig else " "
-            if not entry.arabic and (((entry.needs_capital or fuzzy) and not original[start].isupper())
+            if not entry.arabic and (((entry.needs_capital or fuzzy) and not _capitalised(original, start))
                                      or (after in _HYPHENS and _compound_adjective(original, end))):
                 continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
-            if (entry.arabic and not plen and entry.key.endswith("يا") and _arabic_adjective(view, ns)) or (
-                    start and original[start - 1] in _QUOTES_AND_SPACE and _in_quoted_name(original, start, end)):
-                continue  # "11 عسكريا سوريا" (Syrian soldiers); عملية "أبطال العراق" (an operation's name)
+            if entry.arabic and not plen and entry.key.endswith("يا") and _arabic_adjective(view, ns):
+                continue  # "11 عسكريا سوريا" (Syrian soldiers)
+            if quotes:  # inlined: is there a quote within 40 characters before the name?
+                k = bisect_right(quotes, start - 1)
+                if k and start - quotes[k - 1] <= 40 and original[start - 1] in _QUOTES_AND_SPACE and (
+                        _in_quoted_name(original, start, end)):
+                    continue  # عملية "أبطال العراق" (an operation's name)
             joined = (after in _TOKEN_JOINERS and end + 1 < n_orig and not original[end + 1].isspace()) or (
                 start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
             if joined and _in_identifier(original, start, end):
                 continue  # part of a URL, a path, an e-mail address or a slug (usemb-baghdad-nahrawan-attack)
-            out.append(Match(start, end, ns, ne, entry.key, entry.place_ids, view[ns - plen:ns], fuzzy,
-                             entry.needs_context))
+            out.append(new_match(Match, (start, end, ns, ne, entry.key, entry.place_ids,
+                                         view[ns - plen:ns] if plen else "", fuzzy, entry.needs_context)))
         return out
 
     def _candidates(self, norm: Normalized, view: str, lang: str | None) -> list[_Cand]:
@@ -235,6 +245,7 @@ class Matcher:
         append = out.append
         suffix_ok = self._suffix_ok
         n = len(view)
+        anchors_hit: list[tuple[int, int, int, AliasEntry, int]] = []
         for ne, values in self._automaton.iter(" " + view):  # ne: exclusive end in ``view`` (1 char of padding)
             at_boundary = ne == n or view[ne] == " "
             for plen, entry, anchor, form_len in values:
@@ -242,11 +253,26 @@ class Matcher:
                     if at_boundary or suffix_ok(norm, view, ne - form_len, ne, lang):
                         append((ne - form_len, ne, plen, entry, False))
                 elif at_boundary:
-                    fuzzy = fuzzy_window(view, ne - form_len - plen, ne - form_len, entry, anchor)
-                    if fuzzy is not None and (entry.arabic or _capital_at(norm, fuzzy[0])):
-                        append(fuzzy)  # a Latin variant needs a capital, checked here: it must not win over
-                        # an exact name inside it ("çiyayê Hemrîn" is Hemrîn, not a variant of Çiyayê Hemrînê)
+                    anchors_hit.append((ne - form_len - plen, ne - form_len, ne, entry, anchor))
+        if anchors_hit:
+            self._variants(norm, view, anchors_hit, out)
         return out
+
+    @staticmethod
+    def _variants(norm: Normalized, view: str, hits: list[tuple[int, int, int, AliasEntry, int]],
+                  out: list[_Cand]) -> None:
+        """Spelling variants around anchor words; an anchor inside an exact name is skipped (the exact name
+        is found: "United States" in "United States forces" is no variant of "United States of America")."""
+        spans = sorted((c[0] - c[2], c[1]) for c in out)
+        starts = [s for s, _ in spans]
+        for word_start, anchor_start, ne, entry, anchor in hits:
+            k = bisect_right(starts, word_start) - 1
+            if k >= 0 and spans[k][1] >= ne:
+                continue
+            fuzzy = fuzzy_window(view, word_start, anchor_start, entry, anchor)
+            if fuzzy is not None and (entry.arabic or _capital_at(norm, fuzzy[0])):
+                out.append(fuzzy)  # a Latin variant needs a capital, checked here: it must not win over
+                # an exact name inside it ("çiyayê Hemrîn" is Hemrîn, not a variant of Çiyayê Hemrînê)
 
     @staticmethod
     def _suffix_ok(norm: Normalized, view: str, ns: int, ne: int, lang: str | None) -> bool:
@@ -279,7 +305,15 @@ class Matcher:
 def _capital_at(norm: Normalized, ns: int) -> bool:
     """Whether the original character at normalised offset ``ns`` is an upper-case letter."""
     start = norm.to_original(ns, ns + 1)[0]
-    return start < len(norm.original) and norm.original[start].isupper()
+    return start < len(norm.original) and _capitalised(norm.original, start)
+
+
+def _capitalised(text: str, start: int) -> bool:
+    """Whether the name at ``text[start]`` starts with a capital, after a lower-case article (al-Shuhayl)."""
+    if text[start].isupper():
+        return True
+    article = _ARTICLE_RE.match(text, start)
+    return article is not None and article.end() < len(text) and text[article.end()].isupper()
 
 
 def _arabic_adjective(view: str, ns: int) -> bool:

@@ -100,6 +100,7 @@ _PACKED = (_VIEW << 16) | np.where(_DEL, 0xFFFF, _MAP).astype(np.uint32)
 """Code point -> word-view character (high 16 bits) and mapped character or 0xFFFF = deleted (low 16 bits)."""
 _ENC = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 _ENC16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+_LO = 0 if sys.byteorder == "little" else 1  # index of the low half of a uint32 viewed as two uint16
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,21 +131,45 @@ def _normalize(text: str, *, matchable: bool) -> tuple[Normalized, str]:
     data = text.encode(_ENC16, "surrogatepass")
     if len(data) != 2 * len(text):
         return _normalize_wide(text, matchable=matchable)
-    packed = _PACKED[np.frombuffer(data, dtype=np.uint16)]  # only BMP characters (nearly every text)
-    mapped = packed.astype(np.uint16)
+    # Only BMP characters (nearly every text). Few numpy calls on views: a short document costs microseconds.
+    halves = _PACKED.take(np.frombuffer(data, dtype=np.uint16)).view(np.uint16)
+    mapped, view = halves[_LO::2], halves[1 - _LO::2]  # mapped character, word-view character
     drop = mapped == 0xFFFF
     space = mapped == 0x20
     drop[1:] |= space[1:] & space[:-1]
-    idx = np.flatnonzero(~drop)
-    if len(idx) == len(mapped):
+    dels = drop.nonzero()[0]
+    if not len(dels):
         norm = Normalized(mapped.tobytes().decode(_ENC16, "surrogatepass"), text)
-        kept = packed
-    else:
-        norm = _with_map(mapped[idx].tobytes().decode(_ENC16, "surrogatepass"), text, idx)
-        kept = packed[idx]
-    if not matchable:
-        return norm, ""
-    return norm, (kept >> 16).astype(np.uint16).tobytes().decode(_ENC16, "surrogatepass")
+        return norm, (view.tobytes().decode(_ENC16, "surrogatepass") if matchable else "")
+    keep = ~drop
+    norm = _with_deletions(mapped[keep].tobytes().decode(_ENC16, "surrogatepass"), text, dels)
+    return norm, (view[keep].tobytes().decode(_ENC16, "surrogatepass") if matchable else "")
+
+
+def _with_deletions(norm_text: str, text: str, dels: np.ndarray) -> Normalized:
+    """A Normalized of ``text`` without the characters at the sorted positions ``dels``: its kept segments."""
+    n = len(text)
+    if len(dels) == n:
+        return Normalized("", text, (0,), (n,))
+    if len(dels) < 64:  # the usual case (paragraph breaks): a short loop beats numpy's per-call overhead
+        norm_starts, orig_starts = ([0], [0]) if dels[0] else ([], [])
+        positions = dels.tolist()
+        for k, d in enumerate(positions):
+            nxt = d + 1  # k + 1 characters are dropped up to here
+            if nxt < n and (k + 1 == len(positions) or positions[k + 1] != nxt):
+                norm_starts.append(nxt - k - 1)
+                orig_starts.append(nxt)
+        return Normalized(norm_text, text, tuple(norm_starts), tuple(orig_starts))
+    after = dels + 1
+    run = np.ones(len(dels), dtype=bool)
+    run[:-1] = dels[1:] != after[:-1]  # the character after this deletion is kept: a segment starts there
+    starts = after[run]
+    if len(starts) and starts[-1] >= n:
+        starts = starts[:-1]
+    shifted = starts - np.searchsorted(dels, starts)  # minus the deletions before each segment
+    if dels[0]:
+        return Normalized(norm_text, text, (0, *shifted.tolist()), (0, *starts.tolist()))
+    return Normalized(norm_text, text, tuple(shifted.tolist()), tuple(starts.tolist()))
 
 
 def _normalize_wide(text: str, *, matchable: bool) -> tuple[Normalized, str]:

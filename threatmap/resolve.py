@@ -3,7 +3,8 @@
 The evidence, in order:
 
 1. A place-type word touching the name: before it (محافظة، مدينة، قضاء، نهر، جبال، Sorani پارێزگای، شاری،
-   چیای، Kurmanji parêzgeha, bajarê, çiyayê, "province of", "city of", "river" …) or after it in English ("Anbar province", "Tigris river", "Sinjar Mountains"); منطقة / "area"
+   چیای، Kurmanji parêzgeha, bajarê, çiyayê, "province of", "city of", "river" …) or after it in English
+   ("Anbar province", "Tigris river", "Sinjar Mountains"); منطقة / "area"
    says nothing. A type word keeps only the candidates of that type (if any).
 2. ``preferred_for``: a place that declares the alias wins it.
 3. Document coherence: the country most mentioned by the document's unambiguous names (a document about
@@ -82,7 +83,8 @@ _AFTER: dict[str, str] = {
     "desert": "desert", "lake": "lake", "plains": "plain", "valley": "valley",
 }
 _PLURALS = frozenset(normalize_key(w) for w in (
-    "پارێزگاکانی", "شارەکانی", "گوندەکانی", "چیاکانی", "parêzgehên", "gundên", "çiyayên", "kampên", "محافظات", "محافظتي", "محافظتا", "مدينتي", "مدينتا", "قضائي", "مدن", "بلدات", "قرى", "أقضية", "نواحي", "أنهار",
+    "پارێزگاکانی", "شارەکانی", "گوندەکانی", "چیاکانی", "parêzgehên", "gundên", "çiyayên", "kampên",
+    "محافظات", "محافظتي", "محافظتا", "مدينتي", "مدينتا", "قضائي", "مدن", "بلدات", "قرى", "أقضية", "نواحي", "أنهار",
     "جبال", "مخيمات", "provinces", "governorates", "districts", "cities", "towns", "villages", "camps",
     "provinces of"))
 _CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import shapely
 import streamlit as st
 
+from layers._features import geometry_json
 from layers.basemap import load_basemap
 from layers.offline import install_assets
 from threatmap import settings
@@ -39,7 +41,6 @@ def geoparser() -> Any:
 def store(path: str) -> Any:
     """Open the store at ``path``; fill it from ``corpus/`` when it is empty."""
     from threatmap.ingest import ensure_demo_corpus
-
     from threatmap.store import Store
 
     opened = Store.open(path)
@@ -76,12 +77,50 @@ def query(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
     return _store.query(filters)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
-    """One row per (place, qualifier) of the selection, with geometry (``threatmap.export.aggregate_places``)."""
+SHAPE_COLUMNS = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "geometry"]
+
+
+def _keyed(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(_q=df["qualifier"].where(df["qualifier"].notna(), ""))
+
+
+@st.cache_resource(show_spinner="Resolving the places' geometries …", max_entries=4)
+def shapes(_store: Any, rev: int) -> Any:
+    """Name, type and geometry of every (place, qualifier) in the store, resolved once per store revision.
+
+    ``threatmap.export.aggregate_places`` on one mention per (place, qualifier): the same geometry as the exports
+    (gazetteer, qualified geometry, stored fallback), paid once instead of at every filter change.
+    """
     from threatmap.export import aggregate_places
 
-    return aggregate_places(query(_store, filters, rev), gazetteer())
+    keys = _keyed(query(_store, Filters(), rev)).drop_duplicates(["place_id", "_q"]).drop(columns="_q")
+    places = aggregate_places(keys, gazetteer())[SHAPE_COLUMNS]
+    geoms = places.geometry.to_numpy()
+    return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
+    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts and dates."""
+    df = query(_store, filters, rev)
+    base = shapes(_store, rev)
+    if df.empty:
+        return base.iloc[0:0].assign(mentions=0, threats=0, first_date=None, last_date=None)
+    frame = pd.DataFrame({
+        "place_id": df["place_id"], "_q": df["qualifier"].where(df["qualifier"].notna(), ""),
+        "_t": df["threat"].astype("int64"), "_d": pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce"),
+    })
+    counts = (
+        frame.groupby(["place_id", "_q"], sort=False)
+        .agg(mentions=("_t", "size"), threats=("_t", "sum"), first_date=("_d", "min"), last_date=("_d", "max"))
+        .reset_index()
+    )
+    for column in ("first_date", "last_date"):
+        days = counts[column]
+        counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
+    keyed = base.assign(_q=base["qualifier"].where(base["qualifier"].notna(), ""))
+    merged = keyed.merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
+    return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def refresh() -> None:

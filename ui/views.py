@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import pandas as pd
@@ -44,9 +44,20 @@ def monthly(df: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def timeline(df: pd.DataFrame) -> None:
-    """Stacked bars of mentions per month, threat vs other."""
-    table = monthly(df)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _monthly(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
+    return monthly(_df)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _newest(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
+    shown = _df.sort_values("date", ascending=False, na_position="last").head(TABLE_ROWS)
+    return shown[[c for c in TABLE_COLUMNS if c in shown]]
+
+
+def timeline(df: pd.DataFrame, *, key: Hashable) -> None:
+    """Stacked bars of mentions per month, threat vs other (``key`` identifies ``df`` for the cache)."""
+    table = _monthly(df, key)
     undated = int(df["date"].isna().sum())
     st.subheader("Timeline")
     if table.empty:
@@ -57,11 +68,10 @@ def timeline(df: pd.DataFrame) -> None:
         st.caption(f"{undated:,} mention(s) come from undated documents and are not in the timeline.")
 
 
-def table(df: pd.DataFrame) -> None:
-    """The first :data:`TABLE_ROWS` mentions, newest first."""
+def table(df: pd.DataFrame, *, key: Hashable) -> None:
+    """The first :data:`TABLE_ROWS` mentions, newest first (``key`` identifies ``df`` for the cache)."""
     st.subheader("Mentions")
-    shown = df.sort_values("date", ascending=False, na_position="last").head(TABLE_ROWS)
-    st.dataframe(shown[[c for c in TABLE_COLUMNS if c in shown]], hide_index=True, height=300)
+    st.dataframe(_newest(df, key), hide_index=True, height=300)
     if len(df) > TABLE_ROWS:
         st.caption(f"Showing {TABLE_ROWS:,} of {len(df):,} mentions; the exports contain all of them.")
 
@@ -87,8 +97,8 @@ def exports(df: pd.DataFrame, gaz: Any) -> None:
         )
 
 
-def upload(store: Any, parser: Any, *, max_bytes: int, on_done: Callable[[], None]) -> None:
-    """A sidebar form: files -> ``threatmap.ingest.ingest_upload`` -> refresh the map."""
+def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Callable[[], None]) -> None:
+    """A sidebar form: files -> ``threatmap.ingest.ingest_upload`` -> refresh the map (``parser()`` on submit)."""
     from threatmap.ingest import ingest_upload
 
     for kind, message in st.session_state.pop("upload_messages", []):
@@ -104,7 +114,7 @@ def upload(store: Any, parser: Any, *, max_bytes: int, on_done: Callable[[], Non
     messages = []
     for file in files:
         try:
-            result = ingest_upload(file.name, file.getvalue(), store, parser, max_bytes=max_bytes)
+            result = ingest_upload(file.name, file.getvalue(), store, parser(), max_bytes=max_bytes)
         except ValueError as error:  # DocumentError and friends: a bad file, not a bug
             messages.append(("error", f"{file.name}: {error}"))
             continue
