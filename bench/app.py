@@ -171,7 +171,7 @@ def pipeline_times(store: Path) -> dict[str, float]:
         streamlit_folium._get_header(m)
         streamlit_folium._get_map_string(m)
         views.monthly(df)
-        df.sort_values("date", ascending=False, na_position="last").head(views.TABLE_ROWS)
+        df.iloc[::-1].head(views.TABLE_ROWS)
         out[f"filter: {label}"] = time.perf_counter() - t0
     return out
 

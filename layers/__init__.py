@@ -42,7 +42,7 @@ def build_map(
     center, zoom
         Initial view; pass the same values to ``st_folium`` so reruns do not move the map.
     """
-    m = offline_map(center, zoom, prefer_canvas=True, control_scale=True)
+    m = offline_map(center, zoom, prefer_canvas=False, control_scale=True)
     Background().add_to(m)
     folium.map.CustomPane(POINTS_PANE, z_index=450).add_to(m)
     osm_tiles().add_to(m)

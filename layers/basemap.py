@@ -90,12 +90,17 @@ def _geojson(data: dict[str, Any], style: dict[str, Any], name: str) -> folium.G
 
 
 class Background(MacroElement):
-    """Sets the map container's background colour (the sea and everything outside the basemap)."""
+    """Sets the map container's background colour (the sea and everything outside the basemap); no focus box."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.getContainer().style.background = {{ this.color|tojson }};
+        (function() {  // Chromium draws the focus box of a clicked SVG path as a black rectangle
+            var css = document.createElement("style");
+            css.textContent = ".leaflet-interactive:focus { outline: none; }";
+            document.head.appendChild(css);
+        })();
         {% endmacro %}
         """
     )

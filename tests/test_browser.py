@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,20 @@ class Session:
         self.page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
+@pytest.fixture(scope="module")
+def app_server(test_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a copy of the test store (the upload test adds a document to it)."""
+    from conftest import start_app, stop_app
+
+    copy = tmp_path_factory.mktemp("browser-store") / "store.sqlite"
+    shutil.copyfile(test_store, copy)
+    process, url = start_app(copy)
+    try:
+        yield url
+    finally:
+        stop_app(process)
+
+
 @pytest.fixture()
 def session(browser_context: Any, app_server: str) -> Iterator[Session]:
     """A fresh page on the app; requests to any host but 127.0.0.1 are aborted and recorded."""
@@ -109,6 +124,7 @@ def test_clicking_hamrin_shows_the_arabic_quote(session: Session, gaz: Any) -> N
     panel = session.page.locator(".tm-panel").inner_text()
     assert "خلايا داعش ما زالت تنشط في جبال حمرين" in panel
     assert session.page.locator('.tm-panel [dir="rtl"]').count() >= 1
+    session.page.mouse.move(5, 500)  # hide the tooltip for the screenshot
     session.page.wait_for_timeout(500)
     session.page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
     assert session.external == [] and session.failed == []
@@ -162,6 +178,31 @@ def test_script_injection_renders_as_text(session: Session, gaz: Any) -> None:
     session.page.wait_for_timeout(500)
     assert session.page.evaluate(PWNED_JS) == []
     assert session.map_frame.evaluate(PWNED_JS) == []
+
+
+UPLOAD = b"""---
+title: Upload test
+source: Test Upload
+date: 2024-02-02
+lang: en
+---
+ISIS cells attacked an army checkpoint near Baiji on Tuesday, officials said.
+"""
+
+
+def test_upload_adds_a_document_and_the_map_refreshes(session: Session) -> None:
+    before = set(session.drawn())
+    assert "baiji" not in before
+    uploader = session.page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploader.set_input_files(files=[{"name": "baiji.md", "mimeType": "text/markdown", "buffer": UPLOAD}])
+    session.page.get_by_role("button", name="Add to the map").click()
+    session.page.wait_for_function(
+        """() => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            const w = f && f.contentWindow; if (!w || !w.map) return false;
+            return Object.values(w.map._layers).some(l => l.feature && l.feature.properties.place_id === "baiji"); }""",
+        timeout=TIMEOUT_MS,
+    )
+    assert session.page.get_by_text("baiji.md:").count() >= 1  # the ingest summary is shown
 
 
 def assert_rfc7946(data: dict) -> None:

@@ -11,7 +11,6 @@ variants of long multi-word names are found from anchor words with a strict edit
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -21,21 +20,28 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from threatmap._context import (
+    QUOTE_RE,
+    QUOTES_AND_SPACE,
+    arabic_adjective,
+    capital_at,
+    capitalised,
+    compound_adjective,
+    in_identifier,
+    in_quoted_name,
+)
 from threatmap._lexicon import (
     ANCHOR_STOP,
     AR_COMMON,
     AR_PREFIXES,
     BLOCK_TEMPLATES,
     BLOCKED,
-    COMPOUND_TAILS,
     EN_COMMON,
     GENERIC_WORDS,
     KURDISH_LETTERS,
     KURMANJI_LETTERS,
     LATIN_SUFFIXES,
     LL_PREFIXES,
-    PERSON_NOUNS_ACC,
-    QUOTED_NAME_WORDS,
     SORANI_SUFFIXES,
 )
 from threatmap._variants import Cand as _Cand
@@ -48,13 +54,8 @@ __all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "matc
 _APOSTROPHES = "'’ʼ"
 _MAX_SUFFIX = 5
 _START = itemgetter(0)
-_SPACES = (" ", "\n", "\t", "\r", "\u00a0")
 _HYPHENS = frozenset("-‐‑")
 _TOKEN_JOINERS = frozenset("-/_.=@:\\")
-_QUOTES = frozenset('"«“”„\'')
-_QUOTES_AND_SPACE = _QUOTES | {" "}
-_ARTICLE_RE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|es|et)[-‐‑ ]")
-_QUOTE_RE = re.compile("[" + "".join(sorted(_QUOTES)) + "]")
 
 
 def match_key(name: str) -> str:
@@ -67,14 +68,11 @@ _AR_COMMON = frozenset(match_key(w) for w in AR_COMMON)
 _SORANI_SUFFIXES = frozenset(match_key(w) for w in SORANI_SUFFIXES)
 _GENERIC_WORDS = frozenset(match_key(w) for w in GENERIC_WORDS)
 _ANCHOR_STOP = frozenset(match_key(w) for w in ANCHOR_STOP)
-_PERSON_NOUNS_ACC = frozenset(match_key(w) for w in PERSON_NOUNS_ACC)
-_QUOTED_NAME_WORDS = frozenset(match_key(w) for w in QUOTED_NAME_WORDS)
 _AR_PREFIXES = AR_PREFIXES
 _LL_PREFIXES = LL_PREFIXES
 _LATIN_SUFFIXES = LATIN_SUFFIXES
 _KURDISH_LETTERS = KURDISH_LETTERS
 _KURMANJI_LETTERS = KURMANJI_LETTERS
-_COMPOUND_TAILS = COMPOUND_TAILS
 
 
 def _is_arabic_script(key: str) -> bool:
@@ -210,7 +208,7 @@ class Matcher:
         original = norm.original
         n_orig = len(original)
         seg_norm, seg_orig = norm._norm_starts, norm._orig_starts  # norm.to_original, inlined: hot loop
-        quotes = [q.start() for q in _QUOTE_RE.finditer(original)]
+        quotes = [q.start() for q in QUOTE_RE.finditer(original)]
         new_match = tuple.__new__  # Match(...) runs a Python-level __new__: too slow for thousands of matches
         for ns, ne, plen, entry, fuzzy in _select(self._candidates(norm, view, lang)):
             if seg_norm:
@@ -221,19 +219,19 @@ class Matcher:
             else:
                 start, end = ns, ne
             after = original[end] if end < n_orig else " "
-            if not entry.arabic and (((entry.needs_capital or fuzzy) and not _capitalised(original, start))
-                                     or (after in _HYPHENS and _compound_adjective(original, end))):
+            if not entry.arabic and (((entry.needs_capital or fuzzy) and not capitalised(original, start))
+                                     or (after in _HYPHENS and compound_adjective(original, end))):
                 continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
-            if entry.arabic and not plen and entry.key.endswith("يا") and _arabic_adjective(view, ns):
+            if entry.arabic and not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
                 continue  # "11 عسكريا سوريا" (Syrian soldiers)
             if quotes:  # inlined: is there a quote within 40 characters before the name?
                 k = bisect_right(quotes, start - 1)
-                if k and start - quotes[k - 1] <= 40 and original[start - 1] in _QUOTES_AND_SPACE and (
-                        _in_quoted_name(original, start, end)):
+                if k and start - quotes[k - 1] <= 40 and original[start - 1] in QUOTES_AND_SPACE and (
+                        in_quoted_name(original, start, end)):
                     continue  # عملية "أبطال العراق" (an operation's name)
             joined = (after in _TOKEN_JOINERS and end + 1 < n_orig and not original[end + 1].isspace()) or (
                 start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
-            if joined and _in_identifier(original, start, end):
+            if joined and in_identifier(original, start, end):
                 continue  # part of a URL, a path, an e-mail address or a slug (usemb-baghdad-nahrawan-attack)
             out.append(new_match(Match, (start, end, ns, ne, entry.key, entry.place_ids,
                                          view[ns - plen:ns] if plen else "", fuzzy, entry.needs_context)))
@@ -270,7 +268,7 @@ class Matcher:
             if k >= 0 and spans[k][1] >= ne:
                 continue
             fuzzy = fuzzy_window(view, word_start, anchor_start, entry, anchor)
-            if fuzzy is not None and (entry.arabic or _capital_at(norm, fuzzy[0])):
+            if fuzzy is not None and (entry.arabic or capital_at(norm, fuzzy[0])):
                 out.append(fuzzy)  # a Latin variant needs a capital, checked here: it must not win over
                 # an exact name inside it ("çiyayê Hemrîn" is Hemrîn, not a variant of Çiyayê Hemrînê)
 
@@ -300,69 +298,6 @@ class Matcher:
         return kurmanji and tail in ("a", "ya") and _letters(view[ns:ne]) >= 4
 
 
-
-
-def _capital_at(norm: Normalized, ns: int) -> bool:
-    """Whether the original character at normalised offset ``ns`` is an upper-case letter."""
-    start = norm.to_original(ns, ns + 1)[0]
-    return start < len(norm.original) and _capitalised(norm.original, start)
-
-
-def _capitalised(text: str, start: int) -> bool:
-    """Whether the name at ``text[start]`` starts with a capital, after a lower-case article (al-Shuhayl)."""
-    if text[start].isupper():
-        return True
-    article = _ARTICLE_RE.match(text, start)
-    return article is not None and article.end() < len(text) and text[article.end()].isupper()
-
-
-def _arabic_adjective(view: str, ns: int) -> bool:
-    """Whether the name at ``view[ns:]`` follows an accusative person noun (11 عسكريا سوريا): a nisba adjective."""
-    if ns < 2 or view[ns - 1] != " ":
-        return False
-    a = view.rfind(" ", 0, ns - 1) + 1
-    prev = view[a:ns - 1]
-    if prev in _PERSON_NOUNS_ACC:
-        return True
-    if not prev.endswith("ا") or a < 2:
-        return False
-    before = view[view.rfind(" ", 0, a - 1) + 1:a - 1]
-    return before.isdigit()
-
-
-def _in_quoted_name(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` lies in a quoted name right after "operation" / عملية (عملية "أبطال العراق")."""
-    lo = max(0, start - 40)
-    q = max(text.rfind(c, lo, start) for c in _QUOTES)
-    if q < 0 or any(c in text[q + 1:start] for c in '.!?؟\n'):
-        return False
-    close = min((i for i in (text.find(c, end, end + 40) for c in _QUOTES) if i >= 0), default=-1)
-    if close < 0 or any(c in text[end:close] for c in '.!?؟\n'):
-        return False
-    words = match_key(text[max(0, q - 30):q]).split(" ")
-    return bool(words) and words[-1] in _QUOTED_NAME_WORDS
-
-
-def _in_identifier(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` lies in a URL, path, e-mail, file name or slug (a token of 3+ hyphens)."""
-    lo = max(0, start - 300)
-    a = max(text.rfind(c, lo, start) for c in _SPACES) + 1
-    a = max(a, lo)
-    hi = min(len(text), end + 300)
-    stops = [i for i in (text.find(c, end, hi) for c in _SPACES) if i >= 0]
-    token = text[a:min(stops) if stops else hi]
-    return any(c in token for c in "/\\@_=") or "www." in token or token.count("-") >= 3
-
-
-def _compound_adjective(text: str, end: int) -> bool:
-    """Whether a Latin name ending at ``text[end]`` is the first part of an adjective (Iran-aligned)."""
-    if end >= len(text) or text[end] not in "-‐‑":
-        return False
-    k = end + 1
-    while k < len(text) and k - end < 16 and text[k].isalpha() and text[k].islower():
-        k += 1
-    word = text[end + 1:k]
-    return bool(word) and word.endswith(_COMPOUND_TAILS)
 
 
 def _forms(entry: AliasEntry) -> list[tuple[str, str]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from threatmap._cues import (
     BLOCKERS,
     IS_RE,
     POSITIVE,
-    TOKEN_RE,
     DocumentCache,
     Hit,
     Text,
@@ -49,7 +49,7 @@ class _Analysis:
     hits: tuple[Hit, ...]
     clauses: tuple[int, ...]  # character offsets where clauses start (the first is 0)
     interrogative_from: int  # character offset where the question part begins (len(text) if none)
-    cover: dict[int, frozenset[str]]  # token -> families of the hits covering it
+    cover: dict[int, set[str]]  # token -> families of the hits covering it (never changed)
     governing: tuple[int, ...]  # prefix counts over tokens of positive cues and actors
     actor_toks: list[int]  # tokens where ISIS is named (sorted)
     decisive: list[Hit]
@@ -73,7 +73,9 @@ def _analyse(text: str, passage: Passage) -> _Analysis | None:
     ntext = doc.norm.text[n0:n1]
     spans, hits = find_hits(ntext)
     ptext = text[passage.start:passage.end]
+    unsorted = False
     if IS_RE.search(ptext) and not mostly_upper(ptext):
+        unsorted = True
         starts = [s for s, _ in spans]
         for m in IS_RE.finditer(ptext):
             s = doc.to_norm(passage.start + m.start()) - n0
@@ -84,26 +86,28 @@ def _analyse(text: str, passage: Passage) -> _Analysis | None:
         cache[key] = None
         return None
     topic = "actor_weak" in kinds and document_actors(text)[0]
-    hits = [h if h.kind != "actor_weak" else Hit(h.start, h.end, h.t0, h.t1, "actor") for h in hits
-            if h.kind != "actor_weak" or topic]
-    hits.sort(key=lambda h: h.start)
+    if "actor_weak" in kinds:
+        hits = [h if h.kind != "actor_weak" else Hit(h.start, h.end, h.t0, h.t1, "actor") for h in hits
+                if h.kind != "actor_weak" or topic]
+    if unsorted:
+        hits.sort(key=lambda h: h.start)
     clauses = _clauses(ntext)
-    interrogative = _interrogative_start(ntext, hits, clauses, passage.question)
+    interrogative = _interrogative_start(ntext, spans, hits, clauses, passage.question)
     has_actor = bool(kinds & {"actor", "other_actor"}) or topic
-    separate = any(h.kind == "separate" and h.t0 <= 1 for h in hits)  # "Separately, …": another story
+    separate = "separate" in kinds and any(h.kind == "separate" and h.t0 <= 1 for h in hits)  # another story
     lookback = not has_actor and bool(kinds.intersection(POSITIVE)) and implied_actor(text, passage, separate)
     cover: dict[int, set[str]] = {}
     counts = [0] * (len(spans) + 1)
     for h in hits:
-        for t in range(h.t0, h.t1 + 1):
-            cover.setdefault(t, set()).add(h.kind)
+        if h.t0 == h.t1:
+            cover.setdefault(h.t0, set()).add(h.kind)
+        else:
+            for t in range(h.t0, h.t1 + 1):
+                cover.setdefault(t, set()).add(h.kind)
         if h.kind in _GOVERNING:
             counts[h.t0 + 1] += 1
-    for i in range(1, len(counts)):
-        counts[i] += counts[i - 1]
-    analysis = _Analysis(doc, n0, ntext, tuple(spans), tuple(hits), clauses, interrogative,
-                         {t: frozenset(k) for t, k in cover.items()}, tuple(counts),
-                         sorted(h.t0 for h in hits if h.kind == "actor"), [], [])
+    analysis = _Analysis(doc, n0, ntext, tuple(spans), tuple(hits), clauses, interrogative, cover,
+                         tuple(accumulate(counts)), sorted(h.t0 for h in hits if h.kind == "actor"), [], [])
     decisive = _decisive(analysis, lookback)
     analysis.decisive.extend(decisive)
     analysis.decisive_starts.extend(h.start for h in decisive)
@@ -116,13 +120,14 @@ def _clauses(ntext: str) -> tuple[int, ...]:
     return (0, *(m.end() for m in _CLAUSE_RE.finditer(ntext)))
 
 
-def _interrogative_start(norm: str, hits: list[Hit], clauses: tuple[int, ...], question: bool) -> int:
+def _interrogative_start(norm: str, spans: list[tuple[int, int]], hits: list[Hit], clauses: tuple[int, ...],
+                         question: bool) -> int:
     if not question and not norm.rstrip().endswith(("?", "؟")):
         return len(norm)
     qwords = {h.start for h in hits if h.kind == "question"}
     for c in clauses:
-        first = [m.start() for m in TOKEN_RE.finditer(norm, c, min(len(norm), c + 60))][:2]
-        if qwords.intersection(first):
+        i = bisect.bisect_left(spans, (c, -1))
+        if any(s in qwords for s, _ in spans[i:i + 2] if s < c + 60):  # a question word opens the clause
             return c
     return clauses[-1]  # no question word: the last clause is the question
 

@@ -110,6 +110,7 @@ def write_query_params(filters: Filters, selection: Mapping[str, str] | None) ->
         params["place"] = selection["place_id"]
         if selection.get("qualifier"):
             params["qualifier"] = selection["qualifier"]
-    if params != {k: (st.query_params.get_all(k) if isinstance(v, list) else st.query_params.get(k))
-                  for k, v in params.items()} or set(st.query_params.keys()) != set(params):
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if wanted != current:
         st.query_params.from_dict(params)

@@ -51,7 +51,7 @@ def _monthly(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _newest(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    shown = _df.sort_values("date", ascending=False, na_position="last").head(TABLE_ROWS)
+    shown = _df.iloc[::-1].head(TABLE_ROWS)  # Store.query orders by date (undated first): newest first, undated last
     return shown[[c for c in TABLE_COLUMNS if c in shown]]
 
 
