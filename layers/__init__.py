@@ -14,6 +14,7 @@ from layers.legend import Legend
 from layers.offline import offline_map
 from layers.other_places import other_places
 from layers.qualified_areas import qualified_areas
+from layers.stacking import SmallAreasOnTop
 from layers.threat_areas import threat_areas
 from layers.tiles import osm_tiles
 
@@ -51,6 +52,7 @@ def build_map(
     qualified_areas(agg).add_to(m)
     other_places(agg).add_to(m)
     threat_areas(agg).add_to(m)
+    SmallAreasOnTop().add_to(m)
     Legend().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m

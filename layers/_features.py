@@ -86,6 +86,16 @@ def geometry_json(geom: Any) -> dict[str, Any] | None:
     return json.loads(shapely.to_geojson(geom if snapped.is_empty else snapped))
 
 
+def records(agg: Any) -> list[dict[str, Any]]:
+    """The rows of ``agg`` (a DataFrame, or already a list of dicts) as dicts of native values, without the
+    ``mention_list`` column, and without ``geometry`` when a precomputed ``geojson`` column is present."""
+    if isinstance(agg, list):
+        return agg
+    columns = [c for c in agg.columns if c != "mention_list" and (c != "geometry" or "geojson" not in agg.columns)]
+    values = [agg[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
     """GeoJSON features (points, or everything else) with only escaped, short properties.
 

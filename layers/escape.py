@@ -22,7 +22,8 @@ def escape_text(text: object) -> str:
     -------
     str
         ``html.escape`` plus entities for backslash, backtick and dollar (folium places popup HTML in a
-        template literal where ``${...}`` executes and backslashes are mangled).
+        template literal where ``${...}`` executes and backslashes are mangled), and for ``{`` and ``}`` (folium
+        passes rendered scripts through Jinja again: ``{{ … }}`` in source text must never reach it as syntax).
     """
     if text is None:
         return ""
@@ -31,6 +32,8 @@ def escape_text(text: object) -> str:
         .replace("\\", "&#92;")
         .replace("`", "&#96;")
         .replace("$", "&#36;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import shutil
 from pathlib import Path
 
+import branca.element
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
@@ -85,9 +88,52 @@ class IconImagePath(MacroElement):
         self.path = path
 
 
+_NEWLINE = re.compile(r"(\r\n|\r|\n)")
+_JINJA_MARKERS = ("{{", "{%", "{#")
+
+
+class _Literal:
+    """A template without any Jinja syntax: renders to its text exactly as Jinja would (newlines normalised to
+    ``\\n``, one trailing newline dropped), without lexing it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, source: str) -> None:
+        lines = _NEWLINE.split(source)[::2]
+        if lines and lines[-1] == "":
+            del lines[-1]
+        self.text = "\n".join(lines)
+
+    def render(self, *args: object, **kwargs: object) -> str:
+        return self.text
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    return Template(source)
+
+
+def _element_template(source: str) -> Template | _Literal:
+    if any(marker in source for marker in _JINJA_MARKERS):
+        return _compiled(source)
+    return _Literal(source)
+
+
+def cache_templates() -> None:
+    """Stop branca from compiling every element's text as a Jinja template.
+
+    ``branca.element.Element(template)`` compiles its string; ``MacroElement.render`` wraps each element's rendered
+    script in one, so the whole GeoJSON of a layer (hundreds of kB) went through the Jinja lexer on every map
+    (~0.2 s per map here). Strings without Jinja syntax now render as themselves (the same output), the few
+    with syntax are compiled once per distinct string (compiled templates are immutable: safe to share).
+    """
+    branca.element.Template = _element_template  # type: ignore[assignment]  # only Element.__init__ uses it
+
+
 def offline_map(location: tuple[float, float], zoom: int, **kwargs: object) -> folium.Map:
     """A folium map with no tiles, local assets, ``maxZoom`` set and the icon image path fixed."""
     use_local_assets()
+    cache_templates()
     m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, maxZoom=MAX_ZOOM, **kwargs)
     IconImagePath().add_to(m)
     return m

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import kind_group, qualifier_of, threats_of
+from layers._features import kind_group, qualifier_of, records, threats_of
 
 NAME = "Other mentioned places"
 STROKE = "#4d4d4d"
@@ -21,5 +21,5 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def other_places(agg: Any) -> folium.FeatureGroup:
     """Unqualified places with no threat mention (``agg`` from ``threatmap.export.aggregate_places``)."""
-    rows = [row for row in agg.to_dict("records") if not qualifier_of(row) and not threats_of(row)]
+    rows = [row for row in records(agg) if not qualifier_of(row) and not threats_of(row)]
     return kind_group(rows, name=NAME, style=_style, radius=RADIUS)

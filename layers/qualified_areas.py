@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import kind_group, qualifier_of
+from layers._features import kind_group, qualifier_of, records
 
 NAME = "Qualified areas (near / north of …)"
 THREAT_STROKE = "#d95f0e"
@@ -23,5 +23,5 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def qualified_areas(agg: Any) -> folium.FeatureGroup:
     """Rows of ``agg`` with a qualifier, drawn with their qualified geometry."""
-    rows = [row for row in agg.to_dict("records") if qualifier_of(row)]
+    rows = [row for row in records(agg) if qualifier_of(row)]
     return kind_group(rows, name=NAME, style=_style, radius=RADIUS)

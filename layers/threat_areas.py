@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import kind_group, qualifier_of, threats_of
+from layers._features import kind_group, qualifier_of, records, threats_of
 
 NAME = "Threat areas"
 BINS: tuple[tuple[int, int | None, str], ...] = (
@@ -36,5 +36,5 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def threat_areas(agg: Any) -> folium.FeatureGroup:
     """Unqualified places with at least one threat mention (``agg`` from ``threatmap.export.aggregate_places``)."""
-    rows = [row for row in agg.to_dict("records") if not qualifier_of(row) and threats_of(row) > 0]
+    rows = [row for row in records(agg) if not qualifier_of(row) and threats_of(row) > 0]
     return kind_group(rows, name=NAME, style=_style, radius=RADIUS)

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 90_000  # generous: the first visit builds the caches, and CI machines are slow
 NAMED_AREAS = ("hamrin", "qarachogh", "makhmour", "nineveh_plains", "anbar_desert")
+CORPUS_AREAS = ("hamrin_mountains", "qarachogh", "makhmur_district", "nineveh_plains", "anbar_desert")
+"""The areas of the quick start (the Rudaw interview says "منطقة مخمور": the district, not the town)."""
 DRAWN_JS = """() => window.map ? Object.values(window.map._layers)
     .filter(l => l.feature && l.feature.properties && l.feature.properties.place_id)
     .map(l => l.feature.properties.place_id) : []"""
@@ -79,10 +81,21 @@ def app_server(test_store: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         stop_app(process)
 
 
-@pytest.fixture()
-def session(browser_context: Any, app_server: str) -> Iterator[Session]:
-    """A fresh page on the app; requests to any host but 127.0.0.1 are aborted and recorded."""
-    page = browser_context.new_page()
+@pytest.fixture(scope="module")
+def corpus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on an empty store: it builds the store from the bundled ``corpus/`` on the first visit (quick start)."""
+    from conftest import start_app, stop_app
+
+    process, url = start_app(tmp_path_factory.mktemp("corpus-store") / "store.sqlite")
+    try:
+        yield url
+    finally:
+        stop_app(process)
+
+
+def _open(context: Any, url: str) -> Iterator[Session]:
+    """A fresh page on ``url``; requests to any host but 127.0.0.1 are aborted and recorded."""
+    page = context.new_page()
     result = Session(page)
 
     def route(r: Any) -> None:
@@ -94,11 +107,23 @@ def session(browser_context: Any, app_server: str) -> Iterator[Session]:
 
     page.route("**/*", route)
     page.on("requestfailed", lambda request: result.failed.append(f"{request.url} {request.failure}"))
-    page.goto(app_server, wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded")
     try:
         yield result
     finally:
         page.close()
+
+
+@pytest.fixture()
+def session(browser_context: Any, app_server: str) -> Iterator[Session]:
+    """A page on the app serving the test store."""
+    yield from _open(browser_context, app_server)
+
+
+@pytest.fixture()
+def corpus_session(browser_context: Any, corpus_server: str) -> Iterator[Session]:
+    """A page on the app serving the store built from the bundled corpus."""
+    yield from _open(browser_context, corpus_server)
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +148,20 @@ def test_clicking_hamrin_shows_the_arabic_quote(session: Session, gaz: Any) -> N
     mark.wait_for(timeout=TIMEOUT_MS)
     panel = session.page.locator(".tm-panel").inner_text()
     assert "خلايا داعش ما زالت تنشط في جبال حمرين" in panel
+    assert session.page.locator('.tm-panel [dir="rtl"]').count() >= 1
+    assert session.external == [] and session.failed == []
+
+
+def test_quick_start_on_the_bundled_corpus_and_screenshot(corpus_session: Session, gaz: Any) -> None:
+    """The README's view: the store built from ``corpus/``, Hamrin clicked, its Arabic passage in the panel."""
+    session = corpus_session
+    drawn = set(session.drawn())
+    for pid in CORPUS_AREAS:
+        assert gaz.get(pid) is not None and pid in drawn, pid
+    session.click_feature(place_id(gaz, "hamrin"))
+    session.page.locator(".tm-panel mark", has_text="حمرين").first.wait_for(timeout=TIMEOUT_MS)
+    panel = session.page.locator(".tm-panel").inner_text()
+    assert "تهديداً في المناطق القريبة من جبال حمرين" in panel  # the Rudaw interview of the quick start
     assert session.page.locator('.tm-panel [dir="rtl"]').count() >= 1
     session.page.mouse.move(5, 500)  # hide the tooltip for the screenshot
     session.page.wait_for_timeout(500)

@@ -14,6 +14,7 @@ import pyogrio
 import pytest
 from shapely.geometry import LinearRing, Point, Polygon, shape
 
+from threatmap import export
 from threatmap.errors import ExportError
 from threatmap.export import aggregate_places, export_bytes, to_csv, to_geojson, to_geojson_bytes, to_gpkg, to_kml
 from threatmap.filters import Filters
@@ -108,6 +109,64 @@ def test_aggregate_without_gazetteer_uses_stored_geometry(df: pd.DataFrame) -> N
     geoms = dict(zip(gdf["id"], gdf.geometry, strict=True))
     assert geoms["mosul"].equals(Point(43.13, 36.34))
     assert geoms["hamrin_mountains"].bounds == HAMRIN.bounds
+
+
+def _reference_aggregate(df: pd.DataFrame, gazetteer: object) -> pd.DataFrame:
+    """The straightforward per-group version of :func:`aggregate_places` (the one it replaced), without geometry."""
+    records = []
+    keyed = df.assign(_q=df["qualifier"].where(df["qualifier"].notna(), ""))
+    for (place_id, qualifier), group in keyed.groupby(["place_id", "_q"], sort=False):
+        first, place = group.iloc[0], (gazetteer or {}).get(place_id)
+        dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
+        ordered = group.sort_values(["date", "doc_id", "start"], na_position="last", kind="stable")
+        none = export._none
+        records.append({
+            "id": f"{place_id}:{qualifier}" if qualifier else place_id, "place_id": place_id,
+            "name": place.name if place is not None else first["name"],
+            "name_ar": place.names.get("ar") if place is not None else None,
+            "type": place.type if place is not None else first["place_type"],
+            "precision": int(first["precision"]), "qualifier": qualifier or None,
+            "mentions": len(group), "threats": int(group["threat"].sum()),
+            "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
+            "sources": sorted({s for s in group["source"] if isinstance(s, str) and s}),
+            "mention_list": [{
+                "doc_id": r["doc_id"], "title": none(r["title"]), "source": none(r["source"]),
+                "date": none(r["date"]), "url": none(r["url"]), "quote": none(r["passage"]),
+                "speaker": none(r["speaker"]), "threat": bool(r["threat"]), "cue": none(r["cue"]),
+                "start": int(r["start"]), "end": int(r["end"]), "surface": r["surface"],
+            } for r in ordered.to_dict("records")],
+        })
+    frame = pd.DataFrame(records, dtype=object).astype({"precision": "int64", "mentions": "int64",
+                                                        "threats": "int64"})
+    return frame.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
+
+
+def _messy(df: pd.DataFrame, *, copies: int = 7, seed: int = 3) -> pd.DataFrame:
+    """``df`` repeated and shuffled, with ties, '' qualifiers, empty / missing dates and sources, another index."""
+    big = pd.concat([df] * copies, ignore_index=True).sample(frac=1.0, random_state=seed)
+    n = len(big)
+    big["start"] = [i % 4 for i in range(n)]  # ties on (date, doc_id, start): the original order must decide
+    big["qualifier"] = [[None, "", "near", None, "north of"][i % 5] for i in range(n)]
+    big["date"] = [[d, None, "", d][i % 4] for i, d in enumerate(big["date"])]
+    big["source"] = [[s, None, ""][i % 3] for i, s in enumerate(big["source"])]
+    big["place_id"] = [[p, p, "ghost"][i % 3] for i, p in enumerate(big["place_id"])]  # not in the gazetteer
+    return big.set_index(pd.Index([f"r{i}" for i in range(n)]))
+
+
+@pytest.mark.parametrize("gaz", [GAZ, None])
+@pytest.mark.parametrize("shape", ["store", "messy", "messy-str-dtypes"])
+def test_aggregate_matches_the_per_group_reference(df: pd.DataFrame, gaz: dict | None, shape: str) -> None:
+    frame = df if shape == "store" else _messy(df)
+    if shape == "messy-str-dtypes":  # as a user-built frame would be in pandas 3: str columns, NaN for missing
+        frame = pd.DataFrame({c: frame[c].tolist() for c in frame.columns})
+    got = aggregate_places(frame, gaz)
+    pd.testing.assert_frame_equal(got.drop(columns="geometry"), _reference_aggregate(frame, gaz))
+    for row, geom in zip(got.to_dict("records"), got.geometry, strict=True):  # geometry: resolved per key
+        assert geom.equals(export._geometry_resolver(gaz)(row["place_id"], row["qualifier"], frame.loc[
+            (frame["place_id"] == row["place_id"]) & (frame["qualifier"].fillna("").replace("", None).isna()
+                                                      if row["qualifier"] is None else
+                                                      frame["qualifier"] == row["qualifier"])].iloc[0]))
 
 
 @pytest.mark.parametrize("per_mention", [False, True])

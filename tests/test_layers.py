@@ -47,10 +47,10 @@ def _script(m: folium.Map) -> str:
 
 
 # ---------------------------------------------------------------- escaping
-@pytest.mark.parametrize("text", [PAYLOAD, "<b>x</b>", "${1}", "a`b", "C:\\temp", "'\"&"])
+@pytest.mark.parametrize("text", [PAYLOAD, "<b>x</b>", "${1}", "a`b", "C:\\temp", "'\"&", "{{ 7*7 }} {% if 1 %}"])
 def test_escape_text_leaves_no_active_character(text: str) -> None:
     escaped = escape_text(text)
-    assert not set("<>`$\\\"'") & set(escaped)
+    assert not set("<>`$\\\"'{}") & set(escaped)
 
 
 def test_escape_text_of_none_is_empty() -> None:
@@ -62,7 +62,7 @@ def test_highlight_marks_the_arabic_name_and_escapes_every_piece() -> None:
     start = passage.index("حمرين")
     out = highlight(passage, (start, start + len("حمرين")))
     assert "<mark>حمرين</mark>" in out
-    assert "&lt;b&gt;مسؤول&lt;/b&gt;" in out and "&#36;{x}" in out
+    assert "&lt;b&gt;مسؤول&lt;/b&gt;" in out and "&#36;&#123;x&#125;" in out
     assert "<b>" not in out
 
 
@@ -132,6 +132,35 @@ def test_map_escapes_the_payload() -> None:
     for raw in ("<img", "\\u003cimg", "<script>window", "\\u003cscript\\u003ewindow", "${window", "\\u0060"):
         assert raw not in html, raw
     assert "\\u0026lt;img src=x onerror" in html  # the text is there, as an entity
+
+
+def test_jinja_syntax_in_a_name_stays_text() -> None:
+    html = _script(build_map(_agg(name=["{{ 7*7 }}", "{% if 1 %}", "Mosul", "Diyala"]), {}))
+    assert "\\u003cb\\u003e49" not in html and "{{ 7*7 }}" not in html and "{% if" not in html
+    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125;" in html  # the text is there, as entities
+
+
+def test_the_map_is_the_same_with_branca_templates_not_compiled() -> None:
+    import itertools
+
+    import branca.element
+    import jinja2
+
+    from layers import offline
+
+    def render(template: object) -> str:
+        counter = itertools.count()
+        generate, branca.element.Element._generate_id = branca.element.Element._generate_id, classmethod(
+            lambda cls: f"{next(counter):032x}")
+        cache, offline.cache_templates = offline.cache_templates, lambda: setattr(branca.element, "Template",
+                                                                                  template)
+        try:
+            return _script(build_map(_agg(), {}))
+        finally:
+            branca.element.Element._generate_id, offline.cache_templates = generate, cache
+            offline.cache_templates()
+
+    assert render(offline._element_template) == render(jinja2.Template)
 
 
 def test_online_tiles_are_an_overlay_off_by_default() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -515,3 +516,123 @@ class TestRegionalNewsRegister:
     def test_ending_a_mission_is_political(self) -> None:
         text = "The coalition against ISIS will end its mission in federal Iraq by 2025."
         assert decide(text, "Iraq").threat is False
+
+
+def dated(text: str, place: str, doc_date: datetime.date | None) -> bool:
+    """``decide`` with the document's date."""
+    start = text.index(place)
+    passage = next(p for p in split_passages(text) if p.start <= start < p.end)
+    return assess(text, passage, start, start + len(place), lang=None, doc_date=doc_date).threat
+
+
+_MAY_2024 = datetime.date(2024, 5, 1)
+
+
+class TestScopeRound2:
+    def test_a_clause_dated_to_a_past_year_is_history(self) -> None:
+        cases = [
+            ("Daesh, which at its height in 2015 held much of Nineveh, has exploited the drought to recruit in "
+             "Kirkuk.", "Nineveh", False),
+            ("Daesh, which at its height in 2015 held much of Nineveh, has exploited the drought to recruit in "
+             "Kirkuk.", "Kirkuk", True),
+            ("شهدت بلدة الباغوز آخر معارك داعش في آذار 2019.", "الباغوز", False),
+            ("تنظيم داعش، الذي سيطر عام 2014 على نينوى، يستغل الفراغ الأمني في كركوك.", "نينوى", False),
+            ("تنظيم داعش، الذي سيطر عام 2014 على نينوى، يستغل الفراغ الأمني في كركوك.", "كركوك", True),
+            ("في عام 2016، هاجم داعش قرية في الحويجة.", "الحويجة", False),  # a dating clause dates the next
+            ("In 2018 ISIS militants ambushed a convoy near Tuz.", "Tuz", False),
+            ("لە ساڵی 2019دا داعش هێرشی کردە سەر گوندێکی مەخموور.", "مەخموور", False),
+            ("Di sala 2016an de DAIŞ êrîşî Şingalê kir.", "Şingalê", False),
+        ]
+        wrong = [(t, p) for t, p, want in cases if dated(t, p, _MAY_2024) is not want]
+        assert not wrong
+
+    def test_since_still_and_the_current_year_stay_present(self) -> None:
+        cases = [
+            ("Since 2014 ISIS has still been active in the Hamrin range.", "Hamrin"),
+            ("منذ عام 2017 لا يزال داعش ينشط في صحراء الأنبار.", "الأنبار"),
+            ("لە ساڵی 2014ەوە داعش هێشتا لە چیای حەمرین چالاکە.", "حەمرین"),
+            ("Ji sala 2017an ve DAIŞ hîn li Germiyanê çalak e.", "Germiyanê"),
+            ("Attacks by ISIS in Hawija rose in 2023 and 2024.", "Hawija"),
+        ]
+        assert [p for t, p in cases if not dated(t, p, _MAY_2024)] == []
+
+    def test_without_a_date_only_years_clearly_before_the_latest_one_are_history(self) -> None:
+        text = "ISIS attacked a village near Sinjar in 2019. Its cells attacked farmers near Hawija in 2024."
+        assert dated(text, "Sinjar", None) is False
+        assert dated(text, "Hawija", None) is True
+        assert dated("ISIS attacked a village near Sinjar in 2019.", "Sinjar", None) is True  # nothing later
+        assert dated(text, "Sinjar", datetime.date(2019, 8, 1)) is True  # the document's own year
+
+    def test_pronoun_suffixes_and_generic_nouns_stand_for_isis(self) -> None:
+        check([
+            ("سألنا عن تنظيم داعش في المنطقة.\nقال: خلاياه موجودة أصلا في وادي الشاي.", "وادي الشاي", True),
+            ("داعش هاجم القرية. عناصره تتخفى في بساتين المقدادية.", "المقدادية", True),
+            ("يتحدث التقرير عن داعش. التنظيم ما زال يملك خلايا في جبال مكحول.", "مكحول", True),
+            ("ISIS lost its last town in 2019. Its cells still operate in the Wadi al-Shay valley.", "Wadi al-Shay",
+             True),
+            ("Daesh was driven from the towns. The militants now move at night near Tarmiyah.", "Tarmiyah", True),
+            ("هەڵمەتێک دژی داعش دەستی پێکرد. شانەکانی هێشتا لە دەشتی کەرکووک هەن.", "کەرکووک", True),
+            ("DAIŞ hat têkbirin. Lê çekdarên wê hîn li çiyayê Qereçoxê ne.", "Qereçoxê", True),
+            ("وقعت خلية تنظيمية في المقدادية.", "المقدادية", False),  # خلية (ta marbuta) is no pronoun
+        ])
+
+    def test_presence_verbs(self) -> None:
+        check([
+            ("ISIS degraded but cells persist in Tarmiyah", "Tarmiyah", True),
+            ("ISIS militants hide in the orchards of Muqdadiyah.", "Muqdadiyah", True),
+            ("Daesh cells remain a menace. The militants extort farmers near Tuz Khurmatu.", "Tuz Khurmatu", True),
+            ("ISIS fighters demand money from farmers in Hawija.", "Hawija", True),
+            ("تتحرك خلايا داعش ليلاً في قرى الحويجة.", "الحويجة", True),
+            ("يفرض عناصر داعش إتاوات على الرعاة في بادية السماوة.", "السماوة", True),
+            ("تختبئ فلول داعش في كهوف جبل قرة جوخ.", "قرة جوخ", True),
+        ])
+
+    def test_a_list_shares_the_cue_through_descriptors(self) -> None:
+        text = "ISIS cells still operate in remote parts of Anbar, the Hamrin range and the desert around al-Baaj."
+        check([(text, "Anbar", True), (text, "Hamrin", True), (text, "al-Baaj", True)])
+        text = "تنشط خلايا داعش من ريف حمص الشرقي إلى محيط تدمر وصولا إلى بادية السخنة."
+        check([(text, "حمص", True), (text, "تدمر", True), (text, "السخنة", True)])
+
+    def test_the_owner_of_a_speaking_ministry_is_a_speaker(self) -> None:
+        check([
+            ("The Kurdistan Region's Peshmerga ministry said ISIS fighters attacked a post near Kifri.",
+             "Kurdistan Region", False),
+            ("The Kurdistan Region's Peshmerga ministry said ISIS fighters attacked a post near Kifri.", "Kifri", True),
+            ("Iraq's interior ministry said ISIS gunmen killed two shepherds in Anbar.", "Iraq", False),
+            ("قالت وزارة البيشمركة في إقليم كوردستان إن مسلحي داعش هاجموا نقطة قرب كفري.", "إقليم كوردستان", False),
+            ("وەزارەتی پێشمەرگەی هەرێمی کوردستان ڕایگەیاند چەکدارانی داعش هێرشیان کردە سەر بنکەیەک لە کفری.",
+             "هەرێمی کوردستان", False),
+            ("Wezareta Pêşmerge ya Herêma Kurdistanê ragihand ku çekdarên DAIŞê li Kifriyê êrîş kirin.",
+             "Herêma Kurdistanê", False),
+            ("Wezareta Pêşmerge ya Herêma Kurdistanê ragihand ku çekdarên DAIŞê li Kifriyê êrîş kirin.", "Kifriyê",
+             True),
+            ("The Security Media Cell said ISIS gunmen attacked a checkpoint in Iraq's Diyala province.", "Diyala",
+             True),
+            ("ISIS attacked a checkpoint in Kirkuk, the ministry said.", "Kirkuk", True),  # another clause
+            ("هاجم داعش نقطة في كركوك، قالت وزارة الداخلية.", "كركوك", True),
+        ])
+
+    def test_generic_presence_verbs_need_isis_next_to_them(self) -> None:
+        check([
+            ("ISIS is a threat. Tensions persist in Kirkuk between Baghdad and Erbil.", "Kirkuk", False),
+            ("ISIS cells attacked shepherds. US forces operate in Syria to support partners.", "Syria", False),
+        ])
+
+    def test_a_negated_clause_before_but_is_denied(self) -> None:
+        en = "ISIS no longer holds territory in Syria but its cells still operate in Deir ez-Zor, Raqqa and Hasakah."
+        ar = "لم يعد داعش يسيطر على أراض في العراق لكن خلاياه ما زالت تنشط في كركوك وديالى."
+        ckb = "داعش چیتر خاکی لە عێراق کۆنترۆڵ ناکات، بەڵام شانەکانی هێشتا لە حەمرین و کەرکووک چالاکن."
+        kmr = "DAIŞ êdî li Iraqê xak kontrol nake, lê şaneyên wê hîn li Hemrîn û Kerkûkê çalak in."
+        check([(en, "Syria", False), (en, "Raqqa", True), (en, "Hasakah", True), (ar, "العراق", False),
+               (ar, "ديالى", True), (ckb, "عێراق", False), (ckb, "کەرکووک", True), (kmr, "Iraqê", False),
+               (kmr, "Kerkûkê", True)])
+
+    def test_does_not_mean_the_threat_is_over(self) -> None:
+        check([
+            ("Ev nayê wê wateyê ku xetera DAIŞê li Şengalê bi dawî bûye.", "Şengalê", True),
+            ("This does not mean that the ISIS threat in Diyala is over.", "Diyala", True),
+            ("This does not mean ISIS has been defeated in Kirkuk.", "Kirkuk", True),
+            ("هذا لا يعني أن خطر داعش في كركوك انتهى.", "كركوك", True),
+            ("ئەمە بەو مانایە نییە کە مەترسیی داعش لە خانەقین کۆتایی هاتووە.", "خانەقین", True),
+            ("ISIS is no longer a threat in Diyala.", "Diyala", False),
+        ])

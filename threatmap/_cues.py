@@ -24,7 +24,8 @@ BLOCKERS = ("defeat", "history", "training", "humanitarian", "stability", "polit
 """Cue families that make a clause about something else than present ISIS activity."""
 FAMILIES = (*POSITIVE, *BLOCKERS, "actor", "actor_weak", "other_actor", "institution", "recent", "negation",
             "partner", "between", "relational", "agent", "locative", "anchor", "relative", "question", "presuppose",
-            "continuation", "filler", "speaker", "addressee", "owner", "reported", "separate")
+            "continuation", "filler", "speaker", "addressee", "owner", "reported", "separate", "since", "not_mean",
+            "agency", "speech")
 _MAX_TOKEN = 40  # longer "words" are never cues
 _AR_PREFIXES = tuple(sorted({c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك") for a in ("", "ال")}
                             | {"لل", "ولل", "فلل"} - {""}, key=len, reverse=True))
@@ -279,11 +280,12 @@ class DocumentCache:
     passages: dict[tuple[int, int], object] = {}  # noqa: RUF012 - the analyses of threat.py, by passage span
     marks: list[tuple[int, str]] | None = None
     actors: tuple[bool, bool] | None = None
+    latest: int | None = None  # the latest year the document names (0 when none)
 
     @classmethod
     def of(cls, text: str) -> type[DocumentCache]:
         if cls.text is not text:
-            cls.text, cls.doc, cls.passages, cls.marks, cls.actors = text, None, {}, None, None
+            cls.text, cls.doc, cls.passages, cls.marks, cls.actors, cls.latest = text, None, {}, None, None, None
         return cls
 
     @classmethod

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["anchors", "close", "fuzzy_window", "sorani_variants"]
 
 _PREFIXES_LONGEST_FIRST = tuple(sorted(AR_PREFIXES[1:], key=len, reverse=True))
+_PREFIX_STARTS = tuple(sorted({p[0] for p in _PREFIXES_LONGEST_FIRST}))
+_MAX_PREFIX = max(len(p) for p in AR_PREFIXES)
 _RASM = {c: i for i, group in enumerate(RASM_GROUPS) for c in group}
 MAX_ANCHOR_USE = 2  # a word in more multi-word names than this (united, العربية) is no anchor
 MAX_FALLBACK_USE = 16  # ... unless the name has no rarer word; more common words (al, province) never are
@@ -68,15 +70,21 @@ def sorani_variants(key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def fuzzy_window(view: str, word_start: int, anchor_start: int, entry: AliasEntry,
-           anchor: int) -> Cand | None:
-    """A spelling variant of a multi-word name around an exactly matched anchor word, or None."""
+def fuzzy_window(view: str, word_start: int, anchor_start: int, entry: AliasEntry, anchor: int, *,
+                 offset: int | None = None, words: int | None = None) -> Cand | None:
+    """A spelling variant of a multi-word name around an exactly matched anchor word, or None.
+
+    ``offset`` (where the anchor word starts in the name) and ``words`` (the number of words of the name)
+    are derived from ``entry.key`` when not given.
+    """
     key = entry.key
-    words = key.split(" ")
+    if words is None or offset is None:
+        parts = key.split(" ")
+        words = len(parts)
+        offset = sum(len(w) + 1 for w in parts[:anchor])
     n = len(view)
     if anchor and word_start != anchor_start:
         return None  # a clitic is allowed only on the first word of a name
-    offset = sum(len(w) + 1 for w in words[:anchor])
     if anchor_start >= offset and view.startswith(key, anchor_start - offset):
         return None  # the exact name, found by the automaton itself
     start = word_start
@@ -85,24 +93,28 @@ def fuzzy_window(view: str, word_start: int, anchor_start: int, entry: AliasEntr
             return None
         start = view.rfind(" ", 0, start - 1) + 1
     end = anchor_start
-    for k in range(len(words) - anchor):
+    for k in range(words - anchor):
         if k:
             if end >= n or view[end] != " ":
                 return None
             end += 1
         nxt = view.find(" ", end)
         end = n if nxt < 0 else nxt
+    size = end - start  # a variant differs from the name by at most two letters (a clitic adds up to two)
+    if not size or size < len(key) - 2 or size > len(key) + (2 + _MAX_PREFIX if entry.arabic else 2):
+        return None
     window = view[start:end]
-    if not window or window.count(" ") != len(words) - 1 or "  " in window:
+    if window.count(" ") != words - 1 or "  " in window:
         return None
     candidates = [(0, window)]
     if entry.arabic:  # the clitic is stripped first: longest prefix first, the bare window last
-        candidates = [(len(p), window[len(p):]) for p in _PREFIXES_LONGEST_FIRST if window.startswith(p)]
-        candidates.append((0, window))
+        if window.startswith(_PREFIX_STARTS):
+            candidates = [(len(p), window[len(p):]) for p in _PREFIXES_LONGEST_FIRST if window.startswith(p)]
+            candidates.append((0, window))
     for plen, cand in candidates:
-        if cand == entry.key:
+        if cand == key:
             return None  # an exact match, found by the automaton itself
-        if not close(cand, entry.key):
+        if not close(cand, key):
             continue
         ns = start + plen
         return ns, ns + len(cand), plen, entry, True

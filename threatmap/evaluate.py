@@ -11,6 +11,8 @@ mention is paired with at most one gold mention whose span overlaps it (greedy, 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -134,8 +136,9 @@ def read_gold(path: Path | str) -> Iterator[GoldDocument]:
 
 
 def _gold_document(obj: dict[str, Any]) -> GoldDocument:
+    date = dt.date.fromisoformat(obj["date"]) if obj.get("date") else None
     doc = Document(id=str(obj["id"]), text=str(obj["text"]), lang=obj.get("lang"), source=obj.get("source"),
-                   speakers=tuple(obj.get("speakers") or ()))
+                   date=date, date_origin="metadata" if date else None, speakers=tuple(obj.get("speakers") or ()))
     mentions = tuple(GoldMention(int(m["start"]), int(m["end"]), str(m["surface"]), str(m.get("place", "")),
                                  float(m["lat"]), float(m["lon"]), bool(m["threat"]), m.get("qualifier"))
                      for m in obj["mentions"])

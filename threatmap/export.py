@@ -62,26 +62,42 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
     if df.empty:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"),
                                 crs="EPSG:4326")
+    df = df.reset_index(drop=True)
+    # One vectorised grouping: group numbers in order of first appearance (-1: a missing place_id, dropped).
+    quals = df["qualifier"].where(df["qualifier"].notna(), "")
+    codes = pd.DataFrame({"p": df["place_id"], "q": quals}).groupby(["p", "q"], sort=False).ngroup()
+    codes = codes.fillna(-1).to_numpy(dtype=np.int64)
+    groups, first_rows = np.unique(codes, return_index=True)
+    first_rows = first_rows[groups >= 0]
+    # Rows of each group, contiguous, ordered as the mention lists are: date (undated last), doc_id, start; a stable
+    # sort on the group number first gives every group the order of its own stable sort.
+    order = (df[["date", "doc_id", "start"]].assign(_g=codes)
+             .sort_values(["_g", "date", "doc_id", "start"], na_position="last", kind="stable").index.to_numpy())
+    order = order[codes[order] >= 0]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[order], minlength=len(first_rows)))])
+    col = {c: df[c].tolist() for c in ("date", "source", "threat", "place_id", "name", "place_type", "precision")}
+    mention_dicts = _mention_dicts(df)
+    qual_list = quals.tolist()
+    lists: dict[str, list[Any]] = {}
     geometry_of = _geometry_resolver(gazetteer)
     records, geometries = [], []
-    keyed = df.assign(_q=df["qualifier"].where(df["qualifier"].notna(), ""))
-    for (place_id, qualifier), group in keyed.groupby(["place_id", "_q"], sort=False):
-        first = group.iloc[0]
+    for g, first in enumerate(first_rows.tolist()):
+        rows = order[bounds[g]:bounds[g + 1]].tolist()
+        place_id, qualifier = col["place_id"][first], qual_list[first]
         place = _place(gazetteer, place_id)
-        dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
-        ordered = group.sort_values(["date", "doc_id", "start"], na_position="last", kind="stable")
+        dates = [d for d in (col["date"][i] for i in rows) if isinstance(d, str) and d]
         records.append({
             "id": f"{place_id}:{qualifier}" if qualifier else place_id, "place_id": place_id,
-            "name": place.name if place is not None else first["name"],
+            "name": place.name if place is not None else col["name"][first],
             "name_ar": place.names.get("ar") if place is not None else None,
-            "type": place.type if place is not None else first["place_type"],
-            "precision": int(first["precision"]), "qualifier": qualifier or None,
-            "mentions": len(group), "threats": int(group["threat"].sum()),
-            "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
-            "sources": sorted({s for s in group["source"] if isinstance(s, str) and s}),
-            "mention_list": [_mention_dict(row) for row in ordered.to_dict("records")],
+            "type": place.type if place is not None else col["place_type"][first],
+            "precision": int(col["precision"][first]), "qualifier": qualifier or None,
+            "mentions": len(rows), "threats": int(sum(col["threat"][i] for i in rows)),
+            "first_date": min(dates) if dates else None, "last_date": max(dates) if dates else None,
+            "sources": sorted({s for s in (col["source"][i] for i in rows) if isinstance(s, str) and s}),
+            "mention_list": [mention_dicts[i] for i in rows],
         })
-        geometries.append(geometry_of(place_id, qualifier or None, first))
+        geometries.append(geometry_of(place_id, qualifier or None, _LazyRow(df, first, lists)))
     frame = pd.DataFrame(records, columns=columns, dtype=object)  # object: pandas 3 would turn None into NaN
     frame = frame.astype({"precision": "int64", "mentions": "int64", "threats": "int64"})
     gdf = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
@@ -304,6 +320,33 @@ def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
             "date": _none(row["date"]), "url": _none(row["url"]), "quote": _none(row["passage"]),
             "speaker": _none(row["speaker"]), "threat": bool(row["threat"]), "cue": _none(row["cue"]),
             "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
+
+
+def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`_mention_dict` of every row of ``df``, built column-wise from ``Series.tolist()`` (native values)."""
+    def nones(column: str) -> list[Any]:
+        return list(map(_none, df[column].tolist()))
+
+    columns = zip(df["doc_id"].tolist(), nones("title"), nones("source"), nones("date"), nones("url"),
+                  nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()), nones("cue"),
+                  map(int, df["start"].tolist()), map(int, df["end"].tolist()), df["surface"].tolist(), strict=True)
+    return [{"doc_id": d, "title": t, "source": s, "date": dd, "url": u, "quote": q, "speaker": sp, "threat": th,
+             "cue": c, "start": st, "end": e, "surface": su}
+            for d, t, s, dd, u, q, sp, th, c, st, e, su in columns]
+
+
+class _LazyRow:
+    """Row ``pos`` of ``df`` for :func:`_stored_geometry`, read only on a cache miss; ``lists`` caches columns."""
+
+    __slots__ = ("df", "lists", "pos")
+
+    def __init__(self, df: pd.DataFrame, pos: int, lists: dict[str, list[Any]]) -> None:
+        self.df, self.pos, self.lists = df, pos, lists
+
+    def __getitem__(self, column: str) -> Any:
+        if column not in self.lists:
+            self.lists[column] = self.df[column].tolist()
+        return self.lists[column][self.pos]
 
 
 def _none(value: Any) -> Any:

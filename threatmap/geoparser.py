@@ -128,7 +128,7 @@ class Geoparser:
         out = []
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
-            decision = self._assess(text, passage, m.start, m.end, lang=lang)
+            decision = self._assess(text, passage, m.start, m.end, lang=lang, doc_date=document.date)
             where = self._geometry(place, qual)
             out.append(Mention(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,

@@ -71,6 +71,7 @@ _ANCHOR_STOP = frozenset(match_key(w) for w in ANCHOR_STOP)
 _AR_PREFIXES = AR_PREFIXES
 _LL_PREFIXES = LL_PREFIXES
 _LATIN_SUFFIXES = LATIN_SUFFIXES
+_ALL_SUFFIXES = _SORANI_SUFFIXES | _LATIN_SUFFIXES
 _KURDISH_LETTERS = KURDISH_LETTERS
 _KURMANJI_LETTERS = KURMANJI_LETTERS
 
@@ -124,15 +125,18 @@ class Matcher:
     """Find alias keys in texts; build once with :meth:`build`, then call :meth:`find` per document."""
 
     def __init__(self, entries: Iterable[AliasEntry]) -> None:
-        # automaton text -> (prefix length, entry, anchor word index or -1, length of the name form)
-        table: dict[str, list[tuple[int, AliasEntry, int, int]]] = {}
+        # automaton text -> (exact forms: (form length, prefix length, entry),
+        #                    anchor words: (word length, prefix length, entry, index of the word in the name,
+        #                                   the name, offset of the word in the name))
+        table: dict[str, tuple[list[tuple[int, int, AliasEntry]], list[tuple[int, int, AliasEntry, int, str, int]]]]
+        table = {}
         entries = list(entries)
         self.entries: dict[str, AliasEntry] = {e.key: e for e in entries}
         fuzzy = [e for e in entries if e.fuzzy and not e.blocked and " " in e.key and _letters(e.key) >= 8]
         word_use = Counter(w for e in fuzzy for w in set(e.key.split(" ")))
         for entry in entries:
             for prefix, form in _forms(entry):
-                table.setdefault(" " + prefix + form, []).append((len(prefix), entry, -1, len(form)))
+                table.setdefault(" " + prefix + form, ([], []))[0].append((len(form), len(prefix), entry))
         for entry in fuzzy:
             # Anchors: the two longest words of the name that are rare (not a name themselves, not generic,
             # in at most _MAX_ANCHOR_USE names).
@@ -141,10 +145,11 @@ class Matcher:
                              fallback=entry.arabic):
                 word = words[i]
                 for prefix in (_AR_PREFIXES if entry.arabic else ("",)) if i == 0 else ("",):
-                    table.setdefault(" " + prefix + word, []).append((len(prefix), entry, i, len(word)))
+                    table.setdefault(" " + prefix + word, ([], []))[1].append(
+                        (len(word), len(prefix), entry, i, entry.key, sum(len(w) + 1 for w in words[:i]), len(words)))
         self._automaton = ahocorasick.Automaton()
-        for text, values in table.items():
-            self._automaton.add_word(text, tuple(values))
+        for text, (exact, anchored) in table.items():
+            self._automaton.add_word(text, (tuple(exact), tuple(anchored)))
         if table:
             self._automaton.make_automaton()
         self._empty = not table
@@ -204,34 +209,36 @@ class Matcher:
         """As :meth:`find`, for a text already normalised with :func:`normalize_for_matching`."""
         if self._empty or not view:
             return []
+        cands = self._candidates(norm, view, lang)
+        if not cands:
+            return []
         out: list[Match] = []
         original = norm.original
         n_orig = len(original)
         seg_norm, seg_orig = norm._norm_starts, norm._orig_starts  # norm.to_original, inlined: hot loop
-        quotes = [q.start() for q in QUOTE_RE.finditer(original)]
+        quoted = QUOTE_RE.search(original) is not None
         new_match = tuple.__new__  # Match(...) runs a Python-level __new__: too slow for thousands of matches
-        for ns, ne, plen, entry, fuzzy in _select(self._candidates(norm, view, lang)):
+        for ns, ne, plen, entry, fuzzy in _select(cands):
             if seg_norm:
                 k = bisect_right(seg_norm, ns) - 1
                 start = seg_orig[k] + ns - seg_norm[k]
-                k = bisect_right(seg_norm, ne - 1) - 1
+                k = bisect_right(seg_norm, ne - 1, k) - 1
                 end = seg_orig[k] + ne - seg_norm[k]
             else:
                 start, end = ns, ne
             after = original[end] if end < n_orig else " "
-            if not entry.arabic and (((entry.needs_capital or fuzzy) and not capitalised(original, start))
-                                     or (after in _HYPHENS and compound_adjective(original, end))):
+            if entry.arabic:
+                if not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
+                    continue  # "11 عسكريا سوريا" (Syrian soldiers)
+            elif (((entry.needs_capital or fuzzy) and not capitalised(original, start))
+                  or (after in _HYPHENS and compound_adjective(original, end))):
                 continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
-            if entry.arabic and not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
-                continue  # "11 عسكريا سوريا" (Syrian soldiers)
-            if quotes:  # inlined: is there a quote within 40 characters before the name?
-                k = bisect_right(quotes, start - 1)
-                if k and start - quotes[k - 1] <= 40 and original[start - 1] in QUOTES_AND_SPACE and (
-                        in_quoted_name(original, start, end)):
-                    continue  # عملية "أبطال العراق" (an operation's name)
-            joined = (after in _TOKEN_JOINERS and end + 1 < n_orig and not original[end + 1].isspace()) or (
-                start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
-            if joined and in_identifier(original, start, end):
+            if quoted and start and original[start - 1] in QUOTES_AND_SPACE and QUOTE_RE.search(
+                    original, start - 40 if start > 40 else 0, start) and in_quoted_name(original, start, end):
+                continue  # عملية "أبطال العراق" (an operation's name); a quote within 40 characters before it
+            if ((after in _TOKEN_JOINERS and end + 1 < n_orig and not original[end + 1].isspace())
+                    or (start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
+                    ) and in_identifier(original, start, end):
                 continue  # part of a URL, a path, an e-mail address or a slug (usemb-baghdad-nahrawan-attack)
             out.append(new_match(Match, (start, end, ns, ne, entry.key, entry.place_ids,
                                          view[ns - plen:ns] if plen else "", fuzzy, entry.needs_context)))
@@ -241,63 +248,70 @@ class Matcher:
         """Every match of the automaton that passes the boundary, suffix and capitalisation rules."""
         out: list[_Cand] = []
         append = out.append
-        suffix_ok = self._suffix_ok
-        n = len(view)
-        anchors_hit: list[tuple[int, int, int, AliasEntry, int]] = []
-        for ne, values in self._automaton.iter(" " + view):  # ne: exclusive end in ``view`` (1 char of padding)
-            at_boundary = ne == n or view[ne] == " "
-            for plen, entry, anchor, form_len in values:
-                if anchor < 0:
-                    if at_boundary or suffix_ok(norm, view, ne - form_len, ne, lang):
+        padded = " " + view + " "  # view[i] is padded[i + 1]; a key never ends with a space
+        anchors_hit: list[tuple[int, int, int, AliasEntry, int, int, int]] = []
+        for ne, (exact, anchored) in self._automaton.iter(padded):  # ne: exclusive end in ``view``
+            if padded[ne + 1] == " ":  # the name ends a word
+                for form_len, plen, entry in exact:
+                    append((ne - form_len, ne, plen, entry, False))
+                for form_len, plen, entry, anchor, key, offset, words in anchored:
+                    a_start = ne - form_len
+                    if a_start < offset or not view.startswith(key, a_start - offset):  # else the exact name
+                        anchors_hit.append((a_start - plen, a_start, ne, entry, anchor, offset, words))
+            elif exact:  # letters follow: an enclitic suffix the rules allow, or no match
+                we = padded.find(" ", ne + 1) - 1  # the end of the word in ``view``
+                if we - ne > _MAX_SUFFIX or view[ne:we] not in _ALL_SUFFIXES:
+                    continue
+                form_len, plen, entry = exact[0]
+                kind = _suffix_kind(norm, view, ne - form_len - plen, ne, we, lang)
+                for form_len, plen, entry in exact:
+                    if kind == _ANY or (kind == _LONG and _letters(view[ne - form_len:ne]) >= 4):
                         append((ne - form_len, ne, plen, entry, False))
-                elif at_boundary:
-                    anchors_hit.append((ne - form_len - plen, ne - form_len, ne, entry, anchor))
         if anchors_hit:
             self._variants(norm, view, anchors_hit, out)
         return out
 
     @staticmethod
-    def _variants(norm: Normalized, view: str, hits: list[tuple[int, int, int, AliasEntry, int]],
+    def _variants(norm: Normalized, view: str, hits: list[tuple[int, int, int, AliasEntry, int, int, int]],
                   out: list[_Cand]) -> None:
         """Spelling variants around anchor words; an anchor inside an exact name is skipped (the exact name
         is found: "United States" in "United States forces" is no variant of "United States of America")."""
         spans = sorted((c[0] - c[2], c[1]) for c in out)
         starts = [s for s, _ in spans]
-        for word_start, anchor_start, ne, entry, anchor in hits:
+        for word_start, anchor_start, ne, entry, anchor, offset, words in hits:
             k = bisect_right(starts, word_start) - 1
             if k >= 0 and spans[k][1] >= ne:
                 continue
-            fuzzy = fuzzy_window(view, word_start, anchor_start, entry, anchor)
+            fuzzy = fuzzy_window(view, word_start, anchor_start, entry, anchor, offset=offset, words=words)
             if fuzzy is not None and (entry.arabic or capital_at(norm, fuzzy[0])):
                 out.append(fuzzy)  # a Latin variant needs a capital, checked here: it must not win over
                 # an exact name inside it ("çiyayê Hemrîn" is Hemrîn, not a variant of Çiyayê Hemrînê)
 
-    @staticmethod
-    def _suffix_ok(norm: Normalized, view: str, ns: int, ne: int, lang: str | None) -> bool:
-        """Whether the letters after ``view[ns:ne]`` up to the word end are an enclitic the rules allow."""
-        we = view.find(" ", ne)
-        we = len(view) if we < 0 else we
-        if we - ne > _MAX_SUFFIX:
-            return False
-        suffix = view[ne:we]
-        arabic = suffix in _SORANI_SUFFIXES
-        if not arabic and suffix not in _LATIN_SUFFIXES:
-            return False
-        w_start = view.rfind(" ", 0, ns) + 1
-        o_word_start, o_end = norm.to_original(w_start, ne)
-        o_word_end = norm.to_original(w_start, we)[1]
-        original_word = norm.original[o_word_start:o_word_end]
-        if arabic:  # Sorani: only with Kurdish evidence (العراقي is the Arabic adjective, not Iraq + ی)
-            return lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(original_word)
-        tail = norm.original[o_end:o_word_end].lower()
-        if suffix == "s":
-            return len(tail) == 2 and tail[0] in _APOSTROPHES  # English possessive: Iraq's, Sinjar’s
-        if tail in ("ê", "yê"):
-            return True
-        kurmanji = lang == "kmr" or not _KURMANJI_LETTERS.isdisjoint(original_word)
-        return kurmanji and tail in ("a", "ya") and _letters(view[ns:ne]) >= 4
 
 
+_NONE, _ANY, _LONG = 0, 1, 2
+"""Which matches an enclitic allows: none, any, or those of names with at least four letters."""
+
+
+def _suffix_kind(norm: Normalized, view: str, w_start: int, ne: int, we: int, lang: str | None) -> int:
+    """Whether ``view[ne:we]`` (a known suffix) is an enclitic the rules allow after a name ending at ``ne``.
+
+    ``w_start`` is where the word starts (with its clitic prefix); the answer is one of ``_NONE``, ``_ANY``
+    or ``_LONG`` (Kurmanji -a / -ya: only after a name of four letters or more).
+    """
+    suffix = view[ne:we]
+    o_word_start, o_end = norm.to_original(w_start, ne)
+    o_word_end = norm.to_original(w_start, we)[1]
+    original_word = norm.original[o_word_start:o_word_end]
+    if suffix in _SORANI_SUFFIXES:  # Sorani: only with Kurdish evidence (العراقي is the Arabic adjective)
+        return _ANY if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(original_word) else _NONE
+    tail = norm.original[o_end:o_word_end].lower()
+    if suffix == "s":
+        return _ANY if len(tail) == 2 and tail[0] in _APOSTROPHES else _NONE  # English possessive: Iraq's
+    if tail in ("ê", "yê"):
+        return _ANY
+    kurmanji = lang == "kmr" or not _KURMANJI_LETTERS.isdisjoint(original_word)
+    return _LONG if kurmanji and tail in ("a", "ya") else _NONE
 
 
 def _forms(entry: AliasEntry) -> list[tuple[str, str]]:
@@ -322,24 +336,26 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     cands.sort(key=_START)  # stable: candidates come in order of their end
     out: list[_Cand] = []
     append = out.append
-    cluster: list[_Cand] = []
-    cluster_end = -1
-    for c in cands:
-        if c[0] >= cluster_end:  # a new group starts: settle the previous one
-            if len(cluster) == 1:
-                if not cluster[0][3].blocked:
-                    append(cluster[0])
-            elif cluster:
-                out.extend(_resolve_cluster(cluster))
-            cluster = [c]
-            cluster_end = c[1]
-        else:
-            cluster.append(c)
-            if c[1] > cluster_end:
-                cluster_end = c[1]
-    if cluster:
-        out.extend(_resolve_cluster(cluster))
+    first = 0  # the current group of transitively overlapping candidates is cands[first:i]
+    group_end = -1
+    for i, c in enumerate(cands):
+        if c[0] >= group_end:  # a new group starts: settle the previous one
+            if i - first == 1:
+                if not cands[first][3].blocked:
+                    append(cands[first])
+            elif i > first:
+                out.extend(_resolve_cluster(cands[first:i]))
+            first = i
+            group_end = c[1]
+        elif c[1] > group_end:
+            group_end = c[1]
+    if cands:
+        out.extend(_resolve_cluster(cands[first:]))
     return out
+
+
+def _cluster_order(c: _Cand) -> tuple[int, bool, int, int]:
+    return c[0] - c[1], c[4], c[2], c[0]  # longest, exact, shortest clitic, first
 
 
 def _resolve_cluster(cluster: list[_Cand]) -> list[_Cand]:
@@ -347,10 +363,19 @@ def _resolve_cluster(cluster: list[_Cand]) -> list[_Cand]:
     if len(cluster) == 1:
         c = cluster[0]
         return [] if c[3].blocked or not c[3].place_ids else cluster
+    if len(cluster) == 2:  # the two overlap: a blocked one removes both, else the better one is kept
+        a, b = cluster
+        if a[3].blocked or b[3].blocked:
+            return []
+        if not a[3].place_ids:
+            return [b] if b[3].place_ids else []
+        if not b[3].place_ids:
+            return [a]
+        return [b] if _cluster_order(b) < _cluster_order(a) else [a]
     blocked = [(c[0], c[1]) for c in cluster if c[3].blocked]
     places = [c for c in cluster if not c[3].blocked and c[3].place_ids
               and not any(c[0] < e and s < c[1] for s, e in blocked)]
-    places.sort(key=lambda c: (c[0] - c[1], c[4], c[2], c[0]))  # longest, exact, shortest clitic, first
+    places.sort(key=_cluster_order)
     taken: list[_Cand] = []
     for c in places:
         if not any(c[0] < t[1] and t[0] < c[1] for t in taken):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from dataclasses import dataclass
 from itertools import accumulate
@@ -21,20 +22,23 @@ from threatmap._cues import (
     is_arabic,
     mostly_upper,
 )
+from threatmap._scope import (
+    agency_speaker,
+    clause_starts,
+    dated_past,
+    dateline,
+    double_negation,
+    interrogative_start,
+    reference_year,
+)
 from threatmap.models import Passage, ThreatDecision
 
 __all__ = ["BLOCKERS", "POSITIVE", "assess", "cue_families"]
 
 _WINDOW = 7  # tokens left of a mention searched for "with" (partner) and "embassy in" (institution)
-_CLAUSE_RE = re.compile(
-    r"[،;؛:()\[\]\"“”«»]|,(?!\d)|\s[-–—]\s|(?<![^\W_])(?:لكن|لكنه|لكنها|لكننا|بينما|رغم|but|while|whereas|"
-    r"however|although|though|despite|yet|بهلام|بهلكو|le|lebe)(?![^\W_])"
-)
 _PRONOUNS = frozenset({"its", "their"})  # "its fighters": ISIS's, when the sentence names ISIS
-_DATELINE_RE = re.compile(  # "BAGHDAD (Reuters) -", "KIRKUK, Iraq -", "أربيل (رووداو) -", "TAMPA, July 22 -"
-    r"(?:,\s*[A-Za-z][A-Za-z .'-]{1,30}?)?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]|,\s+[A-Z][a-z]{2,}\.?\s+\d"
-)
-_DATELINE_HEAD_RE = re.compile(r"(?>[A-Z][A-Za-z.'’]*+|\d[\d,]*+|\([^()\n]{1,40}\)|[ ,])++(?<=\s)(?=[-–—]\s)")
+_KMR_PRONOUNS = frozenset({"we", "wan"})  # "çekdarên wê": its fighters (after the normalisation, ê → e)
+_AR_POSSESSIVE = ("ه", "ها", "هم")  # خلاياه، عناصرها، مسلحيهم: its/their cells, members, gunmen
 _NOT_NEGATED = re.compile(r"(?:لا|لم|ما)\s+(?:يزال|تزال|زال|زالت|ينته|تنته|تنتهي)|not only")
 
 
@@ -57,15 +61,15 @@ class _Analysis:
 
 
 _RELEVANT = frozenset({*POSITIVE, *BLOCKERS, "partner", "between", "institution", "agent", "other_actor",
-                       "addressee", "owner"})
+                       "addressee", "owner", "not_mean", "agency"})
 _FILLER = frozenset({"filler"})
 _GOVERNING = frozenset({"threat", "presence", "attack", "combat", "actor"})  # words that can govern a base
 
 
-def _analyse(text: str, passage: Passage) -> _Analysis | None:
+def _analyse(text: str, passage: Passage, ref_year: int | None) -> _Analysis | None:
     """The passage's cues, clauses and deciding hits (None when no cue could decide anything there); cached."""
     cache = DocumentCache.of(text).passages
-    key = (passage.start, passage.end)
+    key = (passage.start, passage.end, ref_year)
     if key in cache:
         return cache[key]
     doc = DocumentCache.document(text)
@@ -91,10 +95,12 @@ def _analyse(text: str, passage: Passage) -> _Analysis | None:
                 if h.kind != "actor_weak" or topic]
     if unsorted:
         hits.sort(key=lambda h: h.start)
-    clauses = _clauses(ntext)
-    interrogative = _interrogative_start(ntext, spans, hits, clauses, passage.question)
+    clauses = clause_starts(ntext)
+    hits = dated_past(ntext, spans, double_negation(hits), clauses, ref_year)
+    interrogative = interrogative_start(ntext, spans, hits, clauses, passage.question)
     has_actor = bool(kinds & {"actor", "other_actor"}) or topic
     separate = "separate" in kinds and any(h.kind == "separate" and h.t0 <= 1 for h in hits)  # another story
+    kinds = {h.kind for h in hits}
     lookback = not has_actor and bool(kinds.intersection(POSITIVE)) and implied_actor(text, passage, separate)
     cover: dict[int, set[str]] = {}
     counts = [0] * (len(spans) + 1)
@@ -113,23 +119,6 @@ def _analyse(text: str, passage: Passage) -> _Analysis | None:
     analysis.decisive_starts.extend(h.start for h in decisive)
     cache[key] = analysis
     return analysis
-
-
-def _clauses(ntext: str) -> tuple[int, ...]:
-    """Character offsets where clauses start (the first is 0)."""
-    return (0, *(m.end() for m in _CLAUSE_RE.finditer(ntext)))
-
-
-def _interrogative_start(norm: str, spans: list[tuple[int, int]], hits: list[Hit], clauses: tuple[int, ...],
-                         question: bool) -> int:
-    if not question and not norm.rstrip().endswith(("?", "؟")):
-        return len(norm)
-    qwords = {h.start for h in hits if h.kind == "question"}
-    for c in clauses:
-        i = bisect.bisect_left(spans, (c, -1))
-        if any(s in qwords for s, _ in spans[i:i + 2] if s < c + 60):  # a question word opens the clause
-            return c
-    return clauses[-1]  # no question word: the last clause is the question
 
 
 def _clause(a: _Analysis, pos: int) -> tuple[int, int]:
@@ -171,7 +160,7 @@ def _decisive(a: _Analysis, lookback: bool) -> list[Hit]:
             if actor == "other_actor":
                 out.append(Hit(h.start, h.end, h.t0, h.t1, "other_actor"))
             elif actor == "actor" and not _near(negation_ends, h.t0 - 3, h.t0 - 1) and _valid(
-                    h, actor_toks, recent, h.t0 > 0 and a.text[slice(*a.spans[h.t0 - 1])] in _PRONOUNS):
+                    h, actor_toks, recent, _possessed(a, h), lookback):
                 out.append(h)
     return out
 
@@ -186,16 +175,30 @@ def _near(sorted_toks: list[int], lo: int, hi: int) -> bool:
     return i < len(sorted_toks) and sorted_toks[i] <= hi
 
 
-def _valid(cue: Hit, actor_toks: list[int], recent: bool, pronoun: bool) -> bool:
-    """Family conditions: presence words like وجود/presence sit next to ISIS; the war on ISIS needs a recent time."""
+def _possessed(a: _Analysis, h: Hit) -> bool:
+    """Whether a pronoun owns the cue: "its cells", خلاياه (not خلية: the original letter is checked), çekdarên wê."""
+    if h.t0 > 0 and a.text[slice(*a.spans[h.t0 - 1])] in _PRONOUNS:
+        return True
+    if h.t1 + 1 < len(a.spans) and a.text[slice(*a.spans[h.t1 + 1])] in _KMR_PRONOUNS:
+        return True
+    s, e = a.doc.to_original(a.base + h.start, a.base + h.end)
+    return is_arabic(a.text[h.start]) and a.doc.original[s:e].endswith(_AR_POSSESSIVE)
+
+
+def _valid(cue: Hit, actor_toks: list[int], recent: bool, pronoun: bool, lookback: bool) -> bool:
+    """Family conditions: presence words like وجود/presence sit next to ISIS; the war on ISIS needs a recent time.
+
+    A pronoun ("its cells", خلاياه) stands for ISIS named in the sentence or, failing that, the actor looked back to.
+    """
     if cue.kind == "presence_bound":  # "ISIS fighters", "fighters of ISIS", "its fighters fled", مسلحي داعش
-        return _near(actor_toks, cue.t0 - 2, cue.t1 + 2) or (bool(actor_toks) and pronoun)
+        return _near(actor_toks, cue.t0 - 2, cue.t1 + 2) or ((bool(actor_toks) or lookback) and pronoun)
     if cue.kind == "war":
         return recent and _near(actor_toks, cue.t1 + 1, cue.t1 + 3)
     return True
 
 
-def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | None) -> ThreatDecision:
+def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | None,
+           doc_date: datetime.date | None = None) -> ThreatDecision:
     """Decide whether ``passage`` asserts present ISIS activity, presence or threat at ``text[start:end]``.
 
     Parameters
@@ -209,6 +212,9 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
     lang
         The document language (``ar``, ``en``, ``ckb``, ``kmr``) or None; the lexicon of every language is
         used, since documents mix scripts.
+    doc_date
+        The document's date, or None. A clause dated to an earlier year ("which at its peak in 2014 controlled
+        …") is history; without a date, a year two or more years before the latest year the document names is.
 
     Returns
     -------
@@ -218,13 +224,13 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
     del lang
     if not (0 <= passage.start <= start < end <= passage.end <= len(text)):
         return ThreatDecision(False, None)
-    a = _analyse(text, passage)
+    a = _analyse(text, passage, reference_year(text, doc_date))
     if a is None or not a.spans:
         return ThreatDecision(False, None)
     m0 = a.doc.to_norm(start) - a.base
     m1 = max(m0 + 1, a.doc.to_norm(end) - a.base)
     t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
-    if _dateline(text, passage, start, end, first=t0 == 0):
+    if dateline(text, passage, start, end, first=t0 == 0):
         return ThreatDecision(False, None)  # "BAGHDAD (Reuters) -", "أربيل - رووداو": where the report was filed
     c0, c1 = _clause(a, m0)
     partner = _partner(a, t0, c0)
@@ -232,19 +238,12 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
         return _decision(text, passage, a, partner, False)
     if m0 >= a.interrogative_from:
         return _question(text, passage, a)
-    institution = _institution(a, t0, t1, c0, c1) or _agent(a, t0, t1, c1) or _role(a, t0)
+    institution = (_institution(a, t0, t1, c0, c1) or _agent(a, t0, t1, c1) or _role(a, t0)
+                   or _agency(a, t0, t1, c0, c1))
     if institution is not None:
         return _decision(text, passage, a, institution, False)
     best = _nearest(a, m0, m1, t0, t1, c0, c1)
     return _decision(text, passage, a, best, best is not None and best.kind in POSITIVE)
-
-
-def _dateline(text: str, passage: Passage, start: int, end: int, *, first: bool) -> bool:
-    """Whether the mention is in the dateline that opens the passage ("TAMPA, Fla. –", "أربيل (رووداو) -")."""
-    if first and _DATELINE_RE.match(text, end, min(end + 50, passage.end)):
-        return True
-    head = _DATELINE_HEAD_RE.match(text, passage.start, min(passage.start + 60, passage.end))
-    return head is not None and end <= head.end()
 
 
 def _nearest(a: _Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int) -> Hit | None:
@@ -259,6 +258,8 @@ def _nearest(a: _Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int)
         return in_left if t0 - in_left.t1 <= in_right.t0 - t1 else in_right
     if in_left or in_right:
         return in_left or in_right
+    if _negated(a, c0, c1):  # "ISIS no longer holds territory in Iraq, but its cells …": Iraq is denied
+        return None
     # A cue of another clause reaches a list item ("in Anbar, Diyala, Kirkuk"), or a clause of its own only when
     # the cue's clause has no place of its own ("ISIS is a threat, so we stay in Iraq").
     k0, k1 = _tok_range(a, c0, c1)  # a list item, or a clause about ISIS itself ("an ISIS leader in Syria")
@@ -273,6 +274,14 @@ def _nearest(a: _Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int)
         if fragment or relative or not _anchored(a, h0, h1):
             return hit
     return None
+
+
+def _negated(a: _Analysis, c0: int, c1: int) -> bool:
+    """Whether the clause [c0, c1) is negated ("no longer", لم يعد, not "not only", "لا يزال")."""
+    i = bisect.bisect_left(a.hits, c0, key=lambda h: h.start)
+    return any(h.kind == "negation" and not _NOT_NEGATED.match(a.text, h.start)
+               and not a.cover.get(h.t0, set()) & {"continuation", "recent", "since"}  # ولا سيما، لا يزال
+               for h in a.hits[i:bisect.bisect_left(a.hits, c1, key=lambda h: h.start)])
 
 
 def _tok_range(a: _Analysis, c0: int, c1: int) -> tuple[int, int]:
@@ -362,6 +371,12 @@ def _role(a: _Analysis, t0: int) -> Hit | None:
                                                for j in range(max(0, speaker.t0 - 2), speaker.t0))):
                 return speaker
     return None
+
+
+def _agency(a: _Analysis, t0: int, t1: int, c0: int, c1: int) -> Hit | None:
+    """The place owns a ministry/agency that speaks ("the Kurdistan Region's Peshmerga ministry said"): a speaker."""
+    k = agency_speaker(a.cover, a.governing, t0, t1)
+    return None if k is None or not c0 <= a.spans[k][0] < c1 else _hit_covering(a, k, "agency")
 
 
 def _question(text: str, passage: Passage, a: _Analysis) -> ThreatDecision:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
@@ -106,9 +107,12 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     base = shapes(_store, rev)
     if df.empty:
         return base.iloc[0:0].assign(mentions=0, threats=0, first_date=None, last_date=None)
+    codes, days = pd.factorize(df["date"])  # parse each distinct date once, not every row
+    parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy()
     frame = pd.DataFrame({
         "place_id": df["place_id"], "_q": df["qualifier"].where(df["qualifier"].notna(), ""),
-        "_t": df["threat"].astype("int64"), "_d": pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce"),
+        "_t": df["threat"].astype("int64"),
+        "_d": np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT")) if len(days) else pd.NaT,
     })
     counts = (
         frame.groupby(["place_id", "_q"], sort=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -30,17 +31,17 @@ def counts(df: pd.DataFrame) -> None:
 
 def monthly(df: pd.DataFrame) -> pd.DataFrame:
     """Mentions per month (index ``YYYY-MM``), columns ``threat`` and ``other``; undated mentions left out."""
-    dated = df[df["date"].notna()]
-    if dated.empty:
+    codes, uniques = pd.factorize(df["date"])  # missing dates get -1; few distinct days: work per day, not row
+    if not len(uniques):
         return pd.DataFrame(columns=["threat", "other"])
-    month = dated["date"].astype(str).str.slice(0, 7)
-    kind = dated["threat"].astype(bool).map({True: "threat", False: "other"})
-    table = pd.crosstab(month, kind)
-    for column in ("threat", "other"):
-        if column not in table:
-            table[column] = 0
-    table = table[["threat", "other"]]
-    table.index.name = "month"
+    month_of_day, months = pd.factorize(np.array([str(u)[:7] for u in uniques], dtype=object))
+    dated = codes >= 0
+    threat = df["threat"].to_numpy(dtype=bool)[dated]
+    counts = np.bincount(month_of_day[codes[dated]] * 2 + threat, minlength=2 * len(months)).reshape(-1, 2)
+    order = np.argsort(months, kind="stable")
+    table = pd.DataFrame({"threat": counts[order, 1], "other": counts[order, 0]},
+                         index=pd.Index(np.asarray(months, dtype=object)[order], name="month"))
+    table.columns.name = "threat"
     return table
 
 

@@ -1,0 +1,43 @@
+"""Smaller areas on top of larger ones across all data layers, so that every area stays clickable."""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+
+class SmallAreasOnTop(MacroElement):
+    """Re-stacks the data areas of every layer (features with a ``place_id``) largest first, i.e. smallest on top.
+
+    Within one layer the features already come largest first; across layers (qualified areas, other places,
+    threat areas) a governorate drawn by a later layer would cover a small area of an earlier one ("near Hamrin"
+    under Salahuddin) and hide it from clicks. Runs once the layers are on the map and again when the layer control
+    adds one back. Only SVG paths move; points live in their own pane above all areas.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            function restack() {
+                var areas = [];
+                map.eachLayer(function(l) {
+                    if (l._path && l.getBounds && l.feature && l.feature.properties
+                            && l.feature.properties.place_id) {
+                        var b = l.getBounds();
+                        areas.push([(b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()), l]);
+                    }
+                });
+                areas.sort(function(a, b) { return b[0] - a[0]; });
+                areas.forEach(function(a) { a[1].bringToFront(); });
+            }
+            restack();
+            map.on("overlayadd", restack);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "SmallAreasOnTop"
