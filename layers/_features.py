@@ -49,8 +49,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary_html(row: Any) -> str:
-    """A short, escaped HTML summary of one aggregated place (for tooltips and popups)."""
+def summary_head(row: Any) -> str:
+    """The part of :func:`summary_html` that does not depend on the filters: escaped names, qualifier and type.
+
+    Callers may precompute it once per place into a ``summary_head`` column.
+    """
     name = escape_text(_value(row, "name", _value(row, "place_id", "")))
     parts = [f"<b>{name}</b>"]
     name_ar = _value(row, "name_ar")
@@ -60,15 +63,23 @@ def summary_html(row: Any) -> str:
     if qualifier:
         parts.append(f"<i>({escape_text(qualifier)})</i>")
     kind = escape_text(str(_value(row, "type", "")).replace("_", " "))
+    return " ".join(parts) + f"<br>{kind}"
+
+
+def summary_html(row: Any) -> str:
+    """A short, escaped HTML summary of one aggregated place (for tooltips and popups)."""
+    head = _value(row, "summary_head")
+    if head is None:
+        head = summary_head(row)
     threats, mentions = _count(row, "threats"), _count(row, "mentions")
     first, last = _value(row, "first_date"), _value(row, "last_date")
     span = escape_text(first or "")
     if first and last and first != last:
         span = f"{escape_text(first)} – {escape_text(last)}"
-    details = f"{kind} · {_plural(threats, 'threat report')} / {_plural(mentions, 'mention')}"
+    details = f" · {_plural(threats, 'threat report')} / {_plural(mentions, 'mention')}"
     if span:
         details += f" · {span}"
-    return " ".join(parts) + f"<br>{details}<br><small>click for the passages</small>"
+    return head + f"{details}<br><small>click for the passages</small>"
 
 
 def geometry_json(geom: Any) -> dict[str, Any] | None:
@@ -126,6 +137,28 @@ def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
     return [feature for _, feature in out]
 
 
+class BoundedGeoJson(folium.GeoJson):
+    """``folium.GeoJson`` whose bounds come from the collection's RFC 7946 ``bbox`` member when it has one.
+
+    folium computes a layer's bounds by walking every coordinate in Python (streamlit-folium asks for the map's
+    bounds on every run): ~0.1 s per map here. The ``bbox`` is computed once, with the geometries.
+    """
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        bbox = self.data.get("bbox") if isinstance(self.data, dict) else None
+        if bbox:
+            return [[bbox[1], bbox[0]], [bbox[3], bbox[2]]]
+        return super()._get_self_bounds()
+
+
+def _bbox(rows: list[Any]) -> list[float] | None:
+    """The union of the rows' precomputed ``bbox`` [min_lon, min_lat, max_lon, max_lat], or None if one lacks it."""
+    boxes = [_value(row, "bbox") for row in rows if _value(row, "geojson") is not None]
+    if not boxes or any(b is None for b in boxes):
+        return None
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
 def kind_group(
     rows: Iterable[Any],
     *,
@@ -148,8 +181,12 @@ def kind_group(
         feature["id"] = index
     marker = folium.CircleMarker(radius=radius)
     marker.options.update(pane=POINTS_PANE, fill=True)  # folium's default fill=False: only the rim would click
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats},
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": feats}
+    bbox = _bbox(rows)
+    if bbox is not None:
+        collection["bbox"] = bbox
+    BoundedGeoJson(
+        collection,
         style_function=style,
         marker=marker,
         tooltip=folium.GeoJsonTooltip(fields=["summary"], labels=False, sticky=True),

@@ -10,8 +10,11 @@ from typing import Any
 import folium
 import shapely
 from branca.element import MacroElement
+from folium.utilities import get_bounds
 from jinja2 import Template
 from shapely.geometry import box, shape
+
+from layers._features import BoundedGeoJson
 
 NAME = "Basemap (countries, rivers, lakes)"
 REGION_BBOX = (30.0, 26.0, 54.0, 41.5)
@@ -80,11 +83,14 @@ def load_basemap(
         path = _find(geodata_dir, patterns)
         if path is not None:
             layers[kind] = _simplified(path, bbox)
+            if layers[kind]["features"]:  # RFC 7946 bbox: folium then skips walking every coordinate per map
+                (south, west), (north, east) = get_bounds(layers[kind], lonlat=True)
+                layers[kind]["bbox"] = [west, south, east, north]
     return layers
 
 
 def _geojson(data: dict[str, Any], style: dict[str, Any], name: str) -> folium.GeoJson:
-    return folium.GeoJson(
+    return BoundedGeoJson(
         data, name=name, style_function=lambda _f, s=style: s, interactive=False, control=False, embed=True
     )
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import folium
 
+from layers._features import BoundedGeoJson
+
 NAME = "Governorate outlines"
 STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 1, "dashArray": "2 3", "fill": False}
 
@@ -16,7 +18,7 @@ def governorate_outlines(layers: Mapping[str, dict[str, Any]]) -> folium.Feature
     group = folium.FeatureGroup(name=NAME, show=True)
     data = layers.get("governorates")
     if data and data["features"]:
-        folium.GeoJson(
+        BoundedGeoJson(
             data, name="governorates", style_function=lambda _f: STYLE, interactive=False, control=False
         ).add_to(group)
     return group

@@ -7,7 +7,8 @@ from jinja2 import Template
 
 
 class SmallAreasOnTop(MacroElement):
-    """Re-stacks the data areas of every layer (features with a ``place_id``) largest first, i.e. smallest on top.
+    """Re-stacks the data areas of every layer (features with a ``place_id``) by their area (holes counted as area:
+    only the order matters), largest first, i.e. smallest on top.
 
     Within one layer the features already come largest first; across layers (qualified areas, other places,
     threat areas) a governorate drawn by a later layer would cover a small area of an earlier one ("near Hamrin"
@@ -19,13 +20,23 @@ class SmallAreasOnTop(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function(map) {
+            function area(rings) {  // planar area in square degrees of (nested) lat/lng rings; enough to order
+                if (!rings.length) { return 0; }
+                if (!(rings[0] instanceof L.LatLng)) {
+                    return rings.reduce(function(sum, r) { return sum + area(r); }, 0);
+                }
+                var a = 0;
+                for (var i = 0, j = rings.length - 1; i < rings.length; j = i++) {
+                    a += (rings[j].lng + rings[i].lng) * (rings[j].lat - rings[i].lat);
+                }
+                return Math.abs(a / 2);
+            }
             function restack() {
                 var areas = [];
                 map.eachLayer(function(l) {
-                    if (l._path && l.getBounds && l.feature && l.feature.properties
+                    if (l._path && l.getLatLngs && l.feature && l.feature.properties
                             && l.feature.properties.place_id) {
-                        var b = l.getBounds();
-                        areas.push([(b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()), l]);
+                        areas.push([area(l.getLatLngs()), l]);
                     }
                 });
                 areas.sort(function(a, b) { return b[0] - a[0]; });

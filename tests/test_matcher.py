@@ -223,3 +223,11 @@ def test_a_minor_latin_name_may_follow_a_lower_case_article() -> None:
     m = Matcher.build([("Shuhayl", "en", "shuhayl", "town")], strict_places={"shuhayl"})  # needs a capital
     assert [t for t in ("near al-Shuhayl", "near Shuhayl", "near shuhayl", "near al-shuhayl") if m.find(t)] == [
         "near al-Shuhayl", "near Shuhayl"]
+
+
+def test_the_fast_quote_check_knows_every_quote() -> None:
+    from threatmap._context import QUOTES
+    from threatmap.matcher import _has_quote
+
+    assert all(_has_quote(f"a{q}b") for q in QUOTES)
+    assert not _has_quote("no quotes here ’ بغداد")

@@ -97,3 +97,16 @@ def test_every_offset_maps_back_to_its_character(text: str) -> None:
         start, end = norm.to_original(i, i + 1)
         assert end == start + 1
         assert norm.text[i] == " " or normalize_key(text[start]) == norm.text[i]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "بِغْدَادُ  والموصل\n\nKerkûkê’s", "a\u200fb", "العراق😀سوريا", "x" * 70 + "  " * 70,
+])
+def test_the_matchers_view_has_the_same_offsets(text: str) -> None:
+    from threatmap.normalize import _matching_view
+
+    norm, view = normalize_for_matching(text)
+    fast, fast_view = _matching_view(text)
+    assert fast_view == view
+    assert (fast.original, fast._norm_starts, fast._orig_starts) == (norm.original, norm._norm_starts,
+                                                                     norm._orig_starts)

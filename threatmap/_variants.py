@@ -107,10 +107,9 @@ def fuzzy_window(view: str, word_start: int, anchor_start: int, entry: AliasEntr
     if window.count(" ") != words - 1 or "  " in window:
         return None
     candidates = [(0, window)]
-    if entry.arabic:  # the clitic is stripped first: longest prefix first, the bare window last
-        if window.startswith(_PREFIX_STARTS):
-            candidates = [(len(p), window[len(p):]) for p in _PREFIXES_LONGEST_FIRST if window.startswith(p)]
-            candidates.append((0, window))
+    if entry.arabic and window.startswith(_PREFIX_STARTS):  # the clitic is stripped first: longest prefix
+        candidates = [(len(p), window[len(p):]) for p in _PREFIXES_LONGEST_FIRST if window.startswith(p)]
+        candidates.append((0, window))  # the bare window last
     for plen, cand in candidates:
         if cand == key:
             return None  # an exact match, found by the automaton itself

@@ -12,7 +12,6 @@ mention is paired with at most one gold mention whose span overlaps it (greedy, 
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence

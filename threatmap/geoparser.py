@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -14,8 +13,10 @@ from threatmap._variants import sorani_variants
 from threatmap.matcher import Match, Matcher, match_key
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
 from threatmap.normalize import normalize_for_matching
+from threatmap.passages import split_passages as default_split_passages
 from threatmap.qualifiers import find_qualifier, qualified_geometry, qualified_precision
 from threatmap.resolve import Evidence, Hints, resolve, type_hint
+from threatmap.threat import assess as default_assess
 
 __all__ = ["Geoparser", "detect_lang"]
 
@@ -39,42 +40,6 @@ def detect_lang(text: str) -> str:
     return "kmr" if sum(sample.count(c) for c in _KURMANJI) * 80 > max(latin, 1) else "en"
 
 
-def _default_splitter() -> Callable[..., tuple[Passage, ...]]:
-    try:
-        from threatmap.passages import split_passages
-    except ImportError as exc:  # the module is another stage's; keep geoparsing without it
-        warnings.warn(f"threatmap.passages unavailable ({exc}); passages fall back to lines", stacklevel=3)
-        return _line_passages
-    return split_passages
-
-
-def _default_assess() -> Callable[..., ThreatDecision]:
-    try:
-        from threatmap.threat import assess
-    except ImportError as exc:
-        warnings.warn(f"threatmap.threat unavailable ({exc}); every mention gets threat=False", stacklevel=3)
-        return _no_threat
-    return assess
-
-
-def _line_passages(text: str, *, source: str | None = None, speakers: Sequence[str] = ()) -> tuple[Passage, ...]:
-    """Fallback splitter: one passage per non-empty line, attributed to the outlet."""
-    del speakers
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            lead = len(line) - len(line.lstrip())
-            out.append(Passage(pos + lead, pos + len(line.rstrip()), speaker=source, role="outlet"))
-        pos += len(line) + 1
-    return tuple(out)
-
-
-def _no_threat(text: str, passage: Passage, start: int, end: int, *, lang: str | None) -> ThreatDecision:
-    del text, passage, start, end, lang
-    return ThreatDecision(False, None)
-
-
 @dataclass(frozen=True, slots=True)
 class _Where:
     """The geometry of one (place, qualifier): representative point, bbox, type and precision."""
@@ -94,8 +59,8 @@ class Geoparser:
                  assess: Callable[..., ThreatDecision] | None = None) -> None:
         self.places = places
         self.matcher = matcher
-        self._split = split_passages or _default_splitter()
-        self._assess = assess or _default_assess()
+        self._split = split_passages or default_split_passages
+        self._assess = assess or default_assess
         self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
                            for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)

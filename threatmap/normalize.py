@@ -20,6 +20,7 @@ The rules:
 from __future__ import annotations
 
 import bisect
+import codecs
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ _PACKED = (_VIEW << 16) | np.where(_DEL, 0xFFFF, _MAP).astype(np.uint32)
 _ENC = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 _ENC16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 _LO = 0 if sys.byteorder == "little" else 1  # index of the low half of a uint32 viewed as two uint16
+_DECODE16 = codecs.utf_16_le_decode if sys.byteorder == "little" else codecs.utf_16_be_decode
+"""The codec function itself: ``bytes.decode`` would go through the codec registry's Python wrapper."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ class Normalized:
         return self._orig_starts[k] + (i - self._norm_starts[k])
 
 
-def _normalize(text: str, *, matchable: bool) -> tuple[Normalized, str]:
+def _normalize(text: str, *, matchable: bool, with_text: bool = True) -> tuple[Normalized, str]:
     if not text:
         return Normalized("", text), ""
     data = text.encode(_ENC16, "surrogatepass")
@@ -139,11 +142,11 @@ def _normalize(text: str, *, matchable: bool) -> tuple[Normalized, str]:
     drop[1:] |= space[1:] & space[:-1]
     dels = drop.nonzero()[0]
     if not len(dels):
-        norm = Normalized(mapped.tobytes().decode(_ENC16, "surrogatepass"), text)
-        return norm, (view.tobytes().decode(_ENC16, "surrogatepass") if matchable else "")
+        norm = Normalized(_DECODE16(mapped.tobytes(), "surrogatepass")[0] if with_text else "", text)
+        return norm, (_DECODE16(view.tobytes(), "surrogatepass")[0] if matchable else "")
     keep = ~drop
-    norm = _with_deletions(mapped[keep].tobytes().decode(_ENC16, "surrogatepass"), text, dels)
-    return norm, (view[keep].tobytes().decode(_ENC16, "surrogatepass") if matchable else "")
+    norm = _with_deletions(_DECODE16(mapped[keep], "surrogatepass")[0] if with_text else "", text, dels)
+    return norm, (_DECODE16(view[keep], "surrogatepass")[0] if matchable else "")
 
 
 def _with_deletions(norm_text: str, text: str, dels: np.ndarray) -> Normalized:
@@ -212,6 +215,12 @@ def normalize_for_matching(text: str) -> tuple[Normalized, str]:
     word characters, so Arabic letters are never a word boundary.
     """
     return _normalize(text, matchable=True)
+
+
+def _matching_view(text: str) -> tuple[Normalized, str]:
+    """As :func:`normalize_for_matching`, without building ``Normalized.text`` (left empty): the word view and
+    the offset map are all the matcher reads. Private to :meth:`threatmap.matcher.Matcher.find`."""
+    return _normalize(text, matchable=True, with_text=False)
 
 
 def normalize_key(name: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from layers._features import geometry_json
+from layers._features import geometry_json, records, summary_head
 from layers.basemap import load_basemap
 from layers.offline import install_assets
 from threatmap import settings
@@ -97,7 +97,8 @@ def shapes(_store: Any, rev: int) -> Any:
     keys = _keyed(query(_store, Filters(), rev)).drop_duplicates(["place_id", "_q"]).drop(columns="_q")
     places = aggregate_places(keys, gazetteer())[SHAPE_COLUMNS]
     geoms = places.geometry.to_numpy()
-    return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms))
+    return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
+                         bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)])
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
