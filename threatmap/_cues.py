@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 import yaml
@@ -277,7 +277,7 @@ class DocumentCache:
 
     text: str | None = None
     doc: Text | None = None
-    passages: dict[tuple[int, int], object] = {}  # noqa: RUF012 - the analyses of threat.py, by passage span
+    passages: dict[tuple[int, int, int | None], Any] = {}  # noqa: RUF012 - the analyses of threat.py, by passage span
     marks: list[tuple[int, str]] | None = None
     actors: tuple[bool, bool] | None = None
     latest: int | None = None  # the latest year the document names (0 when none)

@@ -63,6 +63,7 @@ class _Analysis:
 _RELEVANT = frozenset({*POSITIVE, *BLOCKERS, "partner", "between", "institution", "agent", "other_actor",
                        "addressee", "owner", "not_mean", "agency"})
 _FILLER = frozenset({"filler"})
+_EMPTY: frozenset[str] = frozenset()
 _GOVERNING = frozenset({"threat", "presence", "attack", "combat", "actor"})  # words that can govern a base
 
 
@@ -291,14 +292,14 @@ def _tok_range(a: _Analysis, c0: int, c1: int) -> tuple[int, int]:
 def _plain_tokens(a: _Analysis, k0: int, k1: int, *, skip: tuple[int, int]) -> int:
     """Tokens of [k0, k1) outside ``skip`` that are not prepositions or conjunctions (a predicate of its own)."""
     minor = {"locative", "anchor", "partner", "between", "filler"}
-    return sum(1 for k in range(k0, k1) if not skip[0] <= k <= skip[1] and not a.cover.get(k, frozenset()) & minor
+    return sum(1 for k in range(k0, k1) if not skip[0] <= k <= skip[1] and not a.cover.get(k, _EMPTY) & minor
                and len(a.text[a.spans[k][0]:a.spans[k][1]]) > 2)
 
 
 def _anchored(a: _Analysis, c0: int, c1: int) -> bool:
     """Whether the clause has a place of its own: a spatial preposition followed by a word that is not a cue."""
     k0, k1 = _tok_range(a, c0, c1)
-    return any("anchor" in a.cover.get(k, ()) and k + 1 < k1 and not a.cover.get(k + 1, frozenset()) - _FILLER
+    return any("anchor" in a.cover.get(k, _EMPTY) and k + 1 < k1 and not a.cover.get(k + 1, _EMPTY) - _FILLER
                for k in range(k0, k1))
 
 
@@ -312,7 +313,7 @@ def _partner(a: _Analysis, t0: int, c0: int) -> Hit | None:
     for k in range(t0 - 1, max(t0 - 1 - _WINDOW, -1), -1):
         if a.spans[k][0] < c0:
             return None
-        kinds = a.cover.get(k, frozenset())
+        kinds = a.cover.get(k, _EMPTY)
         if "partner" in kinds:
             return _hit_covering(a, k, "partner")
         if "between" in kinds:  # "talks between Baghdad and Erbil"; but "the border between Iraq and Syria"
@@ -329,7 +330,7 @@ def _institution(a: _Analysis, t0: int, t1: int, c0: int, c1: int) -> Hit | None
     """An embassy/base/meeting the mention locates ("embassy in Baghdad", "Baghdad embassy"), not an attack on it."""
     first_clause_tok = bisect.bisect_left(a.spans, (c0, -1))
     for k in (*range(t0 - 1, max(t0 - 1 - _WINDOW, first_clause_tok - 1, -1), -1), t1 + 1):
-        if "institution" not in a.cover.get(k, frozenset()) or a.spans[k][0] >= c1:
+        if "institution" not in a.cover.get(k, _EMPTY) or a.spans[k][0] >= c1:
             continue
         inst = _hit_covering(a, k, "institution")
         if inst is None or _near(a.actor_toks, inst.t0 - 2, inst.t1 + 2):
@@ -357,7 +358,7 @@ def _role(a: _Analysis, t0: int) -> Hit | None:
     the speaker ("a security source in Kirkuk", مصدر أمني في كركوك): not where ISIS acts."""
     if t0 == 0:
         return None
-    before = a.cover.get(t0 - 1, frozenset())
+    before = a.cover.get(t0 - 1, _EMPTY)
     for kind in ("addressee", "owner"):
         if kind in before:
             hit = _hit_covering(a, t0 - 1, kind)
