@@ -107,6 +107,15 @@ def records(agg: Any) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
+COARSE_FILL: dict[int, float] = {6: 0.04, 4: 0.18}
+"""Fill opacity of country (6) and governorate (4) areas: faint, so the ranges, deserts and towns inside them show."""
+
+
+def fill_opacity(feature: dict[str, Any], default: float) -> float:
+    """The fill opacity of a feature: faint for coarse precision (country, governorate), else ``default``."""
+    return COARSE_FILL.get(int(feature["properties"].get("precision", 0)), default)
+
+
 def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
     """GeoJSON features (points, or everything else) with only escaped, short properties.
 
@@ -128,6 +137,7 @@ def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
             "qualifier": escape_text(_value(row, "qualifier", "")),
             "threats": _count(row, "threats"),
             "mentions": _count(row, "mentions"),
+            "precision": _count(row, "precision"),
             "summary": summary_html(row),
         }
         out.append((float(area), {"type": "Feature", "id": len(out), "geometry": geometry, "properties": props}))

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import kind_group, qualifier_of, records, threats_of
+from layers._features import fill_opacity, kind_group, qualifier_of, records, threats_of
 
 NAME = "Threat areas"
 BINS: tuple[tuple[int, int | None, str], ...] = (
@@ -31,7 +31,8 @@ def threat_color(threats: int) -> str:
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     color = threat_color(int(feature["properties"].get("threats", 0)))
-    return {"color": STROKE, "weight": 1.5, "fillColor": color, "fillOpacity": FILL_OPACITY, "opacity": 0.9}
+    return {"color": STROKE, "weight": 1.5, "fillColor": color,
+            "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.9}
 
 
 def threat_areas(agg: Any) -> folium.FeatureGroup:

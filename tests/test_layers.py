@@ -91,7 +91,7 @@ def test_safe_url_escapes_http() -> None:
 def test_features_carry_only_escaped_short_properties() -> None:
     feats = features([row for _, row in _agg().iterrows()], points=True)
     mosul = next(f for f in feats if f["properties"]["place_id"] == "mosul")
-    assert set(mosul["properties"]) == {"place_id", "qualifier", "threats", "mentions", "summary"}
+    assert set(mosul["properties"]) == {"place_id", "qualifier", "threats", "mentions", "precision", "summary"}
     summary = mosul["properties"]["summary"]
     assert "<img" not in summary and "${" not in summary and "<script" not in summary and "`" not in summary
     assert "&lt;img" in summary
@@ -211,3 +211,13 @@ def test_install_assets_copies_leaflet(tmp_path) -> None:
     assert (target / "leaflet" / "images" / "marker-icon.png").exists()
     assert (target / "leaflet.markercluster" / "leaflet.markercluster.js").exists()
     assert install_assets(tmp_path / "vendor") == target  # idempotent
+
+
+def test_country_and_governorate_areas_are_faint_so_smaller_areas_show() -> None:
+    from layers._features import fill_opacity
+
+    def feature(precision: int) -> dict:
+        return {"properties": {"precision": precision}}
+
+    assert fill_opacity(feature(6), 0.45) < fill_opacity(feature(4), 0.45) < fill_opacity(feature(5), 0.45) == 0.45
+    assert fill_opacity(feature(1), 0.3) == 0.3
