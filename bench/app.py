@@ -197,6 +197,14 @@ def _chromium(playwright: Any, profile: str) -> Any:
                                                          viewport={"width": 1400, "height": 1000})
 
 
+def _open_until_drawn(page: Any, url: str, features: int) -> None:
+    """Open the app and wait until the map iframe has drawn ``features`` features."""
+    page.goto(url)
+    frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
+                                   timeout=120_000).content_frame()
+    frame.wait_for_function(DRAWN_JS, arg=features, timeout=120_000)
+
+
 def _offline(page: Any, external: list[str]) -> None:
     def route(r: Any) -> None:
         if r.request.url.startswith("http://127.0.0.1:"):
@@ -238,10 +246,7 @@ def browser_times(store: Path, *, features: int) -> dict[str, Any]:
                 0, ws_bytes[0] + len(payload if isinstance(payload, bytes) else payload.encode()))))
             _offline(page, external)
             t_open = time.perf_counter()
-            page.goto(url)
-            frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
-                                           timeout=120_000).content_frame()
-            frame.wait_for_function(DRAWN_JS, arg=features, timeout=120_000)
+            _open_until_drawn(page, url, features)
             t_drawn = time.perf_counter()
             out["page open -> map drawn (first visit, cold caches)"] = t_drawn - t_open
             out["process start -> map drawn"] = t_drawn - t_start
@@ -253,10 +258,7 @@ def browser_times(store: Path, *, features: int) -> dict[str, Any]:
                 page2 = context.new_page()
                 _offline(page2, external)
                 t_open = time.perf_counter()
-                page2.goto(url)
-                frame = page2.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached",
-                                                timeout=120_000).content_frame()
-                frame.wait_for_function(DRAWN_JS, arg=features, timeout=120_000)
+                _open_until_drawn(page2, url, features)
                 warm.append(time.perf_counter() - t_open)
                 page2.close()
             out[f"page open -> map drawn (warm caches, median of {WARM_VISITS})"] = statistics.median(warm)
