@@ -110,3 +110,12 @@ def test_the_matchers_view_has_the_same_offsets(text: str) -> None:
     assert fast_view == view
     assert (fast.original, fast._norm_starts, fast._orig_starts) == (norm.original, norm._norm_starts,
                                                                      norm._orig_starts)
+
+
+def test_to_normalized_inverts_to_original_across_deletions() -> None:
+    text = "في  جبالِ ـحمرين"
+    norm = normalize(text)
+    for i in range(len(norm.text)):
+        assert norm.to_normalized(norm.to_original(i, i + 1)[0]) == i
+    assert norm.to_normalized(text.index("ِ")) == norm.text.index(" حمرين")  # a deleted mark maps to what follows
+    assert normalize("plain").to_normalized(3) == 3

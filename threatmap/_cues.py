@@ -219,24 +219,15 @@ def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
 class Text:
     """A document normalised once: passages and look-back windows are slices of it."""
 
-    __slots__ = ("_orig_starts", "_segs", "norm", "original")
+    __slots__ = ("norm", "original")
 
     def __init__(self, text: str) -> None:
         self.original = text
         self.norm: Normalized = normalize(text)
-        self._segs = self.norm._norm_starts
-        self._orig_starts = self.norm._orig_starts
 
     def to_norm(self, orig: int) -> int:
         """Smallest normalised offset whose original offset is at or after ``orig``."""
-        if not self._segs:
-            return orig
-        k = bisect.bisect_right(self._orig_starts, orig) - 1
-        if k < 0:
-            return 0
-        seg_len = (self._segs[k + 1] if k + 1 < len(self._segs) else len(self.norm.text)) - self._segs[k]
-        off = orig - self._orig_starts[k]
-        return self._segs[k] + off if off < seg_len else self._segs[k] + seg_len
+        return self.norm.to_normalized(orig)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the normalised span ``[start, end)``."""

@@ -123,6 +123,16 @@ class Normalized:
         o_end = self._orig(end - 1) + 1 if end > start else o_start
         return o_start, o_end
 
+    def to_normalized(self, orig: int) -> int:
+        """The smallest normalised offset whose original offset is at or after ``orig`` (the inverse map)."""
+        if not self._norm_starts:
+            return orig
+        k = bisect.bisect_right(self._orig_starts, orig) - 1
+        if k < 0:
+            return 0
+        end = self._norm_starts[k + 1] if k + 1 < len(self._norm_starts) else len(self.text)
+        return self._norm_starts[k] + min(orig - self._orig_starts[k], end - self._norm_starts[k])
+
     def _orig(self, i: int) -> int:
         k = bisect.bisect_right(self._norm_starts, i) - 1
         return self._orig_starts[k] + (i - self._norm_starts[k])

@@ -81,8 +81,13 @@ def query(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
 SHAPE_COLUMNS = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "geometry"]
 
 
+def _qualifier_key(df: pd.DataFrame) -> pd.Series:
+    """The qualifier as a join key: '' for none (NaN/None never match in a merge or groupby)."""
+    return df["qualifier"].where(df["qualifier"].notna(), "")
+
+
 def _keyed(df: pd.DataFrame) -> pd.DataFrame:
-    return df.assign(_q=df["qualifier"].where(df["qualifier"].notna(), ""))
+    return df.assign(_q=_qualifier_key(df))
 
 
 @st.cache_resource(show_spinner="Resolving the places' geometries …", max_entries=4)
@@ -111,7 +116,7 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     codes, days = pd.factorize(df["date"])  # parse each distinct date once, not every row
     parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy()
     frame = pd.DataFrame({
-        "place_id": df["place_id"], "_q": df["qualifier"].where(df["qualifier"].notna(), ""),
+        "place_id": df["place_id"], "_q": _qualifier_key(df),
         "_t": df["threat"].astype("int64"),
         "_d": np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT")) if len(days) else pd.NaT,
     })
@@ -123,8 +128,7 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     for column in ("first_date", "last_date"):
         days = counts[column]
         counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
-    keyed = base.assign(_q=base["qualifier"].where(base["qualifier"].notna(), ""))
-    merged = keyed.merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
+    merged = _keyed(base).merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
 
 
