@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from threatmap.models import Passage
 from threatmap.passages import split_passages
 

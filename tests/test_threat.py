@@ -6,8 +6,6 @@ import datetime
 import json
 from pathlib import Path
 
-import pytest
-
 from threatmap.models import Passage, ThreatDecision
 from threatmap.passages import split_passages
 from threatmap.threat import assess, cue_families

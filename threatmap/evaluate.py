@@ -30,7 +30,8 @@ from shapely.geometry import Point
 from threatmap.errors import DocumentError
 from threatmap.models import Document, Mention
 
-__all__ = ["KM_TOLERANCE", "Miss", "Score", "evaluate", "format_report", "haversine_km", "read_gold"]
+__all__ = ["KM_TOLERANCE", "GoldDocument", "GoldMention", "Miss", "Score", "evaluate", "format_report", "haversine_km",
+           "pair_mentions", "read_gold"]
 
 KM_TOLERANCE = 161.0
 """End-to-end tolerance: 161 km (100 miles), the usual accuracy@161 of geoparsing papers."""
@@ -205,20 +206,30 @@ def _gold_document(obj: dict[str, Any]) -> GoldDocument:
     return GoldDocument(doc, tuple(m for m in mentions if not m.ignore), tuple(sorted(ignore)))
 
 
+def pair_mentions(gold: Sequence[GoldMention], predicted: Sequence[Mention]) -> list[tuple[int, int]]:
+    """(predicted index, gold index) pairs of overlapping spans, greedily by largest overlap, each used once."""
+    overlaps = sorted(((min(p.end, g.end) - max(p.start, g.start), i, j)
+                       for i, p in enumerate(predicted) for j, g in enumerate(gold)
+                       if p.start < g.end and g.start < p.end), reverse=True)
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out = []
+    for _, i, j in overlaps:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            out.append((i, j))
+    return out
+
+
 def score_document(gold: GoldDocument, predicted: Sequence[Mention], geometries: dict[str, Any]) -> Score:
     """Score one document's predictions; ``geometries`` maps place ids to their (unqualified) geometry."""
     text = gold.document.text
     s = Score(gold=len(gold.mentions))
-    pairs = sorted(((min(p.end, g.end) - max(p.start, g.start), i, j)
-                    for i, p in enumerate(predicted) for j, g in enumerate(gold.mentions)
-                    if p.start < g.end and g.start < p.end), reverse=True)
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for _, i, j in pairs:
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
+    pairs = pair_mentions(gold.mentions, predicted)
+    used_p = {i for i, _ in pairs}
+    used_g = {j for _, j in pairs}
+    for i, j in pairs:
         p, g = predicted[i], gold.mentions[j]
         s.matched += 1
         _score_place(s, gold, p, g, geometries.get(p.place_id))

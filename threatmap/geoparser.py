@@ -10,6 +10,8 @@ from pathlib import Path
 
 from threatmap._lexicon import KURDISH_LETTERS as _KURDISH_LETTERS
 from threatmap._variants import sorani_variants
+from threatmap.learn.features import MentionSpan
+from threatmap.learn.model import RulesDecider, ThreatModel
 from threatmap.matcher import Match, Matcher, match_key
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
 from threatmap.normalize import normalize_for_matching
@@ -56,11 +58,11 @@ class Geoparser:
 
     def __init__(self, places: dict[str, Place], matcher: Matcher, *,
                  split_passages: Callable[..., tuple[Passage, ...]] | None = None,
-                 assess: Callable[..., ThreatDecision] | None = None) -> None:
+                 assess: Callable[..., ThreatDecision] | None = None, threat: str | object = "model") -> None:
         self.places = places
         self.matcher = matcher
         self._split = split_passages or default_split_passages
-        self._assess = assess or default_assess
+        self._threat = _threat_decider(threat, assess or default_assess)
         self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
                            for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)
@@ -68,40 +70,50 @@ class Geoparser:
 
     @classmethod
     def from_gazetteer(cls, gazetteer: object, *, split_passages: Callable[..., tuple[Passage, ...]] | None = None,
-                       assess: Callable[..., ThreatDecision] | None = None) -> Geoparser:
+                       assess: Callable[..., ThreatDecision] | None = None,
+                       threat: str | object = "model") -> Geoparser:
         """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`)."""
         places = {p.id: p for p in gazetteer}  # type: ignore[attr-defined]
         aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())  # type: ignore[attr-defined]
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
         matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)
-        return cls(places, matcher, split_passages=split_passages, assess=assess)
+        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat)
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
         """The place mentions of ``document``, sorted by start; offsets index ``document.text``."""
+        return self.parse_with_passages(document)[0]
+
+    def parse_with_passages(self, document: Document) -> tuple[tuple[Mention, ...], tuple[Passage, ...]]:
+        """The place mentions of ``document`` and the passages (sentences) it was split into."""
         text = document.text or ""
         if not text.strip():
-            return ()
+            return (), ()
         norm, view = normalize_for_matching(text)
         lang = document.lang or detect_lang(text)
         matches = self.matcher.find_normalized(norm, view, lang=lang)
         chosen = self._choose(norm.text, matches) if matches else []
         if not chosen:
-            return ()
+            return (), ()
         passages = self._split(text, source=document.source, speakers=document.speakers)
         starts = [p.start for p in passages]
-        out = []
+        spans = []
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
-            decision = self._assess(text, passage, m.start, m.end, lang=lang, doc_date=document.date)
+            spans.append(MentionSpan(m.start, m.end, passage, place.type, self._geometry(place, qual).precision,
+                                     place.id, place.country))
+        decisions = self._threat.decide(text, passages, spans, lang=lang, doc_date=document.date)
+        out = []
+        for (m, place, qual), span, decision in zip(chosen, spans, decisions, strict=True):
             where = self._geometry(place, qual)
+            passage = span.passage
             out.append(Mention(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
                 name=place.name, place_type=place.type, lat=where.lat, lon=where.lon, bbox=where.bbox,
                 geometry_type=where.geometry_type, precision=where.precision, threat=decision.threat,
                 passage_start=passage.start, passage_end=passage.end, cue=decision.cue, qualifier=qual,
-                speaker=passage.speaker))
-        return tuple(out)
+                speaker=passage.speaker, threat_p=decision.p))
+        return tuple(out), passages
 
     def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
         """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""
@@ -167,6 +179,17 @@ class Geoparser:
                            place.geometry.geom_type, qualified_precision(place.precision, qualifier))
             self._where[key] = where
         return where
+
+
+def _threat_decider(threat: str | object, assess: Callable[..., ThreatDecision]) -> object:
+    """``"model"``: the committed trained model; ``"rules"``: the rules alone; else a decider object itself."""
+    if threat == "model":
+        return ThreatModel.load()
+    if threat == "rules":
+        return RulesDecider(assess)
+    if not hasattr(threat, "decide"):
+        raise ValueError(f"expected threat='model', 'rules' or an object with decide(), got {threat!r}")
+    return threat
 
 
 def generated_places(places: Iterable[Place], places_path: Path | str | None) -> set[str]:

@@ -109,6 +109,8 @@ class ThreatDecision:
 
     threat: bool
     cue: str | None = None
+    p: float | None = None
+    """The calibrated probability of threat (the model's), or None from the rules alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,8 @@ class Mention:
     cue: str | None = None
     qualifier: str | None = None
     speaker: str | None = None
+    threat_p: float | None = None
+    """Calibrated probability that the passage asserts present ISIS activity here (``threat`` is p ≥ 0.5)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON contract of ``python -m threatmap geoparse`` (see README)."""
@@ -141,7 +145,7 @@ class Mention:
             "place_id": self.place_id, "name": self.name, "place_type": self.place_type,
             "lat": self.lat, "lon": self.lon, "bbox": list(self.bbox),
             "geometry_type": self.geometry_type, "precision": self.precision,
-            "threat": self.threat, "cue": self.cue, "qualifier": self.qualifier,
+            "threat": self.threat, "threat_p": self.threat_p, "cue": self.cue, "qualifier": self.qualifier,
             "passage_start": self.passage_start, "passage_end": self.passage_end,
             "speaker": self.speaker,
         }
