@@ -70,7 +70,8 @@ def build_examples(files: Iterable[GoldFile], geoparser: object) -> list[Example
     out: list[Example] = []
     for f in files:
         for gold in read_gold(f.path):
-            out.extend(_examples_of(gold, geoparser, f.synthetic, f"{f.path.name}:"))
+            prefix = f"{'synthetic:' if f.synthetic else ''}{f.path.name}:"
+            out.extend(_examples_of(gold, geoparser, f.synthetic, prefix))
     return out
 
 
