@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from threatmap._cues import BLOCKERS, POSITIVE, DocumentCache, document_actors, find_hits
+from threatmap._cues import BLOCKERS, POSITIVE, DocumentCache, Hit, document_actors, find_hits
 from threatmap._scope import dateline, reference_year
 from threatmap.models import Passage, ThreatDecision
 from threatmap.threat import (
@@ -110,6 +110,40 @@ class _PassageSummary:
     pos_count: int = 0
 
 
+class _DocumentHits:
+    """Every cue of the whole document, found in one pass over its normalised text (normalised offsets)."""
+
+    __slots__ = ("doc", "hits", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.doc = DocumentCache.document(text)
+        self.hits = find_hits(self.doc.norm.text)[1]
+        self.starts = [h.start for h in self.hits]
+
+    def within(self, passage: Passage) -> list[Hit]:
+        """The hits inside ``passage`` (original offsets)."""
+        n0, n1 = self.doc.to_norm(passage.start), self.doc.to_norm(passage.end)
+        return [h for h in self.hits[bisect.bisect_left(self.starts, n0):bisect.bisect_left(self.starts, n1)]
+                if h.end <= n1]
+
+    def summary(self, passage: Passage | None) -> _PassageSummary:
+        """Raw cue presence of a neighbouring passage (no actor attribution: it is not analysed)."""
+        if passage is None:
+            return _PassageSummary(False, False, False, False)
+        kinds = [h.kind for h in self.within(passage)]
+        pos = sum(1 for k in kinds if k in _POSITIVE)
+        return _PassageSummary(pos > 0, "actor" in kinds, any(k in _BLOCKERS for k in kinds), "other_actor" in kinds,
+                               pos)
+
+    def quote(self, text: str, passage: Passage, kinds: frozenset[str]) -> str | None:
+        """The last hit of ``kinds`` in ``passage``, verbatim."""
+        found = [h for h in self.within(passage) if h.kind in kinds]
+        if not found:
+            return None
+        s, e = self.doc.to_original(found[-1].start, found[-1].end)
+        return text[s:e].strip() or None
+
+
 def _summary(a: _Analysis | None) -> _PassageSummary:
     if a is None:
         return _PassageSummary(False, False, False, False)
@@ -138,6 +172,7 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
             analyses[k] = _analyse(text, passages[k], ref_year) if 0 <= k < len(passages) else None
         return analyses[k]
 
+    doc_hits = _DocumentHits(text)
     marks = DocumentCache.actor_marks(text)
     isis, other = document_actors(text)
     kb = max(1.0, len(text) / 1000)
@@ -150,7 +185,7 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
     doc_ctx = [float(isis), float(other), min(5.0, n_isis / kb), min(5.0, n_other / kb), pos_share, block_share,
                float(doc_date is not None),
                0.0 if doc_date is None or ref_year is None else min(10.0, max(0.0, doc_date.year - ref_year))]
-    tail = _document_tail(text, kb, ref_year)
+    tail = _document_tail(text, doc_hits.hits, kb, ref_year)
     by_passage: dict[int, list[MentionSpan]] = {}
     for m in mentions:
         by_passage.setdefault(m.passage.start, []).append(m)
@@ -159,9 +194,9 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
         k = bisect.bisect_right(starts, m.passage.start) - 1
         k = k if 0 <= k < len(passages) and passages[k] == m.passage else -1
         a = analysis(k) if k >= 0 else _analyse(text, m.passage, ref_year)
-        context = [_summary(analysis(k - 1)) if k > 0 else _summary(None),
-                   _summary(analysis(k - 2)) if k > 1 else _summary(None),
-                   _summary(analysis(k + 1)) if k >= 0 else _summary(None)]
+        context = [doc_hits.summary(passages[k - 1] if k > 0 else None),
+                   doc_hits.summary(passages[k - 2] if k > 1 else None),
+                   doc_hits.summary(passages[k + 1] if 0 <= k < len(passages) - 1 else None)]
         same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
         values = _row(text, a, m, by_passage[m.passage.start], context, same_line, doc_ctx, lang=lang,
                       index=(k, len(passages)))
@@ -178,18 +213,16 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
                    min(10, context[2].pos_count), float(context[2].block), *tail,
                    float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY"))]
         decision = assess(text, m.passage, m.start, m.end, lang=lang, doc_date=doc_date)
-        for_threat = _quote(text, a, m, _POSITIVE) or (_quote(text, analysis(k - 1), None, _POSITIVE)
-                                                       if k > 0 and same_line else None)
+        for_threat = _quote(text, a, m, _POSITIVE) or (doc_hits.quote(text, passages[k - 1], _POSITIVE)
+                                                       if k > 0 and same_line and context[0].actor else None)
         against = _quote(text, a, m, _AGAINST)
         rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
                                for_threat, against))
     return rows
 
 
-def _document_tail(text: str, kb: float, ref_year: int | None) -> list[float]:
-    """Cue densities over the whole document (one pass), and how much of it is dated in the past."""
-    doc = DocumentCache.document(text)
-    _, hits = find_hits(doc.norm.text)
+def _document_tail(text: str, hits: Sequence[Hit], kb: float, ref_year: int | None) -> list[float]:
+    """Cue densities over the whole document, and how much of it is dated in the past."""
     counts = {fam: 0 for fam in _DOC_FAMILIES}
     for h in hits:
         if h.kind in counts:
@@ -264,8 +297,11 @@ def _row(text: str, a: _Analysis | None, m: MentionSpan, siblings: Sequence[Ment
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), min(10, in_clause),
                 float(t0 == 0), math.log1p(n_tok), index[0] / max(1, index[1]), float(index[0] == 0)]
         dec = _decisive_features(a, t0, t1, c0, c1)
+        by_kind: dict[str, list[Hit]] = {}
+        for h in a.hits:
+            by_kind.setdefault(h.kind, []).append(h)
         for fam in _FAMILIES:
-            hits = [h for h in a.hits if h.kind == fam]
+            hits = by_kind.get(fam, ())
             fam_vals += [float(any(c0 <= h.start < c1 for h in hits)),
                          _dist([(h.t0, h.t1) for h in hits], t0, t1) / _FAR]
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
