@@ -272,12 +272,23 @@ class DocumentCache:
     marks: list[tuple[int, str]] | None = None
     actors: tuple[bool, bool] | None = None
     latest: int | None = None  # the latest year the document names (0 when none)
+    hits: tuple[list[tuple[int, int]], list[Hit], list[int]] | None = None  # find_hits over the whole document
 
     @classmethod
     def of(cls, text: str) -> type[DocumentCache]:
         if cls.text is not text:
             cls.text, cls.doc, cls.passages, cls.marks, cls.actors, cls.latest = text, None, {}, None, None, None
+            cls.hits = None
         return cls
+
+    @classmethod
+    def document_hits(cls, text: str) -> tuple[list[tuple[int, int]], list[Hit], list[int]]:
+        """Tokens and cues of the whole normalised document, found in one pass (and the hits' token starts)."""
+        c = cls.of(text)
+        if c.hits is None:
+            spans, hits = find_hits(cls.document(text).norm.text)
+            c.hits = (spans, hits, [h.t0 for h in hits])
+        return c.hits
 
     @classmethod
     def document(cls, text: str) -> Text:
@@ -294,6 +305,20 @@ class DocumentCache:
         if c.marks is None:
             c.marks = _scan_actors(cls.document(text))
         return c.marks
+
+
+def passage_hits(text: str, n0: int, n1: int) -> tuple[list[tuple[int, int]], list[Hit]]:
+    """The tokens and cues of the normalised slice ``[n0, n1)``, cut from the document's one pass (offsets and token
+    numbers relative to the slice); a phrase reaching across the slice's edge is left out."""
+    spans, hits, hit_toks = DocumentCache.document_hits(text)
+    k0 = bisect.bisect_left(spans, (n0, -1))
+    k1 = bisect.bisect_left(spans, (n1, -1))
+    if k1 > k0 and spans[k1 - 1][1] > n1:  # a token cut by the slice's end
+        k1 -= 1
+    local = [(s - n0, e - n0) for s, e in spans[k0:k1]]
+    out = [_new_hit(Hit, (h[0] - n0, h[1] - n0, h[2] - k0, h[3] - k0, h[4]))
+           for h in hits[bisect.bisect_left(hit_toks, k0):bisect.bisect_left(hit_toks, k1)] if h[3] < k1]
+    return local, out
 
 
 def document_actors(text: str) -> tuple[bool, bool]:

@@ -17,10 +17,10 @@ from threatmap._cues import (
     Text,
     cue_families,
     document_actors,
-    find_hits,
     implied_actor,
     is_arabic,
     mostly_upper,
+    passage_hits,
 )
 from threatmap._scope import (
     agency_speaker,
@@ -76,7 +76,7 @@ def _analyse(text: str, passage: Passage, ref_year: int | None) -> _Analysis | N
     doc = DocumentCache.document(text)
     n0, n1 = doc.to_norm(passage.start), doc.to_norm(passage.end)
     ntext = doc.norm.text[n0:n1]
-    spans, hits = find_hits(ntext)
+    spans, hits = passage_hits(text, n0, n1)
     ptext = text[passage.start:passage.end]
     unsorted = False
     if IS_RE.search(ptext) and not mostly_upper(ptext):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from threatmap._cues import BLOCKERS, POSITIVE, DocumentCache, Hit, document_actors, find_hits
+from threatmap._cues import BLOCKERS, POSITIVE, DocumentCache, Hit, document_actors
 from threatmap._scope import dateline, reference_year
 from threatmap.models import Passage, ThreatDecision
 from threatmap.threat import (
@@ -33,10 +33,8 @@ from threatmap.threat import (
 
 __all__ = ["FEATURE_NAMES", "FeatureRow", "MentionSpan", "document_features"]
 
-_FAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history", "training",
-             "humanitarian", "stability", "political", "institution", "actor", "other_actor", "negation", "recent",
-             "since", "question", "partner", "speaker", "addressee", "owner", "agency", "filler", "locative",
-             "anchor", "not_mean", "presuppose", "reported", "speech")
+_FAMILIES = ("threat", "presence_bound", "attack", "combat", "defeat", "history", "actor", "negation", "recent",
+             "question", "partner", "locative", "anchor", "presuppose", "speech")
 _DOC_FAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history",
                  "humanitarian", "political", "stability", "institution", "recent", "negation", "question")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
@@ -117,7 +115,7 @@ class _DocumentHits:
 
     def __init__(self, text: str) -> None:
         self.doc = DocumentCache.document(text)
-        self.hits = find_hits(self.doc.norm.text)[1]
+        self.hits = DocumentCache.document_hits(text)[1]
         self.starts = [h.start for h in self.hits]
 
     def within(self, passage: Passage) -> list[Hit]:
@@ -173,6 +171,13 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
         return analyses[k]
 
     doc_hits = _DocumentHits(text)
+    neighbours: dict[int, _PassageSummary] = {}
+
+    def neighbour(k: int) -> _PassageSummary:
+        if k not in neighbours:
+            neighbours[k] = doc_hits.summary(passages[k] if 0 <= k < len(passages) else None)
+        return neighbours[k]
+
     marks = DocumentCache.actor_marks(text)
     isis, other = document_actors(text)
     kb = max(1.0, len(text) / 1000)
@@ -194,9 +199,8 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
         k = bisect.bisect_right(starts, m.passage.start) - 1
         k = k if 0 <= k < len(passages) and passages[k] == m.passage else -1
         a = analysis(k) if k >= 0 else _analyse(text, m.passage, ref_year)
-        context = [doc_hits.summary(passages[k - 1] if k > 0 else None),
-                   doc_hits.summary(passages[k - 2] if k > 1 else None),
-                   doc_hits.summary(passages[k + 1] if 0 <= k < len(passages) - 1 else None)]
+        context = [neighbour(k - 1) if k > 0 else neighbour(-1), neighbour(k - 2) if k > 1 else neighbour(-1),
+                   neighbour(k + 1) if k >= 0 else neighbour(-1)]
         same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
         values = _row(text, a, m, by_passage[m.passage.start], context, same_line, doc_ctx, lang=lang,
                       index=(k, len(passages)))
