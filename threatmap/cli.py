@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--source", action="append", default=[], help="a source to keep (repeatable)")
     s.add_argument("--lang", action="append", default=[], help="a language to keep (repeatable)")
     s.add_argument("--threat-only", action="store_true")
+    s.add_argument("--threat-threshold", type=float, default=0.5,
+                   help="threat_p from which a mention counts as a threat (default: %(default)s)")
     s.add_argument("--place", action="append", default=[], help="a place id to keep (repeatable)")
     s.add_argument("--type", dest="type", action="append", default=[], help="a place type to keep (repeatable)")
     s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")

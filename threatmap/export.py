@@ -25,8 +25,8 @@ DECIMALS = 6
 
 FORMATS: tuple[str, ...] = ("geojson", "csv", "kml", "gpkg")
 
-_MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "cue", "start", "end",
-                 "surface")
+_MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "threat_p", "cue", "start",
+                 "end", "surface")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -318,7 +318,8 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
 def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {"doc_id": row["doc_id"], "title": _none(row["title"]), "source": _none(row["source"]),
             "date": _none(row["date"]), "url": _none(row["url"]), "quote": _none(row["passage"]),
-            "speaker": _none(row["speaker"]), "threat": bool(row["threat"]), "cue": _none(row["cue"]),
+            "speaker": _none(row["speaker"]), "threat": bool(row["threat"]),
+            "threat_p": round(float(row["threat_p"]), 3), "cue": _none(row["cue"]),
             "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
 
 
@@ -328,11 +329,12 @@ def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
         return list(map(_none, df[column].tolist()))
 
     columns = zip(df["doc_id"].tolist(), nones("title"), nones("source"), nones("date"), nones("url"),
-                  nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()), nones("cue"),
+                  nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()),
+                  (round(float(p), 3) for p in df["threat_p"].tolist()), nones("cue"),
                   map(int, df["start"].tolist()), map(int, df["end"].tolist()), df["surface"].tolist(), strict=True)
     return [{"doc_id": d, "title": t, "source": s, "date": dd, "url": u, "quote": q, "speaker": sp, "threat": th,
-             "cue": c, "start": st, "end": e, "surface": su}
-            for d, t, s, dd, u, q, sp, th, c, st, e, su in columns]
+             "threat_p": tp, "cue": c, "start": st, "end": e, "surface": su}
+            for d, t, s, dd, u, q, sp, th, tp, c, st, e, su in columns]
 
 
 class _LazyRow:

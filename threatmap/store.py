@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
-from threatmap.filters import Filters
+from threatmap.filters import THRESHOLD, Filters
 from threatmap.models import Candidate, Document, Mention
 from threatmap.normalize import normalize_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     surface TEXT NOT NULL, place_id TEXT NOT NULL, name TEXT, place_type TEXT, lat REAL, lon REAL,
     min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL, geometry_type TEXT, precision INTEGER,
     threat INTEGER NOT NULL, cue TEXT, qualifier TEXT, speaker TEXT,
-    passage_start INTEGER, passage_end INTEGER, passage TEXT
+    passage_start INTEGER, passage_end INTEGER, passage TEXT, threat_p REAL
 );
 CREATE TABLE IF NOT EXISTS candidates (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -52,14 +52,15 @@ CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
 COLUMNS: tuple[str, ...] = (
     "doc_id", "title", "source", "url", "date", "lang", "start", "end", "surface", "place_id", "name",
     "place_type", "lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type", "precision",
-    "threat", "cue", "qualifier", "speaker", "passage", "passage_start", "passage_end",
+    "threat", "threat_p", "cue", "qualifier", "speaker", "passage", "passage_start", "passage_end",
 )
-"""Columns of :meth:`Store.query`, in order."""
+"""Columns of :meth:`Store.query`, in order (``threat`` is ``threat_p`` ≥ the filters' threshold)."""
 
 _DOC_SELECT = "SELECT id, title, source, url, date, lang, text FROM documents"
 _MENTION_SELECT = """
 SELECT doc_id, start, "end", surface, place_id, name, place_type, lat, lon, min_lon, min_lat, max_lon, max_lat,
-       geometry_type, precision, threat, cue, qualifier, speaker, passage_start, passage_end
+       geometry_type, precision, threat, cue, qualifier, speaker, passage_start, passage_end,
+       COALESCE(threat_p, threat) AS threat_p
 FROM mentions
 """
 
@@ -115,6 +116,10 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 1:  # before threat_p: the rules' verdicts stand as 1.0 / 0.0 until a reindex
+                conn.executescript("BEGIN; ALTER TABLE mentions ADD COLUMN threat_p REAL; "
+                                   f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+                version = SCHEMA_VERSION
             if version not in (0, SCHEMA_VERSION):
                 raise StoreError(f"the store {str(path)!r} has schema version {version}, expected "
                                  f"{SCHEMA_VERSION}; fix: move it away and ingest the documents again")
@@ -219,10 +224,11 @@ class Store:
         rows = []
         for m in mentions:
             passage = text[m.passage_start:m.passage_end]
+            threat_p = float(m.threat) if m.threat_p is None else float(m.threat_p)
             rows.append((doc_id, m.start, m.end, m.surface, m.place_id, m.name, m.place_type, m.lat, m.lon,
                          *m.bbox, m.geometry_type, m.precision, int(bool(m.threat)), m.cue, m.qualifier, m.speaker,
-                         m.passage_start, m.passage_end, passage))
-        cur.executemany(f"INSERT INTO mentions VALUES ({', '.join('?' * 22)})", rows)
+                         m.passage_start, m.passage_end, passage, threat_p))
+        cur.executemany(f"INSERT INTO mentions VALUES ({', '.join('?' * 23)})", rows)
         cur.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                         [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates])
 
@@ -337,10 +343,10 @@ class _Snapshot:
 
     _STRINGS = ("surface", "place_id", "name", "place_type", "geometry_type", "cue", "qualifier", "speaker")
     _INTS = ("start", "end", "precision", "passage_start", "passage_end")
-    _FLOATS = ("lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat")
+    _FLOATS = ("lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "threat_p")
     _MENTION_COLS = ("doc_id", "start", "end", "surface", "place_id", "name", "place_type", "lat", "lon", "min_lon",
                      "min_lat", "max_lon", "max_lat", "geometry_type", "precision", "threat", "cue", "qualifier",
-                     "speaker", "passage_start", "passage_end")
+                     "speaker", "passage_start", "passage_end", "threat_p")
 
     def __init__(self, docs: list[tuple], mentions: list[tuple]) -> None:
         docs = sorted(docs, key=lambda r: r[0])
@@ -373,7 +379,8 @@ class _Snapshot:
             frame[c] = np.array(raw[c], dtype=np.int64)[order]
         for c in self._FLOATS:
             frame[c] = np.array(raw[c], dtype=np.float64)[order]
-        self.threat = np.array(raw["threat"], dtype=bool)[order]
+        self.threat_p = frame["threat_p"]
+        self.threat = self.threat_p >= THRESHOLD
         frame["threat"] = self.threat
         texts = doc_cols[6]
         passages: dict[tuple[int, int, int], str] = {}
@@ -407,17 +414,19 @@ class _Snapshot:
             mask &= self.day >= f.since.toordinal()
         if f.until is not None:
             mask &= (self.day >= 0) & (self.day <= f.until.toordinal())
+        threat = self.threat if f.threat_threshold == THRESHOLD else self.threat_p >= f.threat_threshold
         if f.threat_only:
-            mask &= self.threat
+            mask &= threat
         for column, values in (("source", f.sources), ("lang", f.langs), ("place_id", f.places),
                                ("place_type", f.types)):
             if values:
                 mask &= self._isin(column, values)
         if f.text and f.text.strip():
             mask &= self._text_mask(f.text)
-        if mask.all():
-            return self.df.copy(deep=False)  # copy-on-write (pandas 3): changes to it never reach the snapshot
-        return self.df.loc[mask].reset_index(drop=True)
+        out = self.df.copy(deep=False) if mask.all() else self.df.loc[mask].reset_index(drop=True)
+        if threat is not self.threat:  # copy-on-write (pandas 3): changes to ``out`` never reach the snapshot
+            out["threat"] = threat[mask]
+        return out
 
 
 def _lookup(codes: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:
