@@ -38,6 +38,16 @@ _FAMILIES = ("threat", "presence_bound", "attack", "combat", "defeat", "history"
 _DOC_FAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history",
                  "humanitarian", "political", "stability", "institution", "recent", "negation", "question")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_PREV_WORDS: dict[str, tuple[str, ...]] = {  # closed-class words right before a place, by role (all languages)
+    "in": ("in", "at", "inside", "within", "throughout", "across", "في", "فى", "داخل", "li", "le", "لە", "له", "di"),
+    "from": ("from", "من", "ji", "لە", "له"),
+    "to": ("to", "into", "toward", "towards", "إلى", "الى", "نحو", "بۆ", "bo", "ber"),
+    "near": ("near", "around", "outside", "قرب", "بالقرب", "حول", "نزيك", "nêzîk", "derdora"),
+    "of": ("of", "for", "لـ", "xwe"),
+    "with": ("with", "and", "مع", "و", "û", "digel"),
+}
+_PREV_KEYS = tuple(_PREV_WORDS)
+_WORD_RE = re.compile(r"[^\W\d_]+")
 _FAR = 30  # token distances are capped here (and "absent" is this far)
 _POSITIVE = frozenset(POSITIVE)
 _BLOCKERS = frozenset(BLOCKERS)
@@ -80,6 +90,7 @@ def _names() -> tuple[str, ...]:
               "same_place_threat_share", "prev1_pos_count", "next1_pos_count", "next1_block"]
     names += [f"doc_{fam}_density" for fam in _DOC_FAMILIES]
     names += ["doc_past_years", "doc_latest_year_gap", "doc_kb", "in_iraq_syria", "abroad"]
+    names += [f"prev_word_{k}" for k in _PREV_KEYS] + ["possessive_after", "capital_after"]
     return tuple(names)
 
 
@@ -215,7 +226,8 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
         values += [*_actor_sides(a, m), float(heading), min(1.0, m.start / 2000), min(5, len(others)),
                    sum(other_pos) / len(others) if others else -1.0, min(10, context[0].pos_count),
                    min(10, context[2].pos_count), float(context[2].block), *tail,
-                   float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY"))]
+                   float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
+                   *_word_context(text, m)]
         decision = assess(text, m.passage, m.start, m.end, lang=lang, doc_date=doc_date)
         for_threat = _quote(text, a, m, _POSITIVE) or (doc_hits.quote(text, passages[k - 1], _POSITIVE)
                                                        if k > 0 and same_line and context[0].actor else None)
@@ -223,6 +235,17 @@ def document_features(text: str, passages: Sequence[Passage], mentions: Sequence
         rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
                                for_threat, against))
     return rows
+
+
+def _word_context(text: str, m: MentionSpan) -> list[float]:
+    """The closed-class word right before the place (in / from / to / near / of / with), "'s" after it, and
+    whether a capitalised word follows (a Latin appositive or an organisation name)."""
+    before = _WORD_RE.findall(text[max(m.passage.start, m.start - 24):m.start])
+    word = before[-1].lower() if before else ""
+    prev = [float(word in _PREV_WORDS[k]) for k in _PREV_KEYS]
+    after = text[m.end:m.end + 3]
+    nxt = _WORD_RE.search(text, m.end, min(m.end + 20, m.passage.end))
+    return [*prev, float(after.startswith(("'s", "’s"))), float(nxt is not None and nxt.group()[0].isupper())]
 
 
 def _document_tail(text: str, hits: Sequence[Hit], kb: float, ref_year: int | None) -> list[float]:
