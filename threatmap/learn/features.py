@@ -324,11 +324,12 @@ def _row(text: str, a: _Analysis | None, m: MentionSpan, siblings: Sequence[Ment
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), min(10, in_clause),
                 float(t0 == 0), math.log1p(n_tok), index[0] / max(1, index[1]), float(index[0] == 0)]
         dec = _decisive_features(a, t0, t1, c0, c1)
-        by_kind: dict[str, list[Hit]] = {}
-        for h in a.hits:
-            by_kind.setdefault(h.kind, []).append(h)
+        by_kind = _by_kind(a)
         for fam in _FAMILIES:
-            hits = by_kind.get(fam, ())
+            hits = by_kind.get(fam)
+            if hits is None:
+                fam_vals += [0.0, 1.0]
+                continue
             fam_vals += [float(any(c0 <= h.start < c1 for h in hits)),
                          _dist([(h.t0, h.t1) for h in hits], t0, t1) / _FAR]
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
@@ -336,6 +337,14 @@ def _row(text: str, a: _Analysis | None, m: MentionSpan, siblings: Sequence[Ment
            float(same_line)]
     kind = [float(m.place_type == t) for t in _TYPES] + [float(m.precision)] + [float(lang == x) for x in _LANGS]
     return roles + body + dec + ctx + doc_ctx + fam_vals + kind
+
+
+def _by_kind(a: _Analysis) -> dict[str, list[Hit]]:
+    """The passage's hits grouped by family."""
+    by_kind: dict[str, list[Hit]] = {}
+    for h in a.hits:
+        by_kind.setdefault(h.kind, []).append(h)
+    return by_kind
 
 
 def _decisive_features(a: _Analysis, t0: int, t1: int, c0: int, c1: int) -> list[float]:
