@@ -11,7 +11,7 @@ from pathlib import Path
 from threatmap._lexicon import KURDISH_LETTERS as _KURDISH_LETTERS
 from threatmap._variants import sorani_variants
 from threatmap.learn.features import MentionSpan
-from threatmap.learn.model import RulesDecider, ThreatModel
+from threatmap.learn.model import RulesDecider, ThreatDecider, ThreatModel
 from threatmap.matcher import Match, Matcher, match_key
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
 from threatmap.normalize import normalize_for_matching
@@ -181,7 +181,7 @@ class Geoparser:
         return where
 
 
-def _threat_decider(threat: str | object, assess: Callable[..., ThreatDecision]) -> object:
+def _threat_decider(threat: str | object, assess: Callable[..., ThreatDecision]) -> ThreatDecider:
     """``"model"``: the committed trained model; ``"rules"``: the rules alone; else a decider object itself."""
     if threat == "model":
         return ThreatModel.load()
@@ -189,7 +189,7 @@ def _threat_decider(threat: str | object, assess: Callable[..., ThreatDecision])
         return RulesDecider(assess)
     if not hasattr(threat, "decide"):
         raise ValueError(f"expected threat='model', 'rules' or an object with decide(), got {threat!r}")
-    return threat
+    return threat  # type: ignore[return-value]
 
 
 def generated_places(places: Iterable[Place], places_path: Path | str | None) -> set[str]:

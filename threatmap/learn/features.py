@@ -307,7 +307,7 @@ def _row(text: str, a: _Analysis | None, m: MentionSpan, siblings: Sequence[Ment
         roles = [float(dateline(text, p, m.start, m.end, first=True)), 0, 0, 0, 0, 0, 0, float(p.question)]
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), 1, 1.0, 0.0,
                 index[0] / max(1, index[1]), float(index[0] == 0)]
-        dec = [0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]
+        dec: list[float] = [0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]
         for _ in _FAMILIES:
             fam_vals += [0.0, 1.0]
     else:

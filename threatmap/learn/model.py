@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from threatmap.errors import ThreatModelError
 from threatmap.learn.features import FEATURE_NAMES, MentionSpan, document_features
 from threatmap.models import Passage, ThreatDecision
 
-__all__ = ["FORMAT", "MODEL_FILE", "RulesDecider", "ThreatModel", "decide_threshold"]
+__all__ = ["FORMAT", "MODEL_FILE", "RulesDecider", "ThreatDecider", "ThreatModel", "decide_threshold"]
 
 FORMAT = "threatmap-threat-model/1"
 MODEL_FILE = "data/threat_model.json"
@@ -32,6 +32,13 @@ THRESHOLD = 0.5
 def decide_threshold(p: float, threshold: float = THRESHOLD) -> bool:
     """Whether a probability counts as threat at ``threshold`` (p ≥ threshold)."""
     return p >= threshold
+
+
+class ThreatDecider(Protocol):
+    """What the geoparser asks to decide threat for all mentions of one document."""
+
+    def decide(self, text: str, passages: Sequence[Passage], spans: Sequence[MentionSpan], *, lang: str | None,
+               doc_date: datetime.date | None) -> list[ThreatDecision]: ...
 
 
 @dataclass(frozen=True, slots=True)
