@@ -35,9 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from threatmap.filters import Filters  # noqa: E402
 from threatmap.models import Document, Mention  # noqa: E402
 from threatmap.store import Store  # noqa: E402
+from threatmap.store.filters import Filters  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from threatmap.filters import Filters  # noqa: E402
 from threatmap.models import Document, Mention  # noqa: E402
 from threatmap.store import Store  # noqa: E402
+from threatmap.store.filters import Filters  # noqa: E402
 
 WORDS = ("داعش", "يشكل", "تهديداً", "في", "المناطق", "القريبة", "من", "ISIS", "remains", "active", "near", "the",
          "Coalition", "strikes", "cells", "حمرين", "Mosul", "Anbar", "desert", "مخمور")
@@ -99,7 +99,7 @@ def bench_queries(tmp: Path, *, documents: int, per_doc: int, repeat: int) -> No
 def _parser():
     try:
         from threatmap.gazetteer import default_gazetteer
-        from threatmap.geoparser import Geoparser
+        from threatmap.geoparse.parser import Geoparser
 
         return Geoparser.from_gazetteer(default_gazetteer()), "real geoparser"
     except Exception as exc:  # a benchmark: fall back and say so
@@ -108,7 +108,7 @@ def _parser():
 
 
 def bench_ingest(tmp: Path, *, copies: int) -> None:
-    from threatmap.ingest import ingest_paths
+    from threatmap.store.ingest import ingest_paths
 
     src = tmp / "docs"
     src.mkdir()

@@ -44,7 +44,7 @@ from _geodata_sources import (  # noqa: E402
     sources,
 )
 
-from threatmap.normalize import normalize_key  # noqa: E402
+from threatmap.lang.normalize import normalize_key  # noqa: E402
 
 GEODATA = ROOT / "geodata"
 PLACES = ROOT / "places.yaml"

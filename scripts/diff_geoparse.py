@@ -21,9 +21,13 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+if TYPE_CHECKING:
+    from threatmap.models import Document
 
 _SUFFIXES = (".md", ".txt", ".html", ".jsonl")
 
@@ -35,12 +39,9 @@ def _files() -> list[Path]:
     return found
 
 
-def _documents() -> Iterator[tuple[str, object]]:
-    from threatmap import documents as _docs
+def _documents() -> Iterator[tuple[str, Document]]:
     from threatmap.errors import DocumentError
-
-    read_path = getattr(_docs, "read_path")
-    read_bytes = getattr(_docs, "read_bytes")
+    from threatmap.store.documents import read_bytes, read_path
     for path in _files():
         rel = path.relative_to(ROOT.parent) if ROOT.parent in path.parents else path
         try:
@@ -61,18 +62,14 @@ def _documents() -> Iterator[tuple[str, object]]:
 
 def dump(out: Path) -> tuple[int, int]:
     """Write the dump to ``out``; return (documents parsed, mentions)."""
-    try:
-        from threatmap import Gazetteer, Geoparser  # type: ignore[attr-defined]
-    except ImportError:
-        from threatmap.gazetteer import Gazetteer
-        from threatmap.geoparser import Geoparser  # type: ignore[no-redef]
+    from threatmap import Gazetteer, Geoparser
     geoparser = Geoparser.from_gazetteer(Gazetteer.load(ROOT / "places.yaml", ROOT / "geodata"))
     docs = mentions = 0
     with out.open("w", encoding="utf-8") as handle:
         for key, doc in _documents():
             docs += 1
-            found = geoparser.parse(doc)  # type: ignore[arg-type]
-            lang = getattr(doc, "lang", None)
+            found = geoparser.parse(doc)
+            lang = doc.lang
             if not found:
                 handle.write(json.dumps({"key": key, "lang": lang, "mention": None}, ensure_ascii=False) + "\n")
             for m in found:

@@ -76,9 +76,9 @@ def _mention(doc: object, surface: str, place: object, threat: bool, cue: str | 
 
 def build_test_store(path: Path) -> Path:
     """Store the documents of ``tests/data/app`` with the hand-made :data:`MENTIONS`."""
-    from threatmap.documents import read_path
     from threatmap.gazetteer import default_gazetteer
     from threatmap.store import Store
+    from threatmap.store.documents import read_path
 
     gaz = default_gazetteer()
     with Store.open(path) as store:

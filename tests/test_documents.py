@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from threatmap.documents import check_lang, detect_lang, read_bytes, read_path
 from threatmap.errors import DocumentError
+from threatmap.store.documents import check_lang, detect_lang, read_bytes, read_path
 
 DATA = Path(__file__).parent / "data" / "ingest"
 

@@ -17,9 +17,9 @@ from shapely.geometry import LinearRing, Point, Polygon, shape
 from threatmap import export
 from threatmap.errors import ExportError
 from threatmap.export import aggregate_places, export_bytes, to_csv, to_geojson, to_geojson_bytes, to_gpkg, to_kml
-from threatmap.filters import Filters
 from threatmap.models import Document, Mention, Place
 from threatmap.store import Store
+from threatmap.store.filters import Filters
 
 PAYLOAD = '<img src=x onerror="window.pwned=1"> ${alert(1)} `x` C:\\temp =1+2'
 # Hamrin drawn clockwise on purpose: the export must turn exterior rings counter-clockwise.

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from threatmap import settings
-from threatmap.ingest import IngestSummary, ensure_demo_corpus, expand_paths, ingest_paths, ingest_upload, reindex
 from threatmap.models import Document, Mention
 from threatmap.store import Store
+from threatmap.store.ingest import IngestSummary, ensure_demo_corpus, expand_paths, ingest_paths, ingest_upload, reindex
 
 DATA = Path(__file__).parent / "data" / "ingest"
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def fake_parse(doc: Document) -> tuple[Mention, ...]:
 
 
 class FakeGeoparser:
-    """An object with .parse, like threatmap.geoparser.Geoparser."""
+    """An object with .parse, like threatmap.geoparse.parser.Geoparser."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -211,7 +211,7 @@ def test_summary_text() -> None:
 
 _KILL_SCRIPT = textwrap.dedent("""
     import re, sys, time
-    from threatmap.ingest import ingest_paths
+    from threatmap.store.ingest import ingest_paths
     from threatmap.models import Mention
     from threatmap.store import Store
 

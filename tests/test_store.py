@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from threatmap.errors import DocumentError, ExportError, StoreError
-from threatmap.filters import Filters
 from threatmap.models import Candidate, Document, Mention
-from threatmap.store import COLUMNS, Store
+from threatmap.store.filters import Filters
+from threatmap.store.sqlite import COLUMNS, Store
 
 PLACES = {  # surface regex -> (place_id, type, lon, lat, bbox)
     "Mosul|الموصل": ("mosul", "city", 43.13, 36.34, (43.13, 36.34, 43.13, 36.34)),

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from threatmap.geoparse.passages import split_passages
+from threatmap.geoparse.threat.assess import assess, cue_families
 from threatmap.models import Passage, ThreatDecision
-from threatmap.passages import split_passages
-from threatmap.threat import assess, cue_families
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT.parent / "shared" / "gold" / "seed.jsonl"

@@ -36,7 +36,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
     Parameters
     ----------
     df
-        Mentions, columns as :data:`threatmap.store.COLUMNS`.
+        Mentions, columns as :data:`threatmap.store.sqlite.COLUMNS`.
     gazetteer
         Anything with ``.get(place_id)`` or ``[place_id]`` giving a Place (``.geometry``, ``.names``, ``.type``,
         ``.precision``), or None. A place missing from it falls back to the stored point / bounding box.
@@ -236,7 +236,7 @@ def _geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseG
                 cache[key] = _stored_geometry(row)
             elif qualifier:
                 try:
-                    from threatmap.qualifiers import qualified_geometry
+                    from threatmap.geoparse.qualify import qualified_geometry
                 except ImportError:  # qualifiers not available: the stored (qualified) bounding box
                     cache[key] = _stored_geometry(row)
                 else:

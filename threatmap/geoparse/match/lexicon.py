@@ -1,6 +1,6 @@
 """Word lists of the matcher: blocked names, ordinary words, clitics, enclitics and anchor stop words.
 
-Every list is written as the words appear in text; :mod:`threatmap.matcher` turns them into key form
+Every list is written as the words appear in text; :mod:`threatmap.geoparse.match.matcher` turns them into key form
 (``match_key``) where it compares them with normalised text.
 """
 

@@ -10,7 +10,7 @@ from shapely.geometry import Point, box
 
 from threatmap.evaluate import evaluate, read_gold
 from threatmap.gazetteer import Gazetteer
-from threatmap.geoparser import Geoparser, detect_lang
+from threatmap.geoparse.parser import Geoparser, detect_lang
 from threatmap.models import Document, Mention, Place
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,6 +1,6 @@
 """Spelling variants of names: Sorani long-vowel spellings, anchors and the typo rule for long names.
 
-Used by :mod:`threatmap.matcher`: :func:`sorani_variants` adds keys at build time; :func:`anchors` picks the
+Used by :mod:`.matcher`: :func:`sorani_variants` adds keys at build time; :func:`anchors` picks the
 words of a multi-word name that trigger the variant search; :func:`fuzzy_window` checks the text around an
 anchor hit with :func:`close`, the strict edit-distance rule.
 """
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from threatmap._lexicon import AR_PREFIXES, ARABIC_VOWELS, RASM_GROUPS
+from threatmap.geoparse.match.lexicon import AR_PREFIXES, ARABIC_VOWELS, RASM_GROUPS
 
 if TYPE_CHECKING:
-    from threatmap.matcher import AliasEntry
+    from threatmap.geoparse.match.matcher import AliasEntry
 
 __all__ = ["anchors", "close", "fuzzy_window", "sorani_variants"]
 

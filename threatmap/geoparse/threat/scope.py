@@ -6,7 +6,7 @@ import bisect
 import datetime
 import re
 
-from threatmap._cues import POSITIVE, DocumentCache, Hit
+from threatmap.geoparse.threat.cues import POSITIVE, DocumentCache, Hit
 from threatmap.models import Passage
 
 __all__ = ["agency_speaker", "clause_starts", "dated_past", "dateline", "double_negation", "interrogative_start",

@@ -1,6 +1,6 @@
 """Checks of the text around a found name: capitals, identifiers, compound and nisba adjectives, quoted names.
 
-Used by :mod:`threatmap.matcher` on each match (never on each automaton hit): "Iran-aligned" and
+Used by :mod:`threatmap.geoparse.match.matcher` on each match (never on each automaton hit): "Iran-aligned" and
 "11 عسكريا سوريا" are adjectives, ``usemb-baghdad-attack`` is a slug, عملية "أبطال العراق" is an operation's name.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from threatmap._lexicon import COMPOUND_TAILS, PERSON_NOUNS_ACC, QUOTED_NAME_WORDS
-from threatmap.normalize import Normalized, normalize_for_matching
+from threatmap.geoparse.match.lexicon import COMPOUND_TAILS, PERSON_NOUNS_ACC, QUOTED_NAME_WORDS
+from threatmap.lang.normalize import Normalized, normalize_for_matching
 
 __all__ = ["QUOTES", "QUOTES_AND_SPACE", "QUOTE_RE", "arabic_adjective", "capital_at", "capitalised",
            "compound_adjective", "in_identifier", "in_quoted_name"]

@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from threatmap.normalize import normalize_key
+from threatmap.lang.normalize import normalize_key
 
 __all__ = ["DIRECTIONS", "QUALIFIERS", "find_qualifier", "qualified_geometry", "qualified_precision"]
 

@@ -12,9 +12,9 @@ import frontmatter
 import yaml
 
 from threatmap import settings
-from threatmap.dates import resolve_date
 from threatmap.errors import DocumentError
 from threatmap.models import LANGS, Document
+from threatmap.store.dates import resolve_date
 
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
 """File types read by :func:`read_bytes` (case-insensitive)."""

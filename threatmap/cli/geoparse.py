@@ -18,7 +18,7 @@ __all__ = ["cmd_eval", "cmd_geoparse", "read_inputs"]
 
 def _geoparser(args: argparse.Namespace) -> object:
     from threatmap.gazetteer import Gazetteer
-    from threatmap.geoparser import Geoparser
+    from threatmap.geoparse.parser import Geoparser
 
     gazetteer = Gazetteer.load(getattr(args, "places", None), getattr(args, "geodata", None))
     return Geoparser.from_gazetteer(gazetteer)
@@ -35,7 +35,7 @@ def read_inputs(files: list[str], *, stdin: BinaryIO | None = None) -> list[Docu
     DocumentError
         Naming each file (and JSONL line) that cannot be read, with the fix.
     """
-    from threatmap.documents import read_bytes, read_path
+    from threatmap.store.documents import read_bytes, read_path
 
     docs: list[Document] = []
     problems: list[str] = []

@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from threatmap.lang.normalize import normalize_key
 from threatmap.models import Place
-from threatmap.normalize import normalize_key
 
 __all__ = ["HINT_TYPES", "Evidence", "Hints", "resolve", "type_hint"]
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from threatmap._context import (
+from threatmap.geoparse.match.filters import (
     QUOTE_RE,
     QUOTES_AND_SPACE,
     arabic_adjective,
@@ -30,7 +30,7 @@ from threatmap._context import (
     in_identifier,
     in_quoted_name,
 )
-from threatmap._lexicon import (
+from threatmap.geoparse.match.lexicon import (
     ANCHOR_STOP,
     AR_COMMON,
     AR_PREFIXES,
@@ -44,9 +44,9 @@ from threatmap._lexicon import (
     LL_PREFIXES,
     SORANI_SUFFIXES,
 )
-from threatmap._variants import Cand as _Cand
-from threatmap._variants import anchors, fuzzy_window, sorani_variants
-from threatmap.normalize import Normalized, _matching_view, normalize_for_matching
+from threatmap.geoparse.match.variants import Cand as _Cand
+from threatmap.geoparse.match.variants import anchors, fuzzy_window, sorani_variants
+from threatmap.lang.normalize import Normalized, _matching_view, normalize_for_matching
 
 __all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "match_key"]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from threatmap.geoparse.unknown import find_candidates, unresolved_report
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store import Store
-from threatmap.unresolved import find_candidates, unresolved_report
 
 
 def surfaces(text: str, known: tuple[tuple[int, int], ...] = ()) -> list[str]:

@@ -14,8 +14,8 @@ from shapely.geometry.base import BaseGeometry
 
 from threatmap.errors import GazetteerError
 from threatmap.gazetteer import Gazetteer
+from threatmap.lang.normalize import normalize_key
 from threatmap.models import LANGS, PLACE_TYPES, Place
-from threatmap.normalize import normalize_key
 
 _GEOD = Geod(ellps="WGS84")
 

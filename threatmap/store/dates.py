@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from threatmap.errors import DocumentError
-from threatmap.normalize import normalize, normalize_key
+from threatmap.lang.normalize import normalize, normalize_key
 
 METADATA = "metadata"
 TEXT = "text"

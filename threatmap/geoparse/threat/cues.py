@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
+from threatmap.lang.normalize import Normalized, normalize, normalize_key
 from threatmap.models import Passage
-from threatmap.normalize import Normalized, normalize, normalize_key
 
 __all__ = ["BLOCKERS", "POSITIVE", "DocumentCache", "Hit", "Text", "cue_families", "document_actors", "find_hits",
            "implied_actor", "is_arabic", "mostly_upper"]

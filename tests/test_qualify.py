@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from threatmap.normalize import normalize
-from threatmap.qualifiers import find_qualifier, qualified_geometry, qualified_precision
+from threatmap.geoparse.qualify import find_qualifier, qualified_geometry, qualified_precision
+from threatmap.lang.normalize import normalize
 
 
 def qualifier(text: str, name: str) -> str | None:

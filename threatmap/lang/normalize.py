@@ -229,7 +229,7 @@ def normalize_for_matching(text: str) -> tuple[Normalized, str]:
 
 def _matching_view(text: str) -> tuple[Normalized, str]:
     """As :func:`normalize_for_matching`, without building ``Normalized.text`` (left empty): the word view and
-    the offset map are all the matcher reads. Private to :meth:`threatmap.matcher.Matcher.find`."""
+    the offset map are all the matcher reads. Private to :meth:`threatmap.geoparse.match.matcher.Matcher.find`."""
     return _normalize(text, matchable=True, with_text=False)
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from threatmap.errors import ExportError
 from threatmap.export import export_bytes
-from threatmap.filters import Filters
-from threatmap.ingest import ingest_paths, reindex
+from threatmap.geoparse.unknown import unresolved_report
 from threatmap.store import Store
-from threatmap.unresolved import unresolved_report
+from threatmap.store.filters import Filters
+from threatmap.store.ingest import ingest_paths, reindex
 
 
 def _gazetteer(args: argparse.Namespace) -> Any:
@@ -22,7 +22,7 @@ def _gazetteer(args: argparse.Namespace) -> Any:
 
 
 def _geoparser(args: argparse.Namespace) -> Any:
-    from threatmap.geoparser import Geoparser
+    from threatmap.geoparse.parser import Geoparser
 
     return Geoparser.from_gazetteer(_gazetteer(args))
 

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from threatmap.lang.normalize import normalize_key
 from threatmap.models import Candidate, Document, Mention
-from threatmap.normalize import normalize_key
 
 if TYPE_CHECKING:
     from threatmap.store import Store

@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from threatmap._lexicon import KURDISH_LETTERS as _KURDISH_LETTERS
-from threatmap._variants import sorani_variants
-from threatmap.matcher import Match, Matcher, match_key
+from threatmap.geoparse.match.lexicon import KURDISH_LETTERS as _KURDISH_LETTERS
+from threatmap.geoparse.match.matcher import Match, Matcher, match_key
+from threatmap.geoparse.match.variants import sorani_variants
+from threatmap.geoparse.passages import split_passages as default_split_passages
+from threatmap.geoparse.qualify import find_qualifier, qualified_geometry, qualified_precision
+from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
+from threatmap.geoparse.threat.assess import assess as default_assess
+from threatmap.lang.normalize import normalize_for_matching
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
-from threatmap.normalize import normalize_for_matching
-from threatmap.passages import split_passages as default_split_passages
-from threatmap.qualifiers import find_qualifier, qualified_geometry, qualified_precision
-from threatmap.resolve import Evidence, Hints, resolve, type_hint
-from threatmap.threat import assess as default_assess
 
 __all__ = ["Geoparser", "detect_lang"]
 

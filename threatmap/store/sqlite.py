@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
-from threatmap.filters import Filters
+from threatmap.lang.normalize import normalize_key
 from threatmap.models import Candidate, Document, Mention
-from threatmap.normalize import normalize_key
+from threatmap.store.filters import Filters
 
 SCHEMA_VERSION = 1
 _SCHEMA = """

@@ -11,11 +11,11 @@ from typing import Any
 from tqdm import tqdm
 
 from threatmap import settings
-from threatmap.documents import SUFFIXES, Loaded, read_bytes, read_path
 from threatmap.errors import DocumentError, StoreError
+from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
-from threatmap.store import Store
-from threatmap.unresolved import find_candidates
+from threatmap.store.documents import SUFFIXES, Loaded, read_bytes, read_path
+from threatmap.store.sqlite import Store
 
 ParseFn = Callable[[Document], Sequence[Mention]]
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""

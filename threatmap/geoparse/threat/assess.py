@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
-from threatmap._cues import (
+from threatmap.geoparse.threat.cues import (
     BLOCKERS,
     IS_RE,
     POSITIVE,
@@ -22,7 +22,7 @@ from threatmap._cues import (
     is_arabic,
     mostly_upper,
 )
-from threatmap._scope import (
+from threatmap.geoparse.threat.scope import (
     agency_speaker,
     clause_starts,
     dated_past,
@@ -207,7 +207,7 @@ def assess(text: str, passage: Passage, start: int, end: int, *, lang: str | Non
     text
         The document's original text.
     passage
-        The sentence that contains the mention (from :func:`threatmap.passages.split_passages`).
+        The sentence that contains the mention (from :func:`threatmap.geoparse.passages.split_passages`).
     start, end
         The mention's span in ``text``.
     lang

@@ -11,14 +11,14 @@ from threatmap import settings
 from threatmap.errors import ThreatmapError
 
 _HANDLERS = {
-    "validate": "threatmap._cli_gazetteer:cmd_validate",
-    "places": "threatmap._cli_gazetteer:cmd_places",
-    "geoparse": "threatmap._cli_geoparse:cmd_geoparse",
-    "eval": "threatmap._cli_geoparse:cmd_eval",
-    "ingest": "threatmap._cli_store:cmd_ingest",
-    "reindex": "threatmap._cli_store:cmd_reindex",
-    "export": "threatmap._cli_store:cmd_export",
-    "unresolved": "threatmap._cli_store:cmd_unresolved",
+    "validate": "threatmap.cli.gazetteer:cmd_validate",
+    "places": "threatmap.cli.gazetteer:cmd_places",
+    "geoparse": "threatmap.cli.geoparse:cmd_geoparse",
+    "eval": "threatmap.cli.geoparse:cmd_eval",
+    "ingest": "threatmap.cli.store:cmd_ingest",
+    "reindex": "threatmap.cli.store:cmd_reindex",
+    "export": "threatmap.cli.store:cmd_export",
+    "unresolved": "threatmap.cli.store:cmd_unresolved",
 }
 
 
