@@ -79,18 +79,38 @@ def dump(out: Path) -> tuple[int, int]:
     return docs, mentions
 
 
+def _load(path: Path) -> tuple[dict[str, str | None], dict[str, set[str]]]:
+    langs: dict[str, str | None] = {}
+    mentions: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        langs[record["key"]] = record["lang"]
+        found = mentions.setdefault(record["key"], set())
+        if record["mention"] is not None:
+            found.add(json.dumps(record["mention"], ensure_ascii=False, sort_keys=True))
+    return langs, mentions
+
+
 def compare(before: Path, after: Path) -> int:
-    """Print the lines only in one of the dumps, grouped by document; return how many differ."""
-    a = before.read_text(encoding="utf-8").splitlines()
-    b = after.read_text(encoding="utf-8").splitlines()
-    only_a = sorted(set(a) - set(b))
-    only_b = sorted(set(b) - set(a))
-    for sign, lines in (("-", only_a), ("+", only_b)):
-        for line in lines:
-            print(sign, line[:400])
-    print(f"{len(a)} lines before, {len(b)} after; {len(only_a)} only before, {len(only_b)} only after",
+    """Print each document whose language or mentions differ, and each differing mention; return the count."""
+    lang_a, ment_a = _load(before)
+    lang_b, ment_b = _load(after)
+    differing = 0
+    for key in sorted(set(lang_a) | set(lang_b)):
+        if lang_a.get(key) != lang_b.get(key):
+            print(f"{key}: language {lang_a.get(key)!r} -> {lang_b.get(key)!r}")
+        gone = ment_a.get(key, set()) - ment_b.get(key, set())
+        new = ment_b.get(key, set()) - ment_a.get(key, set())
+        for sign, lines in (("-", gone), ("+", new)):
+            for line in sorted(lines, key=lambda x: json.loads(x)["start"]):
+                m = json.loads(line)
+                print(f"  {sign} {key} {m['start']}-{m['end']} {m['surface']!r} {m['place_id']} threat={m['threat']} "
+                      f"cue={m['cue']!r} qualifier={m['qualifier']!r}")
+        differing += len(gone) + len(new)
+    total = sum(len(v) for v in ment_a.values())
+    print(f"{len(lang_a)} parses before ({total} mentions), {len(lang_b)} after; {differing} mentions differ",
           file=sys.stderr)
-    return len(only_a) + len(only_b)
+    return differing
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from shapely.geometry import Point, box
 
 from threatmap.evaluate import evaluate, read_gold
 from threatmap.gazetteer import Gazetteer
-from threatmap.geoparse.parser import Geoparser, detect_lang
+from threatmap.geoparse.parser import Geoparser
 from threatmap.models import Document, Mention, Place
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -150,13 +150,6 @@ def test_hostile_input_does_not_crash(geoparser: Geoparser, text: str) -> None:
 def test_bidi_and_tatweel_inside_names_keep_exact_offsets(geoparser: Geoparser) -> None:
     text = "هجوم في ب\u0640\u0640غداد و\u200fالموصل"
     assert [m.surface for m in parse(geoparser, text)] == ["ب\u0640\u0640غداد", "الموصل"]
-
-
-def test_language_detection() -> None:
-    assert detect_lang("ISIS remains a threat") == "en"
-    assert detect_lang("داعش ما زال يشكل تهديداً") == "ar"
-    assert detect_lang("داعش هێشتا مەترسییە لە کەرکووک") == "ckb"
-    assert detect_lang("DAIŞ hê jî li Şingalê xeterek e û çalak e") == "kmr"
 
 
 def test_ordinary_prose_gives_no_place(real_geoparser: Geoparser) -> None:

@@ -8,14 +8,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from threatmap.geoparse.match.lexicon import KURDISH_LETTERS as _KURDISH_LETTERS
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import split_passages as default_split_passages
 from threatmap.geoparse.qualify import find_qualifier, qualified_geometry, qualified_precision
 from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
 from threatmap.geoparse.threat.assess import assess as default_assess
+from threatmap.lang.detect import detect_lang
 from threatmap.lang.normalize import normalize_for_matching
+from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
 
 __all__ = ["Geoparser", "detect_lang"]
@@ -24,22 +25,6 @@ _LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
 _SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
 _EVIDENCE_CHARS = 250
 _MINOR_TYPES = frozenset({"city", "town", "village"})
-_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
-_KURDISH = "ەێۆڕڵ"
-_KURMANJI = "êîûşçÊÎÛŞÇ"
-
-
-def detect_lang(text: str) -> str:
-    """A guess of the language from the first 4,000 characters: ``ar``, ``ckb``, ``kmr`` or ``en``."""
-    sample = text[:4000]
-    data = sample.encode("utf-8", "surrogatepass")
-    arabic = sum(data.count(lead) for lead in (0xD8, 0xD9, 0xDA, 0xDB))  # lead bytes of U+0600-U+06FF
-    latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
-    if arabic > latin:
-        return "ckb" if sum(sample.count(c) for c in _KURDISH) * 50 > arabic else "ar"
-    return "kmr" if sum(sample.count(c) for c in _KURMANJI) * 80 > max(latin, 1) else "en"
-
-
 @dataclass(frozen=True, slots=True)
 class _Where:
     """The geometry of one (place, qualifier): representative point, bbox, type and precision."""

@@ -8,26 +8,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from threatmap.lang.sentences import CLOSERS, sentence_ends
 from threatmap.models import Passage
 
 __all__ = ["split_passages"]
 
-_CLOSERS = "\"'”’»)]}›"
-# A run of sentence punctuation (Latin and Arabic), with the quotes/brackets that close it.
-_END_RE = re.compile(r"[.!?؟！？;؛۔。…]+[" + re.escape(_CLOSERS) + r"]*|\n")
 _ALNUM_RE = re.compile(r"[^\W_]")
-
-_ABBREVIATIONS = frozenset({  # titles, months and other words shortened with a dot, any case
-    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "adm", "cmdr", "cdr", "brig", "pvt",
-    "cpl", "spc", "jr", "sr", "st", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "gov", "sen", "rep", "prof", "inc", "corp", "ltd", "dept", "mt", "ft", "approx", "est", "pres",
-    "amb", "hon", "rev", "messrs",
-})
-_CAPITAL_ABBREVIATIONS = frozenset({  # only when capitalised: US states in datelines ("TAMPA, Fla. –"), Co.
-    "co", "fla", "calif", "va", "md", "mass", "ga", "tex", "ariz", "colo", "conn", "ill", "ind", "kan", "ky",
-    "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "wis", "wyo", "sec",
-})
-_NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "vol", "fig", "op", "art", "para"})  # before a number: "No. 5"
 
 # "Name: text" at the start of a line: 1-4 words of letters (no digits, no "|"), then a colon.
 _WORD = r"[^\W\d_](?:[^\W\d_]|[.'’\-])*"
@@ -86,9 +72,7 @@ def split_passages(text: str, *, source: str | None = None, speakers: Sequence[s
     for label in labels:
         cuts.add(label.line_start)
         cuts.add(label.text_start)
-    for m in _END_RE.finditer(text):
-        if m.group() == "\n" or _is_sentence_end(text, m.start(), m.end()):
-            cuts.add(m.end())
+    cuts.update(sentence_ends(text))
     cuts.add(len(text))
     label_starts = [label.line_start for label in labels]
     label_text_starts = {label.line_start: label.text_start for label in labels}
@@ -108,37 +92,6 @@ def split_passages(text: str, *, source: str | None = None, speakers: Sequence[s
             turn = bisect.bisect_right(label_starts, start) - 1
             pieces.append((start, end, turn))
     return _attribute(text, pieces, labels, source)
-
-
-def _is_sentence_end(text: str, start: int, end: int) -> bool:
-    """Whether the punctuation run ``text[start:end]`` ends a sentence (abbreviations and decimals do not)."""
-    run = text[start:end].rstrip(_CLOSERS)
-    if run != ".":
-        return True
-    nxt = text[end] if end < len(text) else " "
-    prv = text[start - 1] if start > 0 else " "
-    if prv.isdigit() and nxt.isdigit():
-        return False  # 4.5
-    if not nxt.isspace() and nxt not in _CLOSERS:
-        return "\u0600" <= nxt <= "\u06ff"  # "داعش.وقال" ends; "U.S" and "e.g" do not
-    k = start
-    while k > 0 and start - k < 12 and not text[k - 1].isspace():
-        k -= 1
-    raw = text[k:start].lstrip("(\"'“‘«")
-    token = raw.lower()
-    j = end
-    while j < len(text) and j - end < 8 and text[j] in " \t":
-        j += 1
-    if token in _ABBREVIATIONS or "." in token:  # Dr. / Feb. / U.S. / e.g.
-        return False
-    if token in _CAPITAL_ABBREVIATIONS and raw[:1].isupper():
-        return False
-    if token in _NUMBER_ABBREVIATIONS and j < len(text) and text[j].isdigit():
-        return False
-    if len(token) == 1 and token.isalpha():  # an initial: John W. Brennan
-        return False
-    # A lower-case Latin word after the dot continues the sentence.
-    return not (j < len(text) and "a" <= text[j] <= "z")
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -229,7 +182,7 @@ def _attribute(
 
 def _is_question(text: str, start: int, end: int) -> bool:
     k = end
-    while k > start and text[k - 1] in _CLOSERS:
+    while k > start and text[k - 1] in CLOSERS:
         k -= 1
     return k > start and text[k - 1] in "?؟？"
 

@@ -19,7 +19,9 @@ import shapely
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from threatmap.lang.clitics import AR_CLITICS, strip_clitic
 from threatmap.lang.normalize import normalize_key
+from threatmap.lang.place_words import AR_FILLERS, EN_FILLERS
 
 __all__ = ["DIRECTIONS", "QUALIFIERS", "find_qualifier", "qualified_geometry", "qualified_precision"]
 
@@ -37,16 +39,11 @@ NEAR_AREA_KM = 15.0
 SECTOR_KM = (5.0, 30.0)
 SECTOR_HALF_ANGLE = 30.0
 
-_AR_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
 _EN_NEAR = ("near", "nearby", "around", "outside", "outside of", "outskirts of", "the outskirts of",
             "vicinity of", "close to", "surroundings of", "environs of", "countryside of", "near to")
 _AR_NEAR = ("قرب", "بالقرب من", "قريب من", "قريبا من", "القريبه من", "محيط", "اطراف", "ضواحي", "حول", "مشارف",
             "ريف", "جوار", "بجوار", "قرابه")
-_EN_FILLERS = ("the", "the city of", "the town of", "the village of", "the district of", "the province of",
-               "the governorate of", "city of", "town of", "village of", "district of", "province of",
-               "the area of", "the region of")
-_AR_FILLERS = ("مدينة", "بلدة", "قرية", "قضاء", "ناحية", "محافظة", "منطقة")
-_FILLERS = tuple(tuple(normalize_key(w) for w in f.split()) for f in _EN_FILLERS + _AR_FILLERS)
+_FILLERS = tuple(tuple(normalize_key(w) for w in f.split()) for f in EN_FILLERS + AR_FILLERS)
 _FILLER_LAST = frozenset(f[-1] for f in _FILLERS)
 _EN_AROUND = frozenset({"outskirts", "suburbs", "countryside", "environs", "vicinity", "periphery", "surroundings",
                         "hinterland", "outskirt"})
@@ -119,8 +116,8 @@ def _before(norm_text: str, start: int) -> tuple[str, str] | None:
     tokens = norm_text[max(0, start - 160):start].split(" ")[-(_MAX_WORDS + 3):-1]
     tokens = [_clean(t) for t in tokens]
     found = _match_end(tokens)
-    if found is None and tokens and _strip_clitic(tokens[-1]) in _FILLER_LAST:
-        stripped = tuple(_strip_clitic(t) for t in tokens)
+    if found is None and tokens and strip_clitic(tokens[-1], _AR_WORDS) in _FILLER_LAST:
+        stripped = tuple(strip_clitic(t, _AR_WORDS) for t in tokens)
         for words in _FILLERS:
             if len(tokens) > len(words) and stripped[-len(words):] == words:
                 found = _match_end(tokens[:-len(words)])
@@ -144,15 +141,6 @@ def _after(norm_text: str, end: int) -> str | None:
     return (direction or "near") if noun in _EN_AROUND else None
 
 
-def _strip_clitic(token: str) -> str:
-    if token[:1] not in "وفبل" or token in _AR_WORDS:
-        return token
-    for clitic in _AR_CLITICS:
-        if token.startswith(clitic) and token[len(clitic):] in _AR_WORDS:
-            return token[len(clitic):]
-    return token
-
-
 def _match_end(tokens: list[str]) -> tuple[str, str] | None:
     """The longest qualifier phrase ending the token list, as (qualifier, its first word)."""
     if not tokens or tokens[-1] not in _LAST_WORDS:
@@ -163,7 +151,7 @@ def _match_end(tokens: list[str]) -> tuple[str, str] | None:
             continue
         key = tuple(tail)
         if key not in _PHRASES:
-            key = (_strip_clitic(tail[0]), *tail[1:])
+            key = (strip_clitic(tail[0], _AR_WORDS), *tail[1:])
         if key in _PHRASES:
             return _PHRASES[key], key[0]
     return None
@@ -171,7 +159,7 @@ def _match_end(tokens: list[str]) -> tuple[str, str] | None:
 
 _AR_WORDS = frozenset(w for k in _PHRASES for w in k) | frozenset(w for f in _FILLERS for w in f)
 _LAST_WORDS = frozenset(k[-1] for k in _PHRASES) | frozenset(c + k[-1] for k in _PHRASES if len(k) == 1
-                                                             for c in _AR_CLITICS)
+                                                             for c in AR_CLITICS)
 
 
 def qualified_precision(precision: int, qualifier: str | None) -> int:

@@ -19,7 +19,15 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from threatmap.lang.clitics import strip_clitic
 from threatmap.lang.normalize import normalize_key
+from threatmap.lang.place_words import (
+    AFTER_TYPE_WORDS,
+    AR_TYPE_WORDS,
+    EN_TYPE_PHRASES,
+    KU_TYPE_WORDS,
+    PLURAL_TYPE_WORDS,
+)
 from threatmap.models import Place
 
 __all__ = ["HINT_TYPES", "Evidence", "Hints", "resolve", "type_hint"]
@@ -40,54 +48,15 @@ HINT_TYPES: Mapping[str, frozenset[str]] = {
 }
 """A type hint -> the place types it admits."""
 
-_AR_TYPE_WORDS: dict[str, str] = {
-    "محافظه": "governorate", "محافظات": "governorate", "محافظتي": "governorate", "محافظتا": "governorate",
-    "ولايه": "governorate", "مدينتي": "city", "مدينتا": "city", "قضايي": "district",
-    "مدينه": "city", "مدن": "city", "بلده": "city", "بلدات": "city", "قريه": "city", "قري": "city",
-    "قضاء": "district", "اقضيه": "district", "ناحيه": "subdistrict", "نواحي": "subdistrict",
-    "نهر": "river", "انهار": "river", "جبل": "mountain_range", "جبال": "mountain_range",
-    "سلسله": "mountain_range", "بحيره": "lake", "مخيم": "camp", "مخيمات": "camp", "صحراء": "desert",
-    "باديه": "desert", "سهل": "plain", "وادي": "valley", "دوله": "country", "بلاد": "country",
-}
-# Sorani (ezafe form, before the name) and Kurmanji (ezafe -a/-ê/-ya, before the name) feature words.
-_KU_TYPE_WORDS: dict[str, str] = {
-    "پارێزگای": "governorate", "پارێزگاکانی": "governorate", "شاری": "city", "شارەکانی": "city",
-    "شارۆچکەی": "city", "گوندی": "city", "گوندەکانی": "city", "قەزای": "district", "ناحیەی": "subdistrict",
-    "چیای": "mountain_range", "چیاکانی": "mountain_range", "زنجیرە چیای": "mountain_range", "بیابانی": "desert",
-    "دەشتی": "plain", "دۆڵی": "valley", "ڕووباری": "river", "کەمپی": "camp", "کامپی": "camp",
-    "دەریاچەی": "lake", "دەوڵەتی": "country", "wilayeta": "governorate",
-    "parêzgeha": "governorate", "parêzgehên": "governorate", "bajarê": "city", "bajarokê": "city",
-    "gundê": "city", "gundên": "city", "qezaya": "district", "navçeya": "district", "nahiya": "subdistrict",
-    "çiyayê": "mountain_range", "çiyayên": "mountain_range", "deşta": "plain", "geliyê": "valley",
-    "newala": "valley", "çemê": "river", "kampa": "camp", "kampên": "camp", "gola": "lake", "çola": "desert",
-    "dewleta": "country",
-}
-_EN_TYPE_PHRASES: dict[str, str] = {
-    "province of": "governorate", "provinces of": "governorate", "governorate of": "governorate",
-    "city of": "city", "town of": "city", "village of": "city", "district of": "district",
-    "river": "river", "mount": "mountain_range", "mountains of": "mountain_range", "jabal": "mountain_range",
-    "jebel": "mountain_range", "lake": "lake", "camp": "camp", "wadi": "valley", "country of": "country",
-}
-_AR_TYPE_WORDS = {normalize_key(w): h for w, h in _AR_TYPE_WORDS.items()}  # keys as in normalised text
+_AR_TYPE_WORDS = {normalize_key(w): h for w, h in AR_TYPE_WORDS.items()}  # keys as in normalised text
 _BEFORE: dict[tuple[str, ...], str] = {(w,): h for w, h in _AR_TYPE_WORDS.items()}
-for _word, _hint in _KU_TYPE_WORDS.items():
+for _word, _hint in KU_TYPE_WORDS.items():
     _BEFORE[tuple(normalize_key(_word).split())] = _hint
-for _phrase, _hint in _EN_TYPE_PHRASES.items():
+for _phrase, _hint in EN_TYPE_PHRASES.items():
     _BEFORE[tuple(_phrase.split())] = _hint
     _BEFORE[("the", *_phrase.split())] = _hint
-_AFTER: dict[str, str] = {
-    "province": "governorate", "provinces": "governorate", "governorate": "governorate",
-    "governorates": "governorate", "city": "city", "town": "city", "village": "city", "district": "district",
-    "districts": "district", "subdistrict": "subdistrict", "river": "river", "mountains": "mountain_range",
-    "mountain": "mountain_range", "range": "mountain_range", "ridge": "mountain_range", "camp": "camp",
-    "desert": "desert", "lake": "lake", "plains": "plain", "valley": "valley",
-}
-_PLURALS = frozenset(normalize_key(w) for w in (
-    "پارێزگاکانی", "شارەکانی", "گوندەکانی", "چیاکانی", "parêzgehên", "gundên", "çiyayên", "kampên",
-    "محافظات", "محافظتي", "محافظتا", "مدينتي", "مدينتا", "قضائي", "مدن", "بلدات", "قرى", "أقضية", "نواحي", "أنهار",
-    "جبال", "مخيمات", "provinces", "governorates", "districts", "cities", "towns", "villages", "camps",
-    "provinces of"))
-_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
+_AFTER: dict[str, str] = dict(AFTER_TYPE_WORDS)
+_PLURALS = frozenset(normalize_key(w) for w in PLURAL_TYPE_WORDS)
 _AR_BEFORE_WORDS = frozenset(_AR_TYPE_WORDS)
 _TYPE_RANK = {t: i for i, t in enumerate((
     "city", "town", "village", "camp", "governorate", "district", "subdistrict", "country", "region",
@@ -114,15 +83,6 @@ class Evidence:
     hint: str | None = None
 
 
-def _strip_clitic(token: str) -> str:
-    if token in _AR_BEFORE_WORDS:
-        return token
-    for clitic in _CLITICS:
-        if token.startswith(clitic) and token[len(clitic):] in _AR_BEFORE_WORDS:
-            return token[len(clitic):]
-    return token
-
-
 def type_hint(norm_text: str, word_start: int, end: int) -> Hints:
     """Type hints of the name at ``norm_text[word_start:end]`` (normalised text).
 
@@ -135,7 +95,7 @@ def type_hint(norm_text: str, word_start: int, end: int) -> Hints:
         tokens = norm_text[max(0, word_start - 60):word_start].split(" ")[-4:-1]
         for size in (3, 2, 1):
             if len(tokens) >= size:
-                key = tuple(tokens[-size:]) if size > 1 else (_strip_clitic(tokens[-1]),)
+                key = tuple(tokens[-size:]) if size > 1 else (strip_clitic(tokens[-1], _AR_BEFORE_WORDS),)
                 if key in _BEFORE:
                     before = _BEFORE[key]
                     plural_before = " ".join(key) in _PLURALS

@@ -7,24 +7,35 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from threatmap.lang.clitics import AR_NAME_PREFIXES_RE
 from threatmap.lang.normalize import normalize_key
+from threatmap.lang.place_words import (
+    TRIGGERS_AR_ADMIN as _AR_ADMIN,
+)
+from threatmap.lang.place_words import (
+    TRIGGERS_AR_PART as _AR_PART,
+)
+from threatmap.lang.place_words import (
+    TRIGGERS_EN_ADMIN as _EN_ADMIN,
+)
+from threatmap.lang.place_words import (
+    TRIGGERS_EN_PART as _EN_PART,
+)
+from threatmap.lang.place_words import (
+    TRIGGERS_EN_SUFFIX as _EN_SUFFIX,
+)
+from threatmap.lang.place_words import (
+    TRIGGERS_EN_SUFFIX_PART as _EN_SUFFIX_PART,
+)
+from threatmap.lang.scripts import ARABIC_LETTER_CLASS
+from threatmap.lang.sentences import sentence_span
 from threatmap.models import Candidate, Document, Mention
 
 if TYPE_CHECKING:
     from threatmap.store import Store
 
-# Place-type words. "part of name" triggers (Wadi, Jabal, جبل, وادي …) stay in the candidate's surface.
-_AR_ADMIN = ("منطقة", "منطقه", "مناطق", "قضاء", "ناحية", "ناحيه", "قرية", "قريه", "قرى", "بلدة", "بلده", "محافظة",
-             "محافظه", "مدينة", "مدينه", "مخيم")
-_AR_PART = ("جبل", "جبال", "صحراء", "وادي", "سهل", "بحيرة", "نهر", "تلال")
-_EN_ADMIN = ("district of", "province of", "governorate of", "village of", "villages of", "town of", "city of",
-             "outskirts of", "area of", "region of", "near", "around", "outside", "subdistrict of")
-_EN_PART = ("wadi", "jabal", "jebel", "jabel", "mount", "lake")
-_EN_SUFFIX = ("district", "province", "governorate", "village", "town", "subdistrict")
-_EN_SUFFIX_PART = ("mountains", "desert", "valley", "camp", "plain", "lake")
-
-_AR_CLITIC = "(?:و|ف|ب|ل|وب|ول|وف)?(?:ال)?"
-_AR_LETTERS = r"\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff"
+_AR_CLITIC = AR_NAME_PREFIXES_RE
+_AR_LETTERS = ARABIC_LETTER_CLASS
 _AR_WORD = rf"[{_AR_LETTERS}][\u0610-\u061a\u064b-\u065f{_AR_LETTERS}]*"
 _AR_STOP = frozenset(normalize_key(w) for w in (
     "في", "من", "الى", "إلى", "على", "عن", "مع", "التي", "الذي", "التى", "هذه", "هذا", "تلك", "ذلك", "بين", "قرب",
@@ -54,7 +65,6 @@ _EN_RE = re.compile(
 _EN_SUFFIX_RE = re.compile(
     rf"(?P<name>{_EN_NAME}(?:{_EN_JOIN}\s+{_EN_NAME}){{0,2}})\s+"
     rf"(?P<trigger>(?i:{'|'.join(_EN_SUFFIX + _EN_SUFFIX_PART)}))(?![\w])")
-_SENTENCE_END = re.compile(r"[.!?؟\n]")
 
 
 def find_candidates(document: Document, known_mentions: Sequence[Mention]) -> list[Candidate]:
@@ -123,9 +133,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
-    right = _SENTENCE_END.search(text, end)
-    return text[left:right.end() if right else min(len(text), end + 400)].strip()
+    left, right = sentence_span(text, start, end, reach=400)
+    return text[left:right].strip()
 
 
 def unresolved_report(store: Store, *, min_count: int = 1) -> list[tuple[str, int, str]]:

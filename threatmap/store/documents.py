@@ -13,6 +13,7 @@ import yaml
 
 from threatmap import settings
 from threatmap.errors import DocumentError
+from threatmap.lang.detect import detect_lang
 from threatmap.models import LANGS, Document
 from threatmap.store.dates import resolve_date
 
@@ -23,7 +24,6 @@ _LANG_ALIASES = {
     "arabic": "ar", "ara": "ar", "english": "en", "eng": "en", "sorani": "ckb", "kurdish": "ckb", "ku": "ckb",
     "kurmanji": "kmr",
 }
-_KURDISH_LETTERS = frozenset("ەێۆڕڵ")
 _MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/DOCX/XLSX archive", b"\xd0\xcf\x11\xe0": "an old MS Office file",
           b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
           b"\x1f\x8b": "a gzip archive", b"SQLite format 3": "an SQLite database"}
@@ -118,22 +118,6 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
     if suffix in (".html", ".htm"):
         return Loaded((_read_html(where, doc_path, stem, text),), (), notes)
     return Loaded((_read_text(where, doc_path, stem, text),), (), notes)
-
-
-def detect_lang(text: str) -> str:
-    """Guess the language from the script: ``"ckb"`` when Kurdish letters (ە ێ ۆ ڕ ڵ) are frequent in Arabic
-    script, ``"ar"`` for other mostly Arabic-script text, else ``"en"``."""
-    arabic = latin = kurdish = 0
-    for ch in text:
-        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f":
-            if ch.isalpha():
-                arabic += 1
-                kurdish += ch in _KURDISH_LETTERS
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
-    if arabic > latin:
-        return "ckb" if kurdish >= max(3, 0.02 * arabic) else "ar"
-    return "en"
 
 
 def check_lang(value: Any, *, where: str) -> str:

@@ -1,4 +1,4 @@
-"""Word lists of the matcher: blocked names, ordinary words, clitics, enclitics and anchor stop words.
+"""Word lists of the matcher: blocked names, ordinary words and anchor stop words (clitics: threatmap.lang).
 
 Every list is written as the words appear in text; :mod:`threatmap.geoparse.match.matcher` turns them into key form
 (``match_key``) where it compares them with normalised text.
@@ -9,20 +9,14 @@ from __future__ import annotations
 __all__ = [
     "ARABIC_VOWELS",
     "AR_COMMON",
-    "AR_PREFIXES",
     "BLOCKED",
     "BLOCK_TEMPLATES",
     "COMPOUND_TAILS",
     "EN_COMMON",
     "GENERIC_WORDS",
-    "KURDISH_LETTERS",
-    "KURMANJI_LETTERS",
-    "LATIN_SUFFIXES",
-    "LL_PREFIXES",
     "PERSON_NOUNS_ACC",
     "QUOTED_NAME_WORDS",
     "RASM_GROUPS",
-    "SORANI_SUFFIXES",
 ]
 
 
@@ -85,16 +79,6 @@ AR_COMMON = _words("""بلد الدور القائم العلم الطبقه ا�
     الشيخ الصفا النور الرحمه العين الحمراء البيضاء الجديده القديمه الشام الرياض الخير الباب باب باديه
     هول ربيعه ميادين رطبه طبقه القاهره""")
 
-AR_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
-LL_PREFIXES = ("", "و", "ف")  # before the لل form (ل + ال), only و and ف may come
-# Sorani enclitics after a name (normalised: ە -> ه, ی ێ -> ي, ک -> ك): ezafe ی/یی, دا, یش, ەوە, ەکە, ەکان,
-# یان, indefinite ێک/یەک, copula یە, and their combinations.
-SORANI_SUFFIXES = _words("""ي دا يش هوه وه هكه هكان كه كان ش يان ه يدا شدا يشدا هدا ان هيش يي يه يك هيك
-    هش يهوه يشهوه ييه دايه هوهش ييش""")
-# Kurmanji case endings (-ê -yê -a -ya, "li … de") and the English possessive 's, in key form.
-LATIN_SUFFIXES = frozenset({"s", "e", "ye", "a", "ya"})
-KURDISH_LETTERS = frozenset("یەێۆڕڵکگ")
-KURMANJI_LETTERS = frozenset("çêîşûÇÊÎŞÛ")
 GENERIC_WORDS = _words("""al el ad ar as az ash at an abu umm bin ibn tal tell tel ras ain wadi
     jabal jebal jebel mount mountains lake river camp desert plain plains province governorate district city
     town region the of and صحراء سهل جبال جبل نهر وادي بحيره مدينه محافظه منطقه قضاء ناحيه مخيم تل ابو ام

@@ -33,20 +33,20 @@ from threatmap.geoparse.match.filters import (
 from threatmap.geoparse.match.lexicon import (
     ANCHOR_STOP,
     AR_COMMON,
-    AR_PREFIXES,
     BLOCK_TEMPLATES,
     BLOCKED,
     EN_COMMON,
     GENERIC_WORDS,
-    KURDISH_LETTERS,
-    KURMANJI_LETTERS,
-    LATIN_SUFFIXES,
-    LL_PREFIXES,
-    SORANI_SUFFIXES,
 )
 from threatmap.geoparse.match.variants import Cand as _Cand
 from threatmap.geoparse.match.variants import anchors, fuzzy_window, sorani_variants
+from threatmap.lang.clitics import AR_LL_PREFIXES as LL_PREFIXES
+from threatmap.lang.clitics import AR_NAME_PREFIXES as AR_PREFIXES
+from threatmap.lang.clitics import LATIN_NAME_SUFFIXES as LATIN_SUFFIXES
+from threatmap.lang.clitics import SORANI_NAME_SUFFIXES as SORANI_SUFFIXES
 from threatmap.lang.normalize import Normalized, _matching_view, normalize_for_matching
+from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as KURDISH_LETTERS
+from threatmap.lang.scripts import KURMANJI_LETTERS
 
 __all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "match_key"]
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from threatmap.geoparse.match.lexicon import AR_PREFIXES, ARABIC_VOWELS, RASM_GROUPS
+from threatmap.geoparse.match.lexicon import ARABIC_VOWELS, RASM_GROUPS
+from threatmap.lang.clitics import AR_NAME_PREFIXES as AR_PREFIXES
 
 if TYPE_CHECKING:
     from threatmap.geoparse.match.matcher import AliasEntry

@@ -31,6 +31,7 @@ from threatmap.geoparse.threat.scope import (
     interrogative_start,
     reference_year,
 )
+from threatmap.lang.clitics import AR_POSSESSIVE
 from threatmap.models import Passage, ThreatDecision
 
 __all__ = ["BLOCKERS", "POSITIVE", "assess", "cue_families"]
@@ -38,7 +39,6 @@ __all__ = ["BLOCKERS", "POSITIVE", "assess", "cue_families"]
 _WINDOW = 7  # tokens left of a mention searched for "with" (partner) and "embassy in" (institution)
 _PRONOUNS = frozenset({"its", "their"})  # "its fighters": ISIS's, when the sentence names ISIS
 _KMR_PRONOUNS = frozenset({"we", "wan"})  # "çekdarên wê": its fighters (after the normalisation, ê → e)
-_AR_POSSESSIVE = ("ه", "ها", "هم")  # خلاياه، عناصرها، مسلحيهم: its/their cells, members, gunmen
 _NOT_NEGATED = re.compile(r"(?:لا|لم|ما)\s+(?:يزال|تزال|زال|زالت|ينته|تنته|تنتهي)|not only")
 
 
@@ -183,7 +183,7 @@ def _possessed(a: _Analysis, h: Hit) -> bool:
     if h.t1 + 1 < len(a.spans) and a.text[slice(*a.spans[h.t1 + 1])] in _KMR_PRONOUNS:
         return True
     s, e = a.doc.to_original(a.base + h.start, a.base + h.end)
-    return is_arabic(a.text[h.start]) and a.doc.original[s:e].endswith(_AR_POSSESSIVE)
+    return is_arabic(a.text[h.start]) and a.doc.original[s:e].endswith(AR_POSSESSIVE)
 
 
 def _valid(cue: Hit, actor_toks: list[int], recent: bool, pronoun: bool, lookback: bool) -> bool:

@@ -12,6 +12,10 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
+from threatmap.lang.clitics import AR_CUE_PREFIXES as _AR_PREFIXES
+from threatmap.lang.clitics import AR_CUE_SUFFIXES as _AR_SUFFIXES
+from threatmap.lang.clitics import CKB_CUE_SUFFIXES as _CKB_SUFFIXES
+from threatmap.lang.clitics import KMR_CUE_SUFFIXES as _KMR_SUFFIXES
 from threatmap.lang.normalize import Normalized, normalize, normalize_key
 from threatmap.models import Passage
 
@@ -27,15 +31,6 @@ FAMILIES = (*POSITIVE, *BLOCKERS, "actor", "actor_weak", "other_actor", "institu
             "continuation", "filler", "speaker", "addressee", "owner", "reported", "separate", "since", "not_mean",
             "agency", "speech")
 _MAX_TOKEN = 40  # longer "words" are never cues
-_AR_PREFIXES = tuple(sorted({c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك") for a in ("", "ال")}
-                            | {"لل", "ولل", "فلل"} - {""}, key=len, reverse=True))
-_AR_SUFFIXES = ("ا", "ه", "ها", "هم", "هما", "نا", "ي", "يا", "ات", "ين", "ون")  # tanween alef, pronouns, plurals
-# Sorani enclitics after the normalisation (ە → ه, ی → ي, ک → ك): -ی -ە -یەک -ێک -ەکە -ەکان -ان -دا -ەوە -یش -یان …
-_CKB_SUFFIXES = ("ي", "ه", "يهك", "يك", "هكه", "هكان", "كان", "كهي", "هكهي", "هكاني", "كاني", "ان", "اني", "دا",
-                 "هوه", "يش", "يان", "يهتي", "يي", "ييهك", "يهكي", "هكهدا", "هكاندا", "ياندا")
-# Kurmanji case and number endings (after the normalisation, ê → e, î → i): -ê -yê -a -ya -ên -yên -an -eke -ekê
-_KMR_SUFFIXES = ("e", "ye", "a", "ya", "en", "yen", "an", "eke", "ek", "ekî", "ekê", "eki", "ine", "ini", "de",
-                 "da", "ra", "re", "ewe")
 TOKEN_RE = re.compile(r"[^\W_]+")
 _LOOKBACK = 500  # characters before a passage searched for the actor its pronouns refer to
 _STORY_LOOKBACK = 1500  # characters of earlier paragraphs searched when the passage's paragraph names no actor

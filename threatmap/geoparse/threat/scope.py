@@ -7,6 +7,7 @@ import datetime
 import re
 
 from threatmap.geoparse.threat.cues import POSITIVE, DocumentCache, Hit
+from threatmap.lang.clitics import CKB_SINCE_SUFFIXES
 from threatmap.models import Passage
 
 __all__ = ["agency_speaker", "clause_starts", "dated_past", "dateline", "double_negation", "interrogative_start",
@@ -14,7 +15,6 @@ __all__ = ["agency_speaker", "clause_starts", "dated_past", "dateline", "double_
 
 _YEAR_RE = re.compile(r"(?<![\d.,/:])(19[5-9]\d|20[0-4]\d)(?![\d.,/:]\d)")
 _YEAR_TOKEN_RE = re.compile(r"(19[5-9]\d|20[0-4]\d)([^\W\d_]*)")
-_SINCE_SUFFIXES = ("هوه", "وه")  # Sorani "لە ساڵی 2014ەوە" = since 2014
 _DATING_CLAUSE = 4  # a clause of at most this many tokens around a year ("In 2017,") dates the clause after it
 _AFTER_NOT_MEAN = 10  # tokens after "does not mean" whose defeat words are negated
 _POSITIVE = frozenset(POSITIVE)
@@ -47,7 +47,7 @@ def _year(token: str) -> tuple[int, bool] | None:
     m = _YEAR_TOKEN_RE.fullmatch(token)
     if m is None or m[1] == "2000":
         return None
-    return int(m[1]), m[2].endswith(_SINCE_SUFFIXES)
+    return int(m[1]), m[2].endswith(CKB_SINCE_SUFFIXES)
 
 
 def dated_past(norm: str, spans: list[tuple[int, int]], hits: list[Hit], clauses: tuple[int, ...],
