@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import split_passages as default_split_passages
 from threatmap.geoparse.qualify import find_qualifier, qualified_geometry, qualified_precision
 from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
+from threatmap.geoparse.threat.assess import Span
 from threatmap.geoparse.threat.assess import assess as default_assess
-from threatmap.lang.detect import detect_lang
-from threatmap.lang.normalize import normalize_for_matching
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
 
-__all__ = ["Geoparser", "detect_lang"]
+__all__ = ["Assess", "Geoparser"]
+
+
+class Assess(Protocol):
+    """The threat stage's signature (:func:`threatmap.geoparse.threat.assess`)."""
+
+    def __call__(self, ctx: ParseContext, passage: Passage, mention: Span) -> ThreatDecision: ...
 
 _LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
 _SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
@@ -39,9 +46,8 @@ class _Where:
 class Geoparser:
     """Finds place mentions; build once per gazetteer with :meth:`from_gazetteer` (the automaton is reused)."""
 
-    def __init__(self, places: dict[str, Place], matcher: Matcher, *,
-                 split_passages: Callable[..., tuple[Passage, ...]] | None = None,
-                 assess: Callable[..., ThreatDecision] | None = None) -> None:
+    def __init__(self, places: dict[str, Place], matcher: Matcher, *, split_passages: SplitPassages | None = None,
+                 assess: Assess | None = None) -> None:
         self.places = places
         self.matcher = matcher
         self._split = split_passages or default_split_passages
@@ -52,8 +58,8 @@ class Geoparser:
         self._where: dict[tuple[str, str | None], _Where] = {}
 
     @classmethod
-    def from_gazetteer(cls, gazetteer: object, *, split_passages: Callable[..., tuple[Passage, ...]] | None = None,
-                       assess: Callable[..., ThreatDecision] | None = None) -> Geoparser:
+    def from_gazetteer(cls, gazetteer: object, *, split_passages: SplitPassages | None = None,
+                       assess: Assess | None = None) -> Geoparser:
         """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`)."""
         places = {p.id: p for p in gazetteer}  # type: ignore[attr-defined]
         aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())  # type: ignore[attr-defined]
@@ -63,22 +69,25 @@ class Geoparser:
         return cls(places, matcher, split_passages=split_passages, assess=assess)
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
-        """The place mentions of ``document``, sorted by start; offsets index ``document.text``."""
+        """The place mentions of ``document``, sorted by start; offsets index ``document.text``.
+
+        Each call builds its own :class:`ParseContext` (nothing of a document outlives its parse), so one
+        Geoparser can serve several threads.
+        """
         text = document.text or ""
         if not text.strip():
             return ()
-        norm, view = normalize_for_matching(text)
-        lang = document.lang or detect_lang(text)
-        matches = self.matcher.find_normalized(norm, view, lang=lang)
-        chosen = self._choose(norm.text, matches) if matches else []
+        ctx = ParseContext.of(document, split_passages=self._split)
+        matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
+        chosen = self._choose(ctx.norm.text, matches) if matches else []
         if not chosen:
             return ()
-        passages = self._split(text, source=document.source, speakers=document.speakers)
+        passages = ctx.passages
         starts = [p.start for p in passages]
         out = []
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
-            decision = self._assess(text, passage, m.start, m.end, lang=lang, doc_date=document.date)
+            decision = self._assess(ctx, passage, m)
             where = self._geometry(place, qual)
             out.append(Mention(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import datetime
 import re
 
-from threatmap.geoparse.threat.cues import POSITIVE, DocumentCache, Hit
+from threatmap.geoparse.context import ParseContext
+from threatmap.geoparse.threat.cues import Hit
+from threatmap.geoparse.threat.lexicon import POSITIVE
 from threatmap.lang.clitics import CKB_SINCE_SUFFIXES
 from threatmap.models import Passage
 
@@ -28,18 +29,20 @@ _DATELINE_RE = re.compile(  # "BAGHDAD (Reuters) -", "KIRKUK, Iraq -", "أربي
 _DATELINE_HEAD_RE = re.compile(r"(?>[A-Z][A-Za-z.'’]*+|\d[\d,]*+|\([^()\n]{1,40}\)|[ ,])++(?<=\s)(?=[-–—]\s)")
 
 
-def reference_year(text: str, doc_date: datetime.date | None) -> int | None:
+def reference_year(ctx: ParseContext) -> int | None:
     """The year before which a dated clause is history: the document's year, else the latest year it names minus 1.
 
     Without a document date, only years clearly earlier than the latest year named (two years or more) count.
     """
-    if doc_date is not None:
-        return doc_date.year
-    c = DocumentCache.of(text)
-    if c.latest is None:
-        years = [int(y) for y in _YEAR_RE.findall(text) if y != "2000"]
-        c.latest = max(years, default=0)
-    return c.latest - 1 if c.latest else None
+    if ctx.doc_date is not None:
+        return ctx.doc_date.year
+    latest = ctx.memo(("threat.latest_year",), lambda: _latest_year(ctx.text))
+    return latest - 1 if latest else None
+
+
+def _latest_year(text: str) -> int:
+    """The latest year ``text`` names (2000 left out: "Resolution 2000", round numbers), 0 when none."""
+    return max((int(y) for y in _YEAR_RE.findall(text) if y != "2000"), default=0)
 
 
 def _year(token: str) -> tuple[int, bool] | None:
