@@ -14,7 +14,7 @@ from shapely.geometry import LinearRing, shape
 
 from threatmap.cli import main
 from threatmap.cli import store as cli_store
-from threatmap.models import Document, Mention, Place
+from threatmap.models import Document, Mention, Place, Where
 
 DATA = Path(__file__).parent / "data" / "ingest"
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,9 @@ def fake_parse(doc: Document) -> tuple[Mention, ...]:
     start = doc.text.find("Mosul")
     if start < 0:
         return ()
-    return (Mention(doc.id, start, start + 5, "Mosul", "mosul", "Mosul", "city", 36.34, 43.13,
-                    (43.13, 36.34, 43.13, 36.34), "Point", 1, "ISIS" in doc.text, 0, len(doc.text)),)
+    return (Mention(doc_id=doc.id, start=start, end=start + 5, surface="Mosul", place_id="mosul", name="Mosul",
+                    place_type="city", where=Where(36.34, 43.13, (43.13, 36.34, 43.13, 36.34), "Point", 1),
+                    threat="ISIS" in doc.text, passage_start=0, passage_end=len(doc.text)),)
 
 
 @pytest.fixture(autouse=True)

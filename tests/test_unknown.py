@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from threatmap.geoparse.unknown import find_candidates, unresolved_report
-from threatmap.models import Candidate, Document, Mention
+from threatmap.models import Candidate, Document, Mention, Where
 from threatmap.store import Store
 
 
 def surfaces(text: str, known: tuple[tuple[int, int], ...] = ()) -> list[str]:
     doc = Document("d", text)
-    mentions = [Mention("d", s, e, text[s:e], "p", "P", "city", 0, 0, (0, 0, 0, 0), "Point", 1, False, 0, 0)
+    mentions = [Mention(doc_id="d", start=s, end=e, surface=text[s:e], place_id="p", name="P", place_type="city",
+                        where=Where(0, 0, (0, 0, 0, 0), "Point", 1), threat=False, passage_start=0, passage_end=0)
                 for s, e in known]
     return [c.surface for c in find_candidates(doc, mentions)]
 

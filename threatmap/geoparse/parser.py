@@ -5,20 +5,20 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import split_passages as default_split_passages
-from threatmap.geoparse.qualify import find_qualifier, qualified_geometry, qualified_precision
+from threatmap.geoparse.qualify import find_qualifier
 from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
 from threatmap.geoparse.threat.assess import Span
 from threatmap.geoparse.threat.assess import assess as default_assess
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
-from threatmap.models import Document, Mention, Passage, Place, ThreatDecision
+from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
 
 __all__ = ["Assess", "Geoparser"]
 
@@ -32,17 +32,6 @@ _LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
 _SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
 _EVIDENCE_CHARS = 250
 _MINOR_TYPES = frozenset({"city", "town", "village"})
-@dataclass(frozen=True, slots=True)
-class _Where:
-    """The geometry of one (place, qualifier): representative point, bbox, type and precision."""
-
-    lat: float
-    lon: float
-    bbox: tuple[float, float, float, float]
-    geometry_type: str
-    precision: int
-
-
 class Geoparser:
     """Finds place mentions; build once per gazetteer with :meth:`from_gazetteer` (the automaton is reused)."""
 
@@ -55,7 +44,7 @@ class Geoparser:
         self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
                            for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)
-        self._where: dict[tuple[str, str | None], _Where] = {}
+        self._where: dict[tuple[str, str | None], Where] = {}
 
     @classmethod
     def from_gazetteer(cls, gazetteer: object, *, split_passages: SplitPassages | None = None,
@@ -88,11 +77,9 @@ class Geoparser:
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
             decision = self._assess(ctx, passage, m)
-            where = self._geometry(place, qual)
             out.append(Mention(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
-                name=place.name, place_type=place.type, lat=where.lat, lon=where.lon, bbox=where.bbox,
-                geometry_type=where.geometry_type, precision=where.precision, threat=decision.threat,
+                name=place.name, place_type=place.type, where=self._geometry(place, qual), threat=decision.threat,
                 passage_start=passage.start, passage_end=passage.end, cue=decision.cue, qualifier=qual,
                 speaker=passage.speaker))
         return tuple(out)
@@ -151,15 +138,12 @@ class Geoparser:
                     counts[code] += 1
         return counts
 
-    def _geometry(self, place: Place, qualifier: str | None) -> _Where:
+    def _geometry(self, place: Place, qualifier: str | None) -> Where:
+        """The geometry record of (place, qualifier), computed once per Geoparser (a pure function of both)."""
         key = (place.id, qualifier)
         where = self._where.get(key)
         if where is None:
-            geom = qualified_geometry(place.geometry, qualifier)
-            point = geom.representative_point()
-            where = _Where(round(point.y, 6), round(point.x, 6), tuple(round(v, 6) for v in geom.bounds),
-                           place.geometry.geom_type, qualified_precision(place.precision, qualifier))
-            self._where[key] = where
+            where = self._where[key] = where_of(place, qualifier)
         return where
 
 

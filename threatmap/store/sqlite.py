@@ -5,63 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
-from threatmap.lang.normalize import normalize_key
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store.filters import Filters
-
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
-    date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mentions (
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    surface TEXT NOT NULL, place_id TEXT NOT NULL, name TEXT, place_type TEXT, lat REAL, lon REAL,
-    min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL, geometry_type TEXT, precision INTEGER,
-    threat INTEGER NOT NULL, cue TEXT, qualifier TEXT, speaker TEXT,
-    passage_start INTEGER, passage_end INTEGER, passage TEXT
-);
-CREATE TABLE IF NOT EXISTS candidates (
-    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    surface TEXT NOT NULL, trigger TEXT, passage TEXT
-);
-CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
-CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
-CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id);
-CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
-CREATE INDEX IF NOT EXISTS mentions_threat ON mentions(threat);
-CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
-"""
-
-COLUMNS: tuple[str, ...] = (
-    "doc_id", "title", "source", "url", "date", "lang", "start", "end", "surface", "place_id", "name",
-    "place_type", "lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type", "precision",
-    "threat", "cue", "qualifier", "speaker", "passage", "passage_start", "passage_end",
-)
-"""Columns of :meth:`Store.query`, in order."""
-
-_DOC_SELECT = "SELECT id, title, source, url, date, lang, text FROM documents"
-_MENTION_SELECT = """
-SELECT doc_id, start, "end", surface, place_id, name, place_type, lat, lon, min_lon, min_lat, max_lon, max_lat,
-       geometry_type, precision, threat, cue, qualifier, speaker, passage_start, passage_end
-FROM mentions
-"""
+from threatmap.store.schema import MENTION_INSERT, MENTION_SELECT, SCHEMA, SCHEMA_VERSION, mention_values
+from threatmap.store.snapshot import DOC_SELECT, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +53,7 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._writes = 0
-        self._snapshot: tuple[tuple[int, int], _Snapshot] | None = None
+        self._snapshot: tuple[tuple[int, int], Snapshot] | None = None
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -118,7 +74,7 @@ class Store:
             if version not in (0, SCHEMA_VERSION):
                 raise StoreError(f"the store {str(path)!r} has schema version {version}, expected "
                                  f"{SCHEMA_VERSION}; fix: move it away and ingest the documents again")
-            conn.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            conn.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{str(path)!r} is not a usable threatmap store: {exc}; fix: point --store or "
@@ -216,13 +172,8 @@ class Store:
     @staticmethod
     def _insert_children(cur: sqlite3.Cursor, doc_id: str, text: str, mentions: Sequence[Mention],
                          candidates: Sequence[Candidate]) -> None:
-        rows = []
-        for m in mentions:
-            passage = text[m.passage_start:m.passage_end]
-            rows.append((doc_id, m.start, m.end, m.surface, m.place_id, m.name, m.place_type, m.lat, m.lon,
-                         *m.bbox, m.geometry_type, m.precision, int(bool(m.threat)), m.cue, m.qualifier, m.speaker,
-                         m.passage_start, m.passage_end, passage))
-        cur.executemany(f"INSERT INTO mentions VALUES ({', '.join('?' * 22)})", rows)
+        rows = [mention_values(m, text[m.passage_start:m.passage_end]) for m in mentions]
+        cur.executemany(MENTION_INSERT, rows)
         cur.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                         [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates])
 
@@ -280,13 +231,13 @@ class Store:
         snap = self._current_snapshot()
         return snap.select(filters or Filters())
 
-    def _current_snapshot(self) -> _Snapshot:
+    def _current_snapshot(self) -> Snapshot:
         with self._lock:
             key = (self._one("PRAGMA data_version"), self._writes)
             if self._snapshot is None or self._snapshot[0] != key:
-                docs = self._conn.execute(_DOC_SELECT).fetchall()
-                mentions = self._conn.execute(_MENTION_SELECT).fetchall()
-                self._snapshot = (key, _Snapshot(docs, mentions))
+                docs = self._conn.execute(DOC_SELECT).fetchall()
+                mentions = self._conn.execute(MENTION_SELECT).fetchall()
+                self._snapshot = (key, Snapshot(docs, mentions))
             return self._snapshot[1]
 
     def _one(self, sql: str) -> int:
@@ -326,102 +277,3 @@ class _Transaction:
         finally:
             self.store._writes += 1
             self.store._lock.release()
-
-
-class _Snapshot:
-    """All mentions as a DataFrame (ordered by date, document, offset) plus the arrays the filters test.
-
-    Document fields are taken from one row per document and repeated strings are shared (interned), which
-    keeps the load fast and the row selections cache-friendly.
-    """
-
-    _STRINGS = ("surface", "place_id", "name", "place_type", "geometry_type", "cue", "qualifier", "speaker")
-    _INTS = ("start", "end", "precision", "passage_start", "passage_end")
-    _FLOATS = ("lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat")
-    _MENTION_COLS = ("doc_id", "start", "end", "surface", "place_id", "name", "place_type", "lat", "lon", "min_lon",
-                     "min_lat", "max_lon", "max_lat", "geometry_type", "precision", "threat", "cue", "qualifier",
-                     "speaker", "passage_start", "passage_end")
-
-    def __init__(self, docs: list[tuple], mentions: list[tuple]) -> None:
-        docs = sorted(docs, key=lambda r: r[0])
-        doc_pos = {r[0]: i for i, r in enumerate(docs)}
-        doc_cols = list(zip(*docs, strict=True)) if docs else [()] * 7
-        doc_day = np.array([dt.date.fromisoformat(d).toordinal() if d else -1 for d in doc_cols[4]], dtype=np.int64)
-        raw = dict(zip(self._MENTION_COLS, zip(*mentions, strict=True), strict=True)) if mentions else {
-            c: () for c in self._MENTION_COLS}
-        pos = np.array([doc_pos[d] for d in raw["doc_id"]], dtype=np.int64)
-        starts = np.array(raw["start"], dtype=np.int64)
-        day = doc_day[pos] if len(pos) else np.array([], dtype=np.int64)
-        order = np.lexsort((starts, pos, np.where(day < 0, np.iinfo(np.int64).max, day)))
-        pos = pos[order]
-        self.day = day[order]
-
-        def obj(values: Sequence[Any]) -> np.ndarray:
-            arr = np.empty(len(values), dtype=object)
-            arr[:] = list(values)
-            return arr
-
-        frame: dict[str, Any] = {}
-        for i, c in enumerate(("doc_id", "title", "source", "url", "date", "lang")):
-            frame[c] = obj(doc_cols[i])[pos] if len(pos) else obj(())
-        for c in self._STRINGS:
-            codes, uniques = pd.factorize(obj(raw[c]))  # shares repeated strings; None gets code -1
-            table = np.empty(len(uniques) + 1, dtype=object)  # the last slot stays None: code -1 picks None, not NaN
-            table[:-1] = np.asarray(uniques, dtype=object)
-            frame[c] = table[codes[order]] if len(codes) else obj(())
-        for c in self._INTS:
-            frame[c] = np.array(raw[c], dtype=np.int64)[order]
-        for c in self._FLOATS:
-            frame[c] = np.array(raw[c], dtype=np.float64)[order]
-        self.threat = np.array(raw["threat"], dtype=bool)[order]
-        frame["threat"] = self.threat
-        texts = doc_cols[6]
-        passages: dict[tuple[int, int, int], str] = {}
-        frame["passage"] = obj([passages.setdefault(k, texts[k[0]][k[1]:k[2]]) for k in zip(
-            pos.tolist(), frame["passage_start"].tolist(), frame["passage_end"].tolist(), strict=True)])
-        # object dtype on purpose: pandas 3 would infer "str" columns and turn None into NaN
-        self.df = pd.DataFrame({c: pd.Series(frame[c], dtype=frame[c].dtype, copy=False) for c in COLUMNS},
-                               columns=list(COLUMNS))
-        self.codes = {c: pd.factorize(frame[c]) for c in ("source", "lang", "place_id", "place_type")}
-        self._passages: tuple[np.ndarray, str, np.ndarray] | None = None
-
-    def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
-        codes, uniques = self.codes[column]
-        return _lookup(codes, np.flatnonzero(pd.Index(uniques).isin(values)), len(uniques))
-
-    def _text_mask(self, text: str) -> np.ndarray:
-        if self._passages is None:  # normalised passages, computed on the first text search (one assignment:
-            codes, uniques = pd.factorize(self.df["passage"].to_numpy())  # safe when threads race here)
-            keys = [normalize_key(p or "").replace("\0", " ") for p in uniques]
-            starts = np.cumsum([0] + [len(k) + 1 for k in keys[:-1]], dtype=np.int64)
-            self._passages = (codes, "\0".join(keys), starts)
-        codes, joined, starts = self._passages
-        needle = normalize_key(text).replace("\0", " ")
-        found = [m.start() for m in re.finditer(re.escape(needle), joined)] if needle else []
-        hits = np.unique(np.searchsorted(starts, np.array(found, dtype=np.int64), side="right") - 1)
-        return _lookup(codes, hits, len(starts))
-
-    def select(self, f: Filters) -> pd.DataFrame:
-        mask = np.ones(len(self.df), dtype=bool)
-        if f.since is not None:
-            mask &= self.day >= f.since.toordinal()
-        if f.until is not None:
-            mask &= (self.day >= 0) & (self.day <= f.until.toordinal())
-        if f.threat_only:
-            mask &= self.threat
-        for column, values in (("source", f.sources), ("lang", f.langs), ("place_id", f.places),
-                               ("place_type", f.types)):
-            if values:
-                mask &= self._isin(column, values)
-        if f.text and f.text.strip():
-            mask &= self._text_mask(f.text)
-        if mask.all():
-            return self.df.copy(deep=False)  # copy-on-write (pandas 3): changes to it never reach the snapshot
-        return self.df.loc[mask].reset_index(drop=True)
-
-
-def _lookup(codes: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:
-    """``codes`` in ``wanted`` (codes 0..n-1, -1 for missing, never wanted) through a lookup table: O(rows)."""
-    table = np.zeros(n + 1, dtype=bool)
-    table[wanted] = True
-    return table[codes]
