@@ -35,9 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from threatmap.filters import Filters  # noqa: E402
-from threatmap.models import Document, Mention  # noqa: E402
+from threatmap.models import Document, Mention, Where  # noqa: E402
 from threatmap.store import Store  # noqa: E402
+from threatmap.store.filters import Filters  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -98,9 +98,10 @@ def generate_store(path: Path, *, places: int, mentions: int, per_doc: int = 20,
                 pid, name, kind, lon, lat, bbox, gtype, precision = place
                 threat = rng.random() < 0.4
                 qualifier = "near" if rng.random() < 0.05 else None
-                doc_mentions.append(Mention(doc.id, s0, s1, name, pid, name, kind, lat, lon, bbox, gtype, precision,
-                                            threat, p0, p1, cue="reported ISIS cells active" if threat else None,
-                                            qualifier=qualifier))
+                doc_mentions.append(Mention(
+                    doc_id=doc.id, start=s0, end=s1, surface=name, place_id=pid, name=name, place_type=kind,
+                    where=Where(lat, lon, bbox, gtype, precision), threat=threat, passage_start=p0, passage_end=p1,
+                    cue="reported ISIS cells active" if threat else None, qualifier=qualifier))
                 used.add(pid)
             batch.append((doc, doc_mentions, ()))
             if len(batch) == 500:

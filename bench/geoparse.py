@@ -30,7 +30,7 @@ import ahocorasick  # noqa: E402
 from flashtext import KeywordProcessor  # noqa: E402
 
 from threatmap.gazetteer import Gazetteer  # noqa: E402
-from threatmap.geoparser import Geoparser  # noqa: E402
+from threatmap.geoparse.parser import Geoparser  # noqa: E402
 from threatmap.models import Document  # noqa: E402
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)

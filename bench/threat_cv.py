@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from threatmap import settings  # noqa: E402
 from threatmap.gazetteer import Gazetteer  # noqa: E402
-from threatmap.geoparser import Geoparser  # noqa: E402
+from threatmap.geoparse import Geoparser  # noqa: E402
 from threatmap.learn.dataset import GoldFile, build_examples  # noqa: E402
 from threatmap.learn.train import cross_validate, format_cv  # noqa: E402
 

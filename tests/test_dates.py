@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from threatmap.dates import date_from_metadata, date_from_text, resolve_date
 from threatmap.errors import DocumentError
+from threatmap.store.dates import date_from_metadata, date_from_text, resolve_date
 
 D = dt.date
 

@@ -17,9 +17,9 @@ from shapely.geometry import LinearRing, Point, Polygon, shape
 from threatmap import export
 from threatmap.errors import ExportError
 from threatmap.export import aggregate_places, export_bytes, to_csv, to_geojson, to_geojson_bytes, to_gpkg, to_kml
-from threatmap.filters import Filters
-from threatmap.models import Document, Mention, Place
+from threatmap.models import Document, Mention, Place, Where
 from threatmap.store import Store
+from threatmap.store.filters import Filters
 
 PAYLOAD = '<img src=x onerror="window.pwned=1"> ${alert(1)} `x` C:\\temp =1+2'
 # Hamrin drawn clockwise on purpose: the export must turn exterior rings counter-clockwise.
@@ -34,9 +34,11 @@ GAZ = {
 def mention(doc_id: str, start: int, place_id: str, *, threat: bool, qualifier: str | None = None) -> Mention:
     p = GAZ[place_id]
     c = p.geometry.centroid
-    return Mention(doc_id, start, start + 5, "Hamrin" if place_id != "mosul" else "Mosul", place_id, p.name,
-                   p.type, c.y, c.x, p.geometry.bounds, p.geometry.geom_type, p.precision, threat, 0, 40,
-                   cue="يشكل تهديداً" if threat else None, qualifier=qualifier, speaker="مايلز كاغينز")
+    return Mention(doc_id=doc_id, start=start, end=start + 5, surface="Hamrin" if place_id != "mosul" else "Mosul",
+                   place_id=place_id, name=p.name, place_type=p.type,
+                   where=Where(c.y, c.x, p.geometry.bounds, p.geometry.geom_type, p.precision), threat=threat,
+                   passage_start=0, passage_end=40, cue="يشكل تهديداً" if threat else None, qualifier=qualifier,
+                   speaker="مايلز كاغينز")
 
 
 @pytest.fixture

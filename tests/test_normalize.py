@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from threatmap.normalize import normalize, normalize_for_matching, normalize_key
+from threatmap.lang.normalize import normalize, normalize_for_matching, normalize_key
 
 
 @pytest.mark.parametrize(("name", "key"), [
@@ -103,7 +103,7 @@ def test_every_offset_maps_back_to_its_character(text: str) -> None:
     "", " ", "بِغْدَادُ  والموصل\n\nKerkûkê’s", "a\u200fb", "العراق😀سوريا", "x" * 70 + "  " * 70,
 ])
 def test_the_matchers_view_has_the_same_offsets(text: str) -> None:
-    from threatmap.normalize import _matching_view
+    from threatmap.lang.normalize import _matching_view
 
     norm, view = normalize_for_matching(text)
     fast, fast_view = _matching_view(text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from threatmap.geoparse.passages import split_passages
 from threatmap.models import Passage
-from threatmap.passages import split_passages
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT / "tests" / "data" / "gold" / "seed.jsonl"

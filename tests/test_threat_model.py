@@ -11,10 +11,10 @@ from threatmap import settings
 from threatmap.cli import main
 from threatmap.errors import ThreatModelError
 from threatmap.gazetteer import Gazetteer
-from threatmap.geoparser import Geoparser
+from threatmap.geoparse import Geoparser
+from threatmap.geoparse.threat.features import FEATURE_NAMES
+from threatmap.geoparse.threat.model import ThreatModel
 from threatmap.learn.dataset import GoldFile, build_examples
-from threatmap.learn.features import FEATURE_NAMES
-from threatmap.learn.model import ThreatModel
 from threatmap.models import Document
 
 DATA = Path(__file__).resolve().parent / "data"

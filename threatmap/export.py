@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from threatmap.errors import ExportError
+from threatmap.geometry import qualified_geometry
 
 DECIMALS = 6
 """Decimals kept in GeoJSON coordinates (6 decimals ≈ 0.1 m)."""
@@ -36,7 +37,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
     Parameters
     ----------
     df
-        Mentions, columns as :data:`threatmap.store.COLUMNS`.
+        Mentions, columns as :data:`threatmap.store.schema.COLUMNS`.
     gazetteer
         Anything with ``.get(place_id)`` or ``[place_id]`` giving a Place (``.geometry``, ``.names``, ``.type``,
         ``.precision``), or None. A place missing from it falls back to the stored point / bounding box.
@@ -236,14 +237,9 @@ def _geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseG
                 cache[key] = _stored_geometry(row)
             elif qualifier:
                 try:
-                    from threatmap.qualifiers import qualified_geometry
-                except ImportError:  # qualifiers not available: the stored (qualified) bounding box
+                    cache[key] = qualified_geometry(place.geometry, qualifier)
+                except ValueError:  # a qualifier this version does not know: the stored bounding box
                     cache[key] = _stored_geometry(row)
-                else:
-                    try:
-                        cache[key] = qualified_geometry(place.geometry, qualifier)
-                    except ValueError:  # a qualifier this version does not know: the stored bounding box
-                        cache[key] = _stored_geometry(row)
             else:
                 cache[key] = place.geometry
         return cache[key]

@@ -47,3 +47,5 @@ THREAT_GOLD: tuple[Path, ...] = (ROOT / "tests" / "data" / "gold" / "seed.jsonl"
 """Real gold the threat model is trained and cross-validated on (``python -m threatmap train``)."""
 THREAT_MODEL_PATH: Path = Path(__file__).resolve().parent / "data" / "threat_model.json"
 """Where ``python -m threatmap train`` writes the model by default (the committed file the geoparser loads)."""
+THREAT_THRESHOLD: float = 0.5
+"""The default ``threat_p`` from which (inclusive) a mention counts as a threat (the app and exports may move it)."""

@@ -13,7 +13,7 @@ from layers._features import geometry_json, records, summary_head
 from layers.basemap import load_basemap
 from layers.offline import install_assets
 from threatmap import settings
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,7 +33,7 @@ def gazetteer() -> Any:
 @st.cache_resource(show_spinner=False)
 def geoparser() -> Any:
     """One geoparser for ingesting uploads and the demo corpus."""
-    from threatmap.geoparser import Geoparser
+    from threatmap.geoparse.parser import Geoparser
 
     return Geoparser.from_gazetteer(gazetteer())
 
@@ -41,8 +41,8 @@ def geoparser() -> Any:
 @st.cache_resource(show_spinner="Building the store from the bundled corpus …")
 def store(path: str) -> Any:
     """Open the store at ``path``; fill it from ``corpus/`` when it is empty."""
-    from threatmap.ingest import ensure_demo_corpus
     from threatmap.store import Store
+    from threatmap.store.ingest import ensure_demo_corpus
 
     opened = Store.open(path)
     if opened.is_empty():

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 """Widget key -> query parameter (repeated for each value)."""

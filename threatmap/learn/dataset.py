@@ -6,9 +6,11 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from threatmap.evaluate import GoldDocument, pair_mentions, read_gold
-from threatmap.learn.features import MentionSpan, document_features
+from threatmap.geoparse.context import ParseContext
+from threatmap.geoparse.threat.features import MentionSpan, document_features
 from threatmap.models import Mention, Passage
 
 __all__ = ["Example", "GoldFile", "build_examples", "data_sha256", "mention_spans"]
@@ -34,7 +36,7 @@ class Example:
     values: tuple[float, ...]
 
 
-def mention_spans(text: str, passages: Sequence[Passage], mentions: Sequence[Mention],
+def mention_spans(passages: Sequence[Passage], mentions: Sequence[Mention],
                   countries: dict[str, str | None]) -> list[MentionSpan]:
     """The geoparser's mentions as :class:`MentionSpan` with their passage objects (speaker, role, question)."""
     by_span = {(p.start, p.end): p for p in passages}
@@ -47,21 +49,21 @@ def mention_spans(text: str, passages: Sequence[Passage], mentions: Sequence[Men
     return out
 
 
-def _examples_of(gold: GoldDocument, geoparser: object, synthetic: bool, prefix: str) -> list[Example]:
+def _examples_of(gold: GoldDocument, geoparser: Any, synthetic: bool, prefix: str) -> list[Example]:
     doc = gold.document
-    mentions, passages = geoparser.parse_with_passages(doc)  # type: ignore[attr-defined]
+    mentions, passages = geoparser.parse_with_passages(doc)
     pairs = [(i, j) for i, j in pair_mentions(gold.mentions, mentions) if gold.mentions[j].threat is not None]
     if not pairs:
         return []
     pairs.sort()
-    countries = {pid: place.country for pid, place in geoparser.places.items()}  # type: ignore[attr-defined]
-    spans = mention_spans(doc.text, passages, mentions, countries)
-    rows = document_features(doc.text, passages, spans, lang=doc.lang, doc_date=doc.date)
+    ctx = ParseContext.of(doc, split_passages=lambda *_a, **_k: passages)
+    countries = {pid: place.country for pid, place in geoparser.places.items()}
+    rows = document_features(ctx, mention_spans(passages, mentions, countries))
     return [Example(f"{prefix}{doc.id}", doc.lang or "?", bool(gold.mentions[j].threat), rows[i].rule.threat,
                     synthetic, rows[i].values) for i, j in pairs]
 
 
-def build_examples(files: Iterable[GoldFile], geoparser: object) -> list[Example]:
+def build_examples(files: Iterable[GoldFile], geoparser: Any) -> list[Example]:
     """Examples of every gold file, in file order then document order (deterministic for the same inputs).
 
     ``geoparser`` must decide threat by the rules (its mentions only give the spans; labels come from gold).

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from threatmap.geoparse.threat.features import FEATURE_NAMES
+from threatmap.geoparse.threat.model import FORMAT, THRESHOLD
 from threatmap.learn.dataset import Example, GoldFile, build_examples, data_sha256
-from threatmap.learn.features import FEATURE_NAMES
-from threatmap.learn.model import FORMAT, THRESHOLD
 
 __all__ = ["PARAMS", "CvResult", "cross_validate", "fit", "format_cv", "train_model"]
 
