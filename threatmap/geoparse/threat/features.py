@@ -204,8 +204,11 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                0.0 if doc_date is None or ref_year is None else min(10.0, max(0.0, doc_date.year - ref_year))]
     tail = _document_tail(text, doc_hits.hits, kb, ref_year)
     by_passage: dict[int, list[MentionSpan]] = {}
+    by_place: dict[str, list[MentionSpan]] = {}
     for m in mentions:
         by_passage.setdefault(m.passage.start, []).append(m)
+        if m.place_id:
+            by_place.setdefault(m.place_id, []).append(m)
     rows = []
     for m in mentions:
         k = bisect.bisect_right(starts, m.passage.start) - 1
@@ -216,7 +219,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
         values = _row(text, a, m, by_passage[m.passage.start], context, same_line, doc_ctx, lang=lang,
                       index=(k, len(passages)))
-        others = [o for o in mentions if o.place_id and o.place_id == m.place_id and o is not m]
+        others = [o for o in by_place.get(m.place_id, ()) if o is not m]
         other_pos = [summaries.get(bisect.bisect_right(starts, o.passage.start) - 1, _summary(None)).dec_pos
                      for o in others]
         line0 = text.rfind("\n", 0, m.passage.start) + 1
