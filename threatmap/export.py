@@ -80,7 +80,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
     mention_dicts = _mention_dicts(df)
     qual_list = quals.tolist()
     lists: dict[str, list[Any]] = {}
-    geometry_of = _geometry_resolver(gazetteer)
+    geometry_of = geometry_resolver(gazetteer)
     records, geometries = [], []
     for g, first in enumerate(first_rows.tolist()):
         rows = order[bounds[g]:bounds[g + 1]].tolist()
@@ -117,15 +117,15 @@ def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -
     """
     features = []
     if per_mention:
-        geometry_of = _geometry_resolver(gazetteer)
+        geometry_of = geometry_resolver(gazetteer)
         cache: dict[tuple[str, str | None], dict[str, Any]] = {}
         for i, row in enumerate(df.to_dict("records")):
-            key = (row["place_id"], _none(row["qualifier"]))
+            key = (row["place_id"], none_if_missing(row["qualifier"]))
             if key not in cache:
                 cache[key] = _geojson_geometry(geometry_of(key[0], key[1], row))
             props = {**_mention_dict(row), "place_id": row["place_id"], "name": row["name"],
                      "type": row["place_type"], "precision": int(row["precision"]), "qualifier": key[1],
-                     "lang": _none(row["lang"])}
+                     "lang": none_if_missing(row["lang"])}
             features.append({"type": "Feature", "id": f"{row['doc_id']}:{row['start']}:{i}",
                              "geometry": cache[key], "properties": props})
     else:
@@ -226,7 +226,12 @@ def _place(gazetteer: Any, place_id: str) -> Any:
         return None
 
 
-def _geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseGeometry]:
+def geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseGeometry]:
+    """``geometry_of(place_id, qualifier, row)``: the geometry every export draws for a (place, qualifier).
+
+    The gazetteer's geometry, qualified by :func:`threatmap.geometry.qualified_geometry`; the stored point or
+    bounding box of ``row`` when the place or the qualifier is unknown. Memoised per resolver.
+    """
     cache: dict[tuple[str, str | None], BaseGeometry] = {}
 
     def geometry_of(place_id: str, qualifier: str | None, row: Any) -> BaseGeometry:
@@ -312,16 +317,17 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
 
 
 def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
-    return {"doc_id": row["doc_id"], "title": _none(row["title"]), "source": _none(row["source"]),
-            "date": _none(row["date"]), "url": _none(row["url"]), "quote": _none(row["passage"]),
-            "speaker": _none(row["speaker"]), "threat": bool(row["threat"]), "cue": _none(row["cue"]),
+    none = none_if_missing
+    return {"doc_id": row["doc_id"], "title": none(row["title"]), "source": none(row["source"]),
+            "date": none(row["date"]), "url": none(row["url"]), "quote": none(row["passage"]),
+            "speaker": none(row["speaker"]), "threat": bool(row["threat"]), "cue": none(row["cue"]),
             "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
 
 
 def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
     """:func:`_mention_dict` of every row of ``df``, built column-wise from ``Series.tolist()`` (native values)."""
     def nones(column: str) -> list[Any]:
-        return list(map(_none, df[column].tolist()))
+        return list(map(none_if_missing, df[column].tolist()))
 
     columns = zip(df["doc_id"].tolist(), nones("title"), nones("source"), nones("date"), nones("url"),
                   nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()), nones("cue"),
@@ -345,7 +351,7 @@ class _LazyRow:
         return self.lists[column][self.pos]
 
 
-def _none(value: Any) -> Any:
+def none_if_missing(value: Any) -> Any:
     """NaN / pandas NA / empty string -> None."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
         return None
@@ -359,7 +365,7 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
-    return _none(value) if isinstance(value, float | str) or value is None or value is pd.NA else value
+    return none_if_missing(value) if isinstance(value, float | str) or value is None or value is pd.NA else value
 
 
 def _defuse(value: Any) -> Any:
