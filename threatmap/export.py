@@ -20,6 +20,8 @@ from shapely.geometry.polygon import orient
 
 from threatmap.errors import ExportError
 from threatmap.geometry import qualified_geometry
+from threatmap.models import Place
+from threatmap.protocols import PlaceLookup
 
 DECIMALS = 6
 """Decimals kept in GeoJSON coordinates (6 decimals ≈ 0.1 m)."""
@@ -31,7 +33,7 @@ _MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker",
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
+def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.GeoDataFrame:
     """One row per (place_id, qualifier) of the mentions in ``df`` (a :meth:`Store.query` frame).
 
     Parameters
@@ -106,7 +108,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
         drop=True)
 
 
-def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> dict[str, Any]:
+def to_geojson(df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection: WGS84 lon/lat, exterior rings counter-clockwise, no ``crs`` member,
     coordinates rounded to :data:`DECIMALS` decimals.
 
@@ -136,7 +138,7 @@ def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -
     return {"type": "FeatureCollection", "features": features}
 
 
-def to_geojson_bytes(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> bytes:
+def to_geojson_bytes(df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> bytes:
     """:func:`to_geojson` as UTF-8 JSON bytes, Arabic unescaped (``ensure_ascii=False``)."""
     return json.dumps(to_geojson(df, gazetteer, per_mention=per_mention), ensure_ascii=False).encode("utf-8")
 
@@ -154,7 +156,7 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
-def to_kml(df: pd.DataFrame, gazetteer: Any) -> bytes:
+def to_kml(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
     """KML (opens in Google Earth): one Placemark per (place, qualifier), red when a threat is reported.
 
     Descriptions are HTML built from escaped values: a hostile passage shows as text, never as markup.
@@ -175,7 +177,7 @@ def to_kml(df: pd.DataFrame, gazetteer: Any) -> bytes:
     return kml.kml().encode("utf-8")
 
 
-def to_gpkg(df: pd.DataFrame, gazetteer: Any) -> bytes:
+def to_gpkg(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
     """GeoPackage bytes (opens in QGIS) with two layers: ``places`` (aggregated, columns as the GeoJSON
     properties of :func:`to_geojson`; ``sources`` and ``mentions`` as JSON strings) and ``mentions`` (one point per
     mention at its stored ``lon``/``lat``, columns as :meth:`Store.query`)."""
@@ -195,7 +197,7 @@ def to_gpkg(df: pd.DataFrame, gazetteer: Any) -> bytes:
         return path.read_bytes()
 
 
-def export_bytes(fmt: str, df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> bytes:
+def export_bytes(fmt: str, df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> bytes:
     """The bytes of ``df`` in format ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "geojson":
         return to_geojson_bytes(df, gazetteer, per_mention=per_mention)
@@ -214,19 +216,11 @@ def _file_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.rename(columns={"mentions": "mention_count"}).rename(columns={"mention_list": "mentions"})
 
 
-def _place(gazetteer: Any, place_id: str) -> Any:
-    if gazetteer is None:
-        return None
-    getter = getattr(gazetteer, "get", None)
-    if callable(getter):
-        return getter(place_id)
-    try:
-        return gazetteer[place_id]
-    except KeyError:
-        return None
+def _place(gazetteer: PlaceLookup | None, place_id: str) -> Place | None:
+    return None if gazetteer is None else gazetteer.get(place_id)
 
 
-def geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseGeometry]:
+def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str, str | None, Any], BaseGeometry]:
     """``geometry_of(place_id, qualifier, row)``: the geometry every export draws for a (place, qualifier).
 
     The gazetteer's geometry, qualified by :func:`threatmap.geometry.qualified_geometry`; the stored point or

@@ -19,6 +19,7 @@ from threatmap.geoparse.threat.assess import Span
 from threatmap.geoparse.threat.assess import assess as default_assess
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
+from threatmap.protocols import PlaceSource
 
 __all__ = ["Assess", "Geoparser"]
 
@@ -47,11 +48,11 @@ class Geoparser:
         self._where: dict[tuple[str, str | None], Where] = {}
 
     @classmethod
-    def from_gazetteer(cls, gazetteer: object, *, split_passages: SplitPassages | None = None,
+    def from_gazetteer(cls, gazetteer: PlaceSource, *, split_passages: SplitPassages | None = None,
                        assess: Assess | None = None) -> Geoparser:
         """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`)."""
-        places = {p.id: p for p in gazetteer}  # type: ignore[attr-defined]
-        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())  # type: ignore[attr-defined]
+        places = {p.id: p for p in gazetteer}
+        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
         matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)

@@ -1,6 +1,6 @@
 """Benchmark of the app at scale (100k mentions, 1,000 places) against the naive one-Marker-per-mention map.
 
-Run: ``python bench/app.py`` (``--mentions``/``--places`` to change the size, ``--naive`` for the subset drawn the
+Run: ``python bench/app_bench.py`` (``--mentions``/``--places`` to change the size, ``--naive`` for the subset drawn the
 naive way). Needs Debian's ``/usr/bin/chromium`` for the browser figures (skipped with a note otherwise). Prints:
 
 - time from ``streamlit run`` process start to the map drawn in Chromium, and from page open to drawn;
