@@ -7,8 +7,8 @@ from typing import Any
 
 import folium
 
-from layers._features import POINTS_PANE
 from layers.basemap import Background, basemap
+from layers.features import POINTS_PANE
 from layers.governorates import governorate_outlines
 from layers.legend import Legend
 from layers.offline import offline_map

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import fill_opacity, kind_group, qualifier_of, records, threats_of
+from layers.features import fill_opacity, kind_group, qualifier_of, records, threats_of
 
 NAME = "Other mentioned places"
 STROKE = "#4d4d4d"

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import kind_group, qualifier_of, records
+from layers.features import kind_group, qualifier_of, records
 
 NAME = "Qualified areas (near / north of …)"
 THREAT_STROKE = "#d95f0e"

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import fill_opacity, kind_group, qualifier_of, records, threats_of
+from layers.features import fill_opacity, kind_group, qualifier_of, records, threats_of
 
 NAME = "Threat areas"
 BINS: tuple[tuple[int, int | None, str], ...] = (

@@ -122,7 +122,7 @@ def _reference_aggregate(df: pd.DataFrame, gazetteer: object) -> pd.DataFrame:
         first, place = group.iloc[0], (gazetteer or {}).get(place_id)
         dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
         ordered = group.sort_values(["date", "doc_id", "start"], na_position="last", kind="stable")
-        none = export._none
+        none = export.none_if_missing
         records.append({
             "id": f"{place_id}:{qualifier}" if qualifier else place_id, "place_id": place_id,
             "name": place.name if place is not None else first["name"],
@@ -167,7 +167,7 @@ def test_aggregate_matches_the_per_group_reference(df: pd.DataFrame, gaz: dict |
     got = aggregate_places(frame, gaz)
     pd.testing.assert_frame_equal(got.drop(columns="geometry"), _reference_aggregate(frame, gaz))
     for row, geom in zip(got.to_dict("records"), got.geometry, strict=True):  # geometry: resolved per key
-        assert geom.equals(export._geometry_resolver(gaz)(row["place_id"], row["qualifier"], frame.loc[
+        assert geom.equals(export.geometry_resolver(gaz)(row["place_id"], row["qualifier"], frame.loc[
             (frame["place_id"] == row["place_id"]) & (frame["qualifier"].fillna("").replace("", None).isna()
                                                       if row["qualifier"] is None else
                                                       frame["qualifier"] == row["qualifier"])].iloc[0]))

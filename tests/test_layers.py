@@ -11,9 +11,9 @@ import pytest
 from shapely.geometry import Point, box
 
 from layers import build_map
-from layers._features import features, summary_html
 from layers.basemap import basemap, load_basemap
 from layers.escape import escape_text, highlight, is_rtl, safe_url, text_block
+from layers.features import features, summary_html
 from layers.legend import legend_html
 from layers.offline import VENDOR_URL, install_assets
 from layers.threat_areas import BINS, threat_color
@@ -150,17 +150,18 @@ def test_the_map_is_the_same_with_branca_templates_not_compiled() -> None:
 
     def render(template: object) -> str:
         counter = itertools.count()
-        generate, branca.element.Element._generate_id = branca.element.Element._generate_id, classmethod(
+        element = branca.element.Element  # its private id generator is replaced: deterministic ids to compare
+        generate, element._generate_id = element._generate_id, classmethod(  # noqa: SLF001
             lambda cls: f"{next(counter):032x}")
         cache, offline.cache_templates = offline.cache_templates, lambda: setattr(branca.element, "Template",
                                                                                   template)
         try:
             return _script(build_map(_agg(), {}))
         finally:
-            branca.element.Element._generate_id, offline.cache_templates = generate, cache
+            element._generate_id, offline.cache_templates = generate, cache  # noqa: SLF001
             offline.cache_templates()
 
-    assert render(offline._element_template) == render(jinja2.Template)
+    assert render(offline.element_template) == render(jinja2.Template)
 
 
 def test_online_tiles_are_an_overlay_off_by_default() -> None:
@@ -214,7 +215,7 @@ def test_install_assets_copies_leaflet(tmp_path) -> None:
 
 
 def test_country_and_governorate_areas_are_faint_so_smaller_areas_show() -> None:
-    from layers._features import fill_opacity
+    from layers.features import fill_opacity
 
     def feature(precision: int) -> dict:
         return {"properties": {"precision": precision}}

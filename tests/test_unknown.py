@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from threatmap.geoparse.unknown import find_candidates, unresolved_report
+from threatmap.geoparse.unknown import find_candidates, unknown_report
 from threatmap.models import Candidate, Document, Mention, Where
 from threatmap.store import Store
 
@@ -59,7 +59,7 @@ def test_report_groups_spellings_and_counts(tmp_path: Path) -> None:
         for i, surface in enumerate(["مخمور", "مخمور", "Tarmiyah", "مَخمور"]):
             doc = Document(f"d{i}", f"text {i}", path=f"d{i}.md")
             store.add_document(doc, (), [Candidate(doc.id, 0, 4, surface, "منطقة", passage=f"passage {i}")])
-        report = unresolved_report(store)
+        report = unknown_report(store)
         assert report[0] == ("مخمور", 3, "passage 0")
         assert report[1][:2] == ("Tarmiyah", 1)
-        assert unresolved_report(store, min_count=2) == [("مخمور", 3, "passage 0")]
+        assert unknown_report(store, min_count=2) == [("مخمور", 3, "passage 0")]

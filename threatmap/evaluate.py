@@ -30,6 +30,7 @@ from shapely.geometry import Point
 from threatmap.errors import DocumentError
 from threatmap.lang.sentences import sentence_span
 from threatmap.models import Document, Mention
+from threatmap.protocols import DocumentParser
 
 __all__ = ["KM_TOLERANCE", "GoldDocument", "GoldMention", "Miss", "Score", "evaluate", "format_report", "haversine_km",
            "pair_mentions", "read_gold"]
@@ -286,7 +287,7 @@ def _miss(kind: str, gold: GoldDocument, start: int, end: int, detail: str, text
     return Miss(kind, gold.document.id, start, end, text[start:end], detail, snippet)
 
 
-def evaluate(golds: Iterable[GoldDocument], geoparser: Any) -> dict[str, Score]:
+def evaluate(golds: Iterable[GoldDocument], geoparser: DocumentParser) -> dict[str, Score]:
     """Run ``geoparser`` over every gold document; return scores by slice (``"all"`` and each language)."""
     geometries = {pid: place.geometry for pid, place in geoparser.places.items()}
     scores: dict[str, Score] = {"all": Score()}

@@ -9,8 +9,8 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from layers._features import geometry_json, records, summary_head
 from layers.basemap import load_basemap
+from layers.features import geometry_json, records, summary_head
 from layers.offline import install_assets
 from threatmap import settings
 from threatmap.store.filters import Filters

@@ -7,18 +7,21 @@ import itertools
 import json
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from threatmap import settings
 from threatmap.errors import DocumentError
 from threatmap.models import Document
 
+if TYPE_CHECKING:
+    from threatmap.geoparse import Geoparser
+
 __all__ = ["cmd_eval", "cmd_geoparse", "read_inputs"]
 
 
-def _geoparser(args: argparse.Namespace) -> object:
+def _geoparser(args: argparse.Namespace) -> Geoparser:
     from threatmap.gazetteer import Gazetteer
-    from threatmap.geoparse.parser import Geoparser
+    from threatmap.geoparse import Geoparser
 
     gazetteer = Gazetteer.load(getattr(args, "places", None), getattr(args, "geodata", None))
     return Geoparser.from_gazetteer(gazetteer, threat=getattr(args, "threat", "model"))
@@ -64,7 +67,7 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     geoparser = _geoparser(args)
     out = sys.stdout
     for doc in docs:
-        for mention in geoparser.parse(doc):  # type: ignore[attr-defined]
+        for mention in geoparser.parse(doc):
             out.write(json.dumps(mention.to_dict(), ensure_ascii=False) + "\n")
     out.flush()
     return 0

@@ -9,7 +9,7 @@ from typing import Any
 
 from threatmap.errors import ExportError
 from threatmap.export import export_bytes
-from threatmap.geoparse.unknown import unresolved_report
+from threatmap.geoparse.unknown import unknown_report
 from threatmap.store import Store
 from threatmap.store.filters import Filters
 from threatmap.store.ingest import ingest_paths, reindex
@@ -73,7 +73,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_unresolved(args: argparse.Namespace) -> int:
     """``unresolved [--min-count N]``: candidate names with counts and an example passage."""
     with Store.open(args.store) as store:
-        report = unresolved_report(store, min_count=args.min_count)
+        report = unknown_report(store, min_count=args.min_count)
     if not report:
         print("no unresolved candidate names")
         return 0

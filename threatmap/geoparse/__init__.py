@@ -8,8 +8,9 @@
 - ``qualify.py``     spatial qualifier ("near", "north of", شمال …), the text side; its geometry is
   :mod:`threatmap.geometry`.
 - ``passages.py``    passage (the sentence) and its speaker.
-- ``threat/``        threat: ``lexicon.py`` (loading), ``cues.py`` (cue matching), ``actors.py`` (whose activity),
-  ``scope.py`` (clauses, dates, negation), ``assess.py`` (``assess(ctx, passage, mention)``).
+- ``threat/``        threat: ``lexicon.py`` (loading the cue lexicon), ``cues.py`` (cue matching), ``actors.py``
+  (whose activity), ``scope.py`` (clauses, dated history, negation), ``analysis.py`` (a passage's analysis),
+  ``assess.py`` (``assess(ctx, passage, mention)``: the decision for one mention).
 - ``parser.py``      :class:`Geoparser`, the stages in order → :class:`threatmap.models.Mention`.
 - ``unknown.py``     names after place-type words that the gazetteer does not know (the curator's loop).
 """

@@ -76,7 +76,9 @@ class ParseContext:
         if self._passages is None:
             split = self._split
             if split is None:
-                from threatmap.geoparse.passages import split_passages as split
+                from threatmap.geoparse.passages import split_passages
+
+                split = split_passages
             self._passages = split(self.text, source=self.source, speakers=self.speakers)
         return self._passages
 

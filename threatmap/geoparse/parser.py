@@ -21,6 +21,7 @@ from threatmap.geoparse.threat.features import MentionSpan
 from threatmap.geoparse.threat.model import RulesDecider, ThreatDecider, ThreatModel
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
+from threatmap.protocols import PlaceSource
 
 __all__ = ["Assess", "Geoparser"]
 
@@ -52,15 +53,15 @@ class Geoparser:
         self._where: dict[tuple[str, str | None], Where] = {}
 
     @classmethod
-    def from_gazetteer(cls, gazetteer: object, *, split_passages: SplitPassages | None = None,
+    def from_gazetteer(cls, gazetteer: PlaceSource, *, split_passages: SplitPassages | None = None,
                        assess: Assess | None = None, threat: str | ThreatDecider = "model") -> Geoparser:
         """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`).
 
         ``threat``: ``"model"`` (the committed trained model, :mod:`threatmap.geoparse.threat.model`), ``"rules"``
         (the rules alone, ``assess``) or an object with ``decide(ctx, spans)``.
         """
-        places = {p.id: p for p in gazetteer}  # type: ignore[attr-defined]
-        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())  # type: ignore[attr-defined]
+        places = {p.id: p for p in gazetteer}
+        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
         matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)

@@ -137,7 +137,7 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def unresolved_report(store: Store, *, min_count: int = 1) -> list[tuple[str, int, str]]:
+def unknown_report(store: Store, *, min_count: int = 1) -> list[tuple[str, int, str]]:
     """``(surface, count, example passage)`` per candidate name, most frequent first.
 
     Spellings that differ only by normalisation (أ/ا, ة/ه, case, diacritics) count as one name; the most common

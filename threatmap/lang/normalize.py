@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Normalized", "normalize", "normalize_for_matching", "normalize_key"]
+__all__ = ["Normalized", "matching_view", "normalize", "normalize_for_matching", "normalize_key"]
 
 # Arabic letter variants and Kurdish/Persian letters, mapped (never deleted) to one Arabic base letter.
 _ARABIC_MAP = {
@@ -112,12 +112,15 @@ class Normalized:
 
     text: str
     original: str
-    _norm_starts: tuple[int, ...] = ()
-    _orig_starts: tuple[int, ...] = ()
+    norm_starts: tuple[int, ...] = ()
+    """The offset map: where each kept segment starts in ``text`` (empty when nothing was deleted) …"""
+    orig_starts: tuple[int, ...] = ()
+    """… and where the same segment starts in ``original``; :meth:`to_original` and :meth:`to_normalized`
+    read them (the matcher's hot loop inlines that lookup)."""
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised span ``[start, end)`` to the span of the original text it came from."""
-        if not self._norm_starts:
+        if not self.norm_starts:
             return start, end
         o_start = self._orig(start)
         o_end = self._orig(end - 1) + 1 if end > start else o_start
@@ -125,17 +128,17 @@ class Normalized:
 
     def to_normalized(self, orig: int) -> int:
         """The smallest normalised offset whose original offset is at or after ``orig`` (the inverse map)."""
-        if not self._norm_starts:
+        if not self.norm_starts:
             return orig
-        k = bisect.bisect_right(self._orig_starts, orig) - 1
+        k = bisect.bisect_right(self.orig_starts, orig) - 1
         if k < 0:
             return 0
-        end = self._norm_starts[k + 1] if k + 1 < len(self._norm_starts) else len(self.text)
-        return self._norm_starts[k] + min(orig - self._orig_starts[k], end - self._norm_starts[k])
+        end = self.norm_starts[k + 1] if k + 1 < len(self.norm_starts) else len(self.text)
+        return self.norm_starts[k] + min(orig - self.orig_starts[k], end - self.norm_starts[k])
 
     def _orig(self, i: int) -> int:
-        k = bisect.bisect_right(self._norm_starts, i) - 1
-        return self._orig_starts[k] + (i - self._norm_starts[k])
+        k = bisect.bisect_right(self.norm_starts, i) - 1
+        return self.orig_starts[k] + (i - self.norm_starts[k])
 
 
 def _normalize(text: str, *, matchable: bool, with_text: bool = True) -> tuple[Normalized, str]:
@@ -227,9 +230,9 @@ def normalize_for_matching(text: str) -> tuple[Normalized, str]:
     return _normalize(text, matchable=True)
 
 
-def _matching_view(text: str) -> tuple[Normalized, str]:
+def matching_view(text: str) -> tuple[Normalized, str]:
     """As :func:`normalize_for_matching`, without building ``Normalized.text`` (left empty): the word view and
-    the offset map are all the matcher reads. Private to :meth:`threatmap.geoparse.match.matcher.Matcher.find`."""
+    the offset map are all the matcher reads (:meth:`threatmap.geoparse.match.Matcher.find`)."""
     return _normalize(text, matchable=True, with_text=False)
 
 

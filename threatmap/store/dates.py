@@ -119,8 +119,8 @@ def date_from_text(text: str, *, lead_chars: int = LEAD_CHARS) -> dt.date | None
     return best[1] if best else None
 
 
-def resolve_date(metadata_value: Any, text: str, *, where: str = "front matter"
-                 ) -> tuple[dt.date | None, str | None]:
+def date_of(metadata_value: Any, text: str, *, where: str = "front matter"
+            ) -> tuple[dt.date | None, str | None]:
     """The document date and where it came from: ``(date, "metadata")``, ``(date, "text")`` or ``(None, None)``.
 
     Metadata wins; the text is searched only when the metadata has no date. An invalid metadata date raises

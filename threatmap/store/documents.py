@@ -15,7 +15,7 @@ from threatmap import settings
 from threatmap.errors import DocumentError
 from threatmap.lang.detect import detect_lang
 from threatmap.models import LANGS, Document
-from threatmap.store.dates import resolve_date
+from threatmap.store.dates import date_of
 
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
 """File types read by :func:`read_bytes` (case-insensitive)."""
@@ -203,7 +203,7 @@ def _make(where: str, *, doc_id: Any, text: str, meta: dict[str, Any], path: str
     if not text.strip():
         raise DocumentError(f"{where}: the document has no text (only metadata); fix: add the text")
     lang = check_lang(meta["lang"], where=where) if meta.get("lang") else detect_lang(text)
-    date, origin = resolve_date(meta.get("date"), text, where=date_where or where)
+    date, origin = date_of(meta.get("date"), text, where=date_where or where)
     speakers = meta.get("speakers") or ()
     if isinstance(speakers, str):
         speakers = (speakers,)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from tqdm import tqdm
 
@@ -14,10 +14,10 @@ from threatmap import settings
 from threatmap.errors import DocumentError, StoreError
 from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
+from threatmap.protocols import ParseFn, Parser
 from threatmap.store.documents import SUFFIXES, Loaded, read_bytes, read_path
 from threatmap.store.sqlite import Store
 
-ParseFn = Callable[[Document], Sequence[Mention]]
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
 
 SKIPPED_NAMES = frozenset({"readme", "index", "license", "licence", "changelog"})
@@ -87,12 +87,12 @@ class _Tally:
                              updated=c["updated"], reindexed=reindexed, notes=tuple(self.notes))
 
 
-def parse_function(parser: Any) -> ParseFn:
+def parse_function(parser: Parser | ParseFn) -> ParseFn:
     """The parse callable of ``parser`` (an object with ``.parse`` or a callable); TypeError otherwise."""
     fn = getattr(parser, "parse", parser)
     if not callable(fn):
         raise TypeError(f"expected a geoparser (an object with .parse(document) or a callable), got {parser!r}")
-    return fn
+    return cast("ParseFn", fn)
 
 
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
@@ -120,8 +120,8 @@ def _empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
             if p.is_dir() and not expand_paths([p])]
 
 
-def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Any, *, max_bytes: int = settings.MAX_DOC_BYTES,
-                 progress: bool = False) -> IngestSummary:
+def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | ParseFn, *,
+                 max_bytes: int = settings.MAX_DOC_BYTES, progress: bool = False) -> IngestSummary:
     """Ingest files and folders (recursively); each file is one transaction.
 
     A bad file is rejected with a specific reason and the batch goes on; nothing already stored is lost.
@@ -160,8 +160,8 @@ ingest = ingest_paths
 """The name used in docs/DESIGN.md."""
 
 
-def ingest_upload(name: str, data: bytes, store: Store, parser: Any, *, max_bytes: int = settings.MAX_DOC_BYTES
-                  ) -> IngestSummary:
+def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn, *,
+                  max_bytes: int = settings.MAX_DOC_BYTES) -> IngestSummary:
     """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
     parse = parse_function(parser)
     tally = _Tally()
@@ -175,7 +175,7 @@ def ingest_upload(name: str, data: bytes, store: Store, parser: Any, *, max_byte
     return tally.summary()
 
 
-def ensure_demo_corpus(store: Store, parser: Any, corpus_dir: Path | str = settings.CORPUS_DIR
+def ensure_demo_corpus(store: Store, parser: Parser | ParseFn, corpus_dir: Path | str = settings.CORPUS_DIR
                        ) -> IngestSummary | None:
     """Ingest the bundled demo corpus when the store is empty (the app's first start); None when not empty."""
     if not store.is_empty():
@@ -183,7 +183,7 @@ def ensure_demo_corpus(store: Store, parser: Any, corpus_dir: Path | str = setti
     return ingest_paths([corpus_dir], store, parser)
 
 
-def reindex(store: Store, parser: Any) -> IngestSummary:
+def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
     """Re-geoparse every stored document (after ``places.yaml`` changed), without the source files.
 
     Each document's mentions and candidates are replaced in one transaction.

@@ -7,7 +7,8 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,8 +188,33 @@ class Store:
         cur.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                         [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates])
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self)
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error), under the store's lock."""
+        with self._lock:
+            try:
+                cur = self._conn.cursor()
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}; fix: close other "
+                                 f"programs writing to it, check the disk") from None
+            try:
+                yield cur
+            except BaseException as exc:
+                try:
+                    cur.execute("ROLLBACK")
+                finally:
+                    self._writes += 1
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}") from exc
+                raise
+            try:
+                cur.execute("COMMIT")
+            except sqlite3.Error as err:
+                cur.execute("ROLLBACK")
+                raise StoreError(f"cannot commit to the store {str(self.path)!r}: {err}") from None
+            finally:
+                self._writes += 1
 
     # ---------------------------------------------------------------- reading
     def is_empty(self) -> bool:
@@ -253,37 +279,3 @@ class Store:
     def _one(self, sql: str) -> int:
         with self._lock:
             return self._conn.execute(sql).fetchone()[0]
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error), under the store's lock."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def __enter__(self) -> sqlite3.Cursor:
-        self.store._lock.acquire()
-        try:
-            self.cur = self.store._conn.cursor()
-            self.cur.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            self.store._lock.release()
-            raise StoreError(f"cannot write to the store {str(self.store.path)!r}: {exc}; fix: close other "
-                             f"programs writing to it, check the disk") from None
-        return self.cur
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        try:
-            if exc_type is None:
-                try:
-                    self.cur.execute("COMMIT")
-                except sqlite3.Error as err:
-                    self.cur.execute("ROLLBACK")
-                    raise StoreError(f"cannot commit to the store {str(self.store.path)!r}: {err}") from None
-            else:
-                self.cur.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"cannot write to the store {str(self.store.path)!r}: {exc}") from exc
-        finally:
-            self.store._writes += 1
-            self.store._lock.release()

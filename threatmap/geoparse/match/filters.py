@@ -12,7 +12,7 @@ from threatmap.geoparse.match.lexicon import COMPOUND_TAILS, PERSON_NOUNS_ACC, Q
 from threatmap.lang.normalize import Normalized, normalize_for_matching
 
 __all__ = ["QUOTES", "QUOTES_AND_SPACE", "QUOTE_RE", "arabic_adjective", "capital_at", "capitalised",
-           "compound_adjective", "in_identifier", "in_quoted_name"]
+           "compound_adjective", "has_quote", "in_identifier", "in_quoted_name"]
 
 
 def _key(text: str) -> str:
@@ -23,6 +23,12 @@ _SPACES = (" ", "\n", "\t", "\r", "\u00a0")
 QUOTES = frozenset('"«“”„\'')
 QUOTES_AND_SPACE = QUOTES | {" "}
 QUOTE_RE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
+
+
+def has_quote(text: str) -> bool:
+    """Whether ``text`` has any of the quotes of :data:`QUOTES` (faster than a regular expression)."""
+    return '"' in text or "'" in text or "«" in text or "“" in text or "”" in text or "„" in text
+
 _ARTICLE_RE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ed|es|et)[-‐‑ ]")
 _PERSON_NOUNS_ACC = frozenset(_key(w) for w in PERSON_NOUNS_ACC)
 _QUOTED_NAME_WORDS = frozenset(_key(w) for w in QUOTED_NAME_WORDS)

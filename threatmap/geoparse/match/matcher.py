@@ -27,6 +27,7 @@ from threatmap.geoparse.match.filters import (
     capital_at,
     capitalised,
     compound_adjective,
+    has_quote,
     in_identifier,
     in_quoted_name,
 )
@@ -44,7 +45,7 @@ from threatmap.lang.clitics import AR_LL_PREFIXES as LL_PREFIXES
 from threatmap.lang.clitics import AR_NAME_PREFIXES as AR_PREFIXES
 from threatmap.lang.clitics import LATIN_NAME_SUFFIXES as LATIN_SUFFIXES
 from threatmap.lang.clitics import SORANI_NAME_SUFFIXES as SORANI_SUFFIXES
-from threatmap.lang.normalize import Normalized, _matching_view, normalize_for_matching
+from threatmap.lang.normalize import Normalized, matching_view, normalize_for_matching
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as KURDISH_LETTERS
 from threatmap.lang.scripts import KURMANJI_LETTERS
 
@@ -203,7 +204,7 @@ class Matcher:
 
     def find(self, text: str, *, lang: str | None = None) -> list[Match]:
         """The place names in ``text``: blocked names removed, longest of overlapping ones, sorted by start."""
-        norm, view = _matching_view(text)  # normalize_for_matching without the normalised text: not read here
+        norm, view = matching_view(text)  # normalize_for_matching without the normalised text: not read here
         return self.find_normalized(norm, view, lang=lang)
 
     def find_normalized(self, norm: Normalized, view: str, *, lang: str | None = None) -> list[Match]:
@@ -216,8 +217,8 @@ class Matcher:
         out: list[Match] = []
         original = norm.original
         n_orig = len(original)
-        seg_norm, seg_orig = norm._norm_starts, norm._orig_starts  # norm.to_original, inlined: hot loop
-        quoted = _has_quote(original)
+        seg_norm, seg_orig = norm.norm_starts, norm.orig_starts  # norm.to_original, inlined: hot loop
+        quoted = has_quote(original)
         new_match = tuple.__new__  # Match(...) runs a Python-level __new__: too slow for thousands of matches
         for ns, ne, plen, entry, fuzzy in _select(cands):
             if seg_norm:
@@ -288,11 +289,6 @@ class Matcher:
                 out.append(fuzzy)  # a Latin variant needs a capital, checked here: it must not win over
                 # an exact name inside it ("çiyayê Hemrîn" is Hemrîn, not a variant of Çiyayê Hemrînê)
 
-
-
-def _has_quote(text: str) -> bool:
-    """Whether ``text`` has any of the quotes of :data:`QUOTES` (faster than a regular expression)."""
-    return '"' in text or "'" in text or "«" in text or "“" in text or "”" in text or "„" in text
 
 
 _NONE, _ANY, _LONG = 0, 1, 2
