@@ -235,6 +235,7 @@ def test_kml_opens_and_descriptions_are_escaped(df: pd.DataFrame, tmp_path: Path
     descriptions = [d.text for d in root.iter("{http://www.opengis.net/kml/2.2}description")]
     assert descriptions and all("<img" not in d for d in descriptions)  # after XML parsing, HTML-escaped
     assert any("&lt;img src=x" in d for d in descriptions)
+    assert any("(threat_p 1.00)" in d for d in descriptions) and any("(threat_p 0.00)" in d for d in descriptions)
     assert root.findall(".//k:Polygon", ns) and root.findall(".//k:Point", ns)
     path = tmp_path / "x.kml"
     path.write_bytes(data)

@@ -303,7 +303,7 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
     for m in row["mention_list"][:25]:
         head = " · ".join(e(str(v)) for v in (m["source"], m["date"], m["speaker"]) if v)
         link = f' <a href="{e(m["url"])}">link</a>' if m["url"] else ""
-        lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link}<br/>"
+        lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link} (threat_p {m['threat_p']:.2f})<br/>"
                      f"<span dir=\"auto\">{e(m['quote'] or '')}</span></p>")
     if len(row["mention_list"]) > 25:
         lines.append(f"<p>… and {len(row['mention_list']) - 25} more</p>")
