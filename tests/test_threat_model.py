@@ -13,7 +13,7 @@ from threatmap.errors import ThreatModelError
 from threatmap.gazetteer import Gazetteer
 from threatmap.geoparse import Geoparser
 from threatmap.geoparse.threat.features import FEATURE_NAMES
-from threatmap.geoparse.threat.model import ThreatModel
+from threatmap.geoparse.threat.model import FORMAT, ThreatModel
 from threatmap.learn.dataset import GoldFile, build_examples
 from threatmap.models import Document
 
@@ -54,9 +54,11 @@ def test_synthetic_files_train_but_are_never_tested(rules_parser: Geoparser) -> 
     (None, "is missing"),
     ("not json {", "cannot be read"),
     (json.dumps({"format": "something-else"}), "expected format"),
-    (json.dumps({"format": "threatmap-threat-model/1", "features": ["a"]}), "other features"),
-    (json.dumps({"format": "threatmap-threat-model/1", "features": list(FEATURE_NAMES), "booster": "garbage",
+    (json.dumps({"format": FORMAT, "features": ["a"]}), "other features"),
+    (json.dumps({"format": FORMAT, "features": list(FEATURE_NAMES), "members": [{"kind": "gbdt", "booster": "garbage"}],
                  "calibration": {"slope": 1, "intercept": 0}}), "corrupt"),
+    (json.dumps({"format": FORMAT, "features": list(FEATURE_NAMES), "members": [{"kind": "logistic", "mean": [0],
+                 "scale": [1], "coef": [1], "intercept": 0}], "calibration": {"slope": 1, "intercept": 0}}), "corrupt"),
 ])
 def test_a_bad_model_file_names_itself_and_the_command_that_rebuilds_it(tmp_path: Path, content: str | None,
                                                                          problem: str) -> None:

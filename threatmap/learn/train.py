@@ -1,7 +1,10 @@
 """Train the threat model on gold files, cross-validated by document, and write the committed model file.
 
-Deterministic: the examples come in file and document order, the folds are ``GroupKFold`` (no shuffling), LightGBM
-runs on one thread with ``deterministic`` and fixed seeds, and the file is written with sorted keys.
+The model is an ensemble: LightGBM, a LightGBM random forest and a scikit-learn logistic regression, trained on the
+same rows; the log-odds of their mean probability are Platt-scaled, fitted on out-of-fold means (inner folds
+grouped by document). Deterministic: the
+examples come in file and document order, the folds are ``GroupKFold`` (no shuffling), LightGBM runs on one thread
+with ``deterministic`` and fixed seeds, lbfgs is deterministic, and the file is written with sorted keys.
 """
 
 from __future__ import annotations
@@ -16,59 +19,95 @@ from typing import Any
 import numpy as np
 
 from threatmap.geoparse.threat.features import FEATURE_NAMES
-from threatmap.geoparse.threat.model import FORMAT, THRESHOLD
+from threatmap.geoparse.threat.model import FORMAT, THRESHOLD, Member, ThreatModel, mean_log_odds
 from threatmap.learn.dataset import Example, GoldFile, build_examples, data_sha256
 
-__all__ = ["PARAMS", "CvResult", "cross_validate", "fit", "format_cv", "train_model"]
+__all__ = ["PARAMS", "RF_PARAMS", "CvResult", "cross_validate", "fit", "format_cv", "train_model", "write_model"]
 
 PARAMS: dict[str, Any] = {
     "objective": "binary", "learning_rate": 0.05, "num_leaves": 8, "min_data_in_leaf": 20, "lambda_l2": 1.0,
     "feature_fraction": 0.8, "feature_fraction_seed": 7, "seed": 7, "deterministic": True, "num_threads": 1,
     "force_col_wise": True, "verbose": -1,
 }
+"""The boosted member (then Platt-calibrated on out-of-fold raw scores)."""
 ROUNDS = 100
+RF_PARAMS: dict[str, Any] = {
+    "objective": "binary", "boosting": "rf", "bagging_fraction": 0.632, "bagging_freq": 1, "feature_fraction": 0.5,
+    "num_leaves": 32, "min_data_in_leaf": 3, "seed": 7, "bagging_seed": 7, "feature_fraction_seed": 7,
+    "deterministic": True, "num_threads": 1, "force_col_wise": True, "verbose": -1,
+}
+"""The random-forest member (LightGBM's ``rf`` boosting: averaged bagged trees)."""
+RF_ROUNDS = 100
+LOGISTIC_C = 0.1
+"""Inverse L2 strength of the logistic member (on standardised features)."""
 FOLDS = 5
 _LANGS = ("ar", "ckb", "en", "kmr")
 
 
-def _booster(x: np.ndarray, y: np.ndarray) -> Any:
+def _booster(x: np.ndarray, y: np.ndarray, params: dict[str, Any], rounds: int) -> Any:
     import lightgbm
 
     data = lightgbm.Dataset(x, label=y.astype(np.float64), feature_name=list(FEATURE_NAMES), free_raw_data=False)
-    return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
-
-
-def _platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Slope and intercept of the logistic map from raw scores to probabilities (Platt scaling, sklearn)."""
-    from sklearn.linear_model import LogisticRegression
-
-    if len(set(y.tolist())) < 2:
-        return 1.0, 0.0
-    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(margins.reshape(-1, 1), y)
-    return float(lr.coef_[0][0]), float(lr.intercept_[0])
+    return lightgbm.train(params, data, num_boost_round=rounds)
 
 
 def _inner_folds(groups: np.ndarray) -> int:
     return min(FOLDS, len(set(groups.tolist())))
 
 
-def fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[Any, float, float]:
-    """A booster on all rows, calibrated on its out-of-fold raw scores (folds grouped by document)."""
+def _numbers(values: Any) -> list[float]:
+    return [round(float(v), 12) for v in values]
+
+
+def _logistic(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """The logistic member: scikit-learn's scaler and L2 logistic regression, stored as plain numbers."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x)
+    if len(set(y.tolist())) < 2:
+        coef, intercept = np.zeros(x.shape[1]), (4.0 if y.size and y[0] else -4.0)
+    else:
+        lr = LogisticRegression(C=LOGISTIC_C, solver="lbfgs", max_iter=5000).fit(scaler.transform(x), y)
+        coef, intercept = lr.coef_[0], float(lr.intercept_[0])
+    return {"kind": "logistic", "mean": _numbers(scaler.mean_), "scale": _numbers(scaler.scale_),
+            "coef": _numbers(coef), "intercept": round(float(intercept), 12)}
+
+
+def _members(x: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
+    """The three members trained on these rows (their model-file entries)."""
+    gbdt = _booster(x, y, PARAMS, ROUNDS)
+    rf = _booster(x, y, RF_PARAMS, RF_ROUNDS)
+    return [{"kind": "gbdt", "booster": gbdt.model_to_string(num_iteration=-1)},
+            {"kind": "rf", "booster": rf.model_to_string(num_iteration=-1)}, _logistic(x, y)]
+
+
+def _scores(members: list[dict[str, Any]], x: np.ndarray) -> np.ndarray:
+    return np.asarray(mean_log_odds([Member.of(m) for m in members], x))
+
+
+def fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
+    """The members on all rows, and the Platt calibration of their mean fitted out of fold (inner folds by document)."""
+    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    margins = np.zeros(len(y))
+    members = _members(x, y)
     k = _inner_folds(groups)
+    scores = np.zeros(len(y))
     if k >= 2:
         for tr, te in GroupKFold(n_splits=k).split(x, y, groups):
-            if len(set(y[tr].tolist())) < 2:
-                margins[te] = 0.0
-                continue
-            margins[te] = _booster(x[tr], y[tr]).predict(x[te], raw_score=True, num_threads=1)
-    booster = _booster(x, y)
-    if k < 2:
-        margins = booster.predict(x, raw_score=True, num_threads=1)
-    slope, intercept = _platt(margins, y)
-    return booster, slope, intercept
+            if len(set(y[tr].tolist())) == 2:
+                scores[te] = _scores(_members(x[tr], y[tr]), x[te])
+    else:
+        scores = _scores(members, x)
+    if len(set(y.tolist())) < 2:
+        slope, intercept = 1.0, 0.0
+    else:
+        platt = LogisticRegression(C=1e4, solver="lbfgs", max_iter=5000).fit(scores.reshape(-1, 1), y)
+        slope, intercept = round(float(platt.coef_[0][0]), 12), round(float(platt.intercept_[0]), 12)
+    return {"format": FORMAT, "features": list(FEATURE_NAMES), "members": members,
+            "calibration": {"slope": slope, "intercept": intercept,
+                            "input": "log-odds of the mean of the members' probabilities"}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +172,7 @@ def cross_validate(examples: Sequence[Example], *, folds: int = FOLDS) -> CvResu
         raise ValueError(f"cross-validation needs real examples from 2 documents or more, got {k}")
     for tr, te in GroupKFold(n_splits=k).split(x, y, groups):
         tx, ty, tg = np.vstack([x[tr], sx]), np.concatenate([y[tr], sy]), np.concatenate([groups[tr], sg])
-        booster, slope, intercept = fit(tx, ty, tg)
-        raw = booster.predict(x[te], raw_score=True, num_threads=1)
-        probs[te] = 1.0 / (1.0 + np.exp(-(slope * raw + intercept)))
+        probs[te] = ThreatModel.from_content(fit(tx, ty, tg)).probabilities(x[te])
     return CvResult(tuple(e.lang for e in real), tuple(e.label for e in real), tuple(e.rule for e in real),
                     tuple(round(float(p), 6) for p in probs))
 
@@ -145,13 +182,10 @@ def train_model(files: Sequence[GoldFile], geoparser: object, *, folds: int = FO
     examples = build_examples(files, geoparser)
     cv = cross_validate(examples, folds=folds)
     x, y, groups = _arrays(examples)
-    booster, slope, intercept = fit(x, y, groups)
     content = {
-        "format": FORMAT,
-        "features": list(FEATURE_NAMES),
-        "booster": booster.model_to_string(num_iteration=-1),
-        "calibration": {"slope": round(slope, 8), "intercept": round(intercept, 8)},
-        "params": {**PARAMS, "rounds": ROUNDS},
+        **fit(x, y, groups),
+        "params": {"gbdt": {**PARAMS, "rounds": ROUNDS}, "rf": {**RF_PARAMS, "rounds": RF_ROUNDS},
+                   "logistic": {"C": LOGISTIC_C}},
         "training_data": {"sha256": data_sha256(files),
                           "files": [{"name": f.path.name, "synthetic": f.synthetic} for f in files],
                           "examples": len(examples), "real_examples": sum(not e.synthetic for e in examples)},
