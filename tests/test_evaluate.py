@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -182,3 +183,14 @@ def test_threat_f1_beside_the_always_threat_baseline_and_brier() -> None:
     assert s.brier is None
     report = format_report({"all": s, "en": s})
     assert "threat F1 0.667 (always threat 0.500)" in report
+
+
+def test_brier_score_of_threat_p() -> None:
+    golds = [GoldMention(EN.index(w), EN.index(w) + len(w), w, w, 33.6, 42.8, t) for w, t in (("Hit", True),
+                                                                                           ("Erbil", False))]
+    g = GoldDocument(Document(id="e", text=EN, lang="en"), tuple(golds))
+    predicted = [dataclasses.replace(_en_mention("Hit", threat=True), threat_p=0.8),
+                 dataclasses.replace(_en_mention("Erbil", threat=True), threat_p=0.6)]
+    s = score_document(g, predicted, {})
+    assert s.brier == pytest.approx(((0.8 - 1) ** 2 + 0.6 ** 2) / 2)
+    assert "p=0.600" in next(m.detail for m in s.misses if m.kind == "threat")
