@@ -65,6 +65,7 @@ class Cues:
     ar_list_intro: frozenset[str]
     ar_compound_heads: frozenset[str]
     ar_adjective_tails: frozenset[str]
+    containment_words: frozenset[str]
 
     def singular(self, word: str) -> str | None:
         return self.ar_singular.get(word) or self.ar_part.get(word) or self.ku_singular.get(word)
@@ -81,7 +82,7 @@ def cues() -> Cues:
             ("ar_singular", "ar_part", "ar_plural", "ku_singular", "ku_plural", "en_after")}
     sets = {k: frozenset(fold(w) for w in raw[k]) for k in
             ("ku_peoples", "ckb_stop", "ar_stop", "en_stop", "ar_list_intro", "ar_compound_heads",
-             "ar_adjective_tails")}
+             "ar_adjective_tails", "containment_words")}
     return Cues(**maps, **sets, ar_idioms=frozenset((fold(a), fold(b)) for a, b in raw["ar_idioms"]))
 
 
