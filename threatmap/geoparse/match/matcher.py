@@ -11,6 +11,7 @@ variants of long multi-word names are found from anchor words with a strict edit
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -79,6 +80,11 @@ _KURMANJI_LETTERS = KURMANJI_LETTERS
 
 def _is_arabic_script(key: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in key)
+
+
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+_US_BODY = re.compile(r"\s+(?:Central Command|Army|Air Force|Navy|Marine Corps|Embassy|Consulate|Department|Agency|"
+                      r"Mission|Congress|Senate|House|Treasury|Special Operations|Forces|Government|Institute)\b")
 
 
 def _letters(key: str) -> int:
@@ -172,8 +178,8 @@ class Matcher:
         template_names: dict[str, set[str]] = {}
         for alias, lang, place_id, place_type in aliases:
             key = match_key(alias)
-            if _letters(key) < 3:
-                continue
+            if _letters(key) < 3 and not _DOTTED.fullmatch(alias):
+                continue  # too short to be a name, unless a dotted abbreviation (U.S.), which needs its capital
             keys = sorani_variants(key) if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(alias) else (key,)
             for k in keys:
                 ids = by_key.setdefault(k, [])
@@ -228,6 +234,10 @@ class Matcher:
                 end = seg_orig[k] + ne - seg_norm[k]
             else:
                 start, end = ns, ne
+            if end < n_orig and original[end] == "." and _DOTTED.fullmatch(original[start:end + 1]):
+                end += 1  # U.S.: the abbreviation's last dot is part of the name
+                if _US_BODY.match(original, end):
+                    continue  # U.S. Central Command, U.S. Embassy: an organisation
             after = original[end] if end < n_orig else " "
             if entry.arabic:
                 if not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
