@@ -31,6 +31,7 @@ from threatmap.geoparse.match.filters import (
     has_quote,
     in_identifier,
     in_quoted_name,
+    nisba_adjective,
 )
 from threatmap.geoparse.match.lexicon import (
     ANCHOR_STOP,
@@ -242,6 +243,8 @@ class Matcher:
             if entry.arabic:
                 if not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
                     continue  # "11 عسكريا سوريا" (Syrian soldiers)
+                if entry.key.endswith(("يه", "ي")) and nisba_adjective(original, view, start, end, ns, plen):
+                    continue  # "ناحية سوريّة" (a Syrian sub-district), "قوات عراقية وسورية" (Syrian forces)
             elif (((entry.needs_capital or fuzzy) and not capitalised(original, start))
                   or (after in _HYPHENS and compound_adjective(original, end))):
                 continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
