@@ -46,6 +46,7 @@ from _geodata_sources import (  # noqa: E402
     ne_rivers,
     sketch_geometry,
     sources,
+    world_cities,
 )
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
@@ -108,6 +109,7 @@ def _places_text(src: dict[str, Path], govs: dict[str, Any], countries: dict[str
     curated = yaml.load(curated_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["places"] or []
     taken = _Keys(curated)
     entries = _country_entries(countries, curated, taken) + _geonames_entries(src["cities"], curated, govs, taken)
+    entries += _world_city_entries(world_cities(src["world_cities"], src["country_info"]), curated + entries, taken)
     _declare_generated_ambiguity(entries)
     if taken.clashes:
         print("names of generated places shared with curated places (declare them in the curated place's "
@@ -235,6 +237,34 @@ def _geonames_entries(cities_path: Path, curated: list[dict[str, Any]], govs: di
                     "names": names, "aliases": aliases, "parent": gov_ids[code], "country": c["countrycode"],
                     "geometry": {"point": [pt.x, pt.y]}, "precision": 1,
                     "sources": [GN_SRC.format(gid=c["geonameid"])], "geonames_id": int(c["geonameid"]), "_pop": pop})
+    return sorted(out, key=lambda e: (e["country"], e["id"]))
+
+
+def _world_city_entries(rows: list[dict[str, Any]], entries: list[dict[str, Any]], taken: _Keys) -> list[dict]:
+    """Capitals and big cities abroad, with their Arabic names; ordinary words (wordfreq) and names already in the
+    gazetteer are left out, and so are Latin alternates (other languages' spellings: Roma, Rom)."""
+    from wordfreq import zipf_frequency
+    country_ids = {e["country"]: e["id"] for e in entries if e.get("type") == "country"}
+    stop_words, _ = _curation()
+
+    def fresh(name: str, lang: str) -> bool:
+        k = normalize_key(name)
+        return (len(k.replace(" ", "")) >= 3 and k not in taken.owner and k not in stop_words
+                and zipf_frequency(name, lang) < COMMON_ZIPF)
+
+    out = []
+    for c in rows:
+        if int(c["geonameid"]) in taken.gn_ids or c["countrycode"] not in country_ids or not fresh(c["name"], "en"):
+            continue
+        arabic = sorted({a for a in c.get("alternatenames", []) if re.fullmatch("[\u0621-\u064a ]+", a)
+                         and fresh(a, "ar")}, key=lambda a: (len(a), a))
+        names = {"en": c["name"], **({"ar": arabic[0]} if arabic else {})}
+        out.append({"id": _unique(_slug(c["name"]), taken.ids, c["countrycode"].lower()), "type": "city",
+                    "names": names, "aliases": {"ar": arabic[1:3]} if len(arabic) > 1 else {},
+                    "parent": country_ids[c["countrycode"]], "country": c["countrycode"],
+                    "geometry": {"point": [round(c["longitude"], 4), round(c["latitude"], 4)]}, "precision": 1,
+                    "sources": [GN_SRC.format(gid=c["geonameid"])], "geonames_id": int(c["geonameid"]),
+                    "_pop": int(c["population"] or 0)})
     return sorted(out, key=lambda e: (e["country"], e["id"]))
 
 

@@ -246,8 +246,9 @@ class Matcher:
                 if entry.key.endswith(("يه", "ي")) and nisba_adjective(original, view, start, end, ns, plen):
                     continue  # "ناحية سوريّة" (a Syrian sub-district), "قوات عراقية وسورية" (Syrian forces)
             elif (((entry.needs_capital or fuzzy) and not capitalised(original, start))
-                  or (after in _HYPHENS and compound_adjective(original, end))):
-                continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
+                  or (after in _HYPHENS and (compound_adjective(original, end)
+                                             or (end + 1 < n_orig and original[end + 1].isdigit())))):
+                continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective; Jeddah-1 is a numbered camp
             if quoted and start and original[start - 1] in QUOTES_AND_SPACE and QUOTE_RE.search(
                     original, start - 40 if start > 40 else 0, start) and in_quoted_name(original, start, end):
                 continue  # عملية "أبطال العراق" (an operation's name); a quote within 40 characters before it
