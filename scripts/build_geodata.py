@@ -50,6 +50,7 @@ from _geodata_sources import (  # noqa: E402
 )
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
+from _spellings import kurdish_spellings, spellings_text  # noqa: E402
 
 from threatmap.lang.normalize import normalize_key  # noqa: E402
 from threatmap.lang.scripts import KURDISH_SCRIPT_LETTERS as KURDISH_LETTERS  # noqa: E402
@@ -91,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     texts["SOURCES.md"] = sources_md(files)
     places_text, entries = _places_text(src, gov_shapes, files["countries.geojson"])
     texts[OVERTURE.name] = _overture_text(entries, gov_shapes)
+    taken = {normalize_key(n) for e in entries for n in _all_names(e)}
+    texts["spellings.yaml"] = spellings_text(kurdish_spellings(entries, key=normalize_key, taken=taken), _q)
     return _write_or_check(texts, places_text, check=args.check)
 
 
@@ -346,6 +349,11 @@ def _overture_text(entries: list[dict[str, Any]], govs: dict[str, Any]) -> str:
                     "geometry": {"point": [m["point"].x, m["point"].y]} if m["point"] is not None else
                     {"file": "governorates.geojson", "feature": m["region"]},
                     "precision": m["precision"], "sources": [OVT_SRC.format(oid=m["oid"]), f"located at the {where}"]})
+    taken = {normalize_key(n) for e in entries + out for n in _all_names(e)}
+    for pid, langs in kurdish_spellings(out, key=normalize_key, taken=taken).items():
+        entry = next(e for e in out if e["id"] == pid)
+        for lang, spellings in langs.items():
+            entry["aliases"].setdefault(lang, []).extend(spellings)
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     return (OVERTURE_HEADER.format(n=len(out), rows=len(rows), summary=summary)
             + "".join(_entry_yaml(e) for e in out))
@@ -357,7 +365,8 @@ OVERTURE_HEADER = """\
 # (https://opendatacommons.org/licenses/odbl/1-0/). See geodata/SOURCES.md.
 # {n} districts, sub-districts and localities of Iraq and Syria whose names the gazetteer lacks, out of {rows} rows.
 # The parquet has no geometry: each place sits at the seat of its district or sub-district when the gazetteer has
-# that town (precision 3) or is its governorate (precision 4). Left out: {summary}.
+# that town (precision 3) or is its governorate (precision 4). Kurmanji/Sorani aliases: klpt 0.1.7 transliteration.
+# Left out: {summary}.
 places:
 """
 

@@ -115,20 +115,44 @@ def default_gazetteer(places_path: str | None = None, geodata_dir: str | None = 
 def read_gazetteer(places_path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The entries of ``places_path`` followed by those of the files its top-level ``include`` list names.
 
-    Included files (paths relative to ``places_path``; e.g. the generated ``geodata/places_overture.yaml``) hold
-    generated places only: their entries are numbered after the last line of the main file, so they count as
-    generated (see :func:`threatmap.geoparser.generated_places`); ``_file`` and ``_offset`` keep their own
-    file and line for messages.
+    Included files (paths relative to ``places_path``) hold generated places only (``geodata/places_overture.yaml``):
+    their entries are numbered after the last line of the main file, so they count as generated (see
+    :func:`threatmap.geoparser.generated_places`); ``_file`` and ``_offset`` keep their own file and line for
+    messages. A file named ``spellings*.yaml`` holds generated aliases of places by id instead.
     """
     entries, problems, includes = read_entries(places_path)
     offset = sum(1 for _ in places_path.open(encoding="utf-8")) if entries else 0
     for name in includes:
         path = places_path.parent / name
+        if path.name.startswith("spellings"):
+            problems += _add_spellings(entries, path)
+            continue
         more, more_problems, _ = read_entries(path, line_offset=offset)
         entries += more
         problems += more_problems
         offset += sum(1 for _ in path.open(encoding="utf-8")) if more else 0
     return entries, problems
+
+
+def _add_spellings(entries: list[dict[str, Any]], path: Path) -> list[Problem]:
+    """Merge a generated spellings file (``aliases: {place id: {lang: [..]}}``) into the entries' aliases."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [Problem(str(path), f"cannot read the spellings file: {exc}", "re-run scripts/build_geodata.py")]
+    by_id = {e.get("id"): e for e in entries}
+    problems = []
+    for pid, langs in ((data or {}).get("aliases") or {}).items():
+        entry = by_id.get(pid)
+        if entry is None or not isinstance(langs, dict):
+            problems.append(Problem(str(path), f"spellings for {pid!r}: expected a place id with a mapping of "
+                                    f"language to names, got {langs!r}", "re-run scripts/build_geodata.py"))
+            continue
+        aliases = dict(entry.get("aliases") or {})
+        for lang, names in langs.items():
+            aliases[lang] = [*(aliases.get(lang) or []), *names]
+        entry["aliases"] = aliases
+    return problems
 
 
 def read_entries(places_path: Path, *, line_offset: int = 0
