@@ -11,7 +11,7 @@ from shapely.geometry import Point, box
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from _overture_source import base_name, overture_entries, script_lang
 
-from threatmap.normalize import normalize_key
+from threatmap.lang.normalize import normalize_key
 
 
 @pytest.mark.parametrize(("raw", "name"), [

@@ -17,7 +17,7 @@ from threatmap.errors import DocumentError, ExportError, StoreError
 from threatmap.models import Candidate, Document, Mention, Where
 from threatmap.store import Store
 from threatmap.store.filters import Filters
-from threatmap.store.schema import COLUMNS
+from threatmap.store.schema import COLUMNS, SCHEMA_VERSION
 
 PLACES = {  # surface regex -> (place_id, type, lon, lat, bbox)
     "Mosul|الموصل": ("mosul", "city", 43.13, 36.34, (43.13, 36.34, 43.13, 36.34)),
@@ -237,7 +237,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_other_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "v.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
-    with pytest.raises(StoreError, match="schema version 99, expected 2"):
+    with pytest.raises(StoreError, match=f"schema version 99, expected {SCHEMA_VERSION}"):
         Store.open(path)
 
 

@@ -220,7 +220,7 @@ def _place(gazetteer: PlaceLookup | None, place_id: str) -> Place | None:
     return None if gazetteer is None else gazetteer.get(place_id)
 
 
-def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str, str | None, Any], BaseGeometry]:
+def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str | None, str | None, Any], BaseGeometry]:
     """``geometry_of(place_id, qualifier, row)``: the geometry every export draws for a (place, qualifier).
 
     The gazetteer's geometry, qualified by :func:`threatmap.geometry.qualified_geometry`; the stored point or
@@ -228,7 +228,9 @@ def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str, str | Non
     """
     cache: dict[tuple[str, str | None], BaseGeometry] = {}
 
-    def geometry_of(place_id: str, qualifier: str | None, row: Any) -> BaseGeometry:
+    def geometry_of(place_id: str | None, qualifier: str | None, row: Any) -> BaseGeometry:
+        if place_id is None or place_id != place_id:  # a place located from context (None, or NaN in a frame)
+            return _stored_geometry(row)
         key = (place_id, qualifier)
         if key not in cache:
             place = _place(gazetteer, place_id)

@@ -11,7 +11,7 @@ A name is taken only when a cue says it is a place (the word lists are ``data/co
 
 Ordinary words (``data/common_words.txt``, wordfreq Zipf >= 4) and indefinite adjectives (منطقة صحراوية) are
 refused after a singular cue; a list stops at a sentence end, a function word or a verb. Locating the names is
-:mod:`threatmap.context_locate`'s job.
+:mod:`threatmap.geoparse.locate`'s job.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import yaml
 
 __all__ = ["ContextName", "common_words", "cues", "find_context_names", "fold"]
 
-_DATA = Path(__file__).resolve().parent / "data"
+_DATA = Path(__file__).resolve().parent.parent / "data"
 _MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-\u0640\u064b-\u0652\u0670\u200c]*")

@@ -20,10 +20,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from threatmap.context_names import ContextName, cues
-from threatmap.models import Place
+from threatmap.geoparse.discover import ContextName, cues
+from threatmap.models import Place, Where
 
-__all__ = ["Located", "locate"]
+__all__ = ["Located", "context_where", "locate"]
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _NUMBERS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -100,3 +100,13 @@ def _distance(between: str, place: Place) -> Located | None:
 
 
 _TOWNS = frozenset({"city", "town", "village", "camp"})
+
+
+_HALF_SIDE_DEG = {2: 0.1, 3: 0.3, 4: 1.0}  # half the side of the box a precision code stands for (~11/33/110 km)
+
+
+def context_where(loc: Located) -> Where:
+    """A context place's :class:`Where`: its point with a box as large as its precision says it is uncertain."""
+    d = _HALF_SIDE_DEG.get(loc.precision, 1.0)
+    return Where(loc.lat, loc.lon, (round(loc.lon - d, 4), round(loc.lat - d, 4), round(loc.lon + d, 4),
+                                    round(loc.lat + d, 4)), "Point", loc.precision)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from threatmap.context_names import find_context_names
+from threatmap.geoparse.discover import find_context_names
 
 
 def _names(text: str, known: list[str] = ()) -> list[str]:  # type: ignore[assignment]
