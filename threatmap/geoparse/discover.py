@@ -131,10 +131,51 @@ def _covered(toks: list[_Tok], known: Sequence[tuple[int, int]]) -> list[bool]:
     return out
 
 
-def find_context_names(text: str, known: Sequence[tuple[int, int]] = ()) -> list[ContextName]:
-    """Names recognised from their cue in ``text``, outside the ``known`` spans (gazetteer matches), by start."""
+@lru_cache(maxsize=1)
+def _cue_re() -> re.Pattern[str]:
+    """Any cue word (folded), for finding the few stretches of a text worth tokenising."""
     c = cues()
-    toks = [_Tok(m.start(), m.end(), m.group(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    words = {*c.ar_singular, *c.ar_part, *c.ar_plural, *c.ku_singular, *c.ku_plural, *c.en_after}
+    english = r"near|outside|around|nearby|km|kilomet\w*|miles?"
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:وب|ول|فب|و|ب|ل|ف)?(?:{alternatives}|{english})(?![^\W\d_])")
+
+
+_BEFORE_CUE, _AFTER_CUE = 80, 400  # characters around a cue word that can hold its name or list
+
+
+def find_context_names(text: str, known: Sequence[tuple[int, int]] = ()) -> list[ContextName]:
+    """Names recognised from their cue in ``text``, outside the ``known`` spans (gazetteer matches), by start.
+
+    Only the stretches around cue words are tokenised (most of a text has none), each on its own.
+    """
+    folded = text.translate(_FOLD).lower()
+    if len(folded) != len(text):
+        folded = text.lower() if len(text.lower()) == len(text) else text
+    windows: list[list[int]] = []
+    for m in _cue_re().finditer(folded):
+        a, b = max(0, m.start() - _BEFORE_CUE), min(len(text), m.end() + _AFTER_CUE)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    out: list[ContextName] = []
+    for a, b in windows:
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1  # start on a word boundary
+        inside = [(s - a, e - a) for s, e in known if s < b and e > a]
+        for n in _find(text[a:b], inside):
+            out.append(ContextName(n.start + a, n.end + a, n.surface, n.place_type, n.cue))
+    return out
+
+
+def _find(text: str, known: Sequence[tuple[int, int]]) -> list[ContextName]:
+    c = cues()
+    folded = text.translate(_FOLD).lower()
+    if len(folded) != len(text) or _MARKS.search(text):  # rare: fold word by word
+        toks = [_Tok(m.start(), m.end(), m.group(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    else:
+        toks = [_Tok(m.start(), m.end(), m.group(), folded[m.start():m.end()]) for m in _TOKEN.finditer(text)]
     covered = _covered(toks, known)
     found: dict[int, ContextName] = {}
 
@@ -144,7 +185,13 @@ def find_context_names(text: str, known: Sequence[tuple[int, int]] = ()) -> list
             end -= 2 if text[end - 2:end] in ("'s", "’s") else 0  # Kisik's: the name without the possessive
             found.setdefault(start, ContextName(start, end, text[start:end], typ, cue))
 
-    for i, t in enumerate(toks):
+    hits = {m.start() for m in _cue_re().finditer(folded)}
+    at = [i for i, t in enumerate(toks) if t.start in hits]  # tokens that are cue words
+    near = [False] * len(toks)  # tokens an English cue can make a name: 8 before to 3 after a cue word
+    for j in at:
+        near[max(0, j - 8):j + 4] = [True] * (min(len(toks), j + 4) - max(0, j - 8))
+    for i in at:
+        t = toks[i]
         word = _strip(t.folded, c)
         typ = c.singular(word)
         if typ and i + 1 < len(toks) and not text[t.end:toks[i + 1].start].strip() and (
@@ -156,7 +203,7 @@ def find_context_names(text: str, known: Sequence[tuple[int, int]] = ()) -> list
         if typ:
             for a, b, skip in _list_items(text, toks, i + 1, covered, c, kurdish=word in c.ku_plural):
                 add(a, b, typ, t.text, skip)
-    _english(text, toks, covered, add, c)
+    _english(text, toks, covered, near, add, c)
     return [found[k] for k in sorted(found)]
 
 
@@ -279,11 +326,12 @@ def _list_item(toks: list[_Tok], i: int, c: Cues, *, kurdish: bool, first: bool
     return _arabic_name(toks, i, c, singular=False, first=head), skip
 
 
-def _english(text: str, toks: list[_Tok], covered: list[bool], add: Callable[..., None], c: Cues) -> None:
+def _english(text: str, toks: list[_Tok], covered: list[bool], near: list[bool], add: Callable[..., None],
+             c: Cues) -> None:
     """Capitalised names with an English cue: a type word after or before, "near X", "X, 30 km south of"."""
     common = common_words()
     for i, t in enumerate(toks):
-        if covered[i] or not t.text[:1].isupper() or _ARABIC.match(t.text) or t.folded in c.en_stop:
+        if not near[i] or covered[i] or not t.text[:1].isupper() or _ARABIC.match(t.text) or t.folded in c.en_stop:
             continue
         if i > 0 and toks[i - 1].text[:1].isupper() and text[toks[i - 1].end:t.start] == " " and (
                 toks[i - 1].folded not in c.en_stop):
