@@ -78,12 +78,20 @@ class Cues:
 def cues() -> Cues:
     """The cue lists, read once per process."""
     raw = yaml.safe_load((_DATA / "context_cues.yaml").read_text(encoding="utf-8"))
-    maps = {k: {fold(w): t for w, t in raw[k].items()} for k in
-            ("ar_singular", "ar_part", "ar_plural", "ku_singular", "ku_plural", "en_after")}
-    sets = {k: frozenset(fold(w) for w in raw[k]) for k in
-            ("ku_peoples", "ckb_stop", "ar_stop", "en_stop", "ar_list_intro", "ar_compound_heads",
-             "ar_adjective_tails", "containment_words")}
-    return Cues(**maps, **sets, ar_idioms=frozenset((fold(a), fold(b)) for a, b in raw["ar_idioms"]))
+
+    def mapping(k: str) -> dict[str, str]:
+        return {fold(w): str(t) for w, t in raw[k].items()}
+
+    def words(k: str) -> frozenset[str]:
+        return frozenset(fold(str(w)) for w in raw[k])
+
+    return Cues(ar_singular=mapping("ar_singular"), ar_part=mapping("ar_part"), ar_plural=mapping("ar_plural"),
+                ku_singular=mapping("ku_singular"), ku_plural=mapping("ku_plural"), en_after=mapping("en_after"),
+                ar_idioms=frozenset((fold(a), fold(b)) for a, b in raw["ar_idioms"]),
+                ku_peoples=words("ku_peoples"), ckb_stop=words("ckb_stop"), ar_stop=words("ar_stop"),
+                en_stop=words("en_stop"), ar_list_intro=words("ar_list_intro"),
+                ar_compound_heads=words("ar_compound_heads"), ar_adjective_tails=words("ar_adjective_tails"),
+                containment_words=words("containment_words"))
 
 
 @lru_cache(maxsize=1)
