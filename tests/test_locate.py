@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from shapely.geometry import Point
 
-from threatmap.geoparse.locate import locate
 from threatmap.geoparse.discover import find_context_names
+from threatmap.geoparse.locate import locate
 from threatmap.models import Place
 
 
