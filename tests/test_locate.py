@@ -47,3 +47,11 @@ def test_a_governorate_is_precision_4_and_a_country_locates_nothing() -> None:
 def test_a_verb_between_is_no_containment() -> None:
     text = "وفيها أحياء السوق وترتبط بمدينة دير الزور"
     assert _locate(text, {"دير الزور": _place("deir", "city", 40.1, 35.3)}) is None
+
+
+def test_the_same_line_locates_at_governorate_size_but_a_list_line_does_not() -> None:
+    gov = _place("diyala", "governorate", 44.9, 34.0, precision=4)
+    loc = _locate("يقع في محافظة ديالى. وكانت عدة أنهار تسقي قرية إنجانة قديما", {"ديالى": gov})
+    assert (loc.anchor_id, loc.precision, loc.how) == ("diyala", 4, "paragraph")
+    tal_afar = _place("tal_afar", "city", 42.45, 36.37)
+    assert _locate("-- Near Tal Afar, a strike.\n-- Near Kisik, a strike.", {"Tal Afar": tal_afar}) is None

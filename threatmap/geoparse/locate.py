@@ -7,7 +7,7 @@ In order, within the name's sentence:
 2. a containment phrase to a known place after the name ("X التابعة لناحية Y", "X in Baghdad", "the X
    neighborhood of Baghdad", "X ya li başûrê Y"): that place's point;
 3. the nearest known place before the name in the sentence (the area a list of villages belongs to: "ناحية
-   هجين … وتضم عدة قرى: X، Y").
+   هجين … وتضم عدة قرى: X، Y"), else in the same line up to 600 characters back (precision 4).
 
 A town gives precision 2 (the area around it), a district or sub-district 3, a governorate 4. Countries and
 larger regions locate nothing: the name is then kept without geometry (not drawn).
@@ -48,7 +48,7 @@ class Located:
     lon: float
     precision: int
     anchor_id: str
-    how: str  # "distance", "containment" or "nearby"
+    how: str  # "distance", "containment", "nearby" (the sentence) or "paragraph"
 
 
 def locate(text: str, name: ContextName, anchors: Sequence[tuple[int, int, Place]]) -> Located | None:
@@ -71,13 +71,24 @@ def locate(text: str, name: ContextName, anchors: Sequence[tuple[int, int, Place
               and p.type != "camp"]  # a camp contains no other place
     if before:
         return _at(max(before, key=lambda a: a[1])[2], "nearby")
+    para = max(text.rfind("\n", 0, name.start) + 1, name.start - _PARAGRAPH, 0)  # the same line: list items
+    # (strike reports: "-- Near X, …" one place per line) are unrelated to the line before
+    earlier = [(s, e, p) for s, e, p in anchors if p.type in _PRECISION and p.type != "camp" and para <= s
+               and e <= name.start]
+    if earlier:  # the last place named before it in its paragraph (line): only its governorate-sized area
+        return _at(max(earlier, key=lambda a: a[1])[2], "paragraph")
     return None
 
 
+_PARAGRAPH = 600  # characters back from a name to the place of its paragraph that locates it at precision 4
+
+
 def _at(place: Place, how: str) -> Located:
-    """At ``place``: the area around a town when the text says the name is in or of it (2), else its district (3)."""
+    """At ``place``: the area around a town when the text says the name is in or of it (2), a district-sized
+    area when the place is named before it in the sentence (3), a governorate-sized one from the paragraph (4)."""
     pt = place.geometry.representative_point()
-    precision = max(_PRECISION[place.type], place.precision, 2 if how == "containment" else 3)
+    floor = {"containment": 2, "nearby": 3}.get(how, 4)
+    precision = max(_PRECISION[place.type], place.precision, floor)
     return Located(round(pt.y, 4), round(pt.x, 4), precision, place.id, how)
 
 
