@@ -84,6 +84,8 @@ def _is_arabic_script(key: str) -> bool:
 
 
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+_ATTRIBUTIVE = re.compile(r" (?!(?:and|or|is|was|has|had|have|in|on|at|to|of|for|with|by|from|as|says|said|will|"
+                          r"would|also|and|but|not|government|officials?)\b)[a-z][a-z-]+\b")
 _US_BODY = re.compile(r"\s+(?:Central Command|Army|Air Force|Navy|Marine Corps|Embassy|Consulate|Department|Agency|"
                       r"Mission|Congress|Senate|House|Treasury|Special Operations|Forces|Government|Institute)\b")
 
@@ -237,8 +239,8 @@ class Matcher:
                 start, end = ns, ne
             if end < n_orig and original[end] == "." and _DOTTED.fullmatch(original[start:end + 1]):
                 end += 1  # U.S.: the abbreviation's last dot is part of the name
-                if _US_BODY.match(original, end):
-                    continue  # U.S. Central Command, U.S. Embassy: an organisation
+                if _US_BODY.match(original, end) or _ATTRIBUTIVE.match(original, end):
+                    continue  # U.S. Central Command (an organisation); U.S. troops (the adjective, "American")
             after = original[end] if end < n_orig else " "
             if entry.arabic:
                 if not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
