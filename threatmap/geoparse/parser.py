@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -87,8 +87,8 @@ class Geoparser:
         matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
         chosen = self._choose(ctx.norm.text, matches) if matches else []
         anchors = [(m.start, m.end, place) for m, place, _ in chosen]
-        located = [(c, where) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])
-                   if (where := locate(text, c, anchors)) is not None]
+        located = [(c, loc) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])
+                   if (loc := locate(text, c, anchors)) is not None]
         if not chosen and not located:
             return (), ()
         passages = ctx.passages
