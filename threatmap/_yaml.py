@@ -55,7 +55,7 @@ class YamlLimitError(yaml.MarkedYAMLError):
 class _Frame:
     """One open sequence or mapping while walking the events."""
 
-    __slots__ = ("mapping", "key_next", "key", "index", "owner_id", "size", "anchor")
+    __slots__ = ("anchor", "index", "key", "key_next", "mapping", "owner_id", "size")
 
     def __init__(self, mapping: bool, anchor: str | None) -> None:
         self.mapping = mapping

@@ -92,7 +92,8 @@ class _Validator:
                          "fix the spelling or remove the key")
         pid = e.get("id")
         if "id" in e and (not isinstance(pid, str) or not _ID_RE.match(pid)):
-            self.add(e, "id", f"id: expected lowercase ascii [a-z0-9_], at most 64 characters, found {pid!r}", "e.g. 'id: hamrin_mountains'")
+            self.add(e, "id", f"id: expected lowercase ascii [a-z0-9_], at most 64 characters, found {pid!r}",
+                     "e.g. 'id: hamrin_mountains'")
         if "type" in e and e["type"] not in PLACE_TYPES:
             self.add(e, "type", f"type: expected one of {', '.join(PLACE_TYPES)}, found {e['type']!r}",
                      "use one of the listed types (underscores, e.g. mountain_range)")

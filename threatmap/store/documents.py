@@ -76,7 +76,8 @@ def read_path(path: Path | str, *, max_bytes: int = settings.MAX_DOC_BYTES) -> L
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO, a socket: reading could block or never end
-            kind = "is a directory" if stat.S_ISDIR(info.st_mode) else "is not a regular file (a device, FIFO or socket)"
+            kind = ("is a directory" if stat.S_ISDIR(info.st_mode)
+                    else "is not a regular file (a device, FIFO or socket)")
             raise DocumentError(f"{path}: {kind}; fix: give a text file (.md, .txt, .html, .jsonl)")
         if info.st_size > limit:
             raise DocumentError(_too_big(str(path), info.st_size, limit))
@@ -215,7 +216,7 @@ def _split_front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
     block = text[opening.end():closing.start()]
     try:
         check_limits(block, FRONT_MATTER_LIMITS, loader=_YamlLoader)
-        meta = yaml.load(block, Loader=_YamlLoader) if block.strip() else {}  # noqa: S506 (a safe loader)
+        meta = yaml.load(block, Loader=_YamlLoader) if block.strip() else {}
     except YamlLimitError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 2
         raise DocumentError(f"{where}:{line}: front matter refused: {limit_message(exc)}; fix: write plain "
