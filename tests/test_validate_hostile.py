@@ -77,7 +77,7 @@ def _bomb(levels: int) -> str:
 
 @pytest.mark.parametrize(("field", "payload", "message"), [
     ("precision", "[1]", "precision: expected a whole number 1-6"),
-    ("names", "{en: Extraville, 123: x, null: y}", "names: unknown language 123"),
+    ("sources", "[test fixture]\n    123: x\n    null: y", "key 123 is not a name"),
     ("names", "{en: " + _deep(100_000) + "}", "nesting deeper than"),
     ("aliases", "{en: " + _deep(3_000) + "}", "nesting deeper than"),
     ("names", "{en: Extraville, ar: " + _bomb(8) + "}", "alias bomb"),
@@ -90,5 +90,6 @@ def test_validate_names_the_payloads_that_crashed_it(tmp_path: Path, field: str,
                            "validate"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
     line = max(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if f"{field}:" in text)
+    line += "123: x" in payload  # the problem is on the key's own line
     assert re.search(rf"places\.yaml:{line} place test_extra: .*{re.escape(message)}", done.stdout), done.stdout
     assert "Traceback" not in done.stderr
