@@ -68,7 +68,7 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
     name = f"![n](http://{ATTACK_HOST}/n.png).jsonl"
     value = f"![v](http://{ATTACK_HOST}/v.png)"
     jsonl = ('{"id": "u1", "text": "ISIS attacked Mosul.", "lang": "' + value + '"}\n'
-             '{"id": "u2", "text": "Mosul is quiet."}\n').encode()
+             '{"id": "u2", "text": "Mosul is quiet.", "source": "' + value + '", "title": "' + value + '"}\n').encode()
     fetched: list[str] = []
     page = _page(browser_context, hostile_server, fetched)
     try:
@@ -83,6 +83,11 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
         text = alert.inner_text()
         assert name in text and value in text
         assert alert.locator("img").count() == 0
+        # The stored source is now an option of the Sources filter: open it, it is a plain label too.
+        page.locator('[data-testid="stMultiSelect"]').first.click()
+        page.get_by_role("option", name=value).wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1000)
+        assert page.locator(f'img[src*="{ATTACK_HOST}"]').count() == 0
         assert [u for u in fetched if ATTACK_HOST in u] == []
     finally:
         page.close()
