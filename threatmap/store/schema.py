@@ -58,6 +58,8 @@ CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
 CREATE INDEX IF NOT EXISTS mentions_threat ON mentions(threat);
 CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('revision', 0);
 """
 """The tables of a store (``CREATE … IF NOT EXISTS``: opening an existing store changes nothing)."""
 
