@@ -159,7 +159,7 @@ class Store:
             (doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
              doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False),
              dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-        self._insert_children(cur, doc.id, doc.text, mentions, candidates)
+        self._insert_children(cur, doc.id, mentions, candidates)
         return "updated" if row else "added"
 
     def contains(self, doc: Document) -> bool:
@@ -172,18 +172,18 @@ class Store:
                          candidates: Sequence[Candidate] | None = None) -> None:
         """Replace a stored document's mentions (and candidates, when given) in one transaction (reindex)."""
         with self._transaction() as cur:
-            row = cur.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            row = cur.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
             cur.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
             if candidates is not None:
                 cur.execute("DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
-            self._insert_children(cur, doc_id, row[0], mentions, candidates or ())
+            self._insert_children(cur, doc_id, mentions, candidates or ())
 
     @staticmethod
-    def _insert_children(cur: sqlite3.Cursor, doc_id: str, text: str, mentions: Sequence[Mention],
+    def _insert_children(cur: sqlite3.Cursor, doc_id: str, mentions: Sequence[Mention],
                          candidates: Sequence[Candidate]) -> None:
-        rows = [mention_values(m, text[m.passage_start:m.passage_end]) for m in mentions]
+        rows = [mention_values(m) for m in mentions]  # the passage is text[passage_start:passage_end], not a copy
         cur.executemany(MENTION_INSERT, rows)
         cur.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                         [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates])
