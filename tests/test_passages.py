@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -137,7 +138,7 @@ class TestHostileInput:
         passages = split_passages(text)  # cut into windows of bounded length, end to end
         assert passages[0].start == 0 and passages[-1].end == len(text)
         assert all(p.end - p.start <= MAX_PASSAGE_CHARS for p in passages)
-        assert all(a.end == b.start for a, b in zip(passages, passages[1:], strict=False))
+        assert all(a.end == b.start for a, b in itertools.pairwise(passages))
 
     def test_many_short_lines_and_colons(self) -> None:
         text = "Name: x.\n" * 50_000 + ":" * 100_000
