@@ -299,6 +299,9 @@ def _read_html(where: str, doc_path: str, stem: str, html: str) -> Document:
         raise DocumentError(f"{where}: no main text found in the HTML; fix: save the article as .txt or .md")
     meta = {"title": extracted.get("title"), "source": extracted.get("sitename") or extracted.get("hostname"),
             "url": extracted.get("url"), "date": extracted.get("date"), "lang": None}
+    # The page's own metadata is not the user's to fix: overlong values are cut (a URL dropped), not rejected.
+    meta = {k: None if not isinstance(v, str) or (k in ("url", "date") and len(v) > FIELD_MAX_CHARS[k])
+            else v[:FIELD_MAX_CHARS[k]] for k, v in meta.items()}
     declared = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z_-]+)", html[:4096], re.IGNORECASE)
     if declared:
         try:
