@@ -93,3 +93,15 @@ def test_validate_names_the_payloads_that_crashed_it(tmp_path: Path, field: str,
     line += "123: x" in payload  # the problem is on the key's own line
     assert re.search(rf"places\.yaml:{line} place test_extra: .*{re.escape(message)}", done.stdout), done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_deeply_nested_geodata_file_is_a_named_problem(tmp_path: Path) -> None:
+    for source in GEODATA.iterdir():
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "shapes.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "id": '
+                                              '"river", "geometry": {"type": "Polygon", "coordinates": ' + deep + "}}]}")
+    with pytest.raises(GazetteerError) as info:
+        Gazetteer.load(DATA / "valid.yaml", tmp_path)
+    assert any("place test_river: geometry: geodata file 'shapes.geojson' is nested too deeply" in str(p)
+               for p in info.value.problems)

@@ -311,6 +311,8 @@ def _read_collection(path: Path) -> dict[str, BaseGeometry | None]:
         return _read_collection_cached(str(path), st.st_mtime_ns, st.st_size)
     except json.JSONDecodeError as exc:
         raise ValueError(f"geodata file {path.name!r} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise ValueError(f"geodata file {path.name!r} is nested too deeply to be GeoJSON") from None
 
 
 def _geometry(spec: Any, features: _FeatureCache) -> BaseGeometry:
