@@ -99,8 +99,8 @@ def test_a_deeply_nested_geodata_file_is_a_named_problem(tmp_path: Path) -> None
     for source in GEODATA.iterdir():
         (tmp_path / source.name).write_bytes(source.read_bytes())
     deep = "[" * 100_000 + "]" * 100_000
-    (tmp_path / "shapes.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "id": '
-                                              '"river", "geometry": {"type": "Polygon", "coordinates": ' + deep + "}}]}")
+    feature = '{"type": "Feature", "id": "river", "geometry": {"type": "Polygon", "coordinates": ' + deep + "}}"
+    (tmp_path / "shapes.geojson").write_text('{"type": "FeatureCollection", "features": [' + feature + "]}")
     with pytest.raises(GazetteerError) as info:
         Gazetteer.load(DATA / "valid.yaml", tmp_path)
     assert any("place test_river: geometry: geodata file 'shapes.geojson' is nested too deeply" in str(p)
