@@ -143,6 +143,17 @@ def stop_app(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+def app_on_a_copy(store: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+    """``(url, path)`` of the app serving a copy of ``store`` made in ``folder`` (for tests that write to it)."""
+    copy = folder / "store.sqlite"
+    copy.write_bytes(store.read_bytes())
+    process, url = start_app(copy)
+    try:
+        yield url, copy
+    finally:
+        stop_app(process)
+
+
 @pytest.fixture(scope="module")
 def app_server(test_store: Path) -> Iterator[str]:
     """Base URL of the app serving :func:`test_store` on 127.0.0.1 (one process per test module)."""

@@ -3,7 +3,6 @@ values are shown as text, and nothing is fetched from the host they name (127.0.
 
 from __future__ import annotations
 
-import shutil
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +19,10 @@ TIMEOUT_MS = 90_000
 @pytest.fixture(scope="module")
 def hostile_server(test_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a copy of the test store (the upload adds documents to it)."""
-    from conftest import start_app, stop_app
+    from conftest import app_on_a_copy
 
-    copy = tmp_path_factory.mktemp("hostile-store") / "store.sqlite"
-    shutil.copyfile(test_store, copy)
-    process, url = start_app(copy)
-    try:
+    for url, _ in app_on_a_copy(test_store, tmp_path_factory.mktemp("hostile-store")):
         yield url
-    finally:
-        stop_app(process)
 
 
 def _page(context: Any, url: str, fetched: list[str]) -> Any:

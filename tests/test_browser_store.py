@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,15 +25,9 @@ DRAWN = """(pid) => { const f = document.querySelector('iframe[title="streamlit_
 @pytest.fixture(scope="module")
 def served_store(test_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The app on a copy of the test store, and that store's path (for the CLI)."""
-    from conftest import start_app, stop_app
+    from conftest import app_on_a_copy
 
-    copy = tmp_path_factory.mktemp("cli-store") / "store.sqlite"
-    shutil.copyfile(test_store, copy)
-    process, url = start_app(copy)
-    try:
-        yield url, copy
-    finally:
-        stop_app(process)
+    yield from app_on_a_copy(test_store, tmp_path_factory.mktemp("cli-store"))
 
 
 def test_a_cli_ingest_shows_on_reload(browser_context: Any, served_store: tuple[str, Path], tmp_path: Path) -> None:
