@@ -47,6 +47,13 @@ MENTIONS: tuple[tuple[str, str, str, bool, str | None, str | None], ...] = (
 """Hand-made mentions of the test documents: the app tests do not depend on the geoparser's judgement."""
 
 
+def alias_bomb(levels: int = 8) -> str:
+    """YAML ``key: value`` lines whose last one, ``title``, expands to 9**(levels + 1) strings (alias bomb)."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join([*lines, f"title: *a{levels}"]) + "\n"
+
+
 def place_id(gaz: object, name: str) -> str:
     """The id the gazetteer uses for the test place ``name``."""
     for candidate in PLACE_IDS[name]:

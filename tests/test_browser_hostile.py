@@ -1,5 +1,6 @@
-"""User text in Streamlit's Markdown sinks, in Debian Chromium: a place id from the URL, upload file names and JSONL
-values are shown as text, and nothing is fetched from the host they name (127.0.0.1:8742, nothing listens there)."""
+"""Hostile input through the app, in Debian Chromium: user text in Streamlit's Markdown sinks (a place id from the
+URL, upload file names and JSONL values) is shown as text, nothing is fetched from the host it names
+(127.0.0.1:8742, nothing listens there), and uploads that killed or bloated the server are refused by name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import alias_bomb
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +71,11 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
         page.goto(hostile_server, wait_until="domcontentloaded")
         uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
         uploader.wait_for(state="attached", timeout=TIMEOUT_MS)
-        uploader.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": jsonl}])
+        deep = b"---\ntitle: " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\nMosul.\n"  # killed the server (SIGSEGV)
+        bomb = ("---\n" + alias_bomb() + "---\nMosul.\n").encode()
+        uploader.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": jsonl},
+                                        {"name": "deep.md", "mimeType": "text/markdown", "buffer": deep},
+                                        {"name": "bomb.md", "mimeType": "text/markdown", "buffer": bomb}])
         page.get_by_role("button", name="Add to the map").click()
         alert = page.locator('[data-testid="stAlert"]', has_text="unknown language").first
         alert.wait_for(timeout=TIMEOUT_MS)
@@ -77,6 +83,8 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
         text = alert.inner_text()
         assert name in text and value in text
         assert alert.locator("img").count() == 0
+        for refused in ("deep.md:2: front matter refused", "bomb.md:2: front matter refused: anchors and aliases"):
+            page.locator('[data-testid="stAlert"]', has_text=refused).first.wait_for(timeout=TIMEOUT_MS)
         # The stored source is now an option of the Sources filter: open it, it is a plain label too.
         page.locator('[data-testid="stMultiSelect"]').first.click()
         page.get_by_role("option", name=value).wait_for(timeout=TIMEOUT_MS)

@@ -9,11 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import alias_bomb
+
 ROOT = Path(__file__).resolve().parent.parent
 GAZ = Path(__file__).parent / "data" / "gazetteer"
 ARGS = ["--places", str(GAZ / "valid.yaml"), "--geodata", str(GAZ / "geodata")]
-BOMB = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)) + "title: *a8\n"
 
 
 def _ingest(tmp_path: Path, *paths: str) -> subprocess.CompletedProcess[str]:
@@ -25,7 +25,7 @@ def test_a_hostile_batch_is_rejected_file_by_file_and_the_rest_is_stored(tmp_pat
     files = {
         "deep.md": "---\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n---\nTestville.\n",
         "deep-small.md": "---\ntitle: " + "[" * 3_000 + "]" * 3_000 + "\n---\nTestville.\n",
-        "bomb.md": "---\n" + BOMB + "---\nTestville.\n",
+        "bomb.md": "---\n" + alias_bomb() + "---\nTestville.\n",
         "bigid.md": "---\nid: " + "9" * 5000 + "\n---\nTestville.\n",
         "good.md": "---\ntitle: Good\n---\nISIS attacked Testville.\n",
     }
