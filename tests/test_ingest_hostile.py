@@ -28,6 +28,7 @@ def test_a_hostile_batch_is_rejected_file_by_file_and_the_rest_is_stored(tmp_pat
         "bomb.md": "---\n" + alias_bomb() + "---\nTestville.\n",
         "bigid.md": "---\nid: " + "9" * 5000 + "\n---\nTestville.\n",
         "good.md": "---\ntitle: Good\n---\nISIS attacked Testville.\n",
+        "name\udcff.md": "A file name that is not UTF-8 (byte 0xff): Testville.\n",
     }
     lines = [json.dumps({"id": "j1", "text": "Testville\u2028is quiet."}, ensure_ascii=False),
              "[" * 100_000 + "]" * 100_000,
@@ -52,10 +53,10 @@ def test_a_hostile_batch_is_rejected_file_by_file_and_the_rest_is_stored(tmp_pat
                      "/dev/zero: is not a regular file",
                      "note: " + str(tmp_path / "docs.jsonl") + ":4: 1 lone surrogate"):
         assert expected in out, (expected, out[-3000:])
-    assert "documents added: 4, unchanged: 0, rejected: 8" in out
+    assert "documents added: 5, unchanged: 0, rejected: 8" in out
     with sqlite3.connect(tmp_path / "s.sqlite") as db:
         ids = sorted(row[0] for row in db.execute("SELECT id FROM documents"))
-    assert ids == ["good", "j1", "j4", "j6"]
+    assert ids == ["good", "j1", "j4", "j6", "name\ufffd"]
 
 
 def test_exit_codes_0_all_stored_and_2_usage(tmp_path: Path) -> None:

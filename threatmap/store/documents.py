@@ -72,23 +72,30 @@ def read_path(path: Path | str, *, max_bytes: int = settings.MAX_DOC_BYTES) -> L
     Raises :class:`DocumentError` for unreadable files.
     """
     path = Path(path)
+    shown = printable_path(path)
     limit = _file_limit(path.name, max_bytes)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO, a socket: reading could block or never end
             kind = ("is a directory" if stat.S_ISDIR(info.st_mode)
                     else "is not a regular file (a device, FIFO or socket)")
-            raise DocumentError(f"{path}: {kind}; fix: give a text file (.md, .txt, .html, .jsonl)")
+            raise DocumentError(f"{shown}: {kind}; fix: give a text file (.md, .txt, .html, .jsonl)")
         if info.st_size > limit:
-            raise DocumentError(_too_big(str(path), info.st_size, limit))
+            raise DocumentError(_too_big(shown, info.st_size, limit))
         with path.open("rb") as fh:
             data = fh.read(limit + 1)  # the file may grow after stat
     except FileNotFoundError:
-        raise DocumentError(f"{path}: no such file; fix: check the path") from None
+        raise DocumentError(f"{shown}: no such file; fix: check the path") from None
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot read the file: {exc.strerror}") from None
+        raise DocumentError(f"{shown}: cannot read the file: {exc.strerror}") from None
     # The absolute path is recorded, so that "corpus/x.md" and "/abs/corpus/x.md" are the same file.
-    return read_bytes(path.name, data, max_bytes=max_bytes, path=str(path.resolve()), where=str(path))
+    return read_bytes(printable_path(Path(path.name)), data, max_bytes=max_bytes,
+                      path=printable_path(path.resolve()), where=shown)
+
+
+def printable_path(path: Path | str) -> str:
+    """``path`` as text that can be printed and stored: bytes of a file name that are not UTF-8 become U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTES, path: str | None = None,

@@ -15,7 +15,7 @@ from threatmap.errors import DocumentError, StoreError
 from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
-from threatmap.store.documents import SUFFIXES, Loaded, read_bytes, read_path
+from threatmap.store.documents import SUFFIXES, Loaded, printable_path, read_bytes, read_path
 from threatmap.store.sqlite import Store
 
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
@@ -128,8 +128,8 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def _empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
-    return [(str(p), f"{p}: no {', '.join(SUFFIXES)} file in this folder") for p in map(Path, paths)
-            if p.is_dir() and not expand_paths([p])]
+    return [(printable_path(p), f"{printable_path(p)}: no {', '.join(SUFFIXES)} file in this folder")
+            for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
 
 
 def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | ParseFn, *,
@@ -159,7 +159,7 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     tally.rejected.extend(_empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
     for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
-        _ingest_one(str(path), lambda p=path: read_path(p, max_bytes=max_bytes), store, parse, tally)
+        _ingest_one(printable_path(path), lambda p=path: read_path(p, max_bytes=max_bytes), store, parse, tally)
     return tally.summary()
 
 
