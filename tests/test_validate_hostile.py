@@ -105,3 +105,8 @@ def test_a_deeply_nested_geodata_file_is_a_named_problem(tmp_path: Path) -> None
         Gazetteer.load(DATA / "valid.yaml", tmp_path)
     assert any("place test_river: geometry: geodata file 'shapes.geojson' is nested too deeply" in str(p)
                for p in info.value.problems)
+
+
+def test_a_gazetteer_path_that_is_not_a_regular_file_is_a_problem() -> None:
+    with pytest.raises(GazetteerError, match="/dev/zero: not a regular file"):
+        Gazetteer.load(Path("/dev/zero"), GEODATA)
