@@ -47,6 +47,15 @@ MENTIONS: tuple[tuple[str, str, str, bool, str | None, str | None], ...] = (
 """Hand-made mentions of the test documents: the app tests do not depend on the geoparser's judgement."""
 
 
+def mosul_mention(doc_id: str, start: int, *, passage_end: int, threat: bool = False) -> object:
+    """A hand-made mention of Mosul at ``start`` (the passage runs from 0 to ``passage_end``)."""
+    from threatmap.models import Mention, Where
+
+    return Mention(doc_id=doc_id, start=start, end=start + 5, surface="Mosul", place_id="mosul", name="Mosul",
+                   place_type="city", where=Where(36.34, 43.13, (43.13, 36.34, 43.13, 36.34), "Point", 1),
+                   threat=threat, passage_start=0, passage_end=passage_end)
+
+
 def alias_bomb(levels: int = 8) -> str:
     """YAML ``key: value`` lines whose last one, ``title``, expands to 9**(levels + 1) strings (alias bomb)."""
     lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from threatmap.documents import FIELD_MAX_CHARS, read_bytes
 from threatmap.errors import DocumentError
+from threatmap.store.documents import FIELD_MAX_CHARS, read_bytes
 
 FIELDS = ("id", "title", "source", "url", "date", "lang", "speakers")
 YAML_VALUES = ("[1]", "{a: 1}", "true", "null", "123", "1.5", '""', "[[[[[1]]]]]", "!!binary aGk=", "{1: [2]}",
@@ -124,3 +124,8 @@ def test_hostile_html_is_rejected_or_cut_never_a_crash() -> None:
     page = ("<html><head><title>" + "T" * 5000 + "</title></head><body><p>ISIS attacked Mosul in the north of Iraq "
             "today, officials said.</p></body></html>")
     assert read_bytes("y.html", page.encode()).documents[0].title == "T" * FIELD_MAX_CHARS["title"]
+
+
+def test_a_kurmanji_document_without_lang_is_stored_as_kurmanji() -> None:
+    text = "Çekdarên DAIŞê êrîşî gundekî nêzîkî Mexmûrê kirin û du kes birîndar bûn. Rewş li herêmê aloz e."
+    assert read_bytes("ku.txt", text.encode()).documents[0].lang == "kmr"

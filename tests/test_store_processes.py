@@ -10,19 +10,23 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from threatmap.models import Document, Mention
+import pytest
+from conftest import mosul_mention
+
+from threatmap.models import Document
 from threatmap.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZ = Path(__file__).parent / "data" / "gazetteer"
 WRITER = textwrap.dedent("""
     import sys
-    from threatmap.models import Document, Mention
+    sys.path.insert(0, "tests")
+    from conftest import mosul_mention
+    from threatmap.models import Document
     from threatmap.store import Store
     with Store.open(sys.argv[1]) as store:
         doc = Document(sys.argv[2], "ISIS attacked Mosul.", lang="en", source="Writer")
-        store.add_document(doc, [Mention(doc.id, 14, 19, "Mosul", "mosul", "Mosul", "city", 36.34, 43.13,
-                                         (43.13, 36.34, 43.13, 36.34), "Point", 1, True, 0, 20)])
+        store.add_document(doc, [mosul_mention(doc.id, 14, passage_end=20, threat=True)])
 """)
 
 
@@ -33,55 +37,58 @@ def _write_from_another_process(store_path: Path, doc_id: str) -> None:
 def _seed(path: Path) -> Store:
     store = Store.open(path)
     doc = Document("first", "Mosul is quiet.", lang="en", source="Seed")
-    store.add_document(doc, [Mention("first", 0, 5, "Mosul", "mosul", "Mosul", "city", 36.34, 43.13,
-                                     (43.13, 36.34, 43.13, 36.34), "Point", 1, False, 0, 15)])
+    store.add_document(doc, [mosul_mention("first", 0, passage_end=15)])
     return store
 
 
-class _CommitAfterDocuments:
-    """The store's connection, with another process committing a document right after the documents were read
-    (where a reader that reads documents and mentions in two transactions gets mentions of an unknown document)."""
+class _CommitAfterDocuments(sqlite3.Connection):
+    """A connection on which another process commits a document right after the documents were read (where a
+    reader that reads documents and mentions in two transactions gets mentions of a document it does not know)."""
 
-    def __init__(self, conn: sqlite3.Connection, store_path: Path) -> None:
-        self._conn, self._path, self.fired = conn, store_path, False
+    store_path: Path | None = None  # set on the instance by the test
+    fired = False
 
-    def _after(self, sql: str) -> None:
-        if not self.fired and sql.lstrip().startswith("SELECT id, title") and "FROM documents" in sql:
+    def after(self, sql: str) -> None:
+        if self.store_path is not None and not self.fired and "FROM documents" in sql and "text" in sql:
             self.fired = True
-            _write_from_another_process(self._path, "second")
+            _write_from_another_process(self.store_path, "second")
 
-    def execute(self, sql: str, *args: Any) -> Any:
-        result = self._conn.execute(sql, *args)
-        self._after(sql)
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        result = super().execute(sql, *args)
+        self.after(sql)
         return result
 
-    def cursor(self) -> Any:
-        outer, cur = self, self._conn.cursor()
+    def cursor(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        conn = self
 
-        class _Cursor:
-            def execute(self, sql: str, *args: Any) -> Any:
-                result = cur.execute(sql, *args)
-                outer._after(sql)
+        class _Cursor(sqlite3.Cursor):
+            def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+                result = super().execute(sql, *args)
+                conn.after(sql)
                 return result
 
-            def __getattr__(self, name: str) -> Any:
-                return getattr(cur, name)
-
-        return _Cursor()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
+        return super().cursor(_Cursor)
 
 
-def test_a_commit_by_another_process_during_a_read_never_splits_it(tmp_path: Path) -> None:
-    store = _seed(tmp_path / "s.sqlite")
+def test_a_commit_by_another_process_during_a_read_never_splits_it(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.sqlite"
+    _seed(path).close()
+    opened: list[_CommitAfterDocuments] = []
+    connect = sqlite3.connect
+
+    def spying_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(connect(*args, **kwargs, factory=_CommitAfterDocuments))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", spying_connect)
+    store = Store.open(path)
+    monkeypatch.undo()
     try:
-        real = store._conn
-        store._conn = _CommitAfterDocuments(real, tmp_path / "s.sqlite")  # type: ignore[assignment]
-        first = store.query()  # the other process commits "second" between this read's two SELECTs
-        assert store._conn.fired
+        opened[0].store_path = path
+        first = store.query()  # another process commits "second" between this read's SELECTs of documents and mentions
+        assert opened[0].fired
         assert set(first["doc_id"]) == {"first"}  # one consistent state: before the commit
-        store._conn = real
         assert set(store.query()["doc_id"]) == {"first", "second"}  # and the next read sees it
     finally:
         store.close()

@@ -6,13 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import mosul_mention
 
+from threatmap import Geoparser
 from threatmap.gazetteer import default_gazetteer
-from threatmap.geoparser import Geoparser
-from threatmap.ingest import ingest_paths
+from threatmap.geoparse.passages import MAX_PASSAGE_CHARS, split_passages
 from threatmap.models import Document
-from threatmap.passages import MAX_PASSAGE_CHARS, split_passages
 from threatmap.store import Store
+from threatmap.store.ingest import ingest_paths
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +58,10 @@ def test_long_sentences_are_cut_into_windows_between_words() -> None:
 def test_a_version_1_store_loses_its_passage_copies_and_keeps_its_mentions(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite"
     with Store.open(path) as store:
-        store.add_document(Document("a", "ISIS attacked Mosul.", lang="en"), [])
+        store.add_document(Document("a", "ISIS attacked Mosul.", lang="en"), [mosul_mention("a", 14, passage_end=20)])
     with sqlite3.connect(path) as db:  # what version 1 looked like: a passage column, filled
         db.execute("ALTER TABLE mentions ADD COLUMN passage TEXT")
-        db.execute("INSERT INTO mentions (doc_id, start, \"end\", surface, place_id, precision, threat, passage_start, "
-                   "passage_end, passage) VALUES ('a', 14, 19, 'Mosul', 'mosul', 1, 1, 0, 20, 'ISIS attacked Mosul.')")
+        db.execute("UPDATE mentions SET passage = 'ISIS attacked Mosul.'")
         db.execute("PRAGMA user_version=1")
     with Store.open(path) as store:
         assert store.query()["passage"].tolist() == ["ISIS attacked Mosul."]

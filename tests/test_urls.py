@@ -7,11 +7,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import mosul_mention
 from shapely.geometry import Point
 
 from layers.escape import safe_url
 from threatmap.export import to_kml
-from threatmap.models import Document, Mention, Place
+from threatmap.models import Document, Place
 from threatmap.store import Store
 from threatmap.urls import http_url
 
@@ -40,8 +41,7 @@ def test_kml_balloons_link_only_http_urls(tmp_path: Path, url: str) -> None:
     place = Place("mosul", "city", {"en": "Mosul", "ar": "الموصل"}, {}, Point(43.13, 36.34), 1)
     with Store.open(tmp_path / "s.sqlite") as store:
         doc = Document("a", "ISIS attacked Mosul today.", lang="en", source="Wire", date=dt.date(2021, 1, 2), url=url)
-        store.add_document(doc, [Mention("a", 14, 19, "Mosul", "mosul", "Mosul", "city", 36.34, 43.13,
-                                         (43.13, 36.34, 43.13, 36.34), "Point", 1, True, 0, 26)])
+        store.add_document(doc, [mosul_mention("a", 14, passage_end=26, threat=True)])
         df = store.query()
     root = ET.fromstring(to_kml(df, {"mosul": place}))
     description = "".join(e.text or "" for e in root.iter() if e.tag.endswith("description"))
