@@ -54,7 +54,10 @@ def test_known_fields_are_bounded_in_length() -> None:
     ("a: &a [x, x]\ntitle: *a", "doc.md:2: front matter refused: anchors and aliases"),
     ("title: ok\n" + "source: " + "s" * 70_000, "bytes of YAML is over the limit"),
     ("id: " + "9" * 5000, "'id' is 5,000 characters long"),
-], ids=["nested-100000", "nested-3000", "alias", "size", "5000-digit-id"])
+    ("title:\n" + "".join("  " * i + "- \n" for i in range(150)), "doc.md:10: front matter refused: nesting deeper"),
+    ("title: " + "{a: " * 3000 + "1" + "}" * 3000, "nesting deeper than 8 levels (at title.a.a.a"),
+    ("? " + "[" * 20 + "]" * 20 + ": 1", "nesting deeper than 8 levels (at ?.?[0]"),
+], ids=["nested-100000", "nested-3000", "alias", "size", "5000-digit-id", "block-nesting", "mappings", "complex-key"])
 def test_front_matter_bombs_are_refused_before_parsing(block: str, message: str) -> None:
     with pytest.raises(DocumentError, match=message.replace("[", r"\[")):
         read_bytes("doc.md", f"---\n{block}\n---\nText.\n".encode())

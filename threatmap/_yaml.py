@@ -67,7 +67,7 @@ class _Frame:
         self.anchor = anchor
 
     def label(self) -> str:
-        return f".{self.key}" if self.mapping else f"[{self.index}]"
+        return f".{self.key if self.key is not None else '?'}" if self.mapping else f"[{self.index}]"
 
     def took(self, value: str | None) -> None:
         """A complete node arrived in this collection (``value`` is its text when it is a scalar)."""
