@@ -66,3 +66,17 @@ def test_exit_codes_0_all_stored_and_2_usage(tmp_path: Path) -> None:
     help_text = subprocess.run([sys.executable, "-m", "threatmap", "--help"], cwd=ROOT, capture_output=True,
                                text=True, timeout=60).stdout
     assert "exit codes:" in help_text and "3  internal error" in help_text
+
+
+def test_an_id_already_stored_from_another_file_is_rejected_with_its_line(tmp_path: Path) -> None:
+    from threatmap.store import Store
+    from threatmap.store.ingest import ingest_paths
+
+    (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "one"}\n', encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "y", "text": "two"}\n{"id": "x", "text": "other"}\n', encoding="utf-8")
+    with Store.open(tmp_path / "s.sqlite") as store:
+        summary = ingest_paths([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], store, lambda doc: ())
+    assert summary.added == 2
+    (where, reason), = summary.rejected
+    assert where == f"{tmp_path / 'b.jsonl'}:2" and "document id 'x' is already stored" in reason
+    assert f"rejected: {tmp_path / 'b.jsonl'}:2: document id 'x'" in str(summary)

@@ -243,6 +243,7 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
     tally.rejected.extend(loaded.problems)
     tally.notes.extend(loaded.notes)
     items = []
+    wheres: list[str] = []
     first: dict[str, str] = {}
     for number, doc in enumerate(loaded.documents):
         at = loaded.wheres[number] if number < len(loaded.wheres) else doc.path or doc.id
@@ -256,8 +257,9 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
             continue
         try:
             items.append((doc, *_analyse(doc, parse)))
+            wheres.append(at)
         except DocumentError as exc:
-            tally.rejected.append((doc.path or doc.id, str(exc)))
+            tally.rejected.append((at, str(exc)))
     if not items:
         return
     try:
@@ -265,9 +267,9 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
     except StoreError as exc:  # the file's transaction was rolled back: reject it, keep going with the next
         tally.rejected.append((items[0][0].path or items[0][0].id, f"{items[0][0].path}: not stored: {exc}"))
         return
-    for (doc, mentions, candidates), status in zip(items, statuses, strict=True):
-        if isinstance(status, DocumentError):
-            tally.rejected.append((doc.path or doc.id, str(status)))
+    for (_doc, mentions, candidates), at, status in zip(items, wheres, statuses, strict=True):
+        if isinstance(status, DocumentError):  # named with its file (and JSONL line)
+            tally.rejected.append((at, str(status)))
             continue
         tally.counts[status] += 1
         if status != "unchanged":
