@@ -18,6 +18,8 @@ from threatmap.errors import DocumentError
 from threatmap.lang.detect import detect_lang
 from threatmap.models import LANGS, Document
 from threatmap.store.dates import date_of
+from threatmap.store.encoding import SURROGATE as _SURROGATE
+from threatmap.store.encoding import decode
 
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
 """File types read by :func:`read_bytes` (case-insensitive)."""
@@ -26,9 +28,6 @@ _LANG_ALIASES = {
     "arabic": "ar", "ara": "ar", "english": "en", "eng": "en", "sorani": "ckb", "kurdish": "ckb", "ku": "ckb",
     "kurmanji": "kmr",
 }
-_MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/DOCX/XLSX archive", b"\xd0\xcf\x11\xe0": "an old MS Office file",
-          b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-          b"\x1f\x8b": "a gzip archive", b"SQLite format 3": "an SQLite database"}
 _FM_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 JSONL_FILE_FACTOR = 50
@@ -40,7 +39,6 @@ FIELD_MAX_CHARS: dict[str, int] = {"id": 200, "title": 1000, "source": 300, "url
 MAX_SPEAKERS = 100
 FRONT_MATTER_LIMITS = Limits(max_bytes=64 * 1024, max_depth=8, aliases=False)
 """Front matter is a few ``key: value`` lines: bounded in size and depth, no anchors or aliases (alias bombs)."""
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class _YamlLoader(SafeLoader):  # type: ignore[misc,valid-type]
@@ -131,7 +129,7 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
                             f"{', '.join(SUFFIXES)}; fix: convert it to .txt, .md, .html or .jsonl")
     if len(data) > _file_limit(name, max_bytes):
         raise DocumentError(_too_big(where, len(data), _file_limit(name, max_bytes)))
-    text, notes = _decode(where, data)
+    text, notes = decode(where, data)
     if not text.strip():
         raise DocumentError(f"{where}: the file is empty; fix: remove it or add the document text")
     stem = PurePath(name).stem
@@ -160,55 +158,6 @@ def _file_limit(name: str, max_bytes: int) -> int:
 def _too_big(where: str, size: int, limit: int) -> str:
     return (f"{where}: {size:,} bytes is over the size limit of {limit:,} bytes; fix: split the file, or raise "
             f"the limit with --max-bytes or THREATMAP_MAX_DOC_BYTES")
-
-
-def _decode(where: str, data: bytes) -> tuple[str, tuple[tuple[str, str], ...]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark (Windows "Unicode")
-        try:
-            return data.decode("utf-16"), ((where, "UTF-16 text decoded; UTF-8 is preferred"),)
-        except UnicodeDecodeError:
-            raise DocumentError(f"{where}: starts like UTF-16 but is not valid UTF-16; "
-                                f"fix: save the file as UTF-8") from None
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            raise DocumentError(f"{where}: this is {kind}, not text; fix: export its text to .txt or .md first")
-    if b"\x00" in data[:8192]:
-        raise DocumentError(f"{where}: binary content (NUL bytes); expected text (UTF-8); "
-                            f"fix: export the text to .txt, or save UTF-16 files as UTF-8")
-    try:
-        return data.decode("utf-8-sig"), ()
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    mixed = data.decode("utf-8-sig", "surrogateescape")  # each byte that is not UTF-8 becomes one U+DC80..U+DCFF
-    bad = [m.start() for m in _SURROGATE.finditer(mixed)]
-    good = len(re.sub(r"[\x00-\x7f\udc80-\udcff]+", "", mixed).encode("utf-8"))
-    if good >= len(bad) or len(bad) * 100 <= len(data):  # mostly UTF-8: keep it, replace the bad bytes
-        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        offsets = _byte_offsets(mixed, bad, bom)
-        shown = ", ".join(map(str, offsets[:10])) + (", …" if len(offsets) > 10 else "")
-        return _SURROGATE.sub("\ufffd", mixed), ((where, f"{len(bad)} byte(s) that are not UTF-8 replaced by U+FFFD "
-                                                   f"(byte offsets {shown}); fix: save the file as UTF-8"),)
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:
-        text = ""
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters)
-    if letters and arabic >= 0.3 * len(letters):
-        return text, ((where, "not UTF-8; decoded as Arabic Windows (cp1256)"),)
-    byte = data[utf8_error.start:utf8_error.start + 1]
-    raise DocumentError(f"{where}: not UTF-8 (byte {byte!r} at offset {utf8_error.start}) and not Arabic "
-                        f"Windows cp1256 text either; fix: save the file as UTF-8")
-
-
-def _byte_offsets(text: str, positions: list[int], start: int) -> list[int]:
-    """Byte offsets in the file of the characters at ``positions`` of ``text`` (decoded with surrogateescape)."""
-    out, cursor, offset = [], 0, start
-    for pos in positions:
-        offset += len(text[cursor:pos].encode("utf-8", "surrogateescape"))
-        out.append(offset)
-        cursor = pos
-    return out
 
 
 def _split_front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
