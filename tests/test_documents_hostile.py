@@ -133,3 +133,11 @@ def test_hostile_html_is_rejected_or_cut_never_a_crash() -> None:
 def test_a_kurmanji_document_without_lang_is_stored_as_kurmanji() -> None:
     text = "Çekdarên DAIŞê êrîşî gundekî nêzîkî Mexmûrê kirin û du kes birîndar bûn. Rewş li herêmê aloz e."
     assert read_bytes("ku.txt", text.encode()).documents[0].lang == "kmr"
+
+
+def test_a_million_bad_lines_are_not_a_million_messages() -> None:
+    loaded = read_bytes("x.jsonl", b"1\n" * 1000 + b'{"id": "a", "text": "Mosul"}\n')
+    assert [d.id for d in loaded.documents] == ["a"] and len(loaded.problems) == 101
+    assert loaded.problems[99][0] == "x.jsonl:100"
+    assert loaded.problems[-1] == ("x.jsonl", "x.jsonl: 900 more line(s) rejected, not listed (only the first 100 "
+                                              "are); fix: check that the file is JSONL, one object per line")

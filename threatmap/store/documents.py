@@ -272,6 +272,7 @@ def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, st
     docs: list[Document] = []
     wheres: list[str] = []
     problems: list[tuple[str, str]] = []
+    unlisted = 0
     line_notes = list(notes)
     # Only "\n" ends a line: U+2028, U+2029 and U+0085 are legal raw inside JSON strings (str.splitlines splits there).
     for number, line in enumerate(text.split("\n"), start=1):
@@ -279,28 +280,35 @@ def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, st
         if not line.strip():
             continue
         at = f"{where}:{number}"
-        size = len(line.encode("utf-8", "surrogatepass"))
-        if size > max_bytes:
-            problems.append((at, _too_big(at, size, max_bytes)))
-            continue
         try:
+            size = len(line.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:
+                raise DocumentError(_too_big(at, size, max_bytes))
             record = _json_record(at, line)
             if not isinstance(record.get("text"), str):
                 raise DocumentError(f"{at}: expected a string 'text', got {_show(record.get('text'))}; "
                                     f"fix: add \"text\": \"…\"")
             record, replaced = _replace_surrogates(record)
-            if replaced:
+            if replaced and len(line_notes) < MAX_LISTED:
                 line_notes.append((at, f"{replaced} lone surrogate escape(s) (e.g. \"\\ud800\") replaced by U+FFFD"))
             meta = {k: record.get(k) for k in _FM_KEYS}
             docs.append(_make(at, doc_id=record.get("id"), text=record["text"], meta=meta, path=doc_path))
             wheres.append(at)
         except DocumentError as exc:
-            problems.append((at, str(exc)))
+            if len(problems) < MAX_LISTED:
+                problems.append((at, str(exc)))
+            else:
+                unlisted += 1
+    if unlisted:  # a file of a million bad lines must not become a million messages (the app shows them all)
+        problems.append((where, f"{where}: {unlisted:,} more line(s) rejected, not listed (only the first "
+                                f"{MAX_LISTED} are); fix: check that the file is JSONL, one object per line"))
     if not docs and not problems:
         raise DocumentError(f"{where}: no documents in the JSONL file")
     return Loaded(tuple(docs), tuple(problems), tuple(line_notes), tuple(wheres))
 
 
+MAX_LISTED = 100
+"""Rejected JSONL lines (and notes) listed one by one per file; the rest are counted in one more problem."""
 MAX_JSON_DEPTH = 16
 """Deepest nesting of ``[`` / ``{`` accepted in a JSONL line (a document record needs 2)."""
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
