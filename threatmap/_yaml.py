@@ -63,7 +63,7 @@ class _Frame:
         self.key: str | None = None
         self.index = 0
         self.owner_id: str | None = None
-        self.size = 1
+        self.size = 1.0
         self.anchor = anchor
 
     def label(self) -> str:
@@ -118,7 +118,7 @@ def check_limits(text: str, limits: Limits, *, loader: type = BaseLoader) -> Non
             if anchor is not None and not limits.aliases:
                 fail(f"anchors and aliases ('&{anchor}', '*{anchor}') are not accepted here", event)
             if isinstance(event, yaml.AliasEvent):
-                add(anchors.get(anchor, 1.0), event)
+                add(anchors.get(anchor or "", 1.0), event)
                 if stack:
                     stack[-1].took("*")
             elif isinstance(event, yaml.ScalarEvent):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -159,7 +160,7 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     tally.rejected.extend(_empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
     for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
-        _ingest_one(printable_path(path), lambda p=path: read_path(p, max_bytes=max_bytes), store, parse, tally)
+        _ingest_one(printable_path(path), partial(read_path, path, max_bytes=max_bytes), store, parse, tally)
     return tally.summary()
 
 
