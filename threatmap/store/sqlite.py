@@ -223,9 +223,14 @@ class Store:
 
     # ---------------------------------------------------------------- reading
     def revision(self) -> int:
-        """A number that changes with every committed write to the store, by this process or any other (the CLI
-        ingesting while the app runs): a cache key for everything read from it."""
-        return self._one("SELECT value FROM meta WHERE key = 'revision'")
+        """A number that grows with every committed write to the store, by this process or any other (the CLI
+        ingesting while the app runs): a cache key for everything read from it.
+
+        The sum of the store's commit counter (bumped by every threatmap write) and this connection's
+        ``PRAGMA data_version`` (which moves when any other connection commits, e.g. a curator's ``sqlite3``).
+        """
+        with self._lock:
+            return self._one("SELECT value FROM meta WHERE key = 'revision'") + self._one("PRAGMA data_version")
 
     def is_empty(self) -> bool:
         """True when no document is stored."""
