@@ -6,8 +6,6 @@ import itertools
 import json
 from pathlib import Path
 
-import pytest
-
 from threatmap.geoparse.passages import MAX_PASSAGE_CHARS, split_passages
 from threatmap.models import Passage
 

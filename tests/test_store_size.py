@@ -14,6 +14,7 @@ from threatmap.geoparse.passages import MAX_PASSAGE_CHARS, split_passages
 from threatmap.models import Document
 from threatmap.store import Store
 from threatmap.store.ingest import ingest_paths
+from threatmap.store.schema import SCHEMA_VERSION
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +56,18 @@ def test_long_sentences_are_cut_into_windows_between_words() -> None:
     assert [(p.start, p.end) for p in split_passages(unbroken)] == [(0, 1000), (1000, 2000), (2000, 2500)]
 
 
-def test_a_version_1_store_loses_its_passage_copies_and_keeps_its_mentions(tmp_path: Path) -> None:
+def test_an_older_store_loses_its_passage_copies_and_keeps_its_mentions(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite"
     with Store.open(path) as store:
         store.add_document(Document("a", "ISIS attacked Mosul.", lang="en"), [mosul_mention("a", 14, passage_end=20)])
-    with sqlite3.connect(path) as db:  # what version 1 looked like: a passage column, filled
+    with sqlite3.connect(path) as db:  # what version 1 looked like: no threat_p, a passage column, filled
+        db.execute("ALTER TABLE mentions DROP COLUMN threat_p")
         db.execute("ALTER TABLE mentions ADD COLUMN passage TEXT")
         db.execute("UPDATE mentions SET passage = 'ISIS attacked Mosul.'")
         db.execute("PRAGMA user_version=1")
     with Store.open(path) as store:
         assert store.query()["passage"].tolist() == ["ISIS attacked Mosul."]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert "passage" not in [r[1] for r in db.execute("PRAGMA table_info(mentions)")]
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        columns = [r[1] for r in db.execute("PRAGMA table_info(mentions)")]
+    assert "passage" not in columns and "threat_p" in columns
