@@ -68,6 +68,6 @@ def test_an_older_store_loses_its_passage_copies_and_keeps_its_mentions(tmp_path
     with Store.open(path) as store:
         assert store.query()["passage"].tolist() == ["ISIS attacked Mosul."]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         columns = [r[1] for r in db.execute("PRAGMA table_info(mentions)")]
     assert "passage" not in columns and "threat_p" in columns

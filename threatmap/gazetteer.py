@@ -169,7 +169,7 @@ def read_entries(places_path: Path, *, line_offset: int = 0
     where = str(places_path)
     try:
         if places_path.exists() and not places_path.is_file():  # a directory, /dev/zero, a FIFO: never ends
-            return [], [Problem(where, "not a regular file", "point THREATMAP_PLACES / --places to places.yaml")]
+            return [], [Problem(where, "not a regular file", "point THREATMAP_PLACES / --places to places.yaml")], []
         with places_path.open("rb") as fh:
             text = fh.read(GAZETTEER_LIMITS.max_bytes + 1).decode("utf-8")  # a larger file fails check_limits
     except OSError as exc:
