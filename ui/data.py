@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -12,8 +13,11 @@ import streamlit as st
 from layers._features import geometry_json, records, summary_head
 from layers.basemap import load_basemap
 from layers.offline import install_assets
+from layers import data_layers
 from threatmap import settings
 from threatmap.filters import Filters
+from ui import mapview
+from ui.drawing import Drawing, drawn
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,8 +106,10 @@ def shapes(_store: Any, rev: int) -> Any:
     keys = _keyed(query(_store, Filters(), rev)).drop_duplicates(["place_id", "_q"]).drop(columns="_q")
     places = aggregate_places(keys, gazetteer())[SHAPE_COLUMNS]
     geoms = places.geometry.to_numpy()
+    inside = shapely.point_on_surface(geoms)
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
-                         bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)])
+                         bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)],
+                         label_lon=shapely.get_x(inside), label_lat=shapely.get_y(inside))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -130,6 +136,19 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
         counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
     merged = _keyed(base).merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def map_layers(_store: Any, filters: Filters, rev: int, drawing: Drawing, selected: Mapping[str, str] | None) -> str:
+    """The JavaScript of the selection's map layers (cached per filters, drawing options and selected feature)."""
+    selection = (selected or {}).get("place_id", ""), (selected or {}).get("qualifier", "")
+
+    def build() -> list[Any]:
+        rows = drawn(aggregate(_store, filters, rev), drawing)
+        chosen = rows[(rows["place_id"] == selection[0]) & (_qualifier_key(rows) == selection[1])] if len(rows) \
+            else rows
+        return data_layers(rows, lang=drawing.lang, selected=records(chosen), cluster_towns=drawing.cluster)
+
+    return mapview.cached_layers_script(build, (filters, rev, drawing, selection))
 
 
 def refresh() -> None:

@@ -22,7 +22,9 @@ def selection(returned: Mapping[str, Any] | None) -> dict[str, str] | None:
     """The selected feature: a new click on the map, else the previous one, else the URL's ``place``."""
     drawing = (returned or {}).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
-    if props.get("place_id"):
+    new_click = props != st.session_state.get("_last_click")  # the component repeats its last click every run
+    st.session_state["_last_click"] = props
+    if props.get("place_id") and new_click:
         st.session_state["selection"] = {
             "place_id": str(props["place_id"]), "qualifier": str(props.get("qualifier") or "")
         }

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from threatmap.filters import Filters
+from ui.drawing import DEFAULT_PRECISIONS, PRECISIONS, Drawing
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 """Widget key -> query parameter (repeated for each value)."""
@@ -67,11 +68,11 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
     low, high = _day(facets.get("min_date")), _day(facets.get("max_date"))
     bar = st.sidebar
     bar.header("Filters")
-    col1, col2 = bar.columns(2)
-    since = col1.date_input("From", key="since", min_value=low, max_value=high, format="YYYY-MM-DD")
-    until = col2.date_input("Until", key="until", min_value=low, max_value=high, format="YYYY-MM-DD")
+    since = bar.date_input("From", key="since", min_value=low, max_value=high, format="YYYY-MM-DD")
+    until = bar.date_input("Until", key="until", min_value=low, max_value=high, format="YYYY-MM-DD")
     bar.caption("Leave both dates empty to keep undated documents too.")
-    sources = bar.multiselect("Sources", _options(facets, "sources"), key="sources", placeholder="all sources")
+    sources = bar.multiselect("Sources", _options(facets, "sources"), key="sources", placeholder="all sources",
+                              format_func=short_source)
     langs = bar.multiselect(
         "Language", _options(facets, "langs"), key="langs", placeholder="all languages",
         format_func=lambda code: LANG_NAMES.get(code, code),
@@ -81,7 +82,7 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
         format_func=lambda t: t.replace("_", " "),
     )
     threat_only = bar.toggle("Threat mentions only", key="threat_only")
-    text = bar.text_input("Search the passages", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
+    text = bar.text_input("Search the documents", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
     if since and until and since > until:
         bar.warning("'From' is after 'Until': the dates were swapped.")
         since, until = until, since
@@ -91,7 +92,39 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
     )
 
 
-def write_query_params(filters: Filters, selection: Mapping[str, str] | None) -> None:
+SOURCE_CHARS = 44
+"""Longest source name shown whole in the sidebar; longer ones keep their start and their distinctive end."""
+
+
+def short_source(name: str) -> str:
+    """``name``, or its first and last words around "…" when long: two long names that differ only at the end
+    ("…, U.S. DoD)" and "…, U.S. DoD), Arabic release") stay distinguishable. The full name is in the tooltip of
+    the table and in the exports."""
+    if len(name) <= SOURCE_CHARS:
+        return name
+    head, tail = name[: SOURCE_CHARS // 2].rstrip(), name[-(SOURCE_CHARS // 2):].lstrip()
+    return f"{head} … {tail}"
+
+
+def drawing_sidebar() -> Drawing:
+    """The map options: label language, precision levels, governorates, places outside the region, clusters."""
+    bar = st.sidebar
+    bar.header("Map")
+    lang = bar.radio("Place names", ["en", "ar"], key="label_lang", horizontal=True,
+                     format_func=lambda c: {"en": "English", "ar": "العربية"}[c])
+    precisions = bar.multiselect(
+        "Precision levels drawn", list(PRECISIONS), default=list(DEFAULT_PRECISIONS), key="precisions",
+        format_func=PRECISIONS.__getitem__, help="UCDP where_prec: 1 exact town … 6 whole country.",
+    )
+    always = bar.toggle("Governorates even where finer places are reported", key="governorates_always")
+    outside = bar.toggle("Places outside Iraq, Syria and their borders", key="outside_region")
+    cluster = bar.toggle("Group nearby towns", value=True, key="cluster")
+    return Drawing(precisions=tuple(sorted(precisions)), governorates_always=bool(always),
+                   outside_region=bool(outside), lang=str(lang), cluster=bool(cluster))
+
+
+def write_query_params(filters: Filters, selection: Mapping[str, str] | None,
+                       view: Mapping[str, str] | None = None) -> None:
     """Mirror the filters (and the selected feature) in the URL; empty filters leave no parameter."""
     params: dict[str, Any] = {}
     if filters.since:
@@ -110,6 +143,7 @@ def write_query_params(filters: Filters, selection: Mapping[str, str] | None) ->
         params["place"] = selection["place_id"]
         if selection.get("qualifier"):
             params["qualifier"] = selection["qualifier"]
+    params.update(view or {})
     wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     if wanted != current:
