@@ -6,8 +6,8 @@ from typing import Any
 
 import folium
 
-from layers import threat_areas
 from layers._features import fill_opacity, kind_group, qualifier_of, records
+from layers.threat_areas import threat_color
 
 NAME = "Qualified areas (near / north of …)"
 THREAT_STROKE = "#d95f0e"
@@ -21,7 +21,7 @@ RADIUS = 6
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     threats = int(feature["properties"].get("threats", 0))
     color = THREAT_STROKE if threats else OTHER_STROKE
-    fill = threat_areas.threat_color(threats) if threats else OTHER_STROKE
+    fill = threat_color(threats) if threats else OTHER_STROKE
     return {"color": color, "weight": 1.5, "dashArray": DASH, "fillColor": fill,
             "fillOpacity": fill_opacity(feature, FILL_OPACITY)}
 

@@ -199,3 +199,60 @@ def test_map_rows_match_the_export_aggregation(store_path: Path, filters: Filter
         theirs = aggregate_places(store.query(filters), data.gazetteer()).sort_values("id").reset_index(drop=True)
     assert ours[columns].astype(object).equals(theirs[columns].astype(object))
     assert all(a.equals(b) for a, b in zip(ours.geometry, theirs.geometry, strict=True))
+
+
+# ---------------------------------------------------------------- the map view, labels, drawing options
+def test_view_comes_from_the_url_and_survives_a_filter_change(store_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"lat": "35.5", "lon": "44.1", "z": "9"})
+    at.run()
+    assert not at.exception, at.exception
+    args = map_args(at)
+    assert (args["center"], args["zoom"]) == ([35.5, 44.1], 9)
+    base, layers = args["key"], args["feature_group"]
+    at.sidebar.toggle(key="threat_only").set_value(True).run()
+    args = map_args(at)
+    assert args["key"] == base  # the same component: the browser keeps the map, its zoom and centre
+    assert (args["center"], args["zoom"]) == ([35.5, 44.1], 9)
+    assert args["feature_group"] != layers  # only the data layers change
+    assert at.query_params["z"] in ("9", ["9"]) and at.query_params["lat"] in ("35.5000", ["35.5000"])
+
+
+def test_labels_switch_to_arabic(app: AppTest) -> None:
+    assert "Hamrin Mountains" in map_args(app)["feature_group"]
+    app.sidebar.radio(key="label_lang").set_value("ar").run()
+    assert not app.exception, app.exception
+    args = map_args(app)
+    as_js = lambda text: json.dumps(text)[1:-1]  # noqa: E731  # labels travel as JSON (\u escapes)
+    assert as_js("جبال حمرين") in args["feature_group"] and as_js("الأنبار") in args["script"]
+
+
+def test_precision_levels_choose_what_is_drawn(app: AppTest) -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    desert = f'"place_id": "{place_id(default_gazetteer(), "anbar_desert")}"'
+    assert desert in map_script(app)
+    app.sidebar.multiselect(key="precisions").set_value([1, 2, 3, 4]).run()
+    assert desert not in map_script(app)
+    assert mentions(app) == 8  # the counts keep every mention: only the drawing changed
+
+
+def test_month_slider_narrows_everything_to_one_month(app: AppTest, store_path: Path) -> None:
+    slider = app.select_slider(key="month")
+    assert slider.value == "all months" and "2023-05" in slider.options and "2021-01" in slider.options
+    slider.set_value("2023-05").run()
+    assert not app.exception, app.exception
+    assert mentions(app) == expected(store_path, since=dt.date(2023, 5, 1), until=dt.date(2023, 5, 31)) == 1
+
+
+def test_reports_feed_newest_first_and_click_zooms_to_its_places(app: AppTest) -> None:
+    html = panel_html(app)
+    assert html.index("2023-05-10") < html.index("2019-07-15")  # newest first
+    assert "tm-chip" in html
+    before = map_args(app)
+    app.button(key="feed_zoom_0").click().run()
+    assert not app.exception, app.exception
+    after = map_args(app)
+    assert after["zoom"] > before["zoom"] and after["center"] != before["center"]
+    assert "<mark>حمرين</mark>" in panel_html(app)  # its first place is selected: the passages panel shows it
+    assert "#1f78b4" in after["feature_group"]  # and outlined on the map

@@ -61,8 +61,8 @@ def drawn(agg: pd.DataFrame, drawing: Drawing) -> pd.DataFrame:
     if not drawing.outside_region:
         keep &= in_region(agg)
     if not drawing.governorates_always:
-        governorate = keep & (agg["precision"].to_numpy() == GOVERNORATE_PRECISION) & \
-            agg["qualifier"].map(lambda q: not q).to_numpy()
+        unqualified = agg["qualifier"].map(lambda q: not (isinstance(q, str) and q)).to_numpy(dtype=bool)
+        governorate = keep & (agg["precision"].to_numpy() == GOVERNORATE_PRECISION) & unqualified
         shown = agg[keep]
         covered = np.zeros(len(agg), dtype=bool)
         covered[keep] = finer_inside(shown.reset_index(drop=True), governorate[keep])
