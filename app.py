@@ -22,9 +22,9 @@ df = data.query(store, filters, rev)
 
 views.counts(df)
 map_col, side_col = layout.map_columns()
-selected = panel.selection(mapview.returned(data.basemap(), lang=drawing.lang))
+selected = panel.selection(mapview.returned(data.basemap()))
 with map_col:
-    mapview.show(data.basemap(), data.map_layers(store, filters, rev, drawing, selected), lang=drawing.lang)
+    mapview.show(data.basemap(), data.map_layers(store, filters, rev, drawing, selected))
 with side_col:
     tab_passages, tab_feed = st.tabs(["Passages", "Reports"])
     with tab_passages:

@@ -36,18 +36,15 @@ __all__ = ["CENTER", "LABEL_LANGS", "ZOOM", "base_map", "build_map", "data_layer
 def base_map(
     basemap_layers: Mapping[str, dict[str, Any]],
     *,
-    lang: str = "en",
     center: tuple[float, float] = CENTER,
     zoom: int = ZOOM,
 ) -> folium.Map:
-    """Everything that does not depend on the selection: basemap, governorate outlines and names, legend, controls.
+    """Everything that depends neither on the selection nor on the options: basemap, outlines, legend, controls.
 
     Parameters
     ----------
     basemap_layers
         From :func:`layers.basemap.load_basemap`.
-    lang
-        Language of the governorate names ("en" or "ar").
     center, zoom
         Initial view.
     """
@@ -57,18 +54,21 @@ def base_map(
     folium.map.CustomPane(POINTS_PANE, z_index=450).add_to(m)
     osm_tiles().add_to(m)
     basemap(basemap_layers).add_to(m)
-    outlines = governorate_outlines(basemap_layers)
-    Labels(governorate_labels(basemap_layers, lang=lang)).add_to(outlines)
-    outlines.add_to(m)
+    governorate_outlines(basemap_layers).add_to(m)
     Legend().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
 def data_layers(
-    agg: Any, *, lang: str = "en", selected: Iterable[Any] = (), cluster_towns: bool = True
+    agg: Any,
+    *,
+    lang: str = "en",
+    selected: Iterable[Any] = (),
+    cluster_towns: bool = True,
+    basemap_layers: Mapping[str, dict[str, Any]] | None = None,
 ) -> list[folium.FeatureGroup]:
-    """The selection's groups: qualified areas, other places, threat areas, their labels and the highlight.
+    """The selection's groups: qualified areas, other places, threat areas, the labels and the highlight.
 
     Parameters
     ----------
@@ -80,12 +80,16 @@ def data_layers(
         Rows of ``agg`` to outline as the selected feature.
     cluster_towns
         Group nearby towns into clusters until a town zoom.
+    basemap_layers
+        From :func:`layers.basemap.load_basemap`: the governorates' names are labelled too (in ``lang``; here, not
+        in the base map, so that switching the language does not reload the map).
     """
     rows = records(agg)
     groups = [qualified_areas(rows), other_places(rows, cluster=cluster_towns),
               threat_areas(rows, cluster=cluster_towns)]
     names = folium.FeatureGroup(name="Labels", control=False)
-    Labels(place_labels([r for r in rows if not r.get("qualifier")], lang=lang)).add_to(names)
+    labels = governorate_labels(basemap_layers or {}, lang=lang)
+    Labels(labels + place_labels([r for r in rows if not r.get("qualifier")], lang=lang)).add_to(names)
     groups.append(names)
     top = highlight(selected)
     SmallAreasOnTop().add_to(top)  # its script runs after every data layer is on the map
@@ -103,7 +107,7 @@ def build_map(
     selected: Iterable[Any] = (),
 ) -> folium.Map:
     """The whole map in one folium object (the exports' and the tests' view; the app sends the parts apart)."""
-    m = base_map(basemap_layers, lang=lang, center=center, zoom=zoom)
-    for group in data_layers(agg, lang=lang, selected=selected):
+    m = base_map(basemap_layers, center=center, zoom=zoom)
+    for group in data_layers(agg, lang=lang, selected=selected, basemap_layers=basemap_layers):
         group.add_to(m)
     return m

@@ -119,18 +119,36 @@ class ZoomClass(MacroElement):
 
 
 class Labels(MacroElement):
-    """Non-interactive text labels (``divIcon`` markers in their own pane) added to the parent layer or map."""
+    """Non-interactive text labels (``divIcon`` markers in their own pane) added to the parent layer or map.
+
+    The labels of each minimum zoom form one layer group, added to the parent only from that zoom on: a label
+    is not even created while it would be hidden (thousands of places stay cheap to draw).
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function(parent) {
+            var byZoom = {}, map = null;
             {{ this.labels|tojson }}.forEach(function(l) {
-                L.marker([l[0], l[1]], {interactive: false, keyboard: false, pane: {{ this.pane|tojson }},
+                var group = byZoom[l[3]] = byZoom[l[3]] || L.layerGroup();
+                group.addLayer(L.marker([l[0], l[1]], {interactive: false, keyboard: false,
+                    pane: {{ this.pane|tojson }},
                     icon: L.divIcon({className: "tm-label tm-min-" + l[3] + " " + l[4],
-                                     html: '<span dir="auto">' + l[2] + "</span>",
-                                     iconSize: null})}).addTo(parent);
+                                     html: '<span dir="auto">' + l[2] + "</span>", iconSize: null})}));
             });
+            function update() {
+                if (!map) { return; }
+                var zoom = map.getZoom();
+                Object.keys(byZoom).forEach(function(z) {
+                    if (zoom >= +z) { parent.addLayer(byZoom[z]); } else { parent.removeLayer(byZoom[z]); }
+                });
+            }
+            function attach() { map = parent._map || (parent.getZoom ? parent : null);
+                                if (map) { map.on("zoomend", update); update(); } }
+            function detach() { if (map) { map.off("zoomend", update); } map = null; }
+            parent.on && parent.getZoom === undefined && parent.on("add", attach).on("remove", detach);
+            attach();
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

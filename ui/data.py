@@ -146,7 +146,8 @@ def map_layers(_store: Any, filters: Filters, rev: int, drawing: Drawing, select
         rows = drawn(aggregate(_store, filters, rev), drawing)
         chosen = rows[(rows["place_id"] == selection[0]) & (_qualifier_key(rows) == selection[1])] if len(rows) \
             else rows
-        return data_layers(rows, lang=drawing.lang, selected=records(chosen), cluster_towns=drawing.cluster)
+        return data_layers(rows, lang=drawing.lang, selected=records(chosen), cluster_towns=drawing.cluster,
+                           basemap_layers=basemap())
 
     return mapview.cached_layers_script(build, (filters, rev, drawing, selection))
 

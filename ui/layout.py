@@ -27,9 +27,30 @@ h1 {{font-size: 1.6rem !important; padding: 0 0 .3rem 0 !important;}}
 </style>"""
 
 
+DATE_COMMIT_JS = """<script>
+(function(doc) {  // Streamlit applies a typed date only when the field loses focus: apply it once it is complete
+  if (doc.__tmDateCommit) { return; }
+  doc.__tmDateCommit = true;
+  doc.addEventListener("keyup", function(e) {
+    var field = e.target.closest && e.target.closest('[data-testid="stDateInputField"]');
+    if (!field) { return; }
+    var spins = Array.prototype.slice.call(field.querySelectorAll('[role="spinbutton"]'));
+    var last = spins[spins.length - 1];
+    var complete = spins.length && spins.every(function(s) { return s.getAttribute("data-placeholder") !== "true"; });
+    var dayDone = last && e.target === last && /^[0-9]$/.test(e.key) && (last.textContent.trim().length >= 2 ||
+                                                                          parseInt(last.textContent, 10) > 3);
+    if (e.key === "Enter" || (complete && dayDone)) {  // Escape is the field's own "apply what is typed" key
+      e.target.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
+    }
+  }, true);
+})(document);
+</script>"""
+
+
 def page_style() -> None:
-    """The page's CSS (static: no user text in it)."""
+    """The page's CSS (static: no user text in it), and the script that applies a date as soon as it is typed."""
     st.html(CSS)
+    st.html(DATE_COMMIT_JS, unsafe_allow_javascript=True)  # static text: no user input reaches it
 
 
 def map_columns() -> tuple[Any, Any]:

@@ -20,13 +20,14 @@ from layers.offline import offline_map
 HEIGHT = 640
 RETURNED = ["last_active_drawing", "zoom", "center"]
 ZOOM_RANGE = (3, 18)
-VIEW_PARAMS = ("lat", "lon", "z")
+NEAR = 0.02
+"""Degrees: a view this close to the default one is the default one."""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _base_parts(_basemap: Mapping[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+def _base_parts(_basemap: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """Script, header, html and asset links of the base map (it does not depend on the filters)."""
-    m = base_map(_basemap, lang=lang)
+    m = base_map(_basemap)
     m.get_root().render()
     html, header = sf._get_html(m), sf._get_header(m)
     script = sf._get_map_string(m)
@@ -90,14 +91,14 @@ def view_for_bbox(bbox: tuple[float, float, float, float]) -> tuple[tuple[float,
     return ((south + north) / 2, (west + east) / 2), zoom
 
 
-def returned(basemap: Mapping[str, dict[str, Any]], *, lang: str) -> dict[str, Any]:
+def returned(basemap: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """What the map component reported last (a click, the view), before it is drawn in this run."""
-    return st.session_state.get(_base_parts(basemap, lang)["key"]) or {}
+    return st.session_state.get(_base_parts(basemap)["key"]) or {}
 
 
-def show(basemap: Mapping[str, dict[str, Any]], script: str, *, lang: str) -> dict[str, Any]:
+def show(basemap: Mapping[str, dict[str, Any]], script: str) -> dict[str, Any]:
     """Draw the map (base map + the layers ``script``) and return what the user did (click, zoom, centre)."""
-    base = _base_parts(basemap, lang)
+    base = _base_parts(basemap)
     # The frontend moves the map only when the centre/zoom it receives differ from the last ones it got: send the
     # same command until the app wants the map elsewhere (a report's places), or a new base map opens fresh.
     request = st.session_state.pop("view_request", None)
@@ -129,6 +130,6 @@ def _remember_view(returned: Mapping[str, Any]) -> None:
 def view_params() -> dict[str, str]:
     """The current view as URL parameters (empty for the default view)."""
     (lat, lon), zoom = initial_view()
-    if (lat, lon) == CENTER and zoom == ZOOM:
-        return {}
+    if zoom == ZOOM and abs(lat - CENTER[0]) < NEAR and abs(lon - CENTER[1]) < NEAR:
+        return {}  # the default view (the map reports it back with a few pixels' rounding)
     return {"lat": f"{lat:.4f}", "lon": f"{lon:.4f}", "z": str(zoom)}
