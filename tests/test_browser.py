@@ -341,10 +341,10 @@ def test_labels_at_sensible_zooms_in_english_or_arabic(session: Session) -> None
     frame.evaluate("() => window.map.setView([36.34, 43.13], 10)")
     frame.wait_for_function(f"() => ({LABELS_JS})().includes('Mosul')", timeout=TIMEOUT_MS)
     assert "Nineveh" in frame.evaluate(LABELS_JS)  # the governorate's name
-    session.page.get_by_text("العربية").click()  # only the layers change: the map stays where it is
+    session.page.get_by_text("العربية", exact=True).click()  # only the layers change: the map stays where it is
     frame.wait_for_function(f"() => ({LABELS_JS})().includes('الموصل')", timeout=TIMEOUT_MS)
     assert frame.evaluate("() => window.map.getZoom()") == 10
-    session.page.get_by_text("English").click()
+    session.page.get_by_text("English", exact=True).click()
     frame.wait_for_function(f"() => ({LABELS_JS})().includes('Mosul')", timeout=TIMEOUT_MS)
 
 
@@ -359,7 +359,7 @@ def test_selected_feature_is_outlined(session: Session, gaz: Any) -> None:
 def test_tooltip_stays_inside_the_map(session: Session, gaz: Any) -> None:
     session.drawn()
     frame = session.map_frame
-    frame.evaluate("() => window.map.setView([34.3, 37.0], 7)")  # Hamrin near the right edge
+    frame.evaluate("() => window.map.setView([34.8, 40.3], 7)")  # Hamrin near the right edge
     session.page.wait_for_timeout(800)
     iframe = session.page.wait_for_selector(MAP_IFRAME, state="attached")
     point = frame.evaluate(POINT_JS, place_id(gaz, "hamrin"))

@@ -156,3 +156,11 @@ def test_feed_click_frames_the_passage_places() -> None:
 @pytest.mark.parametrize("name", ["all_months"])
 def test_all_months_is_the_default(name: str) -> None:
     assert timeslider.ALL == "all months"
+
+
+def test_a_speaker_who_is_the_outlet_is_not_repeated() -> None:
+    from ui.panel import names_outlet
+
+    assert names_outlet("رووداو", "Rudaw")  # the interviewer line of the seed interview
+    assert not names_outlet("مايلز كاغينز", "Rudaw") and not names_outlet("Myles Caggins", "Rudaw")
+    assert not names_outlet(None, "Rudaw") and not names_outlet("رووداو", None)
