@@ -26,11 +26,8 @@ selected = panel.selection(mapview.returned(data.basemap()))
 with map_col:
     mapview.show(data.basemap(), data.map_layers(store, filters, rev, drawing, selected))
 with side_col:
-    tab_passages, tab_feed = st.tabs(["Passages", "Reports"])
-    with tab_passages:
-        panel.passages_panel(df, selected)
-    with tab_feed:
-        feed.reports_feed(df, key=(filters, rev))
+    panel.passages_panel(df, selected)
+    feed.reports_feed(df, key=(filters, rev))
 
 sidebar.write_query_params(filters, selected, mapview.view_params())
 views.timeline(df, key=(filters, rev))

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-PRECISIONS: dict[int, str] = {1: "1 town, village, camp", 2: "2 area around a place", 3: "3 district",
-                              4: "4 governorate", 5: "5 range, desert, region", 6: "6 country"}
+PRECISIONS: dict[int, str] = {1: "1 town", 2: "2 near a place", 3: "3 district", 4: "4 governorate",
+                              5: "5 region", 6: "6 country"}
 """UCDP ``where_prec`` levels as the sidebar shows them."""
 DEFAULT_PRECISIONS = (1, 2, 3, 4, 5)
 """Countries (6) are hidden by default: a country-wide report says little about where."""

@@ -98,7 +98,8 @@ def _card(group: pd.DataFrame) -> str:
 def passages_panel(df: pd.DataFrame, sel: Mapping[str, str] | None) -> None:
     """List the passages of the selected feature (or say how to select one)."""
     if not sel:
-        st.info("Click an area or a town on the map to read the passages that mention it.")
+        st.caption("Click an area or a town on the map to read the passages that mention it; the reports of the "
+                   "filtered window are listed below.")
         return
     rows = _selected_rows(df, sel)
     if rows.empty:

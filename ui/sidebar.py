@@ -114,7 +114,9 @@ def drawing_sidebar() -> Drawing:
                      format_func=lambda c: {"en": "English", "ar": "العربية"}[c])
     precisions = bar.multiselect(
         "Precision levels drawn", list(PRECISIONS), default=list(DEFAULT_PRECISIONS), key="precisions",
-        format_func=PRECISIONS.__getitem__, help="UCDP where_prec: 1 exact town … 6 whole country.",
+        format_func=PRECISIONS.__getitem__,
+        help="UCDP where_prec: 1 a town, village or camp; 2 near a place; 3 a district; 4 a governorate; 5 a range, "
+             "desert, plain or region; 6 a whole country (hidden by default).",
     )
     always = bar.toggle("Governorates even where finer places are reported", key="governorates_always")
     outside = bar.toggle("Places outside Iraq, Syria and their borders", key="outside_region")
