@@ -15,6 +15,7 @@ from layers import cluster
 from layers._features import POINTS_PANE, records
 from layers.basemap import Background, basemap
 from layers.governorates import governorate_outlines
+from layers.hatching import Hatching
 from layers.highlight import highlight
 from layers.labels import Labels, ZoomClass, governorate_labels, place_labels
 from layers.legend import Legend
@@ -51,6 +52,7 @@ def base_map(
     m = offline_map(center, zoom, prefer_canvas=False, control_scale=True)
     Background(extra_css=cluster.CSS).add_to(m)
     ZoomClass().add_to(m)
+    Hatching().add_to(m)
     folium.map.CustomPane(POINTS_PANE, z_index=450).add_to(m)
     osm_tiles().add_to(m)
     basemap(basemap_layers).add_to(m)

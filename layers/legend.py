@@ -5,7 +5,7 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers import other_places, qualified_areas, threat_areas
+from layers import hatching, other_places, qualified_areas, threat_areas
 
 
 def _swatch(style: str) -> str:
@@ -20,8 +20,9 @@ def legend_html() -> str:
         rows.append(f"<div>{_swatch(f'background:{color};border:1px solid {threat_areas.STROKE}')}{label}</div>")
     neutral = f"<div>{_swatch(f'background:{other_places.FILL};opacity:.6;border:1px solid {other_places.STROKE}')}" \
               "no threat report</div>"
-    dashed = f"<div>{_swatch(f'border:2px dashed {qualified_areas.THREAT_STROKE}')}approximate (near / north of …)" \
-             "</div>"
+    stripes = f"repeating-linear-gradient(45deg,{hatching.THREAT_STRIPE} 0 2px,transparent 2px 5px)"
+    dashed = f"<div>{_swatch(f'border:1.5px dashed {qualified_areas.THREAT_STROKE};background:{stripes}')}" \
+             "approximate: near / the north of … / located from context</div>"
     return (
         '<details open class="threatmap-legend" style="background:rgba(255,255,255,.9);padding:3px 6px;'
         'font:11px/1.3 sans-serif;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:170px">'
