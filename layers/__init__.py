@@ -25,6 +25,7 @@ from layers.qualified_areas import qualified_areas
 from layers.stacking import SmallAreasOnTop
 from layers.threat_areas import threat_areas
 from layers.tiles import osm_tiles
+from layers.tooltip import TooltipFunction
 
 CENTER = (34.8, 41.5)
 """Between Iraq and Syria."""
@@ -53,6 +54,7 @@ def base_map(
     Background(extra_css=cluster.CSS).add_to(m)
     ZoomClass().add_to(m)
     Hatching().add_to(m)
+    TooltipFunction().add_to(m)
     folium.map.CustomPane(POINTS_PANE, z_index=450).add_to(m)
     osm_tiles().add_to(m)
     basemap(basemap_layers).add_to(m)

@@ -67,37 +67,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary_head(row: Any) -> str:
-    """The part of :func:`summary_html` that does not depend on the filters: escaped names, qualifier and type.
-
-    Callers may precompute it once per place into a ``summary_head`` column.
-    """
-    name = escape_text(_value(row, "name", _value(row, "place_id", "")))
-    parts = [f"<b>{name}</b>"]
+def summary_props(row: Any) -> dict[str, Any]:
+    """The escaped properties the hover summary is built from in the browser (``layers.tooltip.SUMMARY_JS``):
+    name, Arabic name (when it is Arabic), type, first and last date."""
     name_ar = _value(row, "name_ar")
-    if name_ar and is_rtl(str(name_ar)):
-        parts.append(f'<span dir="rtl" lang="ar">{escape_text(name_ar)}</span>')
-    qualifier = _value(row, "qualifier")
-    if qualifier:
-        parts.append(f"<i>({escape_text(qualifier)})</i>")
-    kind = escape_text(str(_value(row, "type", "")).replace("_", " "))
-    return " ".join(parts) + f"<br>{kind}"
-
-
-def summary_html(row: Any) -> str:
-    """A short, escaped HTML summary of one aggregated place (for tooltips and popups)."""
-    head = _value(row, "summary_head")
-    if head is None:
-        head = summary_head(row)
-    threats, mentions = _count(row, "threats"), _count(row, "mentions")
     first, last = _value(row, "first_date"), _value(row, "last_date")
-    span = escape_text(first or "")
-    if first and last and first != last:
-        span = f"{escape_text(first)} – {escape_text(last)}"
-    details = f" · {_plural(threats, 'threat report')} / {_plural(mentions, 'mention')}"
-    if span:
-        details += f" · {span}"
-    return head + f"{details}<br><small>click for the passages</small>"
+    props = {"name": escape_text(_value(row, "name", _value(row, "place_id", ""))),
+             "kind": escape_text(str(_value(row, "type", "")).replace("_", " "))}
+    if name_ar and is_rtl(str(name_ar)):
+        props["name_ar"] = escape_text(name_ar)
+    if first:
+        props["first"] = escape_text(first)
+    if last and last != first:
+        props["last"] = escape_text(last)
+    return props
 
 
 def geometry_json(geom: Any) -> dict[str, Any] | None:
@@ -158,7 +141,7 @@ def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
             "mentions": _count(row, "mentions"),
             "precision": _count(row, "precision"),
             "uncertain": 1 if qualifier_of(row) or _value(row, "uncertain", False) else 0,
-            "summary": summary_html(row),
+            **summary_props(row),
         }
         out.append((float(area), {"type": "Feature", "id": len(out), "geometry": geometry, "properties": props}))
     out.sort(key=lambda item: -item[0])
@@ -214,6 +197,7 @@ def kind_group(
     selects the feature (the passages panel shows the rest), so there is no popup to cover the map.
     """
     from layers.cluster import point_cluster
+    from layers.tooltip import SummaryTooltip
 
     rows = list(rows)
     group = folium.FeatureGroup(name=name, show=show)
@@ -228,12 +212,7 @@ def kind_group(
             collection["bbox"] = bbox
         marker = folium.CircleMarker(radius=radius)
         marker.options.update(pane=POINTS_PANE, fill=True)  # folium's default fill=False: only the rim would click
-        layer = BoundedGeoJson(
-            collection,
-            style_function=style,
-            marker=marker,
-            tooltip=folium.GeoJsonTooltip(fields=["summary"], labels=False, sticky=False, direction="auto"),
-            control=False,
-        )
+        layer = BoundedGeoJson(collection, style_function=style, marker=marker, control=False)
+        SummaryTooltip().add_to(layer)
         layer.add_to(point_cluster().add_to(group) if points and cluster else group)
     return group

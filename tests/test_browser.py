@@ -348,6 +348,15 @@ def test_labels_at_sensible_zooms_in_english_or_arabic(session: Session) -> None
     frame.wait_for_function(f"() => ({LABELS_JS})().includes('Mosul')", timeout=TIMEOUT_MS)
 
 
+def test_qualified_part_is_hatched(session: Session, gaz: Any) -> None:
+    session.drawn()
+    hatched = session.map_frame.evaluate("""() => Object.values(window.map._layers)
+        .filter(l => l._path && l._path.classList.contains('tm-hatched'))
+        .map(l => [l.feature.properties.place_id, l.feature.properties.qualifier])""")
+    assert [place_id(gaz, "diyala"), "north"] in hatched  # "north of Diyala" in the test store
+    assert all(qualifier for _, qualifier in hatched)
+
+
 def test_selected_feature_is_outlined(session: Session, gaz: Any) -> None:
     session.click_feature(place_id(gaz, "hamrin"))
     session.page.locator(".tm-panel mark", has_text="حمرين").first.wait_for(timeout=TIMEOUT_MS)

@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from layers import build_map
-from layers._features import features, summary_html
+from layers._features import features, summary_props
 from layers.basemap import basemap, load_basemap
 from layers.escape import escape_text, highlight, is_rtl, safe_url, text_block
 from layers.legend import legend_html
@@ -93,10 +93,10 @@ def test_features_carry_only_escaped_short_properties() -> None:
     feats = features([row for _, row in _agg().iterrows()], points=True)
     mosul = next(f for f in feats if f["properties"]["place_id"] == "mosul")
     assert set(mosul["properties"]) == {"place_id", "qualifier", "threats", "mentions", "precision", "uncertain",
-                                        "summary"}
-    summary = mosul["properties"]["summary"]
-    assert "<img" not in summary and "${" not in summary and "<script" not in summary and "`" not in summary
-    assert "&lt;img" in summary
+                                        "name", "kind"}  # no Arabic name, no date: no such property
+    name = mosul["properties"]["name"]
+    assert "<img" not in name and "${" not in name and "<script" not in name and "`" not in name
+    assert "&lt;img" in name
 
 
 def test_areas_come_largest_first() -> None:
@@ -106,10 +106,15 @@ def test_areas_come_largest_first() -> None:
     assert [f["id"] for f in areas] == [0, 1]
 
 
-def test_summary_counts_and_arabic_name() -> None:
-    row = _agg().iloc[0]
-    html = summary_html(row)
-    assert "3 threat reports / 4 mentions" in html and 'dir="rtl"' in html and "2020-01-01 – 2023-05-10" in html
+def test_summary_properties_and_the_browser_template() -> None:
+    from layers.tooltip import SUMMARY_JS
+
+    props = summary_props(_agg().iloc[0])
+    assert props == {"name": "Hamrin Mountains", "kind": "mountain range", "name_ar": "جبال حمرين",
+                     "first": "2020-01-01", "last": "2023-05-10"}
+    for field in ("name", "name_ar", "qualifier", "kind", "threats", "mentions", "first", "last"):
+        assert f"p.{field}" in SUMMARY_JS  # the tooltip shows each of them
+    assert "threat report" in SUMMARY_JS and 'dir="rtl"' in SUMMARY_JS
 
 
 def test_threat_color_bins() -> None:
@@ -285,3 +290,11 @@ def test_towns_are_not_clustered_when_asked() -> None:
     for group in data_layers(_agg(), cluster_towns=False):
         group.add_to(m)
     assert "L.markerClusterGroup" not in _script(m)
+
+
+def test_uncertain_areas_are_hatched_by_the_base_map() -> None:
+    from layers import base_map
+
+    html = _script(base_map({}))
+    assert 'id=\\"tm-hatch-threat\\"' in html or "tm-hatch-threat" in html
+    assert "tm-hatched" in html and "layeradd" in html

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from layers._features import geometry_json, records, summary_head
+from layers._features import geometry_json, records
 from layers.basemap import load_basemap
 from layers.offline import install_assets
 from layers import data_layers
@@ -108,7 +108,7 @@ def shapes(_store: Any, rev: int) -> Any:
     geoms = places.geometry.to_numpy()
     inside = shapely.point_on_surface(geoms)
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
-                         bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)],
+                         bbox=shapely.bounds(geoms).tolist(),
                          label_lon=shapely.get_x(inside), label_lat=shapely.get_y(inside))
 
 
