@@ -38,6 +38,8 @@ POINT_JS = """(pid) => {
   return null;
 }"""
 PWNED_JS = "() => Object.keys(window).filter(k => k.startsWith('__pwned'))"
+LABELS_JS = """() => [...document.querySelectorAll('.tm-label')].filter(e => e.offsetParent !== null)
+    .map(e => e.textContent)"""
 
 
 @dataclass
@@ -54,9 +56,11 @@ class Session:
 
     def drawn(self) -> list[str]:
         """Place ids of the features on the map, once the map has drawn at least one."""
-        frame = self.map_frame
-        frame.wait_for_function(f"() => ({DRAWN_JS})().length > 0", timeout=TIMEOUT_MS)
-        return list(frame.evaluate(DRAWN_JS))
+        self.page.wait_for_function(  # from the page: survives the map's iframe being replaced meanwhile
+            f"""() => {{ const f = document.querySelector('{MAP_IFRAME}'); const w = f && f.contentWindow;
+                if (!w || !w.map) return false; const window = w; return ({DRAWN_JS})().length > 0; }}""",
+            timeout=TIMEOUT_MS)
+        return list(self.map_frame.evaluate(DRAWN_JS))
 
     def click_feature(self, pid: str) -> None:
         """Click the feature of ``pid`` with the mouse (a point inside it, found in the page)."""
@@ -159,14 +163,20 @@ def test_quick_start_on_the_bundled_corpus_and_screenshot(browser_context: Any, 
     assert session.external == [] and session.failed == []
     pages.close()
     # Hamrin selected through the shared-link parameters (the click itself is tested on the test store above): the
-    # corpus names it in "near Hamrin", and that area may lie under smaller ones depending on the geoparse.
-    pages = _open(browser_context, f"{corpus_server}/?place=hamrin_mountains&qualifier=near")
+    # corpus names it in "near Hamrin", and that area may lie under smaller ones depending on the geoparse. The view
+    # (lat, lon, z) comes from the link too, close enough for the names of places and governorates.
+    pages = _open(browser_context, f"{corpus_server}/?place=hamrin_mountains&qualifier=near&lat=35.2&lon=42.4&z=7")
     session = next(pages)
     session.drawn()
     session.page.locator(".tm-panel mark", has_text="حمرين").first.wait_for(timeout=TIMEOUT_MS)
     panel = session.page.locator(".tm-panel").inner_text()
     assert "تهديداً في المناطق القريبة من جبال حمرين" in panel  # the Rudaw interview of the quick start
     assert session.page.locator('.tm-panel [dir="rtl"]').count() >= 1
+    assert session.page.locator(".tm-report").count() >= 1  # the reports feed beside the map
+    frame = session.map_frame
+    frame.wait_for_function(f"() => ({LABELS_JS})().includes('Hamrin Mountains')", timeout=TIMEOUT_MS)
+    frame.wait_for_function("() => [...document.querySelectorAll('path')]"
+                            ".some(p => p.getAttribute('stroke') === '#1f78b4')", timeout=TIMEOUT_MS)
     session.page.mouse.move(5, 500)  # no tooltip in the screenshot
     session.page.wait_for_timeout(1000)
     session.page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
@@ -326,10 +336,6 @@ def test_zoom_and_centre_survive_a_filter_change_and_reach_the_url(session: Sess
     fresh.drawn()
     assert fresh.map_frame.evaluate("() => window.map.getZoom()") == 9
     pages.close()
-
-
-LABELS_JS = """() => [...document.querySelectorAll('.tm-label')].filter(e => e.offsetParent !== null)
-    .map(e => e.textContent)"""
 
 
 def test_labels_at_sensible_zooms_in_english_or_arabic(session: Session) -> None:
