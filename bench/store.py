@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from threatmap.filters import Filters  # noqa: E402
-from threatmap.models import Document, Mention  # noqa: E402
+from threatmap.models import Document, Mention, Where  # noqa: E402
 from threatmap.store import Store  # noqa: E402
+from threatmap.store.filters import Filters  # noqa: E402
 
 WORDS = ("داعش", "يشكل", "تهديداً", "في", "المناطق", "القريبة", "من", "ISIS", "remains", "active", "near", "the",
          "Coalition", "strikes", "cells", "حمرين", "Mosul", "Anbar", "desert", "مخمور")
@@ -47,8 +47,10 @@ def fill(store: Store, *, documents: int, per_doc: int, seed: int = 7) -> None:
         for s in sentences:
             pid, ptype, lon, lat = rng.choice(places)
             threat = rng.random() < 0.4
-            mentions.append(Mention(doc.id, pos, pos + 4, s[:4], pid, pid, ptype, lat, lon, (lon, lat, lon, lat),
-                                    "Point", 1, threat, pos, pos + len(s), cue="يشكل تهديداً" if threat else None))
+            mentions.append(Mention(
+                doc_id=doc.id, start=pos, end=pos + 4, surface=s[:4], place_id=pid, name=pid, place_type=ptype,
+                where=Where(lat, lon, (lon, lat, lon, lat), "Point", 1), threat=threat, passage_start=pos,
+                passage_end=pos + len(s), cue="يشكل تهديداً" if threat else None))
             pos += len(s) + 1
         batch.append((doc, mentions, ()))
         if len(batch) == 500:
@@ -99,7 +101,7 @@ def bench_queries(tmp: Path, *, documents: int, per_doc: int, repeat: int) -> No
 def _parser():
     try:
         from threatmap.gazetteer import default_gazetteer
-        from threatmap.geoparser import Geoparser
+        from threatmap.geoparse.parser import Geoparser
 
         return Geoparser.from_gazetteer(default_gazetteer()), "real geoparser"
     except Exception as exc:  # a benchmark: fall back and say so
@@ -108,7 +110,7 @@ def _parser():
 
 
 def bench_ingest(tmp: Path, *, copies: int) -> None:
-    from threatmap.ingest import ingest_paths
+    from threatmap.store.ingest import ingest_paths
 
     src = tmp / "docs"
     src.mkdir()

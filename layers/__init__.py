@@ -12,8 +12,8 @@ from typing import Any
 import folium
 
 from layers import cluster
-from layers._features import POINTS_PANE, records
 from layers.basemap import Background, basemap
+from layers.features import POINTS_PANE, records
 from layers.governorates import governorate_outlines
 from layers.hatching import Hatching
 from layers.highlight import highlight

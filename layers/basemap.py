@@ -14,7 +14,7 @@ from folium.utilities import get_bounds
 from jinja2 import Template
 from shapely.geometry import box, shape
 
-from layers._features import BoundedGeoJson
+from layers.features import BoundedGeoJson
 
 NAME = "Basemap (countries, rivers, lakes)"
 REGION_BBOX = (30.0, 26.0, 54.0, 41.5)

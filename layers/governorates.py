@@ -7,7 +7,7 @@ from typing import Any
 
 import folium
 
-from layers._features import BoundedGeoJson
+from layers.features import BoundedGeoJson
 
 NAME = "Governorate outlines"
 STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 1, "dashArray": "2 3", "fill": False}

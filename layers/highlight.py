@@ -7,7 +7,7 @@ from typing import Any
 
 import folium
 
-from layers._features import POINTS_PANE, features
+from layers.features import POINTS_PANE, features
 
 NAME = "Selected place"
 COLOR = "#1f78b4"

@@ -8,8 +8,8 @@ from typing import Any
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers._features import label_point, value_of
 from layers.escape import escape_text, is_rtl
+from layers.features import label_point, value_of
 
 MIN_ZOOM: Mapping[str, int] = {
     "country": 4, "governorate": 6, "region": 6, "desert": 6, "mountain_range": 6, "plain": 7, "valley": 7,

@@ -6,6 +6,7 @@ import functools
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import branca.element
 import folium
@@ -114,7 +115,7 @@ def _compiled(source: str) -> Template:
     return Template(source)
 
 
-def _element_template(source: str) -> Template | _Literal:
+def element_template(source: str) -> Template | _Literal:
     if any(marker in source for marker in _JINJA_MARKERS):
         return _compiled(source)
     return _Literal(source)
@@ -128,10 +129,10 @@ def cache_templates() -> None:
     (~0.2 s per map here). Strings without Jinja syntax now render as themselves (the same output), the few
     with syntax are compiled once per distinct string (compiled templates are immutable: safe to share).
     """
-    branca.element.Template = _element_template  # type: ignore[assignment]  # only Element.__init__ uses it
+    setattr(branca.element, "Template", element_template)  # noqa: B010 - a patch of branca; only Element.__init__ reads it
 
 
-def offline_map(location: tuple[float, float], zoom: int, **kwargs: object) -> folium.Map:
+def offline_map(location: tuple[float, float], zoom: int, **kwargs: Any) -> folium.Map:
     """A folium map with no tiles, local assets, ``maxZoom`` set and the icon image path fixed."""
     use_local_assets()
     cache_templates()

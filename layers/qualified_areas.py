@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import fill_opacity, kind_group, qualifier_of, records
+from layers.features import fill_opacity, kind_group, qualifier_of, records
 from layers.threat_areas import threat_color
 
 NAME = "Qualified areas (near / north of …)"
@@ -18,7 +18,7 @@ FILL_OPACITY = 0.3
 RADIUS = 6
 
 
-def _style(feature: dict[str, Any]) -> dict[str, Any]:
+def style(feature: dict[str, Any]) -> dict[str, Any]:
     threats = int(feature["properties"].get("threats", 0))
     color = THREAT_STROKE if threats else OTHER_STROKE
     fill = threat_color(threats) if threats else OTHER_STROKE
@@ -29,4 +29,4 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 def qualified_areas(agg: Any) -> folium.FeatureGroup:
     """Rows of ``agg`` with a qualifier, drawn with their qualified geometry."""
     rows = [row for row in records(agg) if qualifier_of(row)]
-    return kind_group(rows, name=NAME, style=_style, radius=RADIUS)
+    return kind_group(rows, name=NAME, style=style, radius=RADIUS)

@@ -6,7 +6,7 @@ from typing import Any
 
 import folium
 
-from layers._features import dashed_if_uncertain, fill_opacity, kind_group, qualifier_of, records, threats_of
+from layers.features import dashed_if_uncertain, fill_opacity, kind_group, qualifier_of, records, threats_of
 
 NAME = "Threat areas"
 BINS: tuple[tuple[int, int | None, str], ...] = (
@@ -29,7 +29,7 @@ def threat_color(threats: int) -> str:
     return BINS[0][2]
 
 
-def _style(feature: dict[str, Any]) -> dict[str, Any]:
+def style(feature: dict[str, Any]) -> dict[str, Any]:
     color = threat_color(int(feature["properties"].get("threats", 0)))
     return dashed_if_uncertain(feature, {"color": STROKE, "weight": 1.5, "fillColor": color,
                                          "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.9})
@@ -38,4 +38,4 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
 def threat_areas(agg: Any, *, cluster: bool = True) -> folium.FeatureGroup:
     """Unqualified places with at least one threat mention (``agg`` from ``threatmap.export.aggregate_places``)."""
     rows = [row for row in records(agg) if not qualifier_of(row) and threats_of(row) > 0]
-    return kind_group(rows, name=NAME, style=_style, radius=RADIUS, cluster=cluster)
+    return kind_group(rows, name=NAME, style=style, radius=RADIUS, cluster=cluster)

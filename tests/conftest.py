@@ -56,7 +56,7 @@ def place_id(gaz: object, name: str) -> str:
 
 
 def _mention(doc: object, surface: str, place: object, threat: bool, cue: str | None, qualifier: str | None) -> object:
-    from threatmap.models import Mention
+    from threatmap.models import Mention, Where
 
     text = doc.text  # type: ignore[attr-defined]
     start = text.index(surface)
@@ -68,17 +68,17 @@ def _mention(doc: object, surface: str, place: object, threat: bool, cue: str | 
     point = geom.representative_point()
     return Mention(
         doc_id=doc.id, start=start, end=end, surface=surface, place_id=place.id,  # type: ignore[attr-defined]
-        name=place.name, place_type=place.type, lat=point.y, lon=point.x,  # type: ignore[attr-defined]
-        bbox=tuple(geom.bounds), geometry_type=geom.geom_type, precision=place.precision,  # type: ignore[attr-defined]
+        name=place.name, place_type=place.type,  # type: ignore[attr-defined]
+        where=Where(point.y, point.x, tuple(geom.bounds), geom.geom_type, place.precision),  # type: ignore[attr-defined]
         threat=threat, passage_start=p_start, passage_end=p_end, cue=cue, qualifier=qualifier, speaker=None,
     )
 
 
 def build_test_store(path: Path) -> Path:
     """Store the documents of ``tests/data/app`` with the hand-made :data:`MENTIONS`."""
-    from threatmap.documents import read_path
     from threatmap.gazetteer import default_gazetteer
     from threatmap.store import Store
+    from threatmap.store.documents import read_path
 
     gaz = default_gazetteer()
     with Store.open(path) as store:

@@ -12,7 +12,7 @@ from conftest import place_id
 from streamlit.testing.v1 import AppTest
 
 from threatmap import settings
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -309,7 +309,7 @@ def test_passages_go_below_the_map_on_a_narrow_window(session: Session) -> None:
     try:
         session.drawn()
         session.page.wait_for_timeout(500)
-        x, y, width, height = session.page.evaluate(MAP_BOX_JS)
+        _, y, width, height = session.page.evaluate(MAP_BOX_JS)
         _, side_y, _, _ = session.page.evaluate(SIDE_BOX_JS)
         assert side_y >= y + height - 1
         assert width >= 0.6 * 1024 - 270  # the whole content width, beside the open sidebar

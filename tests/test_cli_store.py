@@ -12,9 +12,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LinearRing, shape
 
-from threatmap import _cli_store
 from threatmap.cli import main
-from threatmap.models import Document, Mention, Place
+from threatmap.cli import store as cli_store
+from threatmap.models import Document, Mention, Place, Where
 
 DATA = Path(__file__).parent / "data" / "ingest"
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,9 @@ def fake_parse(doc: Document) -> tuple[Mention, ...]:
     start = doc.text.find("Mosul")
     if start < 0:
         return ()
-    return (Mention(doc.id, start, start + 5, "Mosul", "mosul", "Mosul", "city", 36.34, 43.13,
-                    (43.13, 36.34, 43.13, 36.34), "Point", 1, "ISIS" in doc.text, 0, len(doc.text)),)
+    return (Mention(doc_id=doc.id, start=start, end=start + 5, surface="Mosul", place_id="mosul", name="Mosul",
+                    place_type="city", where=Where(36.34, 43.13, (43.13, 36.34, 43.13, 36.34), "Point", 1),
+                    threat="ISIS" in doc.text, passage_start=0, passage_end=len(doc.text)),)
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +34,8 @@ def fake_geoparser(monkeypatch: pytest.MonkeyPatch) -> None:
     from shapely.geometry import Point
 
     gaz = {"mosul": Place("mosul", "city", {"en": "Mosul", "ar": "الموصل"}, {}, Point(43.13, 36.34), 1)}
-    monkeypatch.setattr(_cli_store, "_geoparser", lambda args: fake_parse)
-    monkeypatch.setattr(_cli_store, "_gazetteer", lambda args: gaz)
+    monkeypatch.setattr(cli_store, "_geoparser", lambda args: fake_parse)
+    monkeypatch.setattr(cli_store, "_gazetteer", lambda args: gaz)
 
 
 def test_ingest_prints_the_summary_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,7 +120,7 @@ def test_unresolved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
     """The demo corpus through the real geoparser and gazetteer, as a user runs it."""
-    pytest.importorskip("threatmap.geoparser")
+    pytest.importorskip("threatmap.geoparse.parser")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     store = str(tmp_path / "s.sqlite")
     run = subprocess.run([sys.executable, "-m", "threatmap", "ingest", "--store", store, str(ROOT / "corpus")],

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from threatmap.dates import date_from_metadata, date_from_text, resolve_date
 from threatmap.errors import DocumentError
+from threatmap.store.dates import date_from_metadata, date_from_text, date_of
 
 D = dt.date
 
@@ -69,6 +69,6 @@ def test_invalid_metadata_date_is_a_clear_error(value: object) -> None:
 
 
 def test_metadata_wins_over_the_text_and_origin_is_recorded() -> None:
-    assert resolve_date("2020-03-05", "اليوم، 4 آذار 2020") == (D(2020, 3, 5), "metadata")
-    assert resolve_date(None, "اليوم، 4 آذار 2020") == (D(2020, 3, 4), "text")
-    assert resolve_date(None, "no date") == (None, None)
+    assert date_of("2020-03-05", "اليوم، 4 آذار 2020") == (D(2020, 3, 5), "metadata")
+    assert date_of(None, "اليوم، 4 آذار 2020") == (D(2020, 3, 4), "text")
+    assert date_of(None, "no date") == (None, None)

@@ -8,7 +8,7 @@ import pytest
 
 from threatmap.evaluate import evaluate, read_gold
 from threatmap.gazetteer import default_gazetteer
-from threatmap.geoparser import Geoparser
+from threatmap.geoparse.parser import Geoparser
 
 DATA = Path(__file__).resolve().parent / "data"
 

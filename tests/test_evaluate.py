@@ -19,15 +19,15 @@ from threatmap.evaluate import (
     read_gold,
     score_document,
 )
-from threatmap.models import Document, Mention
+from threatmap.models import Document, Mention, Where
 
 TEXT = "داعش في الموصل وقرب كركوك، وفي الأنبار."
 
 
 def mention(start: int, end: int, place: str, lat: float, lon: float, *, threat: bool = False) -> Mention:
     return Mention(doc_id="d", start=start, end=end, surface=TEXT[start:end], place_id=place, name=place,
-                   place_type="city", lat=lat, lon=lon, bbox=(lon, lat, lon, lat), geometry_type="Point",
-                   precision=1, threat=threat, passage_start=0, passage_end=len(TEXT))
+                   place_type="city", where=Where(lat, lon, (lon, lat, lon, lat), "Point", 1), threat=threat,
+                   passage_start=0, passage_end=len(TEXT))
 
 
 def gold(start: int, end: int, lat: float, lon: float, *, threat: bool = False) -> GoldMention:

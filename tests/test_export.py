@@ -17,9 +17,9 @@ from shapely.geometry import LinearRing, Point, Polygon, shape
 from threatmap import export
 from threatmap.errors import ExportError
 from threatmap.export import aggregate_places, export_bytes, to_csv, to_geojson, to_geojson_bytes, to_gpkg, to_kml
-from threatmap.filters import Filters
-from threatmap.models import Document, Mention, Place
+from threatmap.models import Document, Mention, Place, Where
 from threatmap.store import Store
+from threatmap.store.filters import Filters
 
 PAYLOAD = '<img src=x onerror="window.pwned=1"> ${alert(1)} `x` C:\\temp =1+2'
 # Hamrin drawn clockwise on purpose: the export must turn exterior rings counter-clockwise.
@@ -34,9 +34,11 @@ GAZ = {
 def mention(doc_id: str, start: int, place_id: str, *, threat: bool, qualifier: str | None = None) -> Mention:
     p = GAZ[place_id]
     c = p.geometry.centroid
-    return Mention(doc_id, start, start + 5, "Hamrin" if place_id != "mosul" else "Mosul", place_id, p.name,
-                   p.type, c.y, c.x, p.geometry.bounds, p.geometry.geom_type, p.precision, threat, 0, 40,
-                   cue="يشكل تهديداً" if threat else None, qualifier=qualifier, speaker="مايلز كاغينز")
+    return Mention(doc_id=doc_id, start=start, end=start + 5, surface="Hamrin" if place_id != "mosul" else "Mosul",
+                   place_id=place_id, name=p.name, place_type=p.type,
+                   where=Where(c.y, c.x, p.geometry.bounds, p.geometry.geom_type, p.precision), threat=threat,
+                   passage_start=0, passage_end=40, cue="يشكل تهديداً" if threat else None, qualifier=qualifier,
+                   speaker="مايلز كاغينز")
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ def _reference_aggregate(df: pd.DataFrame, gazetteer: object) -> pd.DataFrame:
         first, place = group.iloc[0], (gazetteer or {}).get(place_id)
         dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
         ordered = group.sort_values(["date", "doc_id", "start"], na_position="last", kind="stable")
-        none = export._none
+        none = export.none_if_missing
         records.append({
             "id": f"{place_id}:{qualifier}" if qualifier else place_id, "place_id": place_id,
             "name": place.name if place is not None else first["name"],
@@ -163,7 +165,7 @@ def test_aggregate_matches_the_per_group_reference(df: pd.DataFrame, gaz: dict |
     got = aggregate_places(frame, gaz)
     pd.testing.assert_frame_equal(got.drop(columns="geometry"), _reference_aggregate(frame, gaz))
     for row, geom in zip(got.to_dict("records"), got.geometry, strict=True):  # geometry: resolved per key
-        assert geom.equals(export._geometry_resolver(gaz)(row["place_id"], row["qualifier"], frame.loc[
+        assert geom.equals(export.geometry_resolver(gaz)(row["place_id"], row["qualifier"], frame.loc[
             (frame["place_id"] == row["place_id"]) & (frame["qualifier"].fillna("").replace("", None).isna()
                                                       if row["qualifier"] is None else
                                                       frame["qualifier"] == row["qualifier"])].iloc[0]))

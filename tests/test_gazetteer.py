@@ -12,10 +12,10 @@ from shapely.geometry import Point
 
 from threatmap import settings
 from threatmap.gazetteer import Gazetteer, default_gazetteer
-from threatmap.geoparser import Geoparser
-from threatmap.matcher import match_key
+from threatmap.geoparse.match.matcher import match_key
+from threatmap.geoparse.parser import Geoparser
+from threatmap.lang.normalize import normalize_key
 from threatmap.models import PLACE_TYPES, PRECISION_CODES
-from threatmap.normalize import normalize_key
 
 DATA = Path(__file__).parent / "data" / "gazetteer"
 SHARED_GOLD = settings.ROOT.parent / "shared" / "gold" / "seed.jsonl"

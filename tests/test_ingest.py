@@ -11,14 +11,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from threatmap import settings
-from threatmap.ingest import IngestSummary, ensure_demo_corpus, expand_paths, ingest_paths, ingest_upload, reindex
-from threatmap.models import Document, Mention
+from threatmap.models import Document, Mention, Where
 from threatmap.store import Store
+from threatmap.store.ingest import IngestSummary, ensure_demo_corpus, expand_paths, ingest_paths, ingest_upload, reindex
 
 DATA = Path(__file__).parent / "data" / "ingest"
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,13 +33,15 @@ def fake_parse(doc: Document) -> tuple[Mention, ...]:
         pe = doc.text.find("\n", m.end())
         pe = len(doc.text) if pe < 0 else pe
         threat = bool(re.search("ISIS|داعش", doc.text[ps:pe]))
-        out.append(Mention(doc.id, m.start(), m.end(), m.group(), "mosul", "Mosul", "city", 36.34, 43.13,
-                           (43.13, 36.34, 43.13, 36.34), "Point", 1, threat, ps, pe))
+        out.append(Mention(doc_id=doc.id, start=m.start(), end=m.end(), surface=m.group(), place_id="mosul",
+                           name="Mosul", place_type="city",
+                           where=Where(36.34, 43.13, (43.13, 36.34, 43.13, 36.34), "Point", 1), threat=threat,
+                           passage_start=ps, passage_end=pe))
     return tuple(out)
 
 
 class FakeGeoparser:
-    """An object with .parse, like threatmap.geoparser.Geoparser."""
+    """An object with .parse, like threatmap.geoparse.parser.Geoparser."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -130,7 +133,7 @@ def test_a_store_error_rejects_the_file_and_the_batch_goes_on(store: Store) -> N
         if doc.id != "caggins-excerpt" or not mentions:
             return mentions
         m = mentions[0]
-        return (Mention(**{**{f: getattr(m, f) for f in m.__slots__}, "bbox": (1.0,)}),)
+        return (replace(m, where=replace(m.where, bbox=(1.0,))),)
 
     summary = ingest_paths([DATA / "good"], store, broken)
     assert summary.added == 5
@@ -211,14 +214,16 @@ def test_summary_text() -> None:
 
 _KILL_SCRIPT = textwrap.dedent("""
     import re, sys, time
-    from threatmap.ingest import ingest_paths
-    from threatmap.models import Mention
+    from threatmap.store.ingest import ingest_paths
+    from threatmap.models import Mention, Where
     from threatmap.store import Store
 
     def parse(doc):
         time.sleep(0.002)
-        return tuple(Mention(doc.id, m.start(), m.end(), "Mosul", "mosul", "Mosul", "city", 36.3, 43.1,
-                             (43.1, 36.3, 43.1, 36.3), "Point", 1, True, 0, len(doc.text))
+        return tuple(Mention(doc_id=doc.id, start=m.start(), end=m.end(), surface="Mosul", place_id="mosul",
+                             name="Mosul", place_type="city",
+                             where=Where(36.3, 43.1, (43.1, 36.3, 43.1, 36.3), "Point", 1),
+                             threat=True, passage_start=0, passage_end=len(doc.text))
                      for m in re.finditer("Mosul", doc.text))
 
     with Store.open(sys.argv[1]) as store:

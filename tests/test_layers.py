@@ -12,9 +12,9 @@ import pytest
 from shapely.geometry import Point, box
 
 from layers import build_map
-from layers._features import features, summary_props
 from layers.basemap import basemap, load_basemap
 from layers.escape import escape_text, highlight, is_rtl, safe_url, text_block
+from layers.features import features, summary_props
 from layers.legend import legend_html
 from layers.offline import VENDOR_URL, install_assets
 from layers.threat_areas import BINS, threat_color
@@ -157,17 +157,18 @@ def test_the_map_is_the_same_with_branca_templates_not_compiled() -> None:
 
     def render(template: object) -> str:
         counter = itertools.count()
-        generate, branca.element.Element._generate_id = branca.element.Element._generate_id, classmethod(
+        element = branca.element.Element  # its private id generator is replaced: deterministic ids to compare
+        generate, element._generate_id = element._generate_id, classmethod(  # noqa: SLF001
             lambda cls: f"{next(counter):032x}")
         cache, offline.cache_templates = offline.cache_templates, lambda: setattr(branca.element, "Template",
                                                                                   template)
         try:
             return _script(build_map(_agg(), {}))
         finally:
-            branca.element.Element._generate_id, offline.cache_templates = generate, cache
+            element._generate_id, offline.cache_templates = generate, cache  # noqa: SLF001
             offline.cache_templates()
 
-    assert render(offline._element_template) == render(jinja2.Template)
+    assert render(offline.element_template) == render(jinja2.Template)
 
 
 def test_online_tiles_are_an_overlay_off_by_default() -> None:
@@ -225,7 +226,7 @@ def test_fill_follows_the_legend_bins_only_and_countries_are_outlines() -> None:
     threat_areas = importlib.import_module("layers.threat_areas")
 
     def style(precision: int, threats: int, area: float) -> dict:
-        return threat_areas._style({"properties": {"precision": precision, "threats": threats, "area": area}})
+        return threat_areas.style({"properties": {"precision": precision, "threats": threats, "area": area}})
 
     governorate, range_, town = style(4, 5, 9.0), style(5, 5, 0.5), style(1, 5, 0.0)
     assert governorate["fillColor"] == range_["fillColor"] == town["fillColor"] == threat_color(5)
@@ -235,8 +236,8 @@ def test_fill_follows_the_legend_bins_only_and_countries_are_outlines() -> None:
 
 def test_uncertain_geometries_are_dashed() -> None:
     for layer in map(importlib.import_module, ("layers.threat_areas", "layers.other_places")):
-        assert "dashArray" in layer._style({"properties": {"precision": 1, "threats": 1, "uncertain": 1}})
-        assert "dashArray" not in layer._style({"properties": {"precision": 1, "threats": 1, "uncertain": 0}})
+        assert "dashArray" in layer.style({"properties": {"precision": 1, "threats": 1, "uncertain": 1}})
+        assert "dashArray" not in layer.style({"properties": {"precision": 1, "threats": 1, "uncertain": 0}})
     feats = features([row for _, row in _agg().iterrows()], points=False)
     assert {f["properties"]["place_id"]: f["properties"]["uncertain"] for f in feats} == {
         "hamrin_mountains": 0, "diyala": 1}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from threatmap.matcher import Matcher
+from threatmap.geoparse.match.matcher import Matcher
 
 ALIASES = [
     ("العراق", "ar", "iraq", "country"), ("Iraq", "en", "iraq", "country"), ("عراق", "ar", "iraq", "country"),
@@ -226,8 +226,7 @@ def test_a_minor_latin_name_may_follow_a_lower_case_article() -> None:
 
 
 def test_the_fast_quote_check_knows_every_quote() -> None:
-    from threatmap._context import QUOTES
-    from threatmap.matcher import _has_quote
+    from threatmap.geoparse.match.filters import QUOTES, has_quote
 
-    assert all(_has_quote(f"a{q}b") for q in QUOTES)
-    assert not _has_quote("no quotes here ’ بغداد")
+    assert all(has_quote(f"a{q}b") for q in QUOTES)
+    assert not has_quote("no quotes here ’ بغداد")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from threatmap.normalize import normalize, normalize_for_matching, normalize_key
+from threatmap.lang.normalize import normalize, normalize_for_matching, normalize_key
 
 
 @pytest.mark.parametrize(("name", "key"), [
@@ -103,13 +103,13 @@ def test_every_offset_maps_back_to_its_character(text: str) -> None:
     "", " ", "بِغْدَادُ  والموصل\n\nKerkûkê’s", "a\u200fb", "العراق😀سوريا", "x" * 70 + "  " * 70,
 ])
 def test_the_matchers_view_has_the_same_offsets(text: str) -> None:
-    from threatmap.normalize import _matching_view
+    from threatmap.lang.normalize import matching_view
 
     norm, view = normalize_for_matching(text)
-    fast, fast_view = _matching_view(text)
+    fast, fast_view = matching_view(text)
     assert fast_view == view
-    assert (fast.original, fast._norm_starts, fast._orig_starts) == (norm.original, norm._norm_starts,
-                                                                     norm._orig_starts)
+    assert (fast.original, fast.norm_starts, fast.orig_starts) == (norm.original, norm.norm_starts,
+                                                                     norm.orig_starts)
 
 
 def test_to_normalized_inverts_to_original_across_deletions() -> None:

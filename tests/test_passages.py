@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from threatmap.geoparse.passages import split_passages
 from threatmap.models import Passage
-from threatmap.passages import split_passages
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT.parent / "shared" / "gold" / "seed.jsonl"

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from shapely.geometry import Point
 
+from threatmap.geoparse.resolve import Evidence, resolve, type_hint
+from threatmap.lang.normalize import normalize
 from threatmap.models import Place
-from threatmap.normalize import normalize
-from threatmap.resolve import Evidence, resolve, type_hint
 
 
 def place(pid: str, ptype: str, *, country: str = "IQ", precision: int = 1) -> Place:

@@ -6,15 +6,17 @@ import datetime as dt
 import re
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from threatmap.errors import DocumentError, ExportError, StoreError
-from threatmap.filters import Filters
-from threatmap.models import Candidate, Document, Mention
-from threatmap.store import COLUMNS, Store
+from threatmap.models import Candidate, Document, Mention, Where
+from threatmap.store import Store
+from threatmap.store.filters import Filters
+from threatmap.store.schema import COLUMNS
 
 PLACES = {  # surface regex -> (place_id, type, lon, lat, bbox)
     "Mosul|الموصل": ("mosul", "city", 43.13, 36.34, (43.13, 36.34, 43.13, 36.34)),
@@ -32,9 +34,11 @@ def fake_parse(doc: Document) -> tuple[Mention, ...]:
             pe = doc.text.find("\n", m.end())
             pe = len(doc.text) if pe < 0 else pe
             threat = bool(re.search("ISIS|داعش", doc.text[ps:pe]))
-            out.append(Mention(doc.id, m.start(), m.end(), m.group(), pid, pid.title(), ptype, lat, lon, bbox,
-                               "Point" if ptype == "city" else "Polygon", 1 if ptype == "city" else 4, threat,
-                               ps, pe, cue="ISIS" if threat else None, speaker=doc.source))
+            out.append(Mention(
+                doc_id=doc.id, start=m.start(), end=m.end(), surface=m.group(), place_id=pid, name=pid.title(),
+                place_type=ptype, where=Where(lat, lon, bbox, "Point" if ptype == "city" else "Polygon",
+                                              1 if ptype == "city" else 4),
+                threat=threat, passage_start=ps, passage_end=pe, cue="ISIS" if threat else None, speaker=doc.source))
     return tuple(sorted(out, key=lambda m: m.start))
 
 
@@ -102,7 +106,7 @@ def test_a_failing_batch_is_rolled_back_whole(store: Store) -> None:
     add(store, doc("kept", "ISIS near Mosul"))
     good = doc("a", "ISIS near Mosul")
     broken = fake_parse(doc("b", "Anbar"))[0]
-    broken = Mention(**{**{f: getattr(broken, f) for f in broken.__slots__}, "bbox": (1.0, 2.0)})  # 2 of 4 values
+    broken = replace(broken, where=replace(broken.where, bbox=(1.0, 2.0)))  # 2 of 4 values
     with pytest.raises(StoreError, match="cannot write to the store"):
         store.add_batch([(good, fake_parse(good), ()), (doc("b", "Anbar"), (broken,), ())])
     assert [d.id for d in store.documents()] == ["kept"]

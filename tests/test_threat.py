@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from threatmap.geoparse.passages import split_passages
+from threatmap.geoparse.threat import assess_text, cue_families
 from threatmap.models import Passage, ThreatDecision
-from threatmap.passages import split_passages
-from threatmap.threat import assess, cue_families
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT.parent / "shared" / "gold" / "seed.jsonl"
@@ -23,7 +23,7 @@ def decide(text: str, place: str, *, nth: int = 0, lang: str | None = None, sour
     for _ in range(nth + 1):
         start = text.index(place, start + 1)
     passage = next(p for p in split_passages(text, source=source) if p.start <= start < p.end)
-    decision = assess(text, passage, start, start + len(place), lang=lang)
+    decision = assess_text(text, passage, start, start + len(place), lang=lang)
     if decision.cue is not None:
         assert decision.cue in text[passage.start:passage.end]  # the cue is quoted verbatim
     return decision
@@ -334,19 +334,19 @@ class TestContract:
 
     def test_mention_outside_the_passage_is_not_a_threat(self) -> None:
         text = "ISIS attacked Hit. Calm in Basra."
-        assert assess(text, Passage(0, 18), 27, 32, lang="en") == ThreatDecision(False, None)
+        assert assess_text(text, Passage(0, 18), 27, 32, lang="en") == ThreatDecision(False, None)
 
     def test_hostile_input_does_not_crash(self) -> None:
         for text in ("\u202eداعش\u202c يهاجم\x00 الأنبار\u200f", "ISIS " + "\u0651" * 1000 + " Hit", "x"):
             passage = Passage(0, len(text))
-            assert isinstance(assess(text, passage, len(text) - 1, len(text), lang=None), ThreatDecision)
+            assert isinstance(assess_text(text, passage, len(text) - 1, len(text), lang=None), ThreatDecision)
 
     def test_long_passage_of_one_repeated_word(self) -> None:
         text = "داعش " * 200_000 + "في الأنبار"
         passage = Passage(0, len(text))
         start = text.index("الأنبار")
-        assert assess(text, passage, start, start + 7, lang="ar").threat is False  # no cue, only the actor
-        assert assess(text, passage, 5, 9, lang="ar").threat is False  # the same passage reuses its analysis
+        assert assess_text(text, passage, start, start + 7, lang="ar").threat is False  # no cue, only the actor
+        assert assess_text(text, passage, 5, 9, lang="ar").threat is False  # a second mention of the same passage
 
 
 @pytest.mark.skipif(not SEED_GOLD.exists(), reason=f"seed gold not found at {SEED_GOLD}")
@@ -360,7 +360,7 @@ def test_every_seed_mention_agrees_with_gold() -> None:
         passages = split_passages(text, source=doc.get("source"))
         for m in doc["mentions"]:
             passage = next(p for p in passages if p.start <= m["start"] < p.end)
-            decision = assess(text, passage, m["start"], m["end"], lang=doc.get("lang"))
+            decision = assess_text(text, passage, m["start"], m["end"], lang=doc.get("lang"))
             total += 1
             if decision.threat is not m["threat"]:
                 wrong.append(f"{m['surface']!r}@{m['start']}: gold {m['threat']}, got {decision}")
@@ -522,7 +522,7 @@ def dated(text: str, place: str, doc_date: datetime.date | None) -> bool:
     """``decide`` with the document's date."""
     start = text.index(place)
     passage = next(p for p in split_passages(text) if p.start <= start < p.end)
-    return assess(text, passage, start, start + len(place), lang=None, doc_date=doc_date).threat
+    return assess_text(text, passage, start, start + len(place), lang=None, doc_date=doc_date).threat
 
 
 _MAY_2024 = datetime.date(2024, 5, 1)

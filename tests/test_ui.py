@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 from ui import drawing, feed, mapview, sidebar, timeslider, views
 
 

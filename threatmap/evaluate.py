@@ -22,7 +22,9 @@ from typing import Any
 from shapely.geometry import Point
 
 from threatmap.errors import DocumentError
+from threatmap.lang.sentences import sentence_span
 from threatmap.models import Document, Mention
+from threatmap.protocols import DocumentParser
 
 __all__ = ["KM_TOLERANCE", "Miss", "Score", "evaluate", "format_report", "haversine_km", "read_gold"]
 
@@ -183,21 +185,13 @@ def score_document(gold: GoldDocument, predicted: Sequence[Mention], geometries:
 
 def _miss(kind: str, gold: GoldDocument, start: int, end: int, detail: str, text: str) -> Miss:
     """A miss with its passage as the snippet (the sentence around the span, at most ~240 characters)."""
-    a, b = _sentence(text, start, end)
+    a, b = sentence_span(text, start, end)
     a, b = max(a, start - 120), min(b, end + 120)
     snippet = " ".join((text[a:start] + "[" + text[start:end] + "]" + text[end:b]).split())
     return Miss(kind, gold.document.id, start, end, text[start:end], detail, snippet)
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around ``text[start:end]``: Latin and Arabic sentence punctuation and line breaks."""
-    a = max(text.rfind(c, 0, start) for c in ".!?؟\n") + 1
-    ends = [i for i in (text.find(c, end) for c in ".!?؟\n") if i >= 0]
-    b = min(ends) + 1 if ends else len(text)
-    return a, b
-
-
-def evaluate(golds: Iterable[GoldDocument], geoparser: Any) -> dict[str, Score]:
+def evaluate(golds: Iterable[GoldDocument], geoparser: DocumentParser) -> dict[str, Score]:
     """Run ``geoparser`` over every gold document; return scores by slice (``"all"`` and each language)."""
     geometries = {pid: place.geometry for pid, place in geoparser.places.items()}
     scores: dict[str, Score] = {"all": Score()}

@@ -19,6 +19,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from threatmap.errors import ExportError
+from threatmap.geometry import qualified_geometry
+from threatmap.models import Place
+from threatmap.protocols import PlaceLookup
 
 DECIMALS = 6
 """Decimals kept in GeoJSON coordinates (6 decimals ≈ 0.1 m)."""
@@ -30,13 +33,13 @@ _MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker",
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
+def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.GeoDataFrame:
     """One row per (place_id, qualifier) of the mentions in ``df`` (a :meth:`Store.query` frame).
 
     Parameters
     ----------
     df
-        Mentions, columns as :data:`threatmap.store.COLUMNS`.
+        Mentions, columns as :data:`threatmap.store.schema.COLUMNS`.
     gazetteer
         Anything with ``.get(place_id)`` or ``[place_id]`` giving a Place (``.geometry``, ``.names``, ``.type``,
         ``.precision``), or None. A place missing from it falls back to the stored point / bounding box.
@@ -79,7 +82,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
     mention_dicts = _mention_dicts(df)
     qual_list = quals.tolist()
     lists: dict[str, list[Any]] = {}
-    geometry_of = _geometry_resolver(gazetteer)
+    geometry_of = geometry_resolver(gazetteer)
     records, geometries = [], []
     for g, first in enumerate(first_rows.tolist()):
         rows = order[bounds[g]:bounds[g + 1]].tolist()
@@ -105,7 +108,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: Any) -> gpd.GeoDataFrame:
         drop=True)
 
 
-def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> dict[str, Any]:
+def to_geojson(df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection: WGS84 lon/lat, exterior rings counter-clockwise, no ``crs`` member,
     coordinates rounded to :data:`DECIMALS` decimals.
 
@@ -116,15 +119,15 @@ def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -
     """
     features = []
     if per_mention:
-        geometry_of = _geometry_resolver(gazetteer)
+        geometry_of = geometry_resolver(gazetteer)
         cache: dict[tuple[str, str | None], dict[str, Any]] = {}
         for i, row in enumerate(df.to_dict("records")):
-            key = (row["place_id"], _none(row["qualifier"]))
+            key = (row["place_id"], none_if_missing(row["qualifier"]))
             if key not in cache:
                 cache[key] = _geojson_geometry(geometry_of(key[0], key[1], row))
             props = {**_mention_dict(row), "place_id": row["place_id"], "name": row["name"],
                      "type": row["place_type"], "precision": int(row["precision"]), "qualifier": key[1],
-                     "lang": _none(row["lang"])}
+                     "lang": none_if_missing(row["lang"])}
             features.append({"type": "Feature", "id": f"{row['doc_id']}:{row['start']}:{i}",
                              "geometry": cache[key], "properties": props})
     else:
@@ -135,7 +138,7 @@ def to_geojson(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -
     return {"type": "FeatureCollection", "features": features}
 
 
-def to_geojson_bytes(df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> bytes:
+def to_geojson_bytes(df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> bytes:
     """:func:`to_geojson` as UTF-8 JSON bytes, Arabic unescaped (``ensure_ascii=False``)."""
     return json.dumps(to_geojson(df, gazetteer, per_mention=per_mention), ensure_ascii=False).encode("utf-8")
 
@@ -153,7 +156,7 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
-def to_kml(df: pd.DataFrame, gazetteer: Any) -> bytes:
+def to_kml(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
     """KML (opens in Google Earth): one Placemark per (place, qualifier), red when a threat is reported.
 
     Descriptions are HTML built from escaped values: a hostile passage shows as text, never as markup.
@@ -174,7 +177,7 @@ def to_kml(df: pd.DataFrame, gazetteer: Any) -> bytes:
     return kml.kml().encode("utf-8")
 
 
-def to_gpkg(df: pd.DataFrame, gazetteer: Any) -> bytes:
+def to_gpkg(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
     """GeoPackage bytes (opens in QGIS) with two layers: ``places`` (aggregated, columns as the GeoJSON
     properties of :func:`to_geojson`; ``sources`` and ``mentions`` as JSON strings) and ``mentions`` (one point per
     mention at its stored ``lon``/``lat``, columns as :meth:`Store.query`)."""
@@ -194,7 +197,7 @@ def to_gpkg(df: pd.DataFrame, gazetteer: Any) -> bytes:
         return path.read_bytes()
 
 
-def export_bytes(fmt: str, df: pd.DataFrame, gazetteer: Any, *, per_mention: bool = False) -> bytes:
+def export_bytes(fmt: str, df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> bytes:
     """The bytes of ``df`` in format ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "geojson":
         return to_geojson_bytes(df, gazetteer, per_mention=per_mention)
@@ -213,19 +216,16 @@ def _file_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.rename(columns={"mentions": "mention_count"}).rename(columns={"mention_list": "mentions"})
 
 
-def _place(gazetteer: Any, place_id: str) -> Any:
-    if gazetteer is None:
-        return None
-    getter = getattr(gazetteer, "get", None)
-    if callable(getter):
-        return getter(place_id)
-    try:
-        return gazetteer[place_id]
-    except KeyError:
-        return None
+def _place(gazetteer: PlaceLookup | None, place_id: str) -> Place | None:
+    return None if gazetteer is None else gazetteer.get(place_id)
 
 
-def _geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseGeometry]:
+def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str, str | None, Any], BaseGeometry]:
+    """``geometry_of(place_id, qualifier, row)``: the geometry every export draws for a (place, qualifier).
+
+    The gazetteer's geometry, qualified by :func:`threatmap.geometry.qualified_geometry`; the stored point or
+    bounding box of ``row`` when the place or the qualifier is unknown. Memoised per resolver.
+    """
     cache: dict[tuple[str, str | None], BaseGeometry] = {}
 
     def geometry_of(place_id: str, qualifier: str | None, row: Any) -> BaseGeometry:
@@ -236,14 +236,9 @@ def _geometry_resolver(gazetteer: Any) -> Callable[[str, str | None, Any], BaseG
                 cache[key] = _stored_geometry(row)
             elif qualifier:
                 try:
-                    from threatmap.qualifiers import qualified_geometry
-                except ImportError:  # qualifiers not available: the stored (qualified) bounding box
+                    cache[key] = qualified_geometry(place.geometry, qualifier)
+                except ValueError:  # a qualifier this version does not know: the stored bounding box
                     cache[key] = _stored_geometry(row)
-                else:
-                    try:
-                        cache[key] = qualified_geometry(place.geometry, qualifier)
-                    except ValueError:  # a qualifier this version does not know: the stored bounding box
-                        cache[key] = _stored_geometry(row)
             else:
                 cache[key] = place.geometry
         return cache[key]
@@ -316,16 +311,17 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
 
 
 def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
-    return {"doc_id": row["doc_id"], "title": _none(row["title"]), "source": _none(row["source"]),
-            "date": _none(row["date"]), "url": _none(row["url"]), "quote": _none(row["passage"]),
-            "speaker": _none(row["speaker"]), "threat": bool(row["threat"]), "cue": _none(row["cue"]),
+    none = none_if_missing
+    return {"doc_id": row["doc_id"], "title": none(row["title"]), "source": none(row["source"]),
+            "date": none(row["date"]), "url": none(row["url"]), "quote": none(row["passage"]),
+            "speaker": none(row["speaker"]), "threat": bool(row["threat"]), "cue": none(row["cue"]),
             "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
 
 
 def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
     """:func:`_mention_dict` of every row of ``df``, built column-wise from ``Series.tolist()`` (native values)."""
     def nones(column: str) -> list[Any]:
-        return list(map(_none, df[column].tolist()))
+        return list(map(none_if_missing, df[column].tolist()))
 
     columns = zip(df["doc_id"].tolist(), nones("title"), nones("source"), nones("date"), nones("url"),
                   nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()), nones("cue"),
@@ -349,7 +345,7 @@ class _LazyRow:
         return self.lists[column][self.pos]
 
 
-def _none(value: Any) -> Any:
+def none_if_missing(value: Any) -> Any:
     """NaN / pandas NA / empty string -> None."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
         return None
@@ -363,7 +359,7 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
-    return _none(value) if isinstance(value, float | str) or value is None or value is pd.NA else value
+    return none_if_missing(value) if isinstance(value, float | str) or value is None or value is pd.NA else value
 
 
 def _defuse(value: Any) -> Any:

@@ -17,8 +17,8 @@ from shapely.geometry.base import BaseGeometry
 
 from threatmap import settings
 from threatmap.errors import GazetteerError
+from threatmap.lang.normalize import normalize_key
 from threatmap.models import Place, Problem
-from threatmap.normalize import normalize_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 

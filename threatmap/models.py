@@ -1,11 +1,12 @@
-"""Frozen records passed between the stages: Place, Document, Mention, Problem."""
+"""Frozen records passed between the stages: Place, Document, Passage, ThreatDecision, Where, Mention, Problem."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
+from typing import Any, get_args, get_origin, get_type_hints
 
 PLACE_TYPES: tuple[str, ...] = (
     "country", "governorate", "district", "subdistrict", "city", "town", "village", "camp",
@@ -112,8 +113,30 @@ class ThreatDecision:
 
 
 @dataclass(frozen=True, slots=True)
+class Where:
+    """The geometry of a mention's (place, qualifier): representative point, bounding box, type and precision."""
+
+    lat: float
+    lon: float
+    bbox: tuple[float, float, float, float]
+    """``(min_lon, min_lat, max_lon, max_lat)`` of the qualified geometry."""
+    geometry_type: str
+    """The place's own geometry type (``Point``, ``Polygon`` …)."""
+    precision: int
+    """UCDP ``where_prec`` code, see :data:`PRECISION_CODES` (a qualifier makes a point an area: 1 -> 2)."""
+
+
+BBOX_COLUMNS: tuple[str, str, str, str] = ("min_lon", "min_lat", "max_lon", "max_lat")
+"""The flat columns of :attr:`Where.bbox` in tables, CSV and GeoPackage layers."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mention:
-    """One place mention found in a document; all offsets index the document's original text."""
+    """One place mention found in a document; all offsets index the document's original text.
+
+    The field order is the order of :meth:`to_dict` (the JSON contract) and of the columns derived from it
+    (:func:`mention_columns`): adding a field here adds it everywhere (bump ``threatmap.store.schema.SCHEMA_VERSION``).
+    """
 
     doc_id: str
     start: int
@@ -122,29 +145,94 @@ class Mention:
     place_id: str
     name: str
     place_type: str
-    lat: float
-    lon: float
-    bbox: tuple[float, float, float, float]
-    geometry_type: str
-    precision: int
+    where: Where
     threat: bool
-    passage_start: int
-    passage_end: int
     cue: str | None = None
     qualifier: str | None = None
+    passage_start: int
+    passage_end: int
     speaker: str | None = None
 
+    @property
+    def lat(self) -> float:
+        return self.where.lat
+
+    @property
+    def lon(self) -> float:
+        return self.where.lon
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.where.bbox
+
+    @property
+    def geometry_type(self) -> str:
+        return self.where.geometry_type
+
+    @property
+    def precision(self) -> int:
+        return self.where.precision
+
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON contract of ``python -m threatmap geoparse`` (see README)."""
-        return {
-            "doc_id": self.doc_id, "start": self.start, "end": self.end, "surface": self.surface,
-            "place_id": self.place_id, "name": self.name, "place_type": self.place_type,
-            "lat": self.lat, "lon": self.lon, "bbox": list(self.bbox),
-            "geometry_type": self.geometry_type, "precision": self.precision,
-            "threat": self.threat, "cue": self.cue, "qualifier": self.qualifier,
-            "passage_start": self.passage_start, "passage_end": self.passage_end,
-            "speaker": self.speaker,
-        }
+        """The stable JSON contract of ``python -m threatmap geoparse`` (see README): flat keys, ``bbox`` a list."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Where):
+                for g in fields(value):
+                    part = getattr(value, g.name)
+                    out[g.name] = list(part) if isinstance(part, tuple) else part
+            else:
+                out[f.name] = value
+        return out
+
+    def row(self) -> tuple[Any, ...]:
+        """The values of :func:`mention_columns`, in order (the bounding box as four numbers)."""
+        values: list[Any] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            parts = [getattr(value, g.name) for g in fields(value)] if isinstance(value, Where) else [value]
+            for part in parts:
+                if isinstance(part, tuple):
+                    values.extend(part)
+                else:
+                    values.append(part)
+        return tuple(values)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A flat column of a record: name, Python type (``str``, ``int``, ``float``, ``bool``) and whether it may be
+    None."""
+
+    name: str
+    type: type
+    optional: bool
+
+
+@lru_cache(maxsize=1)
+def mention_columns() -> tuple[Column, ...]:
+    """The flat columns of :class:`Mention`, in field order, :class:`Where` spread out and its ``bbox`` as
+    :data:`BBOX_COLUMNS`: what the store's table, its queries, the CSV and the GeoPackage layer are made of."""
+    return tuple(_flat_columns(Mention))
+
+
+def _flat_columns(cls: type) -> list[Column]:
+    hints = get_type_hints(cls)
+    out: list[Column] = []
+    for f in fields(cls):
+        hint = hints[f.name]
+        if is_dataclass(hint):
+            out.extend(_flat_columns(hint))  # type: ignore[arg-type]
+            continue
+        args = get_args(hint)
+        if get_origin(hint) is tuple:  # Where.bbox, the only tuple
+            out.extend(Column(name, float, False) for name in BBOX_COLUMNS)
+        elif type(None) in args:
+            out.append(Column(f.name, next(a for a in args if a is not type(None)), True))
+        else:
+            out.append(Column(f.name, hint, False))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

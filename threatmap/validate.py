@@ -14,8 +14,8 @@ from shapely.ops import nearest_points
 from shapely.prepared import prep
 from shapely.validation import explain_validity
 
+from threatmap.lang.normalize import normalize_key as _normalize_key
 from threatmap.models import LANGS, PLACE_TYPES, PRECISION_CODES, Place, Problem
-from threatmap.normalize import normalize_key as _normalize_key
 
 REQUIRED_KEYS: tuple[str, ...] = ("id", "type", "names", "geometry", "precision", "sources")
 OPTIONAL_KEYS: tuple[str, ...] = ("aliases", "parent", "country", "preferred_for", "geonames_id")
@@ -250,7 +250,7 @@ class _Validator:
 
 @lru_cache(maxsize=65536)
 def normalize_key(name: str) -> str:
-    """``threatmap.normalize.normalize_key``, memoised: validation asks for the same names several times."""
+    """``threatmap.lang.normalize.normalize_key``, memoised: validation asks for the same names several times."""
     return _normalize_key(name)
 
 

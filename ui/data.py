@@ -10,12 +10,12 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from layers._features import geometry_json, records
-from layers.basemap import load_basemap
-from layers.offline import install_assets
 from layers import data_layers
+from layers.basemap import load_basemap
+from layers.features import geometry_json, records
+from layers.offline import install_assets
 from threatmap import settings
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 from ui import mapview
 from ui.drawing import Drawing, drawn
 
@@ -37,7 +37,7 @@ def gazetteer() -> Any:
 @st.cache_resource(show_spinner=False)
 def geoparser() -> Any:
     """One geoparser for ingesting uploads and the demo corpus."""
-    from threatmap.geoparser import Geoparser
+    from threatmap.geoparse.parser import Geoparser
 
     return Geoparser.from_gazetteer(gazetteer())
 
@@ -45,8 +45,8 @@ def geoparser() -> Any:
 @st.cache_resource(show_spinner="Building the store from the bundled corpus …")
 def store(path: str) -> Any:
     """Open the store at ``path``; fill it from ``corpus/`` when it is empty."""
-    from threatmap.ingest import ensure_demo_corpus
     from threatmap.store import Store
+    from threatmap.store.ingest import ensure_demo_corpus
 
     opened = Store.open(path)
     if opened.is_empty():

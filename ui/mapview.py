@@ -3,7 +3,8 @@
 ``streamlit_folium.st_folium`` renders and re-serialises the whole folium map on every run and remounts the map
 (back to the default view) whenever its script changes. Here the base map never changes, so the browser keeps it
 — with the user's zoom and centre — and only swaps the data layers; the strings sent are built once per base
-map and once per selection (cached), not per run.
+map and once per selection (cached), not per run. This module calls the same private helpers of
+``streamlit_folium`` as ``st_folium`` does (pinned to 0.27.4 in requirements.txt).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def _base_parts(_basemap: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     """Script, header, html and asset links of the base map (it does not depend on the filters)."""
     m = base_map(_basemap)
     m.get_root().render()
-    html, header = sf._get_html(m), sf._get_header(m)
-    script = sf._get_map_string(m)
+    html, header = sf._get_html(m), sf._get_header(m)  # noqa: SLF001 - what st_folium itself sends
+    script = sf._get_map_string(m)  # noqa: SLF001
     js = [src for el in _walk(m) for _, src in getattr(el, "default_js", [])]
     css = [href for el in _walk(m) for _, href in getattr(el, "default_css", [])]
     return {"script": script, "header": header, "html": html, "id": sf.get_full_id(m),
@@ -47,7 +48,8 @@ def _walk(element: Any) -> Any:
 def layers_script(groups: list[Any]) -> str:
     """The JavaScript that adds ``groups`` (folium FeatureGroups) to the component's map."""
     host = offline_map(CENTER, ZOOM)
-    return "".join(sf._get_feature_group_string(group, map=host, idx=i) for i, group in enumerate(groups))
+    return "".join(sf._get_feature_group_string(group, map=host, idx=i)  # noqa: SLF001 - as st_folium does
+                   for i, group in enumerate(groups))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -108,7 +110,7 @@ def show(basemap: Mapping[str, dict[str, Any]], script: str) -> dict[str, Any]:
         st.session_state["view_command"] = initial_view()
     st.session_state["view_base"] = base["key"]
     center, zoom = st.session_state["view_command"]
-    returned = sf._component_func(
+    returned = sf._component_func(  # noqa: SLF001 - st_folium's own call, with the strings built once
         script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=base["key"],
         height=HEIGHT, width=None, returned_objects=RETURNED,
         default={"last_active_drawing": None, "zoom": zoom, "center": {"lat": center[0], "lng": center[1]}},

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 from ui.drawing import DEFAULT_PRECISIONS, PRECISIONS, Drawing
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from threatmap.filters import Filters
+from threatmap.store.filters import Filters
 
 ALL = "all months"
 PLAY_SECONDS = 2.0

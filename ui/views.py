@@ -118,8 +118,8 @@ def exports(df: pd.DataFrame, gaz: Any) -> None:
 
 
 def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Callable[[], None]) -> None:
-    """A sidebar form: files -> ``threatmap.ingest.ingest_upload`` -> refresh the map (``parser()`` on submit)."""
-    from threatmap.ingest import ingest_upload
+    """A sidebar form: files -> ``threatmap.store.ingest.ingest_upload`` -> refresh the map (``parser()`` on submit)."""
+    from threatmap.store.ingest import ingest_upload
 
     for kind, message in st.session_state.pop("upload_messages", []):
         getattr(st.sidebar, kind)(plain(message))

@@ -1,0 +1,81 @@
+"""Command-line interface: ``python -m threatmap <command>``; each command's work lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from threatmap import settings
+from threatmap.errors import ThreatmapError
+
+_HANDLERS = {
+    "validate": "threatmap.cli.gazetteer:cmd_validate",
+    "places": "threatmap.cli.gazetteer:cmd_places",
+    "geoparse": "threatmap.cli.geoparse:cmd_geoparse",
+    "eval": "threatmap.cli.geoparse:cmd_eval",
+    "ingest": "threatmap.cli.store:cmd_ingest",
+    "reindex": "threatmap.cli.store:cmd_reindex",
+    "export": "threatmap.cli.store:cmd_export",
+    "unresolved": "threatmap.cli.store:cmd_unresolved",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m threatmap", description=__doc__)
+    p.add_argument("--places", default=str(settings.PLACES_PATH), help="gazetteer file (default: %(default)s)")
+    p.add_argument("--geodata", default=str(settings.GEODATA_DIR), help="geodata folder (default: %(default)s)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("validate", help="check places.yaml and geodata/, report every problem at once")
+
+    s = sub.add_parser("places", help="list gazetteer places (a curator's view)")
+    s.add_argument("--type", dest="type", help="only places of this type (e.g. mountain_range)")
+    s.add_argument("--search", help="only places whose name or alias matches NAME (any script)")
+
+    s = sub.add_parser("geoparse", help="print one JSON line per place mention")
+    s.add_argument("files", nargs="+", metavar="FILE", help=".jsonl of documents, .txt/.md, or - for stdin")
+
+    s = sub.add_parser("eval", help="score the geoparser against gold JSONL")
+    s.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
+    s.add_argument("--show", action="store_true", help="list every miss")
+
+    store_opt = argparse.ArgumentParser(add_help=False)
+    store_opt.add_argument("--store", default=str(settings.STORE_PATH), help="SQLite store (default: %(default)s)")
+
+    s = sub.add_parser("ingest", parents=[store_opt], help="add documents (files or folders) to the store")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--max-bytes", type=int, default=settings.MAX_DOC_BYTES, help="size limit per document")
+
+    sub.add_parser("reindex", parents=[store_opt], help="re-geoparse stored documents after places.yaml changes")
+
+    s = sub.add_parser("export", parents=[store_opt], help="export the filtered mentions")
+    s.add_argument("--format", required=True, choices=["geojson", "csv", "kml", "gpkg"])
+    s.add_argument("--out", required=True, help="output file ('-' for stdout with geojson/csv)")
+    s.add_argument("--since", help="first date, YYYY-MM-DD")
+    s.add_argument("--until", help="last date, YYYY-MM-DD")
+    s.add_argument("--source", action="append", default=[], help="a source to keep (repeatable)")
+    s.add_argument("--lang", action="append", default=[], help="a language to keep (repeatable)")
+    s.add_argument("--threat-only", action="store_true")
+    s.add_argument("--place", action="append", default=[], help="a place id to keep (repeatable)")
+    s.add_argument("--type", dest="type", action="append", default=[], help="a place type to keep (repeatable)")
+    s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")
+
+    s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")
+    s.add_argument("--min-count", type=int, default=1)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = _parser().parse_args(argv)
+    module_name, func_name = _HANDLERS[args.command].split(":")
+    handler = getattr(importlib.import_module(module_name), func_name)
+    try:
+        return int(handler(args))
+    except ThreatmapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

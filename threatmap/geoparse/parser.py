@@ -1,0 +1,269 @@
+"""The geoparser: place mentions of a document with place, qualified geometry, passage, speaker and threat."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from threatmap.geometry import where_of
+from threatmap.geoparse.context import ParseContext, SplitPassages
+from threatmap.geoparse.match.matcher import Match, Matcher, match_key
+from threatmap.geoparse.match.variants import sorani_variants
+from threatmap.geoparse.passages import split_passages as default_split_passages
+from threatmap.geoparse.qualify import find_qualifier
+from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
+from threatmap.geoparse.threat.assess import Span
+from threatmap.geoparse.threat.assess import assess as default_assess
+from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
+from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
+from threatmap.protocols import PlaceSource
+
+__all__ = ["Assess", "Geoparser"]
+
+
+class Assess(Protocol):
+    """The threat stage's signature (:func:`threatmap.geoparse.threat.assess`)."""
+
+    def __call__(self, ctx: ParseContext, passage: Passage, mention: Span) -> ThreatDecision: ...
+
+_LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
+_SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
+_EVIDENCE_CHARS = 250
+_MINOR_TYPES = frozenset({"city", "town", "village"})
+class Geoparser:
+    """Finds place mentions; build once per gazetteer with :meth:`from_gazetteer` (the automaton is reused)."""
+
+    def __init__(self, places: dict[str, Place], matcher: Matcher, *, split_passages: SplitPassages | None = None,
+                 assess: Assess | None = None) -> None:
+        self.places = places
+        self.matcher = matcher
+        self._split = split_passages or default_split_passages
+        self._assess = assess or default_assess
+        self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
+                           for p in places.values() if p.preferred_for}
+        self._related = _related_ids(places)
+        self._where: dict[tuple[str, str | None], Where] = {}
+
+    @classmethod
+    def from_gazetteer(cls, gazetteer: PlaceSource, *, split_passages: SplitPassages | None = None,
+                       assess: Assess | None = None) -> Geoparser:
+        """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`)."""
+        places = {p.id: p for p in gazetteer}
+        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())
+        generated = generated_places(places.values(), getattr(gazetteer, "path", None))
+        strict = {i for i in generated if places[i].type in _MINOR_TYPES}
+        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)
+        return cls(places, matcher, split_passages=split_passages, assess=assess)
+
+    def parse(self, document: Document) -> tuple[Mention, ...]:
+        """The place mentions of ``document``, sorted by start; offsets index ``document.text``.
+
+        Each call builds its own :class:`ParseContext` (nothing of a document outlives its parse), so one
+        Geoparser can serve several threads.
+        """
+        text = document.text or ""
+        if not text.strip():
+            return ()
+        ctx = ParseContext.of(document, split_passages=self._split)
+        matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
+        chosen = self._choose(ctx.norm.text, matches) if matches else []
+        if not chosen:
+            return ()
+        passages = ctx.passages
+        starts = [p.start for p in passages]
+        out = []
+        for m, place, qual in chosen:
+            passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
+            decision = self._assess(ctx, passage, m)
+            out.append(Mention(
+                doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
+                name=place.name, place_type=place.type, where=self._geometry(place, qual), threat=decision.threat,
+                passage_start=passage.start, passage_end=passage.end, cue=decision.cue, qualifier=qual,
+                speaker=passage.speaker))
+        return tuple(out)
+
+    def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
+        """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""
+        word_starts = [m.nstart - len(m.prefix) for m in matches]
+        hints = [type_hint(ntext, ws, m.nend) for ws, m in zip(word_starts, matches, strict=True)]
+        quals = [None if m.prefix else find_qualifier(ntext, ws, m.nend)  # وقرجوخ: a list goes on, see below
+                 for ws, m in zip(word_starts, matches, strict=True)]
+        links = [_link(ntext, matches[i], matches[i + 1]) for i in range(len(matches) - 1)]
+        hint_of = _propagate_hints(hints, links)
+        countries = self._countries(matches)
+        mentioned: dict[str, list[int]] = {}  # place id -> positions of names that need no evidence
+        for m in matches:
+            if not m.needs_context:
+                for pid in m.place_ids:  # every candidate: حمص (city or governorate) relates to السخنة
+                    mentioned.setdefault(pid, []).append(m.nstart)
+        resolved = [resolve([self.places[p] for p in m.place_ids if p in self.places], Evidence(m.key, hint),
+                            countries=countries, preferred=self._preferred)
+                    for m, hint in zip(matches, hint_of, strict=True)]
+        accepted = [place is not None and not (m.needs_context and _construct_head(ntext, matches, i))
+                    and (not m.needs_context or bool(hint_of[i] or quals[i]))
+                    for i, (m, place) in enumerate(zip(matches, resolved, strict=True))]
+        for _ in range(2):  # evidence spreads: a town accepted from a related place supports its list neighbour
+            for i, m in enumerate(matches):
+                place = resolved[i]
+                if accepted[i] or place is None or _construct_head(ntext, matches, i):
+                    continue
+                if (_listed(matches, links, i, accepted) or place.id in mentioned
+                        or self._near_related(place, m, mentioned)):
+                    accepted[i] = True
+                    mentioned.setdefault(place.id, []).append(m.nstart)
+        keep = [i for i, ok in enumerate(accepted) if ok]
+        places: list[Place] = [resolved[i] for i in keep]  # type: ignore[misc]
+        kept_quals = [quals[i] for i in keep]
+        kept_links = [links[i] if keep[k + 1] == i + 1 else None for k, i in enumerate(keep[:-1])]
+        _propagate_qualifiers(kept_quals, kept_links, places, [hint_of[i] for i in keep])
+        return [(matches[i], place, q) for i, place, q in zip(keep, places, kept_quals, strict=True)]
+
+    def _near_related(self, place: Place, m: Match, mentioned: dict[str, list[int]]) -> bool:
+        """Whether the parent, a sibling or a child of ``place`` is named within ``_EVIDENCE_CHARS`` of ``m``."""
+        for pid in self._related.get(place.id, ()):
+            if any(abs(pos - m.nstart) <= _EVIDENCE_CHARS for pos in mentioned.get(pid, ())):
+                return True
+        return False
+
+    def _countries(self, matches: Sequence[Match]) -> Counter[str]:
+        """Country codes of the unambiguous mentions (one candidate country): the document's focus."""
+        counts: Counter[str] = Counter()
+        for m in matches:
+            codes = {self.places[i].country for i in m.place_ids if i in self.places}
+            if len(codes) == 1:
+                code = codes.pop()
+                if code:
+                    counts[code] += 1
+        return counts
+
+    def _geometry(self, place: Place, qualifier: str | None) -> Where:
+        """The geometry record of (place, qualifier), computed once per Geoparser (a pure function of both)."""
+        key = (place.id, qualifier)
+        where = self._where.get(key)
+        if where is None:
+            where = self._where[key] = where_of(place, qualifier)
+        return where
+
+
+def generated_places(places: Iterable[Place], places_path: Path | str | None) -> set[str]:
+    """Ids of the places in the GENERATED block of ``places.yaml`` (world countries, GeoNames towns).
+
+    The one-word names of its towns and villages are often ordinary words (جديدة "new", خالص "sincere"): the
+    matcher asks for evidence before taking them, and searches spelling variants only for curated places
+    (see :meth:`Matcher.build`). The block starts at the line
+    ``# ==== … GENERATED …`` written by ``scripts/build_geodata.py``; without it, no place is minor.
+    """
+    if not places_path or not Path(places_path).is_file():
+        return set()
+    marker = 0
+    with open(places_path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.startswith("# ====") and "GENERATED" in line:
+                marker = number
+                break
+    if not marker:
+        return set()
+    return {p.id for p in places if p.line > marker}
+
+
+def _preferred_keys(alias: str) -> tuple[str, ...]:
+    """The matcher keys a declared alias stands for: its key, and for a Sorani one its و/وو spellings."""
+    key = match_key(alias)
+    return sorani_variants(key) if not _KURDISH_LETTERS.isdisjoint(alias) else (key,)
+
+
+def _listed(matches: Sequence[Match], links: Sequence[str | None], i: int, accepted: Sequence[bool]) -> bool:
+    """Whether match ``i`` is in a list (and/or/و) with a name that is taken (needs no evidence, or has it)."""
+    before = i > 0 and links[i - 1] == "and" and (accepted[i - 1] or not matches[i - 1].needs_context)
+    after = i < len(links) and links[i] == "and" and (accepted[i + 1] or not matches[i + 1].needs_context)
+    return bool(before or after)
+
+
+def _construct_head(ntext: str, matches: Sequence[Match], i: int) -> bool:
+    """Whether match ``i`` is directly followed by another name, as the head of a construct: بادية السخنة is
+    "the desert of al-Sukhnah" (a descriptor), not the Badia followed by the town."""
+    if i + 1 >= len(matches):
+        return False
+    nxt = matches[i + 1]
+    return not nxt.prefix and nxt.nstart == matches[i].nend + 1 and ntext[matches[i].nend] == " "
+
+
+def _link(ntext: str, a: Match, b: Match) -> str | None:
+    """How ``b`` continues a list with ``a``: ``"and"`` (and/or/و), ``"comma"`` (only a comma) or None."""
+    if b.prefix not in ("", "و"):
+        return None
+    gap = ntext[a.nend:b.nstart - len(b.prefix)]
+    if len(gap) > 12:
+        return None
+    words = gap.translate(_SEPARATOR_TABLE).split()
+    if any(w not in _LIST_WORDS for w in words):
+        return None
+    if b.prefix == "و" or words:
+        return "and"
+    return "comma" if ("," in gap or "،" in gap) else None
+
+
+def _propagate_hints(hints: list[Hints], links: list[str | None]) -> list[str | None]:
+    """One type hint per mention: its own, else a plural one of its list (محافظات X و Y; X, Y and Z provinces)."""
+    out: list[str | None] = [h.before or h.after for h in hints]
+    carry: str | None = None
+    for i, h in enumerate(hints):  # forward: "محافظات الأنبار وديالى"
+        if not (i and links[i - 1]):
+            carry = None
+        elif carry and out[i] is None:
+            out[i] = carry
+        if h.before and h.plural_before:
+            carry = h.before
+    carry = None
+    for i in range(len(hints) - 1, -1, -1):  # backward: "Anbar, Diyala and Kirkuk provinces"
+        if not (i < len(links) and links[i]):
+            carry = None
+        elif carry and out[i] is None:
+            out[i] = carry
+        if hints[i].after and hints[i].plural_after:
+            carry = hints[i].after
+    return out
+
+
+def _propagate_qualifiers(quals: list[str | None], links: list[str | None], places: list[Place],
+                          hints: list[str | None]) -> None:
+    """A qualifier carries over a list (near X and Y), not over an apposition (near Raqqa, Syria)."""
+    for i, link in enumerate(links):
+        if not link or not quals[i] or quals[i + 1] or hints[i + 1]:
+            continue
+        if link == "comma" and places[i + 1].precision > places[i].precision:
+            continue
+        quals[i + 1] = quals[i]
+
+
+def _related_ids(places: dict[str, Place]) -> dict[str, set[str]]:
+    """Place id -> ids of its parent, siblings and children, countries left out (evidence for ambiguous names)."""
+    children: dict[str, set[str]] = {}
+    for p in places.values():
+        if p.parent and p.type != "country":
+            children.setdefault(p.parent, set()).add(p.id)
+    related: dict[str, set[str]] = {}
+    for p in places.values():
+        rel = set(children.get(p.id, ()))
+        parent = places.get(p.parent) if p.parent else None
+        if parent is not None and parent.type != "country":
+            rel.add(parent.id)
+            rel |= children.get(parent.id, set())
+        rel.discard(p.id)
+        related[p.id] = rel
+    return related
+
+
+def _passage_of(text: str, passages: Sequence[Passage], starts: list[int], start: int, end: int,
+                source: str | None) -> Passage:
+    """The passage containing ``text[start:end]``; else the line around it (e.g. inside a speaker label)."""
+    k = bisect.bisect_right(starts, start) - 1
+    if k >= 0 and passages[k].start <= start and end <= passages[k].end:
+        return passages[k]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return Passage(line_start, line_end, speaker=source, role="outlet" if source else None)

@@ -1,0 +1,114 @@
+"""Cue matching: the lexicon words a token can be (clitics and endings removed per language) and the phrases
+of a normalised passage, by hash look-ups per token."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE, TOKEN_RE, lexicon
+from threatmap.lang.clitics import AR_CUE_PREFIXES as _AR_PREFIXES
+from threatmap.lang.clitics import AR_CUE_SUFFIXES as _AR_SUFFIXES
+from threatmap.lang.clitics import CKB_CUE_SUFFIXES as _CKB_SUFFIXES
+from threatmap.lang.clitics import KMR_CUE_SUFFIXES as _KMR_SUFFIXES
+from threatmap.lang.scripts import is_arabic
+
+__all__ = ["Hit", "find_hits"]
+
+_MAX_TOKEN = 40  # longer "words" are never cues
+
+
+class Hit(NamedTuple):
+    """A cue in the normalised passage: characters [start, end), tokens [t0, t1] and its family."""
+
+    start: int
+    end: int
+    t0: int
+    t1: int
+    kind: str
+
+
+# (word ids, families of the one-word phrases it is, longer phrases that can start with it)
+_Entry = tuple[frozenset[int], tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]
+_NONE: _Entry = (frozenset(), (), ())
+
+
+def _stem_forms(token: str) -> list[tuple[str, str, bool]]:
+    """(form, language, wildcards apply) a token can reduce to: itself, then clitics/endings removed per language."""
+    forms = [(token, "*", True)]
+    if is_arabic(token):
+        rems = [token, *(token[len(p):] for p in _AR_PREFIXES if token.startswith(p) and len(token) - len(p) >= 2)]
+        if token.startswith(("لل", "ولل", "فلل")):  # ل + the article with its alef elided: للتنظيم = ل + التنظيم
+            rems.append("ال" + token[token.index("لل") + 2:])
+        for rem in rems:
+            if rem is not token:
+                forms.append((rem, "ar", True))
+            forms.extend((rem[:-len(s)], "ar", False) for s in _AR_SUFFIXES
+                         if rem.endswith(s) and len(rem) - len(s) >= 2)
+        forms.extend((token[:-len(s)], "ckb", False) for s in _CKB_SUFFIXES
+                     if token.endswith(s) and len(token) - len(s) >= 2)
+    else:
+        if len(token) > 2 and token.endswith("s"):
+            forms.append((token[:-1], "en", False))
+        forms.extend((token[:-len(s)], "kmr", False) for s in _KMR_SUFFIXES
+                     if token.endswith(s) and len(token) - len(s) >= 3)
+    return forms
+
+
+@lru_cache(maxsize=100_000)
+def _words_of(token: str) -> _Entry:
+    """The lexicon words a text token can be, and the phrases that can start with it (a pure function, memoised)."""
+    lex = lexicon()
+    out: set[int] = set()
+    if len(token) <= _MAX_TOKEN:
+        for form, lang, wild_ok in _stem_forms(token):
+            out.update(lex.exact.get(lang, {}).get(form, ()))
+            if wild_ok:
+                wild = lex.wild.get(lang, {})
+                for k in range(2, min(len(form), lex.max_wild) + 1):
+                    out.update(wild.get(form[:k], ()))
+    starters = [phrase for w in sorted(out) for phrase in lex.by_first.get(w, ())]
+    singles = tuple(fam for fam, seq in starters if len(seq) == 1)
+    longer = tuple((fam, seq) for fam, seq in starters if len(seq) > 1)
+    return (frozenset(out), singles, longer) if out else _NONE
+
+
+_DECISIVE = frozenset({*POSITIVE, *BLOCKERS, "institution"})
+
+
+_new_hit = tuple.__new__
+
+
+def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
+    """The tokens of the normalised passage ``norm`` and every lexicon phrase among them (hash look-ups per token)."""
+    words_of = _words_of
+    spans = [m.span() for m in TOKEN_RE.finditer(norm)]
+    entries = [words_of(tok) for tok in TOKEN_RE.findall(norm)]
+    hits: list[Hit] = []
+    n = len(entries)
+    for i, entry in enumerate(entries):
+        if entry is _NONE:
+            continue
+        _, singles, longer = entry
+        if singles:
+            s, e = spans[i]
+            hits.extend(_new_hit(Hit, (s, e, i, i, fam)) for fam in singles)
+        for fam, seq in longer:
+            j = i + len(seq) - 1
+            if j < n and seq[1] in entries[i + 1][0] and all(
+                seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
+                for k in range(1, len(seq))
+            ):
+                hits.append(_new_hit(Hit, (spans[i][0], spans[j][1], i, j, fam)))
+    if not hits:
+        return spans, hits
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    kept: list[Hit] = []
+    reach = -1
+    for h in hits:  # among cue words, a longer cue hides the shorter ones inside it ("fighting position")
+        if h[4] in _DECISIVE:
+            if h[0] < reach:
+                continue
+            reach = h[1]
+        kept.append(h)
+    return spans, kept

@@ -1,0 +1,92 @@
+"""The threat cue lexicon (``threatmap/data/threat_cues.yaml``): loading, and the phrases as word-id sequences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from threatmap.lang.normalize import normalize_key
+
+__all__ = ["BLOCKERS", "FAMILIES", "POSITIVE", "TOKEN_RE", "Lexicon", "cue_families", "lexicon"]
+
+POSITIVE = ("threat", "presence", "presence_bound", "attack", "combat", "war")
+"""Cue families that assert ISIS activity (when ISIS is their actor)."""
+BLOCKERS = ("defeat", "history", "training", "humanitarian", "stability", "political")
+"""Cue families that make a clause about something else than present ISIS activity."""
+FAMILIES = (*POSITIVE, *BLOCKERS, "actor", "actor_weak", "other_actor", "institution", "recent", "negation",
+            "partner", "between", "relational", "agent", "locative", "anchor", "relative", "question", "presuppose",
+            "continuation", "filler", "speaker", "addressee", "owner", "reported", "separate", "since", "not_mean",
+            "agency", "speech")
+TOKEN_RE = re.compile(r"[^\W_]+")
+"""A token of normalised text: a run of letters and digits of any script."""
+
+
+@lru_cache(maxsize=1)
+def _raw_lexicon() -> dict[str, dict[str, tuple[str, ...]]]:
+    source = resources.files("threatmap").joinpath("data/threat_cues.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(source, Loader=yaml.BaseLoader)  # every value a string: "no" and "on" are words, not booleans
+    missing = [f for f in FAMILIES if f not in (raw or {})]
+    if missing:
+        raise ValueError(f"threat_cues.yaml: expected families {list(FAMILIES)!r}, missing {missing!r}; add them")
+    return {fam: {lang: tuple(str(p) for p in (phrases or ())) for lang, phrases in raw[fam].items()}
+            for fam in FAMILIES}
+
+
+@lru_cache(maxsize=1)
+def cue_families() -> dict[str, tuple[str, ...]]:
+    """The cue lexicon (``threatmap/data/threat_cues.yaml``): family -> phrases of every language."""
+    return {fam: tuple(p for phrases in per_lang.values() for p in phrases) for fam, per_lang in _raw_lexicon().items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Phrases as sequences of word ids, with hash indexes from a word form to the words it can be.
+
+    The indexes are kept per language, so that each morphology only reaches its own words: a token with Arabic
+    clitics or suffixes removed matches ``ar`` words, with Sorani enclitics removed ``ckb`` words, with Kurmanji
+    endings removed ``kmr`` words, with a plural/possessive s removed ``en`` words; the token itself matches all.
+    """
+
+    exact: dict[str, dict[str, tuple[int, ...]]]
+    wild: dict[str, dict[str, tuple[int, ...]]]
+    max_wild: int
+    by_first: dict[int, tuple[tuple[str, tuple[int, ...]], ...]]
+
+
+def _freeze(per_lang: dict[str, dict[str, list[int]]]) -> dict[str, dict[str, tuple[int, ...]]]:
+    out = {lang: {k: tuple(v) for k, v in d.items()} for lang, d in per_lang.items()}
+    merged: dict[str, set[int]] = {}
+    for d in per_lang.values():
+        for k, v in d.items():
+            merged.setdefault(k, set()).update(v)
+    out["*"] = {k: tuple(sorted(v)) for k, v in merged.items()}
+    return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The phrases of every family as sequences of word ids, with the indexes of :class:`Lexicon` (built once)."""
+    ids: dict[tuple[str, bool], int] = {}
+    index: dict[bool, dict[str, dict[str, list[int]]]] = {False: {}, True: {}}
+    by_first: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
+    for fam, per_lang in _raw_lexicon().items():
+        for lang, phrases in per_lang.items():
+            for phrase in phrases:
+                seq: list[int] = []
+                for raw in phrase.split():
+                    parts = TOKEN_RE.findall(normalize_key(raw.rstrip("*")))
+                    for k, part in enumerate(parts):
+                        is_wild = raw.endswith("*") and k == len(parts) - 1
+                        wid = ids.setdefault((part, is_wild), len(ids))
+                        forms = index[is_wild].setdefault(lang, {}).setdefault(part, [])
+                        if wid not in forms:
+                            forms.append(wid)
+                        seq.append(wid)
+                if seq and (fam, tuple(seq)) not in by_first.get(seq[0], []):
+                    by_first.setdefault(seq[0], []).append((fam, tuple(seq)))
+    max_wild = max((len(k) for d in index[True].values() for k in d), default=0)
+    return Lexicon(_freeze(index[False]), _freeze(index[True]), max_wild, {k: tuple(v) for k, v in by_first.items()})

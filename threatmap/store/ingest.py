@@ -1,0 +1,252 @@
+"""Ingest files and folders into the store: read, geoparse, find candidates, write one transaction per file."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from tqdm import tqdm
+
+from threatmap import settings
+from threatmap.errors import DocumentError, StoreError
+from threatmap.geoparse.unknown import find_candidates
+from threatmap.models import Candidate, Document, Mention
+from threatmap.protocols import ParseFn, Parser
+from threatmap.store.documents import SUFFIXES, Loaded, read_bytes, read_path
+from threatmap.store.sqlite import Store
+
+"""A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
+
+SKIPPED_NAMES = frozenset({"readme", "index", "license", "licence", "changelog"})
+"""File stems skipped when walking a folder (documentation next to the documents, e.g. ``corpus/README.md``)."""
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What an ingest (or reindex) did.
+
+    Attributes
+    ----------
+    added
+        Documents stored for the first time (or replaced: the same file, edited — also counted in ``updated``).
+    unchanged
+        Documents whose exact content was already stored (nothing written).
+    rejected
+        ``(path, reason)`` of each file or JSONL line that was not stored, with a specific reason and fix.
+    mentions, threat_mentions
+        Place mentions (and those judged a present threat) in the documents written by this run.
+    unresolved
+        Candidate place names (not in the gazetteer) found in the documents written by this run.
+    updated
+        Of ``added``, documents that replaced a stored version (same id and path, new content).
+    reindexed
+        Documents re-geoparsed by :func:`reindex`.
+    notes
+        ``(path, note)`` that are not errors, e.g. a file decoded from cp1256.
+    """
+
+    added: int = 0
+    unchanged: int = 0
+    rejected: tuple[tuple[str, str], ...] = ()
+    mentions: int = 0
+    threat_mentions: int = 0
+    unresolved: int = 0
+    updated: int = 0
+    reindexed: int = 0
+    notes: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        lines = []
+        if self.reindexed:
+            lines.append(f"documents reindexed: {self.reindexed}")
+        else:
+            extra = f" ({self.updated} updated)" if self.updated else ""
+            lines.append(f"documents added: {self.added}{extra}, unchanged: {self.unchanged}, "
+                         f"rejected: {len(self.rejected)}")
+        lines.append(f"mentions: {self.mentions} (threat: {self.threat_mentions}), "
+                     f"unresolved candidates: {self.unresolved}")
+        lines += [f"  note: {where}: {note}" for where, note in self.notes]
+        lines += [f"  rejected: {reason}" if reason.startswith(where) else f"  rejected: {where}: {reason}"
+                  for where, reason in self.rejected]
+        return "\n".join(lines)
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.counts = {"added": 0, "unchanged": 0, "updated": 0, "mentions": 0, "threat": 0, "unresolved": 0}
+        self.rejected: list[tuple[str, str]] = []
+        self.notes: list[tuple[str, str]] = []
+
+    def summary(self, *, reindexed: int = 0) -> IngestSummary:
+        c = self.counts
+        return IngestSummary(added=c["added"] + c["updated"], unchanged=c["unchanged"], rejected=tuple(self.rejected),
+                             mentions=c["mentions"], threat_mentions=c["threat"], unresolved=c["unresolved"],
+                             updated=c["updated"], reindexed=reindexed, notes=tuple(self.notes))
+
+
+def parse_function(parser: Parser | ParseFn) -> ParseFn:
+    """The parse callable of ``parser`` (an object with ``.parse`` or a callable); TypeError otherwise."""
+    fn = getattr(parser, "parse", parser)
+    if not callable(fn):
+        raise TypeError(f"expected a geoparser (an object with .parse(document) or a callable), got {parser!r}")
+    return cast("ParseFn", fn)
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files given as they are, folders walked recursively (sorted) for files of :data:`SUFFIXES`.
+
+    Hidden files and folders, and documentation files (:data:`SKIPPED_NAMES`), are skipped inside folders.
+    A path that does not exist is kept, so that it is rejected with a clear reason.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            rel = child.relative_to(path).parts
+            if (child.is_file() and child.suffix.lower() in SUFFIXES and not any(p.startswith(".") for p in rel)
+                    and child.stem.lower() not in SKIPPED_NAMES):
+                files.append(child)
+    return files
+
+
+def _empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
+    return [(str(p), f"{p}: no {', '.join(SUFFIXES)} file in this folder") for p in map(Path, paths)
+            if p.is_dir() and not expand_paths([p])]
+
+
+def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | ParseFn, *,
+                 max_bytes: int = settings.MAX_DOC_BYTES, progress: bool = False) -> IngestSummary:
+    """Ingest files and folders (recursively); each file is one transaction.
+
+    A bad file is rejected with a specific reason and the batch goes on; nothing already stored is lost.
+    Re-running on the same files changes nothing (documents are keyed by a content hash).
+
+    Parameters
+    ----------
+    paths
+        Files (.md, .markdown, .txt, .html, .htm, .jsonl) and folders.
+    store
+        The open store.
+    parser
+        The geoparser: ``Geoparser.from_gazetteer(gaz)`` or any callable ``document -> mentions``.
+    max_bytes
+        Size limit per file.
+    progress
+        Show a tqdm progress bar on stderr (only on a terminal, and when there is more than one file).
+    """
+    parse = parse_function(parser)
+    tally = _Tally()
+    paths = list(paths)
+    files = expand_paths(paths)
+    tally.rejected.extend(_empty_folders(paths))
+    quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
+    for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
+        try:
+            loaded = read_path(path, max_bytes=max_bytes)
+        except DocumentError as exc:
+            tally.rejected.append((str(path), str(exc)))
+            continue
+        _store_loaded(loaded, store, parse, tally)
+    return tally.summary()
+
+
+ingest = ingest_paths
+"""The name used in docs/DESIGN.md."""
+
+
+def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn, *,
+                  max_bytes: int = settings.MAX_DOC_BYTES) -> IngestSummary:
+    """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
+    parse = parse_function(parser)
+    tally = _Tally()
+    try:
+        loaded = read_bytes(Path(name).name, data, max_bytes=max_bytes, path=f"upload:{Path(name).name}",
+                            where=Path(name).name)
+    except DocumentError as exc:
+        tally.rejected.append((name, str(exc)))
+        return tally.summary()
+    _store_loaded(loaded, store, parse, tally)
+    return tally.summary()
+
+
+def ensure_demo_corpus(store: Store, parser: Parser | ParseFn, corpus_dir: Path | str = settings.CORPUS_DIR
+                       ) -> IngestSummary | None:
+    """Ingest the bundled demo corpus when the store is empty (the app's first start); None when not empty."""
+    if not store.is_empty():
+        return None
+    return ingest_paths([corpus_dir], store, parser)
+
+
+def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
+    """Re-geoparse every stored document (after ``places.yaml`` changed), without the source files.
+
+    Each document's mentions and candidates are replaced in one transaction.
+    """
+    parse = parse_function(parser)
+    tally = _Tally()
+    done = 0
+    for doc in store.documents():
+        try:
+            mentions, candidates = _analyse(doc, parse)
+        except DocumentError as exc:
+            tally.rejected.append((doc.path or doc.id, str(exc)))
+            continue
+        store.replace_mentions(doc.id, mentions, candidates)
+        _count(tally, mentions, candidates)
+        done += 1
+    return tally.summary(reindexed=done)
+
+
+def _analyse(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[Candidate]]:
+    try:
+        mentions = tuple(parse(doc))
+    except Exception as exc:  # a geoparser bug on one document must not stop the batch; reported with its type
+        raise DocumentError(f"{doc.path or doc.id}: the geoparser failed on document {doc.id!r}: "
+                            f"{type(exc).__name__}: {exc}; fix: report it with this file") from exc
+    return mentions, find_candidates(doc, mentions)
+
+
+def _count(tally: _Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
+    tally.counts["mentions"] += len(mentions)
+    tally.counts["threat"] += sum(1 for m in mentions if m.threat)
+    tally.counts["unresolved"] += len(candidates)
+
+
+def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -> None:
+    tally.rejected.extend(loaded.problems)
+    tally.notes.extend(loaded.notes)
+    items = []
+    ids: set[str] = set()
+    for doc in loaded.documents:
+        if doc.id in ids:
+            tally.rejected.append((doc.path or doc.id, f"{doc.path}: document id {doc.id!r} appears twice in this "
+                                   f"file; the first one is kept; fix: give each line a distinct \"id\""))
+            continue
+        ids.add(doc.id)
+        if store.contains(doc):  # unchanged: no need to geoparse it again
+            tally.counts["unchanged"] += 1
+            continue
+        try:
+            items.append((doc, *_analyse(doc, parse)))
+        except DocumentError as exc:
+            tally.rejected.append((doc.path or doc.id, str(exc)))
+    if not items:
+        return
+    try:
+        statuses = store.add_batch(items)
+    except StoreError as exc:  # the file's transaction was rolled back: reject it, keep going with the next
+        tally.rejected.append((items[0][0].path or items[0][0].id, f"{items[0][0].path}: not stored: {exc}"))
+        return
+    for (doc, mentions, candidates), status in zip(items, statuses, strict=True):
+        if isinstance(status, DocumentError):
+            tally.rejected.append((doc.path or doc.id, str(status)))
+            continue
+        tally.counts[status] += 1
+        if status != "unchanged":
+            _count(tally, mentions, candidates)

@@ -1,0 +1,76 @@
+"""The store's tables and queries, derived from the records: one schema per record, never listed again by hand.
+
+The mentions table, its INSERT and SELECT, the columns of :meth:`threatmap.store.Store.query` (and so of the
+CSV export and the GeoPackage ``mentions`` layer) all come from :func:`threatmap.models.mention_columns`.
+"""
+
+from __future__ import annotations
+
+from threatmap.models import Column, Mention, mention_columns
+
+__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "SCHEMA",
+           "SCHEMA_VERSION", "mention_values"]
+
+SCHEMA_VERSION = 1
+"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed."""
+
+MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
+"""The flat columns of a stored mention (the table adds the quoted ``passage``)."""
+DOC_COLUMNS: tuple[str, ...] = ("title", "source", "url", "date", "lang")
+"""Document fields repeated on every row of :meth:`Store.query`, after ``doc_id``."""
+COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage")
+"""Columns of :meth:`Store.query`, in order: the document's, the mention's, then the quoted passage."""
+
+_SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"}
+_CONSTRAINTS = {"doc_id": "REFERENCES documents(id) ON DELETE CASCADE"}
+
+
+def _ddl(column: Column) -> str:
+    parts = [f'"{column.name}"', _SQL_TYPES[column.type]]
+    if not column.optional:
+        parts.append("NOT NULL")
+    if column.name in _CONSTRAINTS:
+        parts.append(_CONSTRAINTS[column.name])
+    return " ".join(parts)
+
+
+_NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
+    date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    {", ".join(_ddl(c) for c in MENTION_COLUMNS)}, passage TEXT
+);
+CREATE TABLE IF NOT EXISTS candidates (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    surface TEXT NOT NULL, trigger TEXT, passage TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id);
+CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
+CREATE INDEX IF NOT EXISTS mentions_threat ON mentions(threat);
+CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
+"""
+"""The tables of a store (``CREATE … IF NOT EXISTS``: opening an existing store changes nothing)."""
+
+MENTION_INSERT = f"INSERT INTO mentions ({_NAMES}, passage) VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 1))})"
+"""Insert one mention: the values of :func:`mention_values`."""
+MENTION_SELECT = f"SELECT {_NAMES} FROM mentions"
+"""Every stored mention, columns :data:`MENTION_COLUMNS` (the passage is cut from the document text instead)."""
+
+_BOOLS = tuple(i for i, c in enumerate(MENTION_COLUMNS) if c.type is bool)
+
+
+def mention_values(mention: Mention, passage: str) -> tuple[object, ...]:
+    """The row of ``mention`` for :data:`MENTION_INSERT` (booleans as 0/1), with its quoted ``passage``."""
+    values = list(mention.row())
+    for i in _BOOLS:
+        values[i] = int(bool(values[i]))
+    return (*values, passage)
