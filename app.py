@@ -16,7 +16,7 @@ store = data.store(str(settings.STORE_PATH))
 gaz = data.gazetteer()
 rev = data.revision()["n"]
 facets = data.facets(store, rev)
-filters = timeslider.month_slider(sidebar.filter_sidebar(facets), facets)
+filters = timeslider.month_slider(sidebar.filter_sidebar(facets, spellings=gaz.spellings), facets)
 drawing = sidebar.drawing_sidebar()
 df = data.query(store, filters, rev)
 

@@ -257,3 +257,20 @@ def test_reports_feed_newest_first_and_click_zooms_to_its_places(app: AppTest) -
     assert after["zoom"] > before["zoom"] and after["center"] != before["center"]
     assert "<mark>حمرين</mark>" in panel_html(app)  # its first place is selected: the passages panel shows it
     assert "#1f78b4" in after["feature_group"]  # and outlined on the map
+
+
+# ---------------------------------------------------------------- search (issue 12, item 7)
+@pytest.mark.parametrize(("query", "doc"), [
+    ("التفتيش", "test-hamrin-ar"),  # a sentence without any place: the whole document is searched
+    ("Hamrin", "test-hamrin-ar"),  # the English name finds the Arabic text, through the gazetteer
+    ("sleeper cells", "test-plains-anbar-en"),  # the placeholder's own example
+])
+def test_search_finds_the_documents_by_any_words_and_any_script(app: AppTest, store_path: Path, query: str,
+                                                                doc: str) -> None:
+    from threatmap.store import Store
+
+    app.sidebar.text_input(key="text").set_value(query).run()
+    assert not app.exception, app.exception
+    with Store.open(store_path) as store:
+        want = store.query(Filters())
+    assert mentions(app) == int((want["doc_id"] == doc).sum()) > 0

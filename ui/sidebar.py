@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -62,8 +62,13 @@ def _load_query_params(facets: Mapping[str, Any]) -> None:
     st.session_state["text"] = params.get("q", "") or ""
 
 
-def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
-    """Draw the filter widgets (initialised from the URL once) and return the :class:`Filters` they describe."""
+def filter_sidebar(facets: Mapping[str, Any], *, spellings: Callable[[str], tuple[str, ...]] | None = None
+                   ) -> Filters:
+    """Draw the filter widgets (initialised from the URL once) and return the :class:`Filters` they describe.
+
+    ``spellings`` (the gazetteer's) gives the other names of a place searched by name, so that a search in one
+    script finds the others.
+    """
     _load_query_params(facets)
     low, high = _day(facets.get("min_date")), _day(facets.get("max_date"))
     bar = st.sidebar
@@ -86,9 +91,11 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
     if since and until and since > until:
         bar.warning("'From' is after 'Until': the dates were swapped.")
         since, until = until, since
+    query = (text or "").strip() or None
     return Filters(
         since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
-        threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None,
+        threat_only=bool(threat_only), types=tuple(types), text=query,
+        spellings=spellings(query) if query and spellings else (),
     )
 
 
