@@ -164,3 +164,16 @@ def test_a_speaker_who_is_the_outlet_is_not_repeated() -> None:
     assert names_outlet("رووداو", "Rudaw")  # the interviewer line of the seed interview
     assert not names_outlet("مايلز كاغينز", "Rudaw") and not names_outlet("Myles Caggins", "Rudaw")
     assert not names_outlet(None, "Rudaw") and not names_outlet("رووداو", None)
+
+
+def test_places_located_from_their_context_are_uncertain() -> None:
+    from ui.data import recount
+
+    df = pd.DataFrame({"place_id": ["a", "a", "b"], "qualifier": [None, None, None], "threat": [True, False, True],
+                       "date": ["2020-01-01", None, "2021-02-03"],
+                       "resolved_by": ["gazetteer", "context", "gazetteer"]})
+    counts = recount(df).set_index("place_id")
+    assert counts.loc["a", "uncertain"] and not counts.loc["b", "uncertain"]
+    a = counts.loc["a"]
+    assert (a["mentions"], a["threats"], a["first_date"]) == (2, 1, "2020-01-01")
+    assert not recount(df.drop(columns="resolved_by"))["uncertain"].any()  # a store without the column
