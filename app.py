@@ -16,7 +16,8 @@ store = data.store(str(settings.STORE_PATH))
 gaz = data.gazetteer()
 rev = data.revision()["n"]
 facets = data.facets(store, rev)
-filters = timeslider.month_slider(sidebar.filter_sidebar(facets, spellings=gaz.spellings), facets)
+chosen = sidebar.filter_sidebar(facets, spellings=gaz.spellings)
+filters = timeslider.month_slider(chosen, facets)  # the month narrows what is shown, not the shared link
 drawing = sidebar.drawing_sidebar()
 df = data.query(store, filters, rev)
 
@@ -29,7 +30,7 @@ with side_col:
     panel.passages_panel(df, selected)
     feed.reports_feed(df, key=(filters, rev))
 
-sidebar.write_query_params(filters, selected, mapview.view_params())
+sidebar.write_query_params(chosen, selected, mapview.view_params())
 views.timeline(df, key=(filters, rev))
 views.table(df, key=(filters, rev))
 views.exports(df, gaz)

@@ -244,6 +244,7 @@ def test_month_slider_narrows_everything_to_one_month(app: AppTest, store_path: 
     slider.set_value("2023-05").run()
     assert not app.exception, app.exception
     assert mentions(app) == expected(store_path, since=dt.date(2023, 5, 1), until=dt.date(2023, 5, 31)) == 1
+    assert "since" not in app.query_params  # the sidebar's dates, not the month, go to the shared link
 
 
 def test_reports_feed_newest_first_and_click_zooms_to_its_places(app: AppTest) -> None:
