@@ -174,7 +174,7 @@ def test_quick_start_on_the_bundled_corpus_and_screenshot(browser_context: Any, 
     assert session.page.locator('.tm-panel [dir="rtl"]').count() >= 1
     assert session.page.locator(".tm-report").count() >= 1  # the reports feed beside the map
     frame = session.map_frame
-    frame.wait_for_function(f"() => ({LABELS_JS})().includes('Hamrin Mountains')", timeout=TIMEOUT_MS)
+    frame.wait_for_function(f"() => ({LABELS_JS})().includes('Nineveh Plains')", timeout=TIMEOUT_MS)
     frame.wait_for_function("() => [...document.querySelectorAll('path')]"
                             ".some(p => p.getAttribute('stroke') === '#1f78b4')", timeout=TIMEOUT_MS)
     session.page.mouse.move(5, 500)  # no tooltip in the screenshot
