@@ -275,3 +275,17 @@ def test_search_finds_the_documents_by_any_words_and_any_script(app: AppTest, st
     with Store.open(store_path) as store:
         want = store.query(Filters())
     assert mentions(app) == int((want["doc_id"] == doc).sum()) > 0
+
+
+def test_play_steps_to_the_next_month_without_touching_a_drawn_widget(app: AppTest) -> None:
+    """The play ticker leaves the next month in ``_next``; the slider applies it before it is drawn."""
+    from ui.timeslider import next_month
+
+    months = app.select_slider(key="month").options[1:]
+    app.session_state["_next"] = {"month": next_month(months, "all months")}
+    app.run()
+    assert not app.exception, app.exception
+    assert app.select_slider(key="month").value == months[0]
+    app.session_state["_next"] = {"playing": False}
+    app.run()
+    assert not app.exception and app.toggle(key="playing").value is False

@@ -61,10 +61,8 @@ def _ticker(months: list[str]) -> None:
         return
     st.session_state["_last_tick"] = now
     following = next_month(months, st.session_state.get("month", ALL))
-    if following is None:
-        st.session_state["playing"] = False
-    else:
-        st.session_state["month"] = following
+    # the widgets' own keys cannot change once drawn in this run: month_slider applies these before drawing them
+    st.session_state["_next"] = {"playing": False} if following is None else {"month": following}
     st.rerun(scope="app")
 
 
@@ -78,6 +76,7 @@ def month_slider(filters: Filters, facets: Mapping[str, Any]) -> Filters:
     if not months:
         return filters
     options = [ALL, *months]
+    st.session_state.update(st.session_state.pop("_next", {}))
     if st.session_state.get("month") not in options:
         st.session_state["month"] = ALL
     play, slider = st.columns([1, 9], vertical_alignment="center")
