@@ -209,8 +209,9 @@ def test_date_filter_removes_features(session: Session, gaz: Any) -> None:
 
 def test_geojson_download_is_rfc7946(session: Session, tmp_path: Path) -> None:
     session.drawn()
+    session.page.wait_for_timeout(2000)  # the map reports its view once drawn: let that rerun settle first
     button = session.page.get_by_role("button", name="GeoJSON")
-    with session.page.expect_download(timeout=TIMEOUT_MS) as info:
+    with session.page.expect_download(timeout=2 * TIMEOUT_MS) as info:
         button.click()
     path = tmp_path / "export.geojson"
     info.value.save_as(path)
