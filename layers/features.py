@@ -140,7 +140,9 @@ def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
             "threats": _count(row, "threats"),
             "mentions": _count(row, "mentions"),
             "precision": _count(row, "precision"),
-            "uncertain": 1 if qualifier_of(row) or _value(row, "uncertain", False) else 0,
+            # qualified, located from context (issue 10: no gazetteer id, or resolved_by "context"): approximate
+            "uncertain": 1 if qualifier_of(row) or _value(row, "uncertain", False) or not _value(row, "place_id")
+            else 0,
             **summary_props(row),
         }
         out.append((float(area), {"type": "Feature", "id": len(out), "geometry": geometry, "properties": props}))
