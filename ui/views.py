@@ -132,6 +132,7 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
     if not (submitted and files):
         return
     messages: list[tuple[str, str]] = []
+    added = False
     for file in files:
         try:
             result = ingest_upload(file.name, file.getvalue(), store, parser(), max_bytes=max_bytes)
@@ -139,8 +140,10 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
             messages.append(("error", f"{file.name}: {error}"))
             continue
         messages.extend(upload_messages(file.name, result))
+        added = added or bool(result.added)
     st.session_state["upload_messages"] = messages
-    on_done()
+    if added:  # the store changed: every cached query is stale (rejected files change nothing)
+        on_done()
     st.rerun()
 
 
