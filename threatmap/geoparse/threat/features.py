@@ -155,10 +155,9 @@ def _summary(a: Analysis | None) -> _PassageSummary:
 
 def _dist(toks: Sequence[tuple[int, int]], t0: int, t1: int) -> int:
     """Tokens from the mention [t0, t1] to the nearest of ``toks`` ((t0, t1) pairs), capped at ``_FAR``."""
-    best = _FAR
-    for h0, h1 in toks:
-        best = min(best, max(0, h0 - t1, t0 - h1))
-    return best
+    if not toks:
+        return _FAR
+    return min(_FAR, *(max(0, h0 - t1, t0 - h1) for h0, h1 in toks))
 
 
 def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> list[FeatureRow]:
@@ -195,6 +194,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                0.0 if doc_date is None or ref_year is None else min(10.0, max(0.0, doc_date.year - ref_year))]
     tail = _document_tail(text, doc_hits.hits, kb, ref_year)
     per_passage: dict[int, _PassageFeatures] = {}  # id of an Analysis (alive in ctx's memo) -> its features
+    sibling_nstarts: dict[int, list[int]] = {}  # passage start -> normalised starts of its mentions
     by_passage: dict[int, list[MentionSpan]] = {}
     by_place: dict[str, list[MentionSpan]] = {}
     for m in mentions:
@@ -221,7 +221,11 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         context = [neighbour(k - 1) if k > 0 else neighbour(-1), neighbour(k - 2) if k > 1 else neighbour(-1),
                    neighbour(k + 1) if k >= 0 else neighbour(-1)]
         same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
-        values = _row(text, a, per, pos, roles, m, by_passage[m.passage.start], context, same_line, doc_ctx,
+        siblings = by_passage[m.passage.start]
+        sibling_starts = sibling_nstarts.get(m.passage.start)
+        if sibling_starts is None:
+            sibling_starts = sibling_nstarts[m.passage.start] = [ctx.to_normalized(o.start) for o in siblings]
+        values = _row(text, a, per, pos, roles, m, siblings, sibling_starts, context, same_line, doc_ctx,
                       lang=lang, index=(k, len(passages)))
         others = [o for o in by_place.get(m.place_id, ()) if o is not m]
         other_pos = [summaries.get(bisect.bisect_right(starts, o.passage.start) - 1, _summary(None)).dec_pos
@@ -298,7 +302,8 @@ def _quote(text: str, a: Analysis | None, pos: Position | None, kinds: frozenset
 
 
 def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Position | None,
-         roles_of: PlaceRoles | None, m: MentionSpan, siblings: Sequence[MentionSpan], context: list[_PassageSummary],
+         roles_of: PlaceRoles | None, m: MentionSpan, siblings: Sequence[MentionSpan], sibling_starts: list[int],
+         context: list[_PassageSummary],
          same_line: bool, doc_ctx: list[float], *, lang: str | None, index: tuple[int, int]) -> list[float]:
     """Every feature but the first two (the rules' verdict)."""
     p = m.passage
@@ -321,8 +326,8 @@ def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Posit
                  float(roles_of.institution is not None), float(roles_of.agent is not None),
                  float(roles_of.role is not None), float(roles_of.agency is not None),
                  float(m0 >= a.interrogative_from), float(p.question)]
-        to_norm, base = a.ctx.to_normalized, a.base
-        in_clause = sum(1 for o in siblings if c0 <= to_norm(o.start) - base < c1)
+        lo, hi = a.base + c0, a.base + c1
+        in_clause = sum(1 for n in sibling_starts if lo <= n < hi)
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), min(10, in_clause),
                 float(t0 == 0), per.log_tokens, index[0] / max(1, index[1]), float(index[0] == 0)]
         dec = per.decisive_features(a, pos)
@@ -350,17 +355,20 @@ class _PassageFeatures:
     other: list[Hit]
     negations: list[int]
     log_tokens: float
+    block_toks: list[tuple[int, int]]
+    other_toks: list[tuple[int, int]]
 
     @classmethod
     def of(cls, a: Analysis) -> _PassageFeatures:
         by_kind: dict[str, list[Hit]] = {}
         for h in a.hits:
             by_kind.setdefault(h.kind, []).append(h)
+        block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
+        other = [h for h in a.decisive if h.kind == "other_actor"]
         return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in by_kind.items()},
-                   [h for h in a.decisive if h.kind in _POSITIVE],
-                   [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"],
-                   [h for h in a.decisive if h.kind == "other_actor"],
-                   [h.start for h in by_kind.get("negation", ())], math.log1p(len(a.spans)))
+                   [h for h in a.decisive if h.kind in _POSITIVE], block, other,
+                   [h.start for h in by_kind.get("negation", ())], math.log1p(len(a.spans)),
+                   [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other])
 
     def decisive_features(self, a: Analysis, at: Position) -> list[float]:
         """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
@@ -369,13 +377,12 @@ class _PassageFeatures:
         def same(hs: list[Hit]) -> float:
             return float(any(c0 <= h.start < c1 for h in hs))
 
-        def dist(hs: list[Hit]) -> float:
-            return _dist([(h.t0, h.t1) for h in hs], t0, t1) / _FAR
-
         pos, block, other = self.pos, self.block, self.other
-        pos_before = [h for h in pos if h.t1 < t0]
-        pos_after = [h for h in pos if h.t0 > t1]
+        pos_toks = [(h.t0, h.t1) for h in pos]
+        pos_before = [tt for tt in pos_toks if tt[1] < t0]
+        pos_after = [tt for tt in pos_toks if tt[0] > t1]
         negated = float(any(c0 <= s < c1 for s in self.negations))
-        return [same(pos), dist(pos), dist(pos_before), dist(pos_after), same(block), dist(block), same(other),
-                dist(other), min(10, len(pos)), min(10, len(block)), min(10, len(a.actor_toks)),
-                min(10, len(a.clauses)), negated]
+        return [same(pos), _dist(pos_toks, t0, t1) / _FAR, _dist(pos_before, t0, t1) / _FAR,
+                _dist(pos_after, t0, t1) / _FAR, same(block), _dist(self.block_toks, t0, t1) / _FAR, same(other),
+                _dist(self.other_toks, t0, t1) / _FAR, min(10, len(pos)), min(10, len(block)),
+                min(10, len(a.actor_toks)), min(10, len(a.clauses)), negated]
