@@ -7,15 +7,20 @@ from threatmap.geoparse.threat.assess import assess, judge
 from threatmap.geoparse.threat.features import FEATURE_NAMES, MentionSpan, document_features
 
 
+def spans_of(ctx: ParseContext, *places: str) -> list[MentionSpan]:
+    """A mention of the first occurrence of each place in the context's text."""
+    spans = []
+    for place in places:
+        start = ctx.text.index(place)
+        passage = next(p for p in ctx.passages if p.start <= start < p.end)
+        spans.append(MentionSpan(start, start + len(place), passage, "city", 1, place.lower(), "IQ"))
+    return spans
+
+
 def features(text: str, *places: str, lang: str = "en") -> list[dict[str, float]]:
     """The feature rows of the first occurrence of each place, as name -> value."""
     ctx = ParseContext(text, lang=lang)
-    spans = []
-    for place in places:
-        start = text.index(place)
-        passage = next(p for p in ctx.passages if p.start <= start < p.end)
-        spans.append(MentionSpan(start, start + len(place), passage, "city", 1, place.lower(), "IQ"))
-    rows = document_features(ctx, spans)
+    rows = document_features(ctx, spans_of(ctx, *places))
     assert all(len(r.values) == len(FEATURE_NAMES) for r in rows)
     return [dict(zip(FEATURE_NAMES, r.values, strict=True)) for r in rows]
 
@@ -56,11 +61,7 @@ def test_the_role_columns_are_the_roles_the_rules_decided_on() -> None:
             "Daesh cells attacked a village 50 km southwest of Kirkuk.")
     names = ("BAGHDAD", "Erbil", "Amman", "Ankara", "Kirkuk")
     ctx = ParseContext(text, lang="en")
-    spans = []
-    for place in names:
-        start = text.index(place)
-        passage = next(p for p in ctx.passages if p.start <= start < p.end)
-        spans.append(MentionSpan(start, start + len(place), passage, "city", 1, place.lower(), "IQ"))
+    spans = spans_of(ctx, *names)
     rows = document_features(ctx, spans)
     columns = ("dateline", "partner", "institution", "agent", "role", "agency")
     seen = set()
