@@ -77,7 +77,7 @@ def read_path(path: Path | str, *, max_bytes: int = settings.MAX_DOC_BYTES) -> L
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTES, path: str | None = None,
-               where: str | None = None) -> Loaded:
+               where: str | None = None, first_line: int = 1) -> Loaded:
     """Turn the bytes of a file called ``name`` into documents.
 
     Parameters
@@ -95,6 +95,9 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
         Path recorded on the documents (defaults to ``name``).
     where
         How messages name the file (defaults to ``path``, else ``name``), e.g. the path as the user typed it.
+    first_line
+        Number of the first line of ``data`` in its file, for ``file:line`` messages of a ``.jsonl`` chunk
+        (a part of a larger JSONL collection, see :mod:`threatmap.batch`).
 
     Raises
     ------
@@ -114,7 +117,7 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
         raise DocumentError(f"{where}: the file is empty; fix: remove it or add the document text")
     stem = PurePath(name).stem
     if suffix == ".jsonl":
-        return _read_jsonl(where, doc_path, text, notes, max_bytes)
+        return _read_jsonl(where, doc_path, text, notes, max_bytes, first_line)
     if suffix in (".html", ".htm"):
         return Loaded((_read_html(where, doc_path, stem, text),), (), notes)
     return Loaded((_read_text(where, doc_path, stem, text),), (), notes)
@@ -248,11 +251,11 @@ def _read_html(where: str, doc_path: str, stem: str, html: str) -> Document:
     return _make(where, doc_id=stem, text=body, meta=meta, path=doc_path)
 
 
-def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, str], ...], max_bytes: int
-                ) -> Loaded:
+def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, str], ...], max_bytes: int,
+                first_line: int = 1) -> Loaded:
     docs: list[Document] = []
     problems: list[tuple[str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=first_line):
         if not line.strip():
             continue
         at = f"{where}:{number}"

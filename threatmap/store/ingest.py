@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -74,7 +74,9 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-class _Tally:
+class Tally:
+    """What an ingest run has done so far (mutable, local to one run); :meth:`summary` freezes it."""
+
     def __init__(self) -> None:
         self.counts = {"added": 0, "unchanged": 0, "updated": 0, "mentions": 0, "threat": 0, "unresolved": 0}
         self.rejected: list[tuple[str, str]] = []
@@ -141,7 +143,7 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
         Show a tqdm progress bar on stderr (only on a terminal, and when there is more than one file).
     """
     parse = parse_function(parser)
-    tally = _Tally()
+    tally = Tally()
     paths = list(paths)
     files = expand_paths(paths)
     tally.rejected.extend(_empty_folders(paths))
@@ -164,7 +166,7 @@ def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn
                   max_bytes: int = settings.MAX_DOC_BYTES) -> IngestSummary:
     """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
     parse = parse_function(parser)
-    tally = _Tally()
+    tally = Tally()
     try:
         loaded = read_bytes(Path(name).name, data, max_bytes=max_bytes, path=f"upload:{Path(name).name}",
                             where=Path(name).name)
@@ -189,21 +191,22 @@ def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
     Each document's mentions and candidates are replaced in one transaction.
     """
     parse = parse_function(parser)
-    tally = _Tally()
+    tally = Tally()
     done = 0
     for doc in store.documents():
         try:
-            mentions, candidates = _analyse(doc, parse)
+            mentions, candidates = analyse_document(doc, parse)
         except DocumentError as exc:
             tally.rejected.append((doc.path or doc.id, str(exc)))
             continue
         store.replace_mentions(doc.id, mentions, candidates)
-        _count(tally, mentions, candidates)
+        count(tally, mentions, candidates)
         done += 1
     return tally.summary(reindexed=done)
 
 
-def _analyse(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[Candidate]]:
+def analyse_document(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[Candidate]]:
+    """The mentions and candidate names of one document; a geoparser failure is a DocumentError naming it."""
     try:
         mentions = tuple(parse(doc))
     except Exception as exc:  # a geoparser bug on one document must not stop the batch; reported with its type
@@ -212,16 +215,31 @@ def _analyse(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[C
     return mentions, find_candidates(doc, mentions)
 
 
-def _count(tally: _Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
+def count(tally: Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
+    """Add one stored document's mentions, threat mentions and candidates to ``tally``."""
     tally.counts["mentions"] += len(mentions)
     tally.counts["threat"] += sum(1 for m in mentions if m.threat)
     tally.counts["unresolved"] += len(candidates)
 
 
-def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -> None:
+Item = tuple[Document, tuple[Mention, ...], list[Candidate]]
+"""A geoparsed document ready to store: the document, its mentions and its candidate names."""
+
+
+def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: Tally) -> None:
+    write_items(analyse_loaded(loaded, parse, tally, is_stored=store.contains), store, tally)
+
+
+def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
+                   is_stored: Callable[[Document], bool] | None = None) -> list[Item]:
+    """Geoparse the documents of one file (no store needed: a Dask worker runs this, see threatmap.batch).
+
+    Problems and notes of the file, duplicate ids and geoparser failures go to ``tally``; documents for which
+    ``is_stored`` is true are counted unchanged and not geoparsed.
+    """
     tally.rejected.extend(loaded.problems)
     tally.notes.extend(loaded.notes)
-    items = []
+    items: list[Item] = []
     ids: set[str] = set()
     for doc in loaded.documents:
         if doc.id in ids:
@@ -229,13 +247,18 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
                                    f"file; the first one is kept; fix: give each line a distinct \"id\""))
             continue
         ids.add(doc.id)
-        if store.contains(doc):  # unchanged: no need to geoparse it again
+        if is_stored is not None and is_stored(doc):  # unchanged: no need to geoparse it again
             tally.counts["unchanged"] += 1
             continue
         try:
-            items.append((doc, *_analyse(doc, parse)))
+            items.append((doc, *analyse_document(doc, parse)))
         except DocumentError as exc:
             tally.rejected.append((doc.path or doc.id, str(exc)))
+    return items
+
+
+def write_items(items: Sequence[Item], store: Store, tally: Tally) -> None:
+    """Store the geoparsed documents of one file (or chunk) in one transaction and count what happened."""
     if not items:
         return
     try:
@@ -249,4 +272,4 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
             continue
         tally.counts[status] += 1
         if status != "unchanged":
-            _count(tally, mentions, candidates)
+            count(tally, mentions, candidates)
