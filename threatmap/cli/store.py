@@ -27,20 +27,42 @@ def _geoparser(args: argparse.Namespace) -> Any:
     return Geoparser.from_gazetteer(_gazetteer(args))
 
 
+def _on_cluster(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "scheduler", None) or getattr(args, "workers", None))
+
+
+def _cluster(args: argparse.Namespace) -> Any:
+    from threatmap.batch.cluster import cluster_client
+
+    return cluster_client(args.scheduler, args.workers, args.places, args.geodata)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``ingest PATH...``: print the summary; exit 1 when some file was rejected, else 0."""
-    parser = _geoparser(args)
-    with Store.open(args.store) as store:
-        summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
+    """``ingest PATH... [--scheduler ADDR | --workers N]``: print the summary; exit 1 when some file was rejected."""
+    if _on_cluster(args):
+        from threatmap.batch.run import ingest_on_cluster
+
+        with _cluster(args) as client, Store.open(args.store) as store:
+            summary = ingest_on_cluster(args.paths, store, client, max_bytes=args.max_bytes, progress=True)
+    else:
+        parser = _geoparser(args)
+        with Store.open(args.store) as store:
+            summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
     print(summary)
     return 1 if summary.rejected else 0
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    """``reindex``: re-geoparse every stored document with the current gazetteer."""
-    parser = _geoparser(args)
-    with Store.open(args.store) as store:
-        summary = reindex(store, parser)
+    """``reindex [--scheduler ADDR | --workers N]``: re-geoparse every stored document with the current gazetteer."""
+    if _on_cluster(args):
+        from threatmap.batch.run import reindex_on_cluster
+
+        with _cluster(args) as client, Store.open(args.store) as store:
+            summary = reindex_on_cluster(store, client, progress=True)
+    else:
+        parser = _geoparser(args)
+        with Store.open(args.store) as store:
+            summary = reindex(store, parser)
     print(summary)
     return 1 if summary.rejected else 0
 

@@ -117,7 +117,8 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def _empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
+def empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
+    """``(folder, reason)`` of each given folder that holds no document file."""
     return [(str(p), f"{p}: no {', '.join(SUFFIXES)} file in this folder") for p in map(Path, paths)
             if p.is_dir() and not expand_paths([p])]
 
@@ -146,7 +147,7 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     tally = Tally()
     paths = list(paths)
     files = expand_paths(paths)
-    tally.rejected.extend(_empty_folders(paths))
+    tally.rejected.extend(empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
     for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
         try:
@@ -243,8 +244,7 @@ def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
     ids: set[str] = set()
     for doc in loaded.documents:
         if doc.id in ids:
-            tally.rejected.append((doc.path or doc.id, f"{doc.path}: document id {doc.id!r} appears twice in this "
-                                   f"file; the first one is kept; fix: give each line a distinct \"id\""))
+            tally.rejected.append(repeated_id(doc))
             continue
         ids.add(doc.id)
         if is_stored is not None and is_stored(doc):  # unchanged: no need to geoparse it again
@@ -255,6 +255,12 @@ def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
         except DocumentError as exc:
             tally.rejected.append((doc.path or doc.id, str(exc)))
     return items
+
+
+def repeated_id(doc: Document) -> tuple[str, str]:
+    """The rejection of a document whose id an earlier document of the same file has."""
+    return (doc.path or doc.id, f"{doc.path}: document id {doc.id!r} appears twice in this file; the first one is "
+            f"kept; fix: give each line a distinct \"id\"")
 
 
 def write_items(items: Sequence[Item], store: Store, tally: Tally) -> None:

@@ -1,0 +1,94 @@
+"""Partitions of a batch: whole files, or newline-aligned byte ranges (chunks) of a large JSONL collection.
+
+The client cuts the work into :class:`Partition` records (paths and offsets, no text); a worker reads its partition
+itself (:func:`read_partition`), so the client never ships document texts. Workers therefore need to see the same
+files at the same paths as the client (one machine, or a shared file system).
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from threatmap import settings
+from threatmap.errors import DocumentError
+from threatmap.store.documents import Loaded, read_bytes, read_path
+
+CHUNK_BYTES = 1 << 20
+"""A JSONL file larger than this is cut into chunks of about this size (a whole number of lines each)."""
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """One task's input: a whole file (``end`` is None) or the byte range ``[start, end)`` of a JSONL file.
+
+    ``first_line`` is the number of the range's first line in its file, so that messages say ``file:line``
+    exactly as a single-process ingest of the whole file would.
+    """
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+    @property
+    def chunk(self) -> bool:
+        """True for a part of a JSONL file, False for a whole file."""
+        return self.end is not None
+
+
+def partitions(files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES) -> list[Partition]:
+    """The partitions of ``files`` in order: one per file, a JSONL file larger than ``chunk_bytes`` in chunks."""
+    out: list[Partition] = []
+    for path in files:
+        out.extend(_jsonl_chunks(path, chunk_bytes) if path.suffix.lower() == ".jsonl" else [Partition(str(path))])
+    return out
+
+
+def _jsonl_chunks(path: Path, chunk_bytes: int) -> list[Partition]:
+    whole = [Partition(str(path))]
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size <= chunk_bytes:
+            return whole  # small, or not a regular file: the worker reads (or rejects) it as a single ingest would
+        parts: list[Partition] = []
+        with path.open("rb") as fh:
+            if fh.read(2) in _UTF16_BOMS:
+                return whole  # newline bytes do not align with UTF-16 characters: one partition
+            start, line = 0, 1
+            while True:
+                fh.seek(start)
+                block = fh.read(chunk_bytes)
+                if not block:
+                    break
+                block += fh.readline()  # up to the end of the line the block stopped in
+                parts.append(Partition(str(path), start, start + len(block), line))
+                start += len(block)
+                line += block.count(b"\n")
+        return parts
+    except OSError:
+        return whole  # the worker's read_path gives the reason (no such file, permission …)
+
+
+def read_partition(part: Partition, max_bytes: int = settings.MAX_DOC_BYTES) -> Loaded:
+    """Read a partition's documents (on a worker); a whole file exactly as :func:`read_path` reads it.
+
+    Raises :class:`DocumentError` for a file (or chunk) that cannot be read at all.
+    """
+    if not part.chunk:
+        return read_path(part.path, max_bytes=max_bytes)
+    path = Path(part.path)
+    try:
+        with path.open("rb") as fh:
+            fh.seek(part.start)
+            data = fh.read((part.end or part.start) - part.start)
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read the file: {exc.strerror}") from None
+    if not data.strip():
+        return Loaded()  # blank lines only: nothing to store, nothing wrong
+    return read_bytes(path.name, data, max_bytes=max_bytes, path=str(path.resolve()), where=str(path),
+                      first_line=part.first_line)
