@@ -79,3 +79,23 @@ def test_the_gazetteer_digest_covers_geodata(tmp_path: Path) -> None:
     assert before == gazetteer_digest(PLACES, GEODATA)
     (geodata / "extra.geojson").write_text("{}")
     assert gazetteer_digest(PLACES, geodata) != before
+
+
+def test_a_parquet_collection_is_read_row_group_by_row_group(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"id": f"p{i}", "text": f"Mosul report {i}", "lang": "en", "date": dt.date(2020, 1, 1 + i % 28)}
+            for i in range(25)]
+    rows[13]["text"] = None  # a bad row: rejected as file:14, the others kept
+    path = tmp_path / "docs.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=10)
+    parts = partitions([path])
+    assert [(p.start, p.first_line) for p in parts] == [(0, 1), (1, 11), (2, 21)]
+    loaded = [read_partition(p) for p in parts]
+    docs = [d for c in loaded for d in c.documents]
+    assert [d.id for d in docs] == [f"p{i}" for i in range(25) if i != 13]
+    assert docs[0].date == dt.date(2020, 1, 1) and docs[0].lang == "en" and docs[0].path == str(path.resolve())
+    assert [where for c in loaded for where, _ in c.problems] == [f"{path}:14"]

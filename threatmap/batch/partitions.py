@@ -1,4 +1,6 @@
-"""Partitions of a batch: whole files, or newline-aligned byte ranges (chunks) of a large JSONL collection.
+"""Partitions of a batch: whole files, newline-aligned byte ranges (chunks) of a large JSONL collection, or the row
+groups of a Parquet collection (columns ``id``, ``text`` and optionally ``lang``, ``source``, ``date``, ``url``,
+``title``, ``speakers``: the keys of a JSONL line).
 
 The client cuts the work into :class:`Partition` records (paths and offsets, no text); a worker reads its partition
 itself (:func:`read_partition`), so the client never ships document texts. Workers therefore need to see the same
@@ -7,6 +9,7 @@ files at the same paths as the client (one machine, or a shared file system).
 
 from __future__ import annotations
 
+import json
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,10 +27,11 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @dataclass(frozen=True, slots=True)
 class Partition:
-    """One task's input: a whole file (``end`` is None) or the byte range ``[start, end)`` of a JSONL file.
+    """One task's input: a whole file (``end`` is None), the byte range ``[start, end)`` of a JSONL file, or the
+    row group number ``start`` of a Parquet file.
 
-    ``first_line`` is the number of the range's first line in its file, so that messages say ``file:line``
-    exactly as a single-process ingest of the whole file would.
+    ``first_line`` is the number of the range's first line (Parquet: row) in its file, so that messages say
+    ``file:line`` exactly as a single-process ingest of the whole file would.
     """
 
     path: str
@@ -45,8 +49,28 @@ def partitions(files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES) -> list[Pa
     """The partitions of ``files`` in order: one per file, a JSONL file larger than ``chunk_bytes`` in chunks."""
     out: list[Partition] = []
     for path in files:
-        out.extend(_jsonl_chunks(path, chunk_bytes) if path.suffix.lower() == ".jsonl" else [Partition(str(path))])
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            out.extend(_jsonl_chunks(path, chunk_bytes))
+        elif suffix == ".parquet":
+            out.extend(_parquet_groups(path))
+        else:
+            out.append(Partition(str(path)))
     return out
+
+
+def _parquet_groups(path: Path) -> list[Partition]:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, ValueError):
+        return [Partition(str(path))]  # the worker says why (read_path: not a supported file type)
+    parts, row = [], 1
+    for group in range(meta.num_row_groups):
+        parts.append(Partition(str(path), group, group + 1, row))
+        row += meta.row_group(group).num_rows
+    return parts
 
 
 def _jsonl_chunks(path: Path, chunk_bytes: int) -> list[Partition]:
@@ -82,13 +106,36 @@ def read_partition(part: Partition, max_bytes: int = settings.MAX_DOC_BYTES) -> 
     if not part.chunk:
         return read_path(part.path, max_bytes=max_bytes)
     path = Path(part.path)
+    parquet = path.suffix.lower() == ".parquet"
+    data = _parquet_rows(path, part.start) if parquet else _jsonl_bytes(path, part)
+    if not data.strip():
+        return Loaded()  # blank lines only: nothing to store, nothing wrong
+    return read_bytes(path.with_suffix(".jsonl").name, data, max_bytes=max_bytes, path=str(path.resolve()),
+                      where=str(path), first_line=part.first_line)
+
+
+_PARQUET_COLUMNS = ("id", "text", "lang", "source", "date", "url", "title", "speakers")
+
+
+def _parquet_rows(path: Path, group: int) -> bytes:
+    """The rows of one row group as JSONL (one line per row, so that a bad row is rejected as ``file:row``)."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        columns = [c for c in _PARQUET_COLUMNS if c in parquet.schema_arrow.names]
+        rows = parquet.read_row_group(group, columns=columns).to_pylist()
+    except (OSError, ValueError) as exc:
+        raise DocumentError(f"{path}: cannot read row group {group} of the Parquet file: {exc}; fix: check the "
+                            f"file (pyarrow.parquet.read_table)") from None
+    lines = (json.dumps(row, ensure_ascii=False, default=str) for row in rows)
+    return "\n".join(lines).encode("utf-8") + b"\n"
+
+
+def _jsonl_bytes(path: Path, part: Partition) -> bytes:
     try:
         with path.open("rb") as fh:
             fh.seek(part.start)
-            data = fh.read((part.end or part.start) - part.start)
+            return fh.read((part.end or part.start) - part.start)
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read the file: {exc.strerror}") from None
-    if not data.strip():
-        return Loaded()  # blank lines only: nothing to store, nothing wrong
-    return read_bytes(path.name, data, max_bytes=max_bytes, path=str(path.resolve()), where=str(path),
-                      first_line=part.first_line)
