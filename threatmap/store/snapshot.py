@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from threatmap.lang.normalize import normalize_key
-from threatmap.store.filters import Filters
+from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.schema import COLUMNS, DOC_COLUMNS, MENTION_COLUMNS
 
 __all__ = ["DOC_SELECT", "Snapshot"]
@@ -66,7 +66,11 @@ class Snapshot:
             frame[c] = np.array(raw[c], dtype=np.float64)[order]
         for c in self._BOOLS:
             frame[c] = np.array(raw[c], dtype=bool)[order]
-        self.threat = frame["threat"]
+        missing = np.isnan(frame["threat_p"])  # a version-1 store: its verdicts stand as 1.0 / 0.0
+        frame["threat_p"][missing] = frame["threat"][missing]
+        self.threat_p = frame["threat_p"]
+        self.threat = self.threat_p >= THRESHOLD
+        frame["threat"] = self.threat
         texts = doc_cols[6]
         passages: dict[tuple[int, int, int], str] = {}
         frame["passage"] = obj([passages.setdefault(k, texts[k[0]][k[1]:k[2]]) for k in zip(
@@ -99,17 +103,19 @@ class Snapshot:
             mask &= self.day >= f.since.toordinal()
         if f.until is not None:
             mask &= (self.day >= 0) & (self.day <= f.until.toordinal())
+        threat = self.threat if f.threat_threshold == THRESHOLD else self.threat_p >= f.threat_threshold
         if f.threat_only:
-            mask &= self.threat
+            mask &= threat
         for column, values in (("source", f.sources), ("lang", f.langs), ("place_id", f.places),
                                ("place_type", f.types)):
             if values:
                 mask &= self._isin(column, values)
         if f.text and f.text.strip():
             mask &= self._text_mask(f.text)
-        if mask.all():
-            return self.df.copy(deep=False)  # copy-on-write (pandas 3): changes to it never reach the snapshot
-        return self.df.loc[mask].reset_index(drop=True)
+        out = self.df.copy(deep=False) if mask.all() else self.df.loc[mask].reset_index(drop=True)
+        if threat is not self.threat:  # copy-on-write (pandas 3): changes to ``out`` never reach the snapshot
+            out["threat"] = threat[mask]
+        return out
 
 
 def _lookup(codes: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:
