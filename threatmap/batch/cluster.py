@@ -112,9 +112,13 @@ def cluster_client(scheduler: str | None, workers: int | None, places: Path | st
         if scheduler:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
         else:
-            cluster = distributed.LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                               silence_logs=logging.ERROR)
+            import dask
+
+            # Dask's sampling profiler costs the workers ~10 % CPU (bench/ingest.py); the dashboard works without it.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                cluster = distributed.LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                                   host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                                   silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
