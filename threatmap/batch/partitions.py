@@ -17,7 +17,7 @@ from pathlib import Path
 
 from threatmap import settings
 from threatmap.errors import DocumentError
-from threatmap.store.documents import Loaded, read_bytes, read_path
+from threatmap.store.documents import Loaded, printable_path, read_bytes, read_path
 
 CHUNK_BYTES = 1 << 20
 """A JSONL file larger than this is cut into chunks of about this size (a whole number of lines each)."""
@@ -38,6 +38,11 @@ class Partition:
     start: int = 0
     end: int | None = None
     first_line: int = 1
+
+    @property
+    def where(self) -> str:
+        """The file as messages name it."""
+        return printable_path(self.path)
 
     @property
     def chunk(self) -> bool:
@@ -110,8 +115,8 @@ def read_partition(part: Partition, max_bytes: int = settings.MAX_DOC_BYTES) -> 
     data = _parquet_rows(path, part.start) if parquet else _jsonl_bytes(path, part)
     if not data.strip():
         return Loaded()  # blank lines only: nothing to store, nothing wrong
-    return read_bytes(path.with_suffix(".jsonl").name, data, max_bytes=max_bytes, path=str(path.resolve()),
-                      where=str(path), first_line=part.first_line)
+    return read_bytes(printable_path(path.with_suffix(".jsonl").name), data, max_bytes=max_bytes,
+                      path=printable_path(path.resolve()), where=part.where, first_line=part.first_line)
 
 
 _PARQUET_COLUMNS = ("id", "text", "lang", "source", "date", "url", "title", "speakers")
@@ -126,8 +131,8 @@ def _parquet_rows(path: Path, group: int) -> bytes:
         columns = [c for c in _PARQUET_COLUMNS if c in parquet.schema_arrow.names]
         rows = parquet.read_row_group(group, columns=columns).to_pylist()
     except (OSError, ValueError) as exc:
-        raise DocumentError(f"{path}: cannot read row group {group} of the Parquet file: {exc}; fix: check the "
-                            f"file (pyarrow.parquet.read_table)") from None
+        raise DocumentError(f"{printable_path(path)}: cannot read row group {group} of the Parquet file: {exc}; "
+                            f"fix: check the file (pyarrow.parquet.read_table)") from None
     lines = (json.dumps(row, ensure_ascii=False, default=str) for row in rows)
     return "\n".join(lines).encode("utf-8") + b"\n"
 
@@ -138,4 +143,4 @@ def _jsonl_bytes(path: Path, part: Partition) -> bytes:
             fh.seek(part.start)
             return fh.read((part.end or part.start) - part.start)
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot read the file: {exc.strerror}") from None
+        raise DocumentError(f"{part.where}: cannot read the file: {exc.strerror}") from None

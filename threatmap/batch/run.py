@@ -34,6 +34,7 @@ from threatmap.store.ingest import (
     count,
     empty_folders,
     expand_paths,
+    internal_error,
     repeated_id,
     write_items,
 )
@@ -64,10 +65,6 @@ class ReparseResult:
     rejected: tuple[tuple[str, str], ...] = ()
 
 
-def _unexpected(where: str, exc: BaseException) -> tuple[str, str]:
-    return where, f"{where}: {type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"
-
-
 def parse_partition(part: Partition, max_bytes: int) -> PartitionResult:
     """(On a worker) read and geoparse one partition; nothing raised for a bad file or document."""
     tally = Tally()
@@ -75,9 +72,9 @@ def parse_partition(part: Partition, max_bytes: int) -> PartitionResult:
         loaded = read_partition(part, max_bytes)
         items = analyse_loaded(loaded, worker_parse(), tally)
     except DocumentError as exc:
-        return PartitionResult(rejected=((part.path, str(exc)),))
+        return PartitionResult(rejected=((part.where, str(exc)),))
     except Exception as exc:  # a bug on one file must not lose the batch: reported as this file's failure
-        return PartitionResult(failed=(_unexpected(part.path, exc),))
+        return PartitionResult(failed=(internal_error(part.where, exc),))
     return PartitionResult(tuple(items), tuple(tally.rejected), tuple(tally.notes))
 
 
@@ -143,37 +140,32 @@ def ingest_on_cluster(paths: Iterable[Path | str], store: Store, client: Any, *,
     paths = list(paths)
     parts = partitions(expand_paths(paths), chunk_bytes)
     tally.rejected.extend(empty_folders(paths))
-    first_ids: dict[str, set[str]] = {}  # ids seen so far in each chunked JSONL file: a later line repeating one
+    first_ids: dict[str, dict[str, str]] = {}  # id -> where, of each chunked file so far: a later line repeating one
     for part, result in run_in_order(client, parse_partition, parts, max_bytes, total=len(parts), desc="ingest",
                                      progress=progress):
         if isinstance(result, BaseException):
-            _failed(tally, (part.path, f"{part.path}: not geoparsed, the cluster gave up on it: "
-                                       f"{type(result).__name__}: {result}; fix: see the workers' logs"))
+            tally.failed.append((part.where, f"not geoparsed, the cluster gave up on it: {type(result).__name__}: "
+                                             f"{str(result)[:300]}; fix: see the workers' logs"))
             continue
         tally.rejected.extend(result.rejected)
         tally.notes.extend(result.notes)
-        for failure in result.failed:
-            _failed(tally, failure)
+        tally.failed.extend(result.failed)
         items = list(result.items)
         if part.chunk:
-            items = _first_of_file(items, first_ids.setdefault(part.path, set()), tally)
+            items = _first_of_file(items, first_ids.setdefault(part.path, {}), tally)
         write_items(items, store, tally)
     return tally.summary()
 
 
-def _failed(tally: Tally, failure: tuple[str, str]) -> None:
-    tally.rejected.append(failure)
-
-
-def _first_of_file(items: list[Item], seen: set[str], tally: Tally) -> list[Item]:
+def _first_of_file(items: list[Item], seen: dict[str, str], tally: Tally) -> list[Item]:
     """Drop documents whose id an earlier chunk of the same file had (the first one is kept, as in one file)."""
     kept = []
     for item in items:
-        doc = item[0]
+        at, doc = item[0], item[1]
         if doc.id in seen:
-            tally.rejected.append(repeated_id(doc))
+            tally.rejected.append(repeated_id(at, doc.id, seen[doc.id]))
             continue
-        seen.add(doc.id)
+        seen[doc.id] = at
         kept.append(item)
     return kept
 
@@ -187,8 +179,8 @@ def reindex_on_cluster(store: Store, client: Any, *, progress: bool = False) -> 
     for chunk, result in run_in_order(client, reparse_documents, chunks, total=len(chunks), desc="reindex",
                                       progress=progress):
         if isinstance(result, BaseException):
-            _failed(tally, (chunk[0].path or chunk[0].id, f"{len(chunk)} documents from {chunk[0].id!r} not "
-                            f"reindexed, the cluster gave up on them: {type(result).__name__}: {result}"))
+            tally.failed.append((chunk[0].path or chunk[0].id, f"{len(chunk)} documents from {chunk[0].id!r} not "
+                                 f"reindexed, the cluster gave up on them: {type(result).__name__}: {result}"))
             continue
         tally.rejected.extend(result.rejected)
         for doc_id, mentions, candidates in result.items:

@@ -38,7 +38,7 @@ def _cluster(args: argparse.Namespace) -> Any:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``ingest PATH... [--scheduler ADDR | --workers N]``: print the summary; exit 1 when some file was rejected."""
+    """``ingest PATH... [--scheduler ADDR | --workers N]``: print the summary; exit 0 / 1 / 3 as without them."""
     if _on_cluster(args):
         from threatmap.batch.run import ingest_on_cluster
 
@@ -49,7 +49,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         with Store.open(args.store) as store:
             summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
     print(summary)
-    return 1 if summary.rejected else 0
+    return summary.exit_code
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -64,7 +64,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         with Store.open(args.store) as store:
             summary = reindex(store, parser)
     print(summary)
-    return 1 if summary.rejected else 0
+    return summary.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -15,7 +16,7 @@ from threatmap.errors import DocumentError, StoreError
 from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
-from threatmap.store.documents import SUFFIXES, Loaded, read_bytes, read_path
+from threatmap.store.documents import SUFFIXES, Loaded, printable_path, read_bytes, read_path
 from threatmap.store.sqlite import Store
 
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
@@ -46,6 +47,9 @@ class IngestSummary:
         Documents re-geoparsed by :func:`reindex`.
     notes
         ``(path, note)`` that are not errors, e.g. a file decoded from cp1256.
+    failed
+        ``(path, error)`` of each file that hit an unexpected error (a bug in threatmap, or the machine ran out of
+        memory): the file is not stored, the batch goes on, and the CLI exits with 3.
     """
 
     added: int = 0
@@ -57,6 +61,7 @@ class IngestSummary:
     updated: int = 0
     reindexed: int = 0
     notes: tuple[tuple[str, str], ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         lines = []
@@ -71,7 +76,13 @@ class IngestSummary:
         lines += [f"  note: {where}: {note}" for where, note in self.notes]
         lines += [f"  rejected: {reason}" if reason.startswith(where) else f"  rejected: {where}: {reason}"
                   for where, reason in self.rejected]
+        lines += [f"  internal error: {where}: {error}" for where, error in self.failed]
         return "\n".join(lines)
+
+    @property
+    def exit_code(self) -> int:
+        """0 every file stored (or unchanged), 1 some file or line rejected, 3 an internal error on some file."""
+        return 3 if self.failed else 1 if self.rejected else 0
 
 
 class Tally:
@@ -81,12 +92,14 @@ class Tally:
         self.counts = {"added": 0, "unchanged": 0, "updated": 0, "mentions": 0, "threat": 0, "unresolved": 0}
         self.rejected: list[tuple[str, str]] = []
         self.notes: list[tuple[str, str]] = []
+        self.failed: list[tuple[str, str]] = []
 
     def summary(self, *, reindexed: int = 0) -> IngestSummary:
         c = self.counts
         return IngestSummary(added=c["added"] + c["updated"], unchanged=c["unchanged"], rejected=tuple(self.rejected),
                              mentions=c["mentions"], threat_mentions=c["threat"], unresolved=c["unresolved"],
-                             updated=c["updated"], reindexed=reindexed, notes=tuple(self.notes))
+                             updated=c["updated"], reindexed=reindexed, notes=tuple(self.notes),
+                             failed=tuple(self.failed))
 
 
 def parse_function(parser: Parser | ParseFn) -> ParseFn:
@@ -119,8 +132,8 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 def empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
     """``(folder, reason)`` of each given folder that holds no document file."""
-    return [(str(p), f"{p}: no {', '.join(SUFFIXES)} file in this folder") for p in map(Path, paths)
-            if p.is_dir() and not expand_paths([p])]
+    return [(printable_path(p), f"{printable_path(p)}: no {', '.join(SUFFIXES)} file in this folder")
+            for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
 
 
 def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | ParseFn, *,
@@ -150,13 +163,31 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     tally.rejected.extend(empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
     for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
-        try:
-            loaded = read_path(path, max_bytes=max_bytes)
-        except DocumentError as exc:
-            tally.rejected.append((str(path), str(exc)))
-            continue
-        _store_loaded(loaded, store, parse, tally)
+        _ingest_one(printable_path(path), partial(read_path, path, max_bytes=max_bytes), store, parse, tally)
     return tally.summary()
+
+
+def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: ParseFn, tally: Tally) -> None:
+    """Read and store one file; its failure, expected or not, is recorded and never stops the batch."""
+    try:
+        loaded = read()
+    except DocumentError as exc:
+        tally.rejected.append((where, str(exc)))
+        return
+    except Exception as exc:  # a bug or MemoryError on one file must not lose the rest of the batch
+        tally.failed.append(internal_error(where, exc))
+        return
+    try:
+        _store_loaded(loaded, store, parse, tally)
+    except StoreError:
+        raise  # the store itself is broken: no later file can be stored either
+    except Exception as exc:
+        tally.failed.append(internal_error(where, exc))
+
+
+def internal_error(where: str, exc: BaseException) -> tuple[str, str]:
+    """The ``failed`` entry of a file that hit an unexpected error (a bug, out of memory)."""
+    return where, f"{type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"
 
 
 ingest = ingest_paths
@@ -168,13 +199,9 @@ def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn
     """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
     parse = parse_function(parser)
     tally = Tally()
-    try:
-        loaded = read_bytes(Path(name).name, data, max_bytes=max_bytes, path=f"upload:{Path(name).name}",
-                            where=Path(name).name)
-    except DocumentError as exc:
-        tally.rejected.append((name, str(exc)))
-        return tally.summary()
-    _store_loaded(loaded, store, parse, tally)
+    base = Path(name).name
+    _ingest_one(name, lambda: read_bytes(base, data, max_bytes=max_bytes, path=f"upload:{base}", where=base),
+                store, parse, tally)
     return tally.summary()
 
 
@@ -223,8 +250,9 @@ def count(tally: Tally, mentions: Sequence[Mention], candidates: Sequence[Candid
     tally.counts["unresolved"] += len(candidates)
 
 
-Item = tuple[Document, tuple[Mention, ...], list[Candidate]]
-"""A geoparsed document ready to store: the document, its mentions and its candidate names."""
+Item = tuple[str, Document, tuple[Mention, ...], list[Candidate]]
+"""A geoparsed document ready to store: where it came from (``file`` or ``file:line``), the document, its mentions
+and its candidate names."""
 
 
 def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: Tally) -> None:
@@ -241,26 +269,27 @@ def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
     tally.rejected.extend(loaded.problems)
     tally.notes.extend(loaded.notes)
     items: list[Item] = []
-    ids: set[str] = set()
-    for doc in loaded.documents:
-        if doc.id in ids:
-            tally.rejected.append(repeated_id(doc))
+    first: dict[str, str] = {}
+    for number, doc in enumerate(loaded.documents):
+        at = loaded.wheres[number] if number < len(loaded.wheres) else doc.path or doc.id
+        if doc.id in first:
+            tally.rejected.append(repeated_id(at, doc.id, first[doc.id]))
             continue
-        ids.add(doc.id)
+        first[doc.id] = at
         if is_stored is not None and is_stored(doc):  # unchanged: no need to geoparse it again
             tally.counts["unchanged"] += 1
             continue
         try:
-            items.append((doc, *analyse_document(doc, parse)))
+            items.append((at, doc, *analyse_document(doc, parse)))
         except DocumentError as exc:
-            tally.rejected.append((doc.path or doc.id, str(exc)))
+            tally.rejected.append((at, str(exc)))
     return items
 
 
-def repeated_id(doc: Document) -> tuple[str, str]:
-    """The rejection of a document whose id an earlier document of the same file has."""
-    return (doc.path or doc.id, f"{doc.path}: document id {doc.id!r} appears twice in this file; the first one is "
-            f"kept; fix: give each line a distinct \"id\"")
+def repeated_id(at: str, doc_id: str, first_at: str) -> tuple[str, str]:
+    """The rejection of the document at ``at`` whose id the document at ``first_at`` (same file) already has."""
+    return (at, f"{at}: document id {doc_id!r} appears twice in this file (first at {first_at}); the first one is "
+                f"kept; fix: give each line a distinct \"id\"")
 
 
 def write_items(items: Sequence[Item], store: Store, tally: Tally) -> None:
@@ -268,13 +297,14 @@ def write_items(items: Sequence[Item], store: Store, tally: Tally) -> None:
     if not items:
         return
     try:
-        statuses = store.add_batch(items)
+        statuses = store.add_batch([(doc, mentions, candidates) for _, doc, mentions, candidates in items])
     except StoreError as exc:  # the file's transaction was rolled back: reject it, keep going with the next
-        tally.rejected.append((items[0][0].path or items[0][0].id, f"{items[0][0].path}: not stored: {exc}"))
+        doc = items[0][1]
+        tally.rejected.append((doc.path or doc.id, f"{doc.path}: not stored: {exc}"))
         return
-    for (doc, mentions, candidates), status in zip(items, statuses, strict=True):
-        if isinstance(status, DocumentError):
-            tally.rejected.append((doc.path or doc.id, str(status)))
+    for (at, _doc, mentions, candidates), status in zip(items, statuses, strict=True):
+        if isinstance(status, DocumentError):  # named with its file (and JSONL line)
+            tally.rejected.append((at, str(status)))
             continue
         tally.counts[status] += 1
         if status != "unchanged":
