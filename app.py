@@ -1,40 +1,36 @@
-"""threatmap: an offline map of reported ISIS threat areas, with quoted passages, filters, timeline and export."""
+"""threatmap: an offline map of reported ISIS threat areas, with quoted passages, a reports feed, filters and export."""
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from layers import CENTER, ZOOM, build_map
 from threatmap import settings
-from ui import data, panel, sidebar, views
+from ui import data, feed, layout, mapview, panel, sidebar, timeslider, views
 
 st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
+layout.page_style()
 st.title("Reported ISIS threat areas — Iraq and Syria")
 data.assets()
 
 store = data.store(str(settings.STORE_PATH))
 gaz = data.gazetteer()
 rev = data.revision(store)
-filters = sidebar.filter_sidebar(data.facets(store, rev))
+facets = data.facets(store, rev)
+chosen = sidebar.filter_sidebar(facets, spellings=gaz.spellings)
+filters = timeslider.month_slider(chosen, facets)  # the month narrows what is shown, not the shared link
+drawing = sidebar.drawing_sidebar()
 df = data.query(store, filters, rev)
-agg = data.aggregate(store, filters, rev)
 
 views.counts(df)
-
-map_col, panel_col = st.columns([3, 2], gap="medium")
+map_col, side_col = layout.map_columns()
+selected = panel.selection(mapview.returned(data.basemap()))
 with map_col:
-    returned = st_folium(
-        build_map(agg, data.basemap(), center=CENTER, zoom=ZOOM),
-        center=CENTER, zoom=ZOOM, height=600, use_container_width=True,
-        returned_objects=["last_active_drawing"], key="map", render=False,  # st_folium renders it once anyway
-    )
-with panel_col:
-    st.subheader("Passages")
-    selected = panel.selection(returned)
+    mapview.show(data.basemap(), data.map_layers(store, filters, rev, drawing, selected))
+with side_col:
     panel.passages_panel(df, selected)
+    feed.reports_feed(df, key=(filters, rev))
 
-sidebar.write_query_params(filters, selected)
+sidebar.write_query_params(chosen, selected, mapview.view_params())
 views.timeline(df, key=(filters, rev))
 views.table(df, key=(filters, rev))
 views.exports(df, gaz)

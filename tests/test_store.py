@@ -144,7 +144,7 @@ def test_query_columns_and_types(filled: Store) -> None:
     (Filters(threat_only=True), {("a", "mosul"), ("b", "hamrin_mountains"), ("b", "anbar")}),
     (Filters(places=("mosul",)), {("a", "mosul"), ("c", "mosul")}),
     (Filters(types=("governorate",)), {("a", "anbar"), ("b", "anbar")}),
-    (Filters(text="calm in ANBAR"), {("a", "anbar")}),
+    (Filters(text="calm in ANBAR"), {("a", "mosul"), ("a", "anbar")}),  # the whole document, not the passage
     (Filters(text="الانبار"), {("b", "hamrin_mountains"), ("b", "anbar")}),  # أ/ا insensitive
     (Filters(threat_only=True, places=("mosul", "anbar"), since=dt.date(2020, 1, 1)),
      {("a", "mosul"), ("b", "anbar")}),
@@ -282,6 +282,14 @@ def test_a_version_1_store_gains_threat_p_from_its_verdicts(tmp_path: Path) -> N
     with Store.open(path) as s:
         df = s.query()
     assert df["threat_p"].tolist() == [1.0, 0.0] and df["threat"].tolist() == [True, False]
+
+
+def test_text_search_reads_the_whole_document_and_the_other_spellings(filled: Store) -> None:
+    keys = lambda f: set(zip(filled.query(f)["doc_id"], filled.query(f)["place_id"], strict=True))  # noqa: E731
+    assert keys(Filters(text="was quiet")) == {("c", "mosul")}
+    assert keys(Filters(text="Hamrin")) == set()  # the Arabic document does not say it in Latin letters
+    assert keys(Filters(text="Hamrin", spellings=("حمرين", "Hemrin"))) == {("b", "hamrin_mountains"), ("b", "anbar")}
+    assert keys(Filters(spellings=("حمرين",))) == keys(Filters())  # spellings only count with a text
 
 
 def test_a_version_2_store_takes_places_located_from_context(tmp_path: Path) -> None:

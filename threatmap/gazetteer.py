@@ -33,6 +33,7 @@ class Gazetteer:
         self._places = dict(places)
         self.path = path
         self._preferred: dict[str, Place] | None = None
+        self._by_key: dict[str, list[Place]] | None = None
 
     @classmethod
     def load(cls, places_path: Path | str | None = None, geodata_dir: Path | str | None = None) -> Gazetteer:
@@ -87,6 +88,22 @@ class Gazetteer:
             for lang, aliases in place.aliases.items():
                 for alias in aliases:
                     yield alias, lang, place
+
+    def spellings(self, text: str) -> tuple[str, ...]:
+        """Every name and alias (all languages, all scripts) of the places one of whose names is ``text``.
+
+        ``text`` is compared with ``normalize_key``; ``()`` when it names no place. Used by the text search: a
+        place named in one script is found in the others ("Hamrin" -> "حمرين", "Hemrîn" …).
+        """
+        if self._by_key is None:
+            by_key: dict[str, list[Place]] = {}
+            for alias, _lang, place in self.aliases():
+                by_key.setdefault(normalize_key(alias), []).append(place)
+            self._by_key = by_key
+        places = self._by_key.get(normalize_key(text), [])
+        names = {alias for place in places for alias in (*place.names.values(), *(
+            a for group in place.aliases.values() for a in group))}
+        return tuple(sorted(names - {text}))
 
     def children(self, place_id: str) -> list[Place]:
         """The places whose ``parent`` is ``place_id``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -9,11 +10,14 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from layers import data_layers
 from layers.basemap import load_basemap
-from layers.features import geometry_json, records, summary_head
+from layers.features import geometry_json, records
 from layers.offline import install_assets
 from threatmap import settings
 from threatmap.store.filters import Filters
+from ui import mapview
+from ui.drawing import Drawing, drawn
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,6 +82,8 @@ def query(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
     return _store.query(filters)
 
 
+CONTEXT = "context"
+"""``resolved_by`` of a mention located from its context rather than found by its name."""
 SHAPE_COLUMNS = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "geometry"]
 
 
@@ -102,8 +108,34 @@ def shapes(_store: Any, rev: int) -> Any:
     keys = _keyed(query(_store, Filters(), rev)).drop_duplicates(["place_id", "_q"]).drop(columns="_q")
     places = aggregate_places(keys, gazetteer())[SHAPE_COLUMNS]
     geoms = places.geometry.to_numpy()
+    inside = shapely.point_on_surface(geoms)
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
-                         bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)])
+                         bbox=shapely.bounds(geoms).tolist(),
+                         label_lon=shapely.get_x(inside), label_lat=shapely.get_y(inside))
+
+
+def recount(df: pd.DataFrame) -> pd.DataFrame:
+    """Per (place, qualifier key ``_q``): mentions, threats, first and last date, and whether any mention was
+    located from its context (``uncertain``)."""
+    codes, days = pd.factorize(df["date"])  # parse each distinct date once, not every row
+    parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy()
+    frame = pd.DataFrame({
+        "place_id": df["place_id"], "_q": _qualifier_key(df),
+        "_t": df["threat"].astype("int64"),
+        "_d": np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT")) if len(days) else pd.NaT,
+        # a place located from its context, not found by its name (issue 10's ``resolved_by``): drawn as uncertain
+        "_u": (df["resolved_by"] == CONTEXT) if "resolved_by" in df else False,
+    })
+    counts = (
+        frame.groupby(["place_id", "_q"], sort=False)
+        .agg(mentions=("_t", "size"), threats=("_t", "sum"), first_date=("_d", "min"), last_date=("_d", "max"),
+             uncertain=("_u", "any"))
+        .reset_index()
+    )
+    for column in ("first_date", "last_date"):
+        days = counts[column]
+        counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
+    return counts
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -113,23 +145,23 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     base = shapes(_store, rev)
     if df.empty:
         return base.iloc[0:0].assign(mentions=0, threats=0, first_date=None, last_date=None)
-    codes, days = pd.factorize(df["date"])  # parse each distinct date once, not every row
-    parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy()
-    frame = pd.DataFrame({
-        "place_id": df["place_id"], "_q": _qualifier_key(df),
-        "_t": df["threat"].astype("int64"),
-        "_d": np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT")) if len(days) else pd.NaT,
-    })
-    counts = (
-        frame.groupby(["place_id", "_q"], sort=False)
-        .agg(mentions=("_t", "size"), threats=("_t", "sum"), first_date=("_d", "min"), last_date=("_d", "max"))
-        .reset_index()
-    )
-    for column in ("first_date", "last_date"):
-        days = counts[column]
-        counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
+    counts = recount(df)
     merged = _keyed(base).merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def map_layers(_store: Any, filters: Filters, rev: int, drawing: Drawing, selected: Mapping[str, str] | None) -> str:
+    """The JavaScript of the selection's map layers (cached per filters, drawing options and selected feature)."""
+    selection = (selected or {}).get("place_id", ""), (selected or {}).get("qualifier", "")
+
+    def build() -> list[Any]:
+        rows = drawn(aggregate(_store, filters, rev), drawing)
+        chosen = rows[(rows["place_id"] == selection[0]) & (_qualifier_key(rows) == selection[1])] if len(rows) \
+            else rows
+        return data_layers(rows, lang=drawing.lang, selected=records(chosen), cluster_towns=drawing.cluster,
+                           basemap_layers=basemap())
+
+    return mapview.cached_layers_script(build, (filters, rev, drawing, selection))
 
 
 def refresh() -> None:

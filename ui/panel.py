@@ -22,7 +22,9 @@ def selection(returned: Mapping[str, Any] | None) -> dict[str, str] | None:
     """The selected feature: a new click on the map, else the previous one, else the URL's ``place``."""
     drawing = (returned or {}).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
-    if props.get("place_id"):
+    new_click = props != st.session_state.get("_last_click")  # the component repeats its last click every run
+    st.session_state["_last_click"] = props
+    if props.get("place_id") and new_click:
         st.session_state["selection"] = {
             "place_id": str(props["place_id"]), "qualifier": str(props.get("qualifier") or "")
         }
@@ -44,6 +46,30 @@ def _s(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_ARABIC_CONSONANTS = str.maketrans({
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z", "س": "s",
+    "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ک": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "", "ة": "", "ی": "", "ي": "", "ى": "", "و": "", "ا": "", "أ": "", "إ": "",
+    "آ": "", "ء": "", "ئ": "", "ؤ": "", "پ": "b", "چ": "j", "ڤ": "f", "گ": "g", "ۆ": "", "ێ": "", "ڕ": "r",
+})
+
+
+def _skeleton(name: str) -> str:
+    """The consonants of ``name`` in Latin letters (Arabic script transliterated, vowels and w/y/h dropped):
+    "Rudaw" and "رووداو" both give "rd"."""
+    latin = name.lower().translate(_ARABIC_CONSONANTS)
+    latin = latin.replace("c", "k").replace("q", "k").replace("p", "b").replace("v", "f").replace("th", "t")
+    return "".join(ch for ch in latin if ch.isascii() and ch.isalpha() and ch not in "aeiouwyh")
+
+
+def names_outlet(speaker: str | None, source: str | None) -> bool:
+    """True when a transcript's speaker is the outlet itself ("رووداو" asking the questions for "Rudaw")."""
+    if not speaker or not source:
+        return False
+    key = _skeleton(speaker)
+    return len(key) >= 2 and any(key == _skeleton(word) for word in [source, *source.split()])
+
+
 def _card(group: pd.DataFrame) -> str:
     first = {k: _s(v) for k, v in group.iloc[0].items()}  # text columns only; offsets come from group
     text = str(first["passage"] or "")
@@ -51,7 +77,7 @@ def _card(group: pd.DataFrame) -> str:
     rtl = is_rtl(text, first.get("lang"))
     body = text_block(highlight(text, spans), rtl=rtl, lang=first.get("lang") if rtl else None)
     meta = []
-    if first.get("speaker"):
+    if first.get("speaker") and not names_outlet(first["speaker"], first.get("source")):  # else it shows twice
         meta.append(f"<b>{escape_text(first['speaker'])}</b>")
     meta.append(escape_text(first.get("source") or "unknown source"))
     meta.append(escape_text(first.get("date") or "undated"))
@@ -74,7 +100,8 @@ def _card(group: pd.DataFrame) -> str:
 def passages_panel(df: pd.DataFrame, sel: Mapping[str, str] | None) -> None:
     """List the passages of the selected feature (or say how to select one)."""
     if not sel:
-        st.info("Click an area or a town on the map to read the passages that mention it.")
+        st.caption("Click an area or a town on the map to read the passages that mention it; the reports of the "
+                   "filtered window are listed below.")
         return
     rows = _selected_rows(df, sel)
     if rows.empty:

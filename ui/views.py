@@ -13,14 +13,15 @@ from layers.escape import escape_markdown
 
 TABLE_ROWS = 1000
 """Rows sent to the browser in the mentions table (the exports carry everything)."""
-TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "speaker", "source", "lang",
-                 "title"]
+TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "passage", "speaker", "source",
+                 "lang", "title"]
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     ("GeoJSON", "threatmap.geojson", "application/geo+json", "to_geojson_bytes"),
     ("CSV", "threatmap.csv", "text/csv", "to_csv"),
     ("KML", "threatmap.kml", "application/vnd.google-earth.kml+xml", "to_kml"),
     ("GeoPackage", "threatmap.gpkg", "application/geopackage+sqlite3", "to_gpkg"),
 )
+
 
 
 def counts(df: pd.DataFrame) -> None:
@@ -33,7 +34,11 @@ def counts(df: pd.DataFrame) -> None:
 
 
 def monthly(df: pd.DataFrame) -> pd.DataFrame:
-    """Mentions per month (index ``YYYY-MM``), columns ``threat`` and ``other``; undated mentions left out."""
+    """Mentions per month (index ``YYYY-MM``), columns ``threat`` and ``other``; undated mentions left out.
+
+    Every month between the first and the last dated mention is present, with zeros when nothing was reported:
+    the index is a real time axis, so 2020-03 is not drawn next to 2022-01.
+    """
     codes, uniques = pd.factorize(df["date"])  # missing dates get -1; few distinct days: work per day, not row
     if not len(uniques):
         return pd.DataFrame(columns=["threat", "other"])
@@ -41,9 +46,10 @@ def monthly(df: pd.DataFrame) -> pd.DataFrame:
     dated = codes >= 0
     threat = df["threat"].to_numpy(dtype=bool)[dated]
     counts = np.bincount(month_of_day[codes[dated]] * 2 + threat, minlength=2 * len(months)).reshape(-1, 2)
-    order = np.argsort(months, kind="stable")
-    table = pd.DataFrame({"threat": counts[order, 1], "other": counts[order, 0]},
-                         index=pd.Index(np.asarray(months, dtype=object)[order], name="month"))
+    found = pd.DataFrame({"threat": counts[:, 1], "other": counts[:, 0]}, index=pd.Index(months, name="month"))
+    periods = pd.PeriodIndex(list(months), freq="M")
+    axis = pd.period_range(periods.min(), periods.max(), freq="M").strftime("%Y-%m")
+    table = found.reindex(pd.Index(axis, name="month"), fill_value=0).astype("int64")
     table.columns.name = "threat"
     return table
 
@@ -55,7 +61,13 @@ def _monthly(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _newest(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    shown = _df.iloc[::-1].head(TABLE_ROWS)  # Store.query orders by date (undated first): newest first, undated last
+    return newest_first(_df, TABLE_ROWS)
+
+
+def newest_first(df: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The first ``rows`` mentions, newest document date first, undated mentions last (order kept among equals)."""
+    order = df["date"].sort_values(ascending=False, na_position="last", kind="stable").index[:rows]
+    shown = df.loc[order]
     return shown[[c for c in TABLE_COLUMNS if c in shown]]
 
 
@@ -106,7 +118,7 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
     from threatmap.store.ingest import ingest_upload
 
     for kind, message in st.session_state.pop("upload_messages", []):
-        getattr(st.sidebar, kind)(message)
+        getattr(st.sidebar, kind)(escape_markdown(message))  # names and values are the uploader's
     with st.sidebar.form("upload", clear_on_submit=True):
         files = st.file_uploader(
             "Add documents", type=["md", "txt", "html", "htm", "jsonl"], accept_multiple_files=True,
@@ -115,15 +127,34 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
         submitted = st.form_submit_button("Add to the map")
     if not (submitted and files):
         return
-    messages = []
+    messages: list[tuple[str, str]] = []
+    added = False
     for file in files:
         try:
             result = ingest_upload(file.name, file.getvalue(), store, parser(), max_bytes=max_bytes)
         except ValueError as error:  # DocumentError and friends: a bad file, not a bug
-            messages.append(("error", escape_markdown(f"{file.name}: {error}")))
+            messages.append(("error", f"{file.name}: {error}"))
             continue
-        kind = "success" if not (result.rejected or result.failed) else "warning"
-        messages.append((kind, escape_markdown(f"{file.name}: {result}")))  # names and values are the uploader's
+        messages.extend(upload_messages(file.name, result))
+        added = added or bool(result.added)
     st.session_state["upload_messages"] = messages
-    on_done()
+    if added:  # the store changed: every cached query is stale (rejected files change nothing)
+        on_done()
     st.rerun()
+
+
+def upload_messages(name: str, result: Any) -> list[tuple[str, str]]:
+    """``(kind, text)`` notices for one uploaded file: one ``error`` per rejection (file name, reason and fix, as
+    the ingest wrote them), ``success`` when documents were added, ``info`` when nothing new was stored."""
+    out = [("error", reason if reason.startswith(name) else f"{name}: {reason}") for _, reason in result.rejected]
+    out += [("error", f"{name}: internal error at {where}: {error}") for where, error in result.failed]
+    out += [("info", f"{name}: {note}") for _, note in result.notes]
+    if result.added:
+        out.append(("success", f"{name}: {result.added} document(s) added, {result.mentions} place mention(s), "
+                               f"{result.threat_mentions} judged a threat."))
+    elif result.unchanged:
+        out.append(("info", f"{name}: already stored, nothing changed."))
+    elif not (result.rejected or result.failed):
+        out.append(("error", f"{name}: no document found in the file; fix: upload a .md, .txt, .html or .jsonl "
+                             f"file with text in it."))
+    return out

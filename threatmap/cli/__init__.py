@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from threatmap import settings
 from threatmap.errors import StoreError, ThreatmapError
@@ -30,14 +31,34 @@ _HANDLERS = {
 }
 
 
+DESCRIPTION = "Command-line interface of threatmap: python -m threatmap <command> [options]; " \
+              "python -m threatmap <command> --help for one command."
+"""The --help text (plain: the module docstring's RST markup would show as is)."""
+EXAMPLES = {
+    "validate": "example:\n  python -m threatmap validate\n  python -m threatmap --places my_places.yaml validate",
+    "eval": "example:\n  python -m threatmap eval tests/data/gold_corpus.jsonl --show",
+    "export": "examples:\n  python -m threatmap export --format geojson > threats.geojson\n"
+              "  python -m threatmap export --format csv --since 2022-01-01 --threat-only --search Hamrin\n"
+              "  python -m threatmap export --format gpkg --out threats.gpkg --place hamrin_mountains",
+}
+
+
+def _sub(sub: Any, name: str, *, help: str, description: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A subcommand with its one-line help, a description and (when there is one) an example."""
+    return sub.add_parser(name, help=help, description=description, epilog=EXAMPLES.get(name),  # type: ignore[no-any-return]
+                          formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m threatmap", description=__doc__, epilog=EXIT_CODES,
+    p = argparse.ArgumentParser(prog="python -m threatmap", description=DESCRIPTION, epilog=EXIT_CODES,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--places", default=str(settings.PLACES_PATH), help="gazetteer file (default: %(default)s)")
     p.add_argument("--geodata", default=str(settings.GEODATA_DIR), help="geodata folder (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("validate", help="check places.yaml and geodata/, report every problem at once")
+    _sub(sub, "validate", help="check places.yaml and geodata/, report every problem at once",
+         description="Load places.yaml and geodata/ and check them; every problem is reported at once, with the "
+                     "place id and file:line. Exit 0 when valid, 2 otherwise.")
 
     s = sub.add_parser("places", help="list gazetteer places (a curator's view)")
     s.add_argument("--type", dest="type", help="only places of this type (e.g. mountain_range)")
@@ -46,7 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("geoparse", help="print one JSON line per place mention")
     s.add_argument("files", nargs="+", metavar="FILE", help=".jsonl of documents, .txt/.md, or - for stdin")
 
-    s = sub.add_parser("eval", help="score the geoparser against gold JSONL")
+    s = _sub(sub, "eval", help="score the geoparser against gold JSONL",
+             description="Geoparse the documents of gold JSONL files (one document per line with its expected "
+                         "mentions) and print precision, recall and F1 of the places and of the threat judgement, "
+                         "per language.")
     s.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
     s.add_argument("--show", action="store_true", help="list every miss")
     s.add_argument("--threat", choices=["model", "rules"], default="model",
@@ -67,9 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("reindex", parents=[store_opt, dask_opt],
                    help="re-geoparse stored documents after places.yaml changes")
 
-    s = sub.add_parser("export", parents=[store_opt], help="export the filtered mentions")
+    s = _sub(sub, "export", parents=[store_opt], help="export the filtered mentions",
+             description="Write the stored mentions kept by the filters, one feature per place (or per mention), "
+                         "as GeoJSON (RFC 7946), CSV, KML or GeoPackage: the same files as the app's export.")
     s.add_argument("--format", required=True, choices=["geojson", "csv", "kml", "gpkg"])
-    s.add_argument("--out", required=True, help="output file ('-' for stdout with geojson/csv)")
+    s.add_argument("--out", default="-", help="output file (default: stdout; gpkg needs a file)")
     s.add_argument("--since", help="first date, YYYY-MM-DD")
     s.add_argument("--until", help="last date, YYYY-MM-DD")
     s.add_argument("--source", action="append", default=[], help="a source to keep (repeatable)")
@@ -79,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="threat_p from which a mention counts as a threat (default: %(default)s)")
     s.add_argument("--place", action="append", default=[], help="a place id to keep (repeatable)")
     s.add_argument("--type", dest="type", action="append", default=[], help="a place type to keep (repeatable)")
+    s.add_argument("--search", metavar="TEXT", help="only documents whose text contains TEXT (as the app's search: "
+                   "case and Arabic letter variants ignored; a place name finds its names in every script)")
     s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")
 
     s = sub.add_parser("train", help="train the threat model on gold (CV grouped by document) and write it")

@@ -31,8 +31,12 @@ class Filters:
     places, types
         Keep mentions whose ``place_id`` / ``place_type`` is one of these.
     text
-        Case- and normalisation-insensitive search in the passages (``normalize_key`` on both sides:
-        أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
+        Keep the mentions of the documents whose whole text contains it, insensitive to case and normalisation
+        (``normalize_key`` on both sides: أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
+    spellings
+        Other spellings that match as well as ``text`` (used only with it): the gazetteer's names of the place
+        ``text`` names, in every script (:meth:`threatmap.gazetteer.Gazetteer.spellings`), so "Hamrin" finds
+        "حمرين".
     """
 
     since: dt.date | None = None
@@ -44,6 +48,7 @@ class Filters:
     types: tuple[str, ...] = ()
     text: str | None = None
     threat_threshold: float = THRESHOLD
+    spellings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         t = self.threat_threshold
@@ -57,7 +62,7 @@ class Filters:
         if self.since and self.until and self.since > self.until:
             raise ExportError(f"Filters: since {self.since.isoformat()!r} is after until "
                               f"{self.until.isoformat()!r}; fix: swap them")
-        for name in ("sources", "langs", "places", "types"):
+        for name in ("sources", "langs", "places", "types", "spellings"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise ExportError(f"Filters.{name}: expected a tuple of strings, got {value!r}")
@@ -76,7 +81,8 @@ class Filters:
                    sources=tuple(getattr(args, "source", None) or ()), langs=tuple(getattr(args, "lang", None) or ()),
                    threat_only=bool(getattr(args, "threat_only", False)),
                    threat_threshold=float(getattr(args, "threat_threshold", None) or THRESHOLD),
-                   places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()))
+                   places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()),
+                   text=(getattr(args, "search", None) or "").strip() or None)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:

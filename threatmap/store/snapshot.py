@@ -72,6 +72,8 @@ class Snapshot:
         self.threat = self.threat_p >= THRESHOLD
         frame["threat"] = self.threat
         texts = doc_cols[6]
+        self._doc_of_row = pos  # each row's document (index into texts), for the text search
+        self._texts = texts
         passages: dict[tuple[int, int, int], str] = {}
         frame["passage"] = obj([passages.setdefault(k, texts[k[0]][k[1]:k[2]]) for k in zip(
             pos.tolist(), frame["passage_start"].tolist(), frame["passage_end"].tolist(), strict=True)])
@@ -79,23 +81,25 @@ class Snapshot:
         self.df = pd.DataFrame({c: pd.Series(frame[c], dtype=frame[c].dtype, copy=False) for c in COLUMNS},
                                columns=list(COLUMNS))
         self.codes = {c: pd.factorize(frame[c]) for c in ("source", "lang", "place_id", "place_type")}
-        self._passages: tuple[np.ndarray, str, np.ndarray] | None = None
+        self._documents: tuple[str, np.ndarray] | None = None
 
     def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         codes, uniques = self.codes[column]
         return _lookup(codes, np.flatnonzero(pd.Index(uniques).isin(values)), len(uniques))
 
-    def _text_mask(self, text: str) -> np.ndarray:
-        if self._passages is None:  # normalised passages, computed on the first text search (one assignment:
-            codes, uniques = pd.factorize(self.df["passage"].to_numpy())  # safe when threads race here)
-            keys = [normalize_key(p or "").replace("\0", " ") for p in uniques]
+    def _text_mask(self, needles: Sequence[str]) -> np.ndarray:
+        """Rows of the documents whose whole text contains any of ``needles`` (``normalize_key`` on both sides)."""
+        if self._documents is None:  # normalised texts, computed on the first text search (one assignment:
+            keys = [normalize_key(t or "").replace("\0", " ") for t in self._texts]  # safe when threads race here)
             starts = np.cumsum([0] + [len(k) + 1 for k in keys[:-1]], dtype=np.int64)
-            self._passages = (codes, "\0".join(keys), starts)
-        codes, joined, starts = self._passages
-        needle = normalize_key(text).replace("\0", " ")
-        found = [m.start() for m in re.finditer(re.escape(needle), joined)] if needle else []
+            self._documents = ("\0".join(keys), starts)
+        joined, starts = self._documents
+        found: list[int] = []
+        for needle in {normalize_key(n).replace("\0", " ") for n in needles}:
+            if needle:
+                found += [m.start() for m in re.finditer(re.escape(needle), joined)]
         hits = np.unique(np.searchsorted(starts, np.array(found, dtype=np.int64), side="right") - 1)
-        return _lookup(codes, hits, len(starts))
+        return _lookup(self._doc_of_row, hits, len(starts))
 
     def select(self, f: Filters) -> pd.DataFrame:
         mask = np.ones(len(self.df), dtype=bool)
@@ -111,7 +115,7 @@ class Snapshot:
             if values:
                 mask &= self._isin(column, values)
         if f.text and f.text.strip():
-            mask &= self._text_mask(f.text)
+            mask &= self._text_mask((f.text, *f.spellings))
         out = self.df.copy(deep=False) if mask.all() else self.df.loc[mask].reset_index(drop=True)
         if threat is not self.threat:  # copy-on-write (pandas 3): changes to ``out`` never reach the snapshot
             out["threat"] = threat[mask]
