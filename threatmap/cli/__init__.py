@@ -79,11 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     store_opt = argparse.ArgumentParser(add_help=False)
     store_opt.add_argument("--store", default=str(settings.STORE_PATH), help="SQLite store (default: %(default)s)")
 
-    s = sub.add_parser("ingest", parents=[store_opt], help="add documents (files or folders) to the store")
+    dask_opt = argparse.ArgumentParser(add_help=False)
+    on = dask_opt.add_mutually_exclusive_group()
+    on.add_argument("--scheduler", metavar="tcp://HOST:8786", help="geoparse on the Dask cluster of this scheduler")
+    on.add_argument("--workers", type=_positive, metavar="N", help="geoparse on a local Dask cluster of N processes")
+
+    s = sub.add_parser("ingest", parents=[store_opt, dask_opt], help="add documents (files or folders) to the store")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--max-bytes", type=int, default=settings.MAX_DOC_BYTES, help="size limit per document")
 
-    sub.add_parser("reindex", parents=[store_opt], help="re-geoparse stored documents after places.yaml changes")
+    sub.add_parser("reindex", parents=[store_opt, dask_opt],
+                   help="re-geoparse stored documents after places.yaml changes")
 
     s = _sub(sub, "export", parents=[store_opt], help="export the filtered mentions",
              description="Write the stored mentions kept by the filters, one feature per place (or per mention), "
@@ -116,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")
     s.add_argument("--min-count", type=int, default=1)
     return p
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of workers >= 1, got {text}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,20 +29,42 @@ def _geoparser(args: argparse.Namespace) -> Any:
     return Geoparser.from_gazetteer(_gazetteer(args))
 
 
+def _on_cluster(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "scheduler", None) or getattr(args, "workers", None))
+
+
+def _cluster(args: argparse.Namespace) -> Any:
+    from threatmap.batch.cluster import cluster_client
+
+    return cluster_client(args.scheduler, args.workers, args.places, args.geodata)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``ingest PATH...``: print the summary; exit 0 all stored, 1 some file rejected, 3 an internal error."""
-    parser = _geoparser(args)
-    with Store.open(args.store) as store:
-        summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
+    """``ingest PATH... [--scheduler ADDR | --workers N]``: print the summary; exit 0 / 1 / 3 as without them."""
+    if _on_cluster(args):
+        from threatmap.batch.run import ingest_on_cluster
+
+        with _cluster(args) as client, Store.open(args.store) as store:
+            summary = ingest_on_cluster(args.paths, store, client, max_bytes=args.max_bytes, progress=True)
+    else:
+        parser = _geoparser(args)
+        with Store.open(args.store) as store:
+            summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
     print(summary)
     return summary.exit_code
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    """``reindex``: re-geoparse every stored document with the current gazetteer."""
-    parser = _geoparser(args)
-    with Store.open(args.store) as store:
-        summary = reindex(store, parser)
+    """``reindex [--scheduler ADDR | --workers N]``: re-geoparse every stored document with the current gazetteer."""
+    if _on_cluster(args):
+        from threatmap.batch.run import reindex_on_cluster
+
+        with _cluster(args) as client, Store.open(args.store) as store:
+            summary = reindex_on_cluster(store, client, progress=True)
+    else:
+        parser = _geoparser(args)
+        with Store.open(args.store) as store:
+            summary = reindex(store, parser)
     print(summary)
     return summary.exit_code
 
