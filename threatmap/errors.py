@@ -30,3 +30,7 @@ class StoreError(ThreatmapError, RuntimeError):
 
 class ExportError(ThreatmapError, ValueError):
     """An export was asked for in an unknown format or with invalid filters."""
+
+
+class ReviewError(ThreatmapError, ValueError):
+    """An analyst's review does not fit its document (offsets, place) or names no stored review."""

@@ -8,6 +8,9 @@ from typing import Any
 
 from threatmap.errors import ExportError
 
+REVIEW_CHOICES: tuple[str | None, ...] = (None, "reviewed", "unreviewed", "disagreements")
+"""Values of :attr:`Filters.review`."""
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -23,6 +26,9 @@ class Filters:
         Keep only mentions judged a present threat.
     places, types
         Keep mentions whose ``place_id`` / ``place_type`` is one of these.
+    review
+        ``"reviewed"`` (only mentions an analyst reviewed or added), ``"unreviewed"``, ``"disagreements"``
+        (reviewed mentions whose final threat or place differs from the machine's, and added ones), or None (all).
     text
         Case- and normalisation-insensitive search in the passages (``normalize_key`` on both sides:
         أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
@@ -36,6 +42,7 @@ class Filters:
     places: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     text: str | None = None
+    review: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
@@ -45,6 +52,9 @@ class Filters:
         if self.since and self.until and self.since > self.until:
             raise ExportError(f"Filters: since {self.since.isoformat()!r} is after until "
                               f"{self.until.isoformat()!r}; fix: swap them")
+        if self.review not in REVIEW_CHOICES:
+            raise ExportError(f"Filters.review: expected one of {', '.join(map(repr, REVIEW_CHOICES))}, got "
+                              f"{self.review!r}")
         for name in ("sources", "langs", "places", "types"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
@@ -63,7 +73,8 @@ class Filters:
                    until=parse_day(getattr(args, "until", None), "--until"),
                    sources=tuple(getattr(args, "source", None) or ()), langs=tuple(getattr(args, "lang", None) or ()),
                    threat_only=bool(getattr(args, "threat_only", False)),
-                   places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()))
+                   places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()),
+                   review=getattr(args, "review", None) or None)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:

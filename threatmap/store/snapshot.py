@@ -12,7 +12,7 @@ import pandas as pd
 
 from threatmap.lang.normalize import normalize_key
 from threatmap.store.filters import Filters
-from threatmap.store.schema import COLUMNS, DOC_COLUMNS, MENTION_COLUMNS
+from threatmap.store.schema import COLUMNS, DOC_COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS
 
 __all__ = ["DOC_SELECT", "Snapshot"]
 
@@ -33,7 +33,7 @@ class Snapshot:
     _BOOLS = tuple(c.name for c in MENTION_COLUMNS if c.type is bool)
     _MENTION_COLS = tuple(c.name for c in MENTION_COLUMNS)
 
-    def __init__(self, docs: list[tuple], mentions: list[tuple]) -> None:
+    def __init__(self, docs: list[tuple], mentions: list[tuple], review_values: list[tuple] | None = None) -> None:
         docs = sorted(docs, key=lambda r: r[0])
         doc_pos = {r[0]: i for i, r in enumerate(docs)}
         doc_cols = list(zip(*docs, strict=True)) if docs else [()] * 7
@@ -66,7 +66,18 @@ class Snapshot:
             frame[c] = np.array(raw[c], dtype=np.float64)[order]
         for c in self._BOOLS:
             frame[c] = np.array(raw[c], dtype=bool)[order]
+        reviews = list(zip(*review_values, strict=True)) if review_values else [()] * len(REVIEW_COLUMNS)
+        for c, values in zip(REVIEW_COLUMNS, reviews, strict=True):
+            if c == "reviewed":
+                frame[c] = (np.array(values, dtype=bool)[order] if len(values) else np.zeros(len(order), dtype=bool))
+            else:
+                frame[c] = obj(values)[order] if len(values) else obj([None] * len(order))
         self.threat = frame["threat"]
+        self.reviewed = frame["reviewed"]
+        self.disagrees = self.reviewed & np.array(
+            [mt is None or bool(mt) != bool(t) or mp != p for mt, t, mp, p in zip(
+                frame["machine_threat"], frame["threat"], frame["machine_place_id"], frame["place_id"], strict=True)],
+            dtype=bool) if len(order) else np.zeros(0, dtype=bool)
         texts = doc_cols[6]
         passages: dict[tuple[int, int, int], str] = {}
         frame["passage"] = obj([passages.setdefault(k, texts[k[0]][k[1]:k[2]]) for k in zip(
@@ -101,6 +112,12 @@ class Snapshot:
             mask &= (self.day >= 0) & (self.day <= f.until.toordinal())
         if f.threat_only:
             mask &= self.threat
+        if f.review == "reviewed":
+            mask &= self.reviewed
+        elif f.review == "unreviewed":
+            mask &= ~self.reviewed
+        elif f.review == "disagreements":
+            mask &= self.disagrees
         for column, values in (("source", f.sources), ("lang", f.langs), ("place_id", f.places),
                                ("place_type", f.types)):
             if values:
