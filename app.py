@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from layers import CENTER, ZOOM, build_map
 from threatmap import settings
-from ui import data, panel, sidebar, views
+from ui import data, panel, review, sidebar, views
 
 st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
 st.title("Reported ISIS threat areas — Iraq and Syria")
@@ -17,6 +17,7 @@ store = data.store(str(settings.STORE_PATH))
 gaz = data.gazetteer()
 rev = data.revision()["n"]
 filters = sidebar.filter_sidebar(data.facets(store, rev))
+reviewer = review.reviewer_field()
 df = data.query(store, filters, rev)
 agg = data.aggregate(store, filters, rev)
 
@@ -27,14 +28,18 @@ with map_col:
     returned = st_folium(
         build_map(agg, data.basemap(), center=CENTER, zoom=ZOOM),
         center=CENTER, zoom=ZOOM, height=600, use_container_width=True,
-        returned_objects=["last_active_drawing"], key="map", render=False,  # st_folium renders it once anyway
+        returned_objects=["last_active_drawing", "last_clicked"], key="map",  # a click places an unknown name
+        render=False,  # st_folium renders it once anyway
     )
 with panel_col:
     st.subheader("Passages")
     selected = panel.selection(returned)
     panel.passages_panel(df, selected)
+    if selected:
+        review.review_panel(panel.selected_rows(df, selected), review.review_log(str(settings.STORE_PATH)), gaz,
+                            review.clicked_point(returned), reviewer, data.refresh)
 
-sidebar.write_query_params(filters, selected)
+sidebar.write_query_params(filters, selected, reviewer=reviewer)
 views.timeline(df, key=(filters, rev))
 views.table(df, key=(filters, rev))
 views.exports(df, gaz)

@@ -12,6 +12,9 @@ from threatmap.store.filters import Filters
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 """Widget key -> query parameter (repeated for each value)."""
+REVIEW_LABELS = {None: "all mentions", "reviewed": "reviewed only", "unreviewed": "unreviewed only",
+                 "disagreements": "disagreements (analyst vs machine)"}
+"""Filters.review value -> label of the sidebar's review filter (the value is the URL's ``review``)."""
 LANG_NAMES = {"ar": "Arabic", "en": "English", "ckb": "Kurdish (Sorani)", "kmr": "Kurdish (Kurmanji)"}
 
 
@@ -59,6 +62,7 @@ def _load_query_params(facets: Mapping[str, Any]) -> None:
         st.session_state[key] = [v for v in params.get_all(param) if v in allowed]
     st.session_state["threat_only"] = params.get("threat") in ("1", "true", "yes")
     st.session_state["text"] = params.get("q", "") or ""
+    st.session_state["review"] = params.get("review") if params.get("review") in REVIEW_LABELS else None
 
 
 def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
@@ -82,17 +86,19 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
     )
     threat_only = bar.toggle("Threat mentions only", key="threat_only")
     text = bar.text_input("Search the passages", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
+    review = bar.selectbox("Reviews", list(REVIEW_LABELS), key="review", format_func=REVIEW_LABELS.__getitem__)
     if since and until and since > until:
         bar.warning("'From' is after 'Until': the dates were swapped.")
         since, until = until, since
     return Filters(
         since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
-        threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None,
+        threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None, review=review,
     )
 
 
-def write_query_params(filters: Filters, selection: Mapping[str, str] | None) -> None:
-    """Mirror the filters (and the selected feature) in the URL; empty filters leave no parameter."""
+def write_query_params(filters: Filters, selection: Mapping[str, str] | None, *, reviewer: str | None = None
+                       ) -> None:
+    """Mirror the filters (the selected feature, the reviewer) in the URL; empty filters leave no parameter."""
     params: dict[str, Any] = {}
     if filters.since:
         params["since"] = filters.since.isoformat()
@@ -106,6 +112,10 @@ def write_query_params(filters: Filters, selection: Mapping[str, str] | None) ->
         params["threat"] = "1"
     if filters.text:
         params["q"] = filters.text
+    if filters.review:
+        params["review"] = filters.review
+    if reviewer:
+        params["reviewer"] = reviewer
     if selection and selection.get("place_id"):
         params["place"] = selection["place_id"]
         if selection.get("qualifier"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -141,11 +142,15 @@ def point_place(lat: float, lon: float, *, name: str, precision: int = 1) -> Rev
 
 
 class ReviewLog:
-    """The review tables of a store file, through a connection of their own (WAL; safe next to a Store)."""
+    """The review tables of a store file, through a connection of their own (WAL; safe next to a Store).
+
+    Safe to share between threads (one connection behind a lock), e.g. through Streamlit's ``cache_resource``.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, path: Path | str) -> ReviewLog:
@@ -163,7 +168,8 @@ class ReviewLog:
         return cls(conn, path)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
     def __enter__(self) -> ReviewLog:
         return self
@@ -173,30 +179,35 @@ class ReviewLog:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
-        cur = self._conn.cursor()
-        try:
-            cur.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}; fix: retry, or close the "
-                             f"program holding it") from None
-        try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}; fix: retry, or close the "
+                                 f"program holding it") from None
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
 
     def document_text(self, doc_id: str) -> str:
         """The stored text of ``doc_id``; ReviewError when no such document is stored."""
-        row = self._conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone() \
-            if self._has_documents() else None
+        rows = self._read("SELECT text FROM documents WHERE id = ?", (doc_id,)) if self._has_documents() else []
+        row = rows[0] if rows else None
         if row is None:
             raise ReviewError(f"expected the id of a stored document, got {doc_id!r}; fix: see the ids in "
                               f"`python -m threatmap export --format csv --out -` (column doc_id)")
         return str(row[0])
 
     def _has_documents(self) -> bool:
-        return self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone() is not None
+        return bool(self._read("SELECT 1 FROM sqlite_master WHERE name = 'documents'"))
 
     def make(self, doc_id: str, start: int, end: int, *, threat: bool | None = None,
              place: ReviewPlace | None = None, not_a_place: bool = False, reviewer: str | None = None,
@@ -246,12 +257,12 @@ class ReviewLog:
 
     def reviews(self) -> list[Review]:
         """Every current review, ordered by document and offset."""
-        return [review_of_row(r) for r in self._conn.execute(REVIEW_SELECT).fetchall()]
+        return [review_of_row(r) for r in self._read(REVIEW_SELECT)]
 
     def history(self) -> list[tuple[str, Review]]:
         """Every write ever made, oldest first: ``("review" | "undo", review)``."""
-        rows = self._conn.execute(f"SELECT action, {_COLS} FROM review_history ORDER BY seq").fetchall()
-        return [(r[0], review_of_row(r[1:])) for r in rows]
+        rows = self._read(f"SELECT action, {_COLS} FROM review_history ORDER BY seq")
+        return [(str(r[0]), review_of_row(r[1:])) for r in rows]
 
 
 def _clean(value: str | None) -> str | None:

@@ -1,0 +1,98 @@
+"""AppTest: the review loop as a user walks it: review a mention, reload, the map / counts / export follow, reindex."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import place_id
+from streamlit.testing.v1 import AppTest
+
+from threatmap import settings
+from threatmap.export import to_geojson
+from threatmap.store import Filters, Store
+from threatmap.store.ingest import reindex
+from threatmap.store.reviews import ReviewLog
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture()
+def store_path(test_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the test store (reviews write to it)."""
+    copy = tmp_path / "reviews.sqlite"
+    shutil.copy(test_store, copy)
+    monkeypatch.setattr(settings, "STORE_PATH", copy)
+    return copy
+
+
+def metric(at: AppTest, label: str) -> int:
+    return int(str(next(m for m in at.metric if m.label == label).value).replace(",", ""))
+
+
+def open_at(place: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["place"] = place
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_review_a_mention_reload_and_see_counts_export_and_reindex(store_path: Path) -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    erbil = place_id(gaz, "erbil")
+    hostile = "<script>window.__pwned=1</script>\u202e"
+    at = open_at(erbil, reviewer=hostile)
+    threats = metric(at, "Threat mentions")
+    assert at.text_input(key="reviewer").value == hostile
+    at.radio(key="review_threat").set_value("threat")
+    at.text_input(key="review_reason").set_value("cells reported <b>here</b>")
+    at.button(key="review_save").click().run()
+    assert not at.exception, at.exception
+    assert metric(at, "Threat mentions") == threats + 1
+    assert any("Review saved" in str(s.value) for s in at.success)
+    assert at.query_params["reviewer"] in (hostile, [hostile])  # remembered in the URL
+    html = "".join(getattr(el.proto, "body", "") for el in at.get("html"))
+    assert "reviewed by &lt;script&gt;" in html and "<script>window" not in html
+
+    reloaded = open_at(erbil, review="disagreements")  # a new session: the review is in the store
+    assert metric(reloaded, "Mentions") == 1 and metric(reloaded, "Threat mentions") == 1
+    assert reloaded.selectbox(key="review").value == "disagreements"
+    assert reloaded.query_params["review"] in ("disagreements", ["disagreements"])
+
+    with Store.open(store_path) as store:
+        props = [f["properties"] for f in to_geojson(store.query(), gaz, per_mention=True)["features"]
+                 if f["properties"]["place_id"] == erbil]
+        assert props[0]["reviewed"] and props[0]["threat"] and props[0]["machine_threat"] is False
+        assert props[0]["reviewer"] == hostile
+        reindex(store, lambda doc: [])  # a new model that finds nothing: the review waits, reported
+        assert store.query(Filters(review="reviewed")).empty and len(store.orphan_reviews()) == 1
+    with ReviewLog.open(store_path) as log:
+        assert len(log.reviews()) == 1
+
+
+def test_not_a_place_and_a_gazetteer_correction_from_the_panel(store_path: Path) -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    makhmour, erbil = place_id(gaz, "makhmour"), place_id(gaz, "erbil")
+    at = open_at(makhmour, reviewer="Layla")
+    total = metric(at, "Mentions")
+    at.radio(key="review_where").set_value("a gazetteer place").run()
+    at.text_input(key="review_search").set_value("أربيل").run()
+    assert erbil in at.selectbox(key="review_place").options or any(
+        erbil in o for o in at.selectbox(key="review_place").options)
+    at.selectbox(key="review_place").set_value(erbil)
+    at.button(key="review_save").click().run()
+    assert not at.exception, at.exception
+    assert metric(at, "Mentions") == total  # moved, not lost
+    with Store.open(store_path) as store:
+        moved = store.query(Filters(review="reviewed")).iloc[0]
+        assert moved.place_id == erbil and moved.machine_place_id == makhmour and moved.reviewer == "Layla"
