@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from layers import CENTER, ZOOM, build_map
 from threatmap import settings
-from ui import data, panel, review, sidebar, views
+from ui import curator, data, panel, review, sidebar, views
 
 st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
 st.title("Reported ISIS threat areas — Iraq and Syria")
@@ -35,13 +35,15 @@ with panel_col:
     st.subheader("Passages")
     selected = panel.selection(returned)
     panel.passages_panel(df, selected)
+    clicked = review.clicked_point(returned)
     if selected:
         review.review_panel(panel.selected_rows(df, selected), review.review_log(str(settings.STORE_PATH)), gaz,
-                            review.clicked_point(returned), reviewer, data.refresh)
+                            clicked, reviewer, data.refresh)
 
 sidebar.write_query_params(filters, selected, reviewer=reviewer)
 views.timeline(df, key=(filters, rev))
 views.table(df, key=(filters, rev))
 views.exports(df, gaz)
+curator.curator_panel(store, df, gaz, clicked, reviewer)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from threatmap import settings
 from threatmap.export import to_geojson
+from threatmap.models import Candidate
 from threatmap.store import Filters, Store
 from threatmap.store.ingest import reindex
 from threatmap.store.reviews import ReviewLog
@@ -21,12 +23,19 @@ TIMEOUT = 120
 
 
 @pytest.fixture()
-def store_path(test_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the test store (reviews write to it)."""
+def store_path(test_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the test store (reviews write to it); the app's caches (keyed by revision, not by store)
+    are emptied before and after."""
+    import streamlit as st
+
     copy = tmp_path / "reviews.sqlite"
     shutil.copy(test_store, copy)
     monkeypatch.setattr(settings, "STORE_PATH", copy)
-    return copy
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield copy
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def metric(at: AppTest, label: str) -> int:
@@ -96,3 +105,61 @@ def test_not_a_place_and_a_gazetteer_correction_from_the_panel(store_path: Path)
     with Store.open(store_path) as store:
         moved = store.query(Filters(review="reviewed")).iloc[0]
         assert moved.place_id == erbil and moved.machine_place_id == makhmour and moved.reviewer == "Layla"
+
+
+@pytest.fixture()
+def places_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private places.yaml (the local overlay is written next to it); caches forgotten afterwards."""
+    import streamlit as st
+
+    from threatmap.gazetteer import default_gazetteer
+
+    path = tmp_path / "places.yaml"
+    shutil.copy(settings.PLACES_PATH, path)
+    monkeypatch.setattr(settings, "PLACES_PATH", path)
+    yield path
+    default_gazetteer.cache_clear()
+    st.cache_resource.clear()
+
+
+def test_clicked_point_places_a_mention_and_the_curator_adds_a_name(store_path: Path, places_copy: Path) -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    with Store.open(store_path) as store:
+        doc = next(d for d in store.documents() if d.id == "test-makhmour-en")
+        start = doc.text.index("Makhmour")
+        store.replace_mentions(doc.id, _mentions_of(store, doc.id),
+                               [Candidate(doc.id, start, start + 8, "Makhmour", "village of", "near Makhmour")])
+    at = open_at(place_id(gaz, "makhmour"), reviewer="Curator")
+    at.session_state["clicked_point"] = (35.78, 43.58)
+    at.radio(key="review_where").set_value("the point clicked on the map").run()
+    at.radio(key="review_precision").set_value(2)
+    at.button(key="review_save").click().run()
+    assert not at.exception, at.exception
+    with Store.open(store_path) as store:
+        moved = store.query(Filters(review="reviewed")).iloc[0]
+    assert moved.place_id == "point:35.78000,43.58000" and moved.precision == 2
+
+    at.selectbox(key="cur_name").set_value("Makhmour")
+    english = next(t for t in at.text_input if t.label == "Name in English")
+    english.set_value("Makhmour Test Village").run()
+    at.radio(key="cur_geom").set_value("the point clicked on the map").run()
+    at.button(key="cur_add").click().run()
+    assert not at.exception, at.exception
+    local = places_copy.with_name("places.local.yaml").read_text(encoding="utf-8")
+    assert "makhmour_test_village" in local and "[43.58, 35.78]" in local
+    assert "makhmour_test_village" in default_gazetteer()  # reloaded: the next geoparse finds it
+
+
+def _mentions_of(store: Store, doc_id: str) -> list:
+    """The stored mentions of ``doc_id`` as Mention records (to rewrite them with candidates)."""
+    from threatmap.models import Mention, Where
+
+    rows = store.query()
+    rows = rows[(rows.doc_id == doc_id) & ~rows.reviewed]
+    return [Mention(doc_id=r.doc_id, start=r.start, end=r.end, surface=r.surface, place_id=r.place_id, name=r.name,
+                    place_type=r.place_type, where=Where(r.lat, r.lon, (r.min_lon, r.min_lat, r.max_lon, r.max_lat),
+                                                         r.geometry_type, r.precision),
+                    threat=r.threat, cue=r.cue, qualifier=r.qualifier, passage_start=r.passage_start,
+                    passage_end=r.passage_end, speaker=r.speaker) for r in rows.itertuples()]

@@ -45,6 +45,11 @@ class Gazetteer:
         places_path = Path(places_path or settings.PLACES_PATH)
         geodata_dir = Path(geodata_dir or settings.GEODATA_DIR)
         entries, problems = read_entries(places_path)
+        local = local_places_path(places_path)
+        if local.is_file():  # the curator's additions, loaded after places.yaml, validated with it
+            local_entries, local_problems = read_entries(local)
+            entries += [{**e, "_file": local} for e in local_entries]
+            problems += local_problems
         places, geo_problems = build_places(entries, places_path, geodata_dir)
         problems += geo_problems
         problems += validate_entries(entries, places, places_path=places_path)
@@ -94,6 +99,12 @@ def _line_of(problem: Problem) -> int:
     """The line number in ``problem.where`` (``file:line place id``), for listing problems in file order."""
     match = re.search(r":(\d+)(?: place |$)", problem.where)
     return int(match.group(1)) if match else 0
+
+
+def local_places_path(places_path: Path | str) -> Path:
+    """The local overlay gazetteer next to ``places_path``: ``places.local.yaml`` for ``places.yaml``."""
+    path = Path(places_path)
+    return path.with_name(f"{path.stem}.local{path.suffix or '.yaml'}")
 
 
 @lru_cache(maxsize=4)
@@ -161,7 +172,7 @@ def build_places(entries: list[dict[str, Any]], places_path: Path, geodata_dir: 
             geom = _geometry(e.get("geometry"), features)
         except (KeyError, ValueError, TypeError, OSError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            problems.append(Problem(f"{places_path}:{line} place {pid}", f"geometry: {msg}",
+            problems.append(Problem(f"{e.get('_file', places_path)}:{line} place {pid}", f"geometry: {msg}",
                                     "give 'point: [lon, lat]' or 'file: X.geojson' + 'feature: ID' that exists"))
             continue
         places[pid] = _place(pid, e, geom)

@@ -67,7 +67,7 @@ class _Validator:
         line = e.get("_lines", {}).get(key, e["_line"]) if key else e["_line"]
         pid = e.get("id")
         label = f" place {pid}" if isinstance(pid, str) and pid else ""
-        self.problems.append(Problem(f"{self.path}:{line}{label}", message, fix))
+        self.problems.append(Problem(f"{e.get('_file', self.path)}:{line}{label}", message, fix))
 
     # ------------------------------------------------------------------------------------------ schema
     def schema(self, e: dict[str, Any]) -> None:
