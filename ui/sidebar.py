@@ -12,9 +12,9 @@ from threatmap.store.filters import Filters
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 """Widget key -> query parameter (repeated for each value)."""
-REVIEW_LABELS = {None: "all mentions", "reviewed": "reviewed only", "unreviewed": "unreviewed only",
+REVIEW_LABELS = {"all": "all mentions", "reviewed": "reviewed only", "unreviewed": "unreviewed only",
                  "disagreements": "disagreements (analyst vs machine)"}
-"""Filters.review value -> label of the sidebar's review filter (the value is the URL's ``review``)."""
+"""The sidebar's review filter: URL value (``?review=``; "all" is Filters.review None) -> label."""
 LANG_NAMES = {"ar": "Arabic", "en": "English", "ckb": "Kurdish (Sorani)", "kmr": "Kurdish (Kurmanji)"}
 
 
@@ -62,7 +62,7 @@ def _load_query_params(facets: Mapping[str, Any]) -> None:
         st.session_state[key] = [v for v in params.get_all(param) if v in allowed]
     st.session_state["threat_only"] = params.get("threat") in ("1", "true", "yes")
     st.session_state["text"] = params.get("q", "") or ""
-    st.session_state["review"] = params.get("review") if params.get("review") in REVIEW_LABELS else None
+    st.session_state["review"] = params.get("review") if params.get("review") in REVIEW_LABELS else "all"
 
 
 def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
@@ -92,7 +92,8 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
         since, until = until, since
     return Filters(
         since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
-        threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None, review=review,
+        threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None,
+        review=None if review == "all" else review,
     )
 
 
