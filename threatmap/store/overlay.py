@@ -96,8 +96,8 @@ def _machine(row: Sequence[object]) -> tuple[object, ...]:
 
 def _reviewed_row(row: Sequence[object], review: Review) -> tuple[object, ...]:
     values = list(row)
-    if review.threat is not None and review.threat != bool(values[_INDEX["threat"]]):
-        _set_threat(values, review.threat)
+    if review.threat is not None:
+        _set_threat(values, review.threat, keep_cue=review.threat == bool(values[_INDEX["threat"]]))
     if review.place is not None:
         _set_place(values, review)
         values[_INDEX["qualifier"]] = None
@@ -115,11 +115,12 @@ def _added_row(doc_id: str, text: str, review: Review) -> tuple[object, ...]:
     return tuple(values)
 
 
-def _set_threat(values: list[object], threat: bool) -> None:
+def _set_threat(values: list[object], threat: bool, *, keep_cue: bool = False) -> None:
+    """The reviewer's verdict; a model's probability becomes certain (whatever threshold a query applies)."""
     values[_INDEX["threat"]] = threat
-    if "threat_p" in _INDEX:  # the model's probability: a reviewer's word is certain
+    if "threat_p" in _INDEX:
         values[_INDEX["threat_p"]] = 1.0 if threat else 0.0
-    if "cue" in _INDEX:
+    if not keep_cue:
         values[_INDEX["cue"]] = "reviewed"
 
 
