@@ -163,3 +163,23 @@ def _mentions_of(store: Store, doc_id: str) -> list:
                                                          r.geometry_type, r.precision),
                     threat=r.threat, cue=r.cue, qualifier=r.qualifier, passage_start=r.passage_start,
                     passage_end=r.passage_end, speaker=r.speaker) for r in rows.itertuples()]
+
+
+def test_two_sessions_reviewing_at_once_both_keep_their_reviews(store_path: Path) -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    erbil, mosul = place_id(gaz, "erbil"), place_id(gaz, "mosul")
+    one, two = open_at(erbil, reviewer="one"), open_at(erbil, reviewer="two")  # both open before either saves
+    three = open_at(mosul, reviewer="three")
+    one.radio(key="review_threat").set_value("threat")
+    two.radio(key="review_threat").set_value("no threat")
+    three.radio(key="review_threat").set_value("threat")
+    for at in (one, two, three):
+        at.button(key="review_save").click().run()
+        assert not at.exception, at.exception
+    with ReviewLog.open(store_path) as log:
+        current = {r.surface: r for r in log.reviews()}
+        assert current["Erbil"].reviewer == "two" and current["Erbil"].threat is False  # the last write wins
+        assert current["Mosul"].reviewer == "three"
+        assert [r.reviewer for _, r in log.history()] == ["one", "two", "three"]  # every write is kept
