@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sqlite3
@@ -236,7 +237,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_other_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "v.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
-    with pytest.raises(StoreError, match="schema version 99, expected 1"):
+    with pytest.raises(StoreError, match="schema version 99, expected 2"):
         Store.open(path)
 
 
@@ -249,3 +250,35 @@ def test_bad_filters_are_refused() -> None:
         Filters(sources="Rudaw")  # type: ignore[arg-type]
     assert Filters(places=["mosul"]).places == ("mosul",)  # type: ignore[arg-type]
     assert Filters().is_empty and not Filters(threat_only=True).is_empty
+    with pytest.raises(ExportError, match=r"threat_threshold: expected a number in \[0, 1\], got 1\.5"):
+        Filters(threat_threshold=1.5)
+
+
+def test_threat_p_is_stored_and_the_threshold_decides_what_counts(store: Store) -> None:
+    d = doc("p", "ISIS near Mosul.\nISIS in Anbar.")
+    base = fake_parse(d)
+    mentions = [dataclasses.replace(base[0], threat=True, threat_p=0.55),
+                dataclasses.replace(base[1], threat=True, threat_p=0.9)]
+    store.add_document(d, mentions)
+    df = store.query()
+    assert df["threat_p"].tolist() == [0.55, 0.9] and df["threat"].tolist() == [True, True]
+    strict = store.query(Filters(threat_threshold=0.6))
+    assert strict["threat"].tolist() == [False, True]
+    assert store.query(Filters(threat_only=True, threat_threshold=0.6))["place_id"].tolist() == ["anbar"]
+    assert store.query()["threat"].tolist() == [True, True]  # the snapshot itself is untouched
+
+
+def test_a_version_1_store_gains_threat_p_from_its_verdicts(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with Store.open(path) as s:
+        add(s, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar."))
+    conn = sqlite3.connect(path)  # rebuild the version-1 table (no threat_p) with the same rows
+    conn.executescript("""
+        CREATE TABLE m1 AS SELECT doc_id, start, "end", surface, place_id, name, place_type, lat, lon, min_lon,
+            min_lat, max_lon, max_lat, geometry_type, precision, threat, cue, qualifier, speaker, passage_start,
+            passage_end, passage FROM mentions;
+        DROP TABLE mentions; ALTER TABLE m1 RENAME TO mentions; PRAGMA user_version=1;""")
+    conn.close()
+    with Store.open(path) as s:
+        df = s.query()
+    assert df["threat_p"].tolist() == [1.0, 0.0] and df["threat"].tolist() == [True, False]

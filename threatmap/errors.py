@@ -34,3 +34,7 @@ class ExportError(ThreatmapError, ValueError):
 
 class ReviewError(ThreatmapError, ValueError):
     """An analyst's review does not fit its document (offsets, place) or names no stored review."""
+
+
+class ThreatModelError(ThreatmapError, RuntimeError):
+    """The trained threat model file is missing, corrupt or out of date (the message says how to rebuild it)."""

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from threatmap.models import Column, Mention, mention_columns
 
-__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "REVIEW_COLUMNS",
-           "SCHEMA", "SCHEMA_VERSION", "mention_values"]
+__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "MIGRATIONS",
+           "REVIEW_COLUMNS", "SCHEMA", "SCHEMA_VERSION", "mention_values"]
 
-SCHEMA_VERSION = 1
-"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed."""
+SCHEMA_VERSION = 2
+"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed (2: ``threat_p``)."""
+MIGRATIONS: dict[int, str] = {1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;"}
+"""SQL that brings a store of the key's version to the next one (version 1 lacks ``threat_p``: its rows read the
+stored verdict as 1.0 / 0.0 until ``python -m threatmap reindex``)."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention (the table adds the quoted ``passage``)."""

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from threatmap.lang.normalize import normalize_key
-from threatmap.store.filters import Filters
+from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.schema import COLUMNS, DOC_COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS
 
 __all__ = ["DOC_SELECT", "Snapshot"]
@@ -66,13 +66,17 @@ class Snapshot:
             frame[c] = np.array(raw[c], dtype=np.float64)[order]
         for c in self._BOOLS:
             frame[c] = np.array(raw[c], dtype=bool)[order]
+        missing = np.isnan(frame["threat_p"])  # a version-1 store: its verdicts stand as 1.0 / 0.0
+        frame["threat_p"][missing] = frame["threat"][missing]
+        self.threat_p = frame["threat_p"]
+        self.threat = self.threat_p >= THRESHOLD
+        frame["threat"] = self.threat
         reviews = list(zip(*review_values, strict=True)) if review_values else [()] * len(REVIEW_COLUMNS)
         for c, values in zip(REVIEW_COLUMNS, reviews, strict=True):
             if c == "reviewed":
                 frame[c] = (np.array(values, dtype=bool)[order] if len(values) else np.zeros(len(order), dtype=bool))
             else:
                 frame[c] = obj(values)[order] if len(values) else obj([None] * len(order))
-        self.threat = frame["threat"]
         self.reviewed = frame["reviewed"]
         self.disagrees = self.reviewed & np.array(
             [mt is None or bool(mt) != bool(t) or mp != p for mt, t, mp, p in zip(
@@ -110,8 +114,9 @@ class Snapshot:
             mask &= self.day >= f.since.toordinal()
         if f.until is not None:
             mask &= (self.day >= 0) & (self.day <= f.until.toordinal())
+        threat = self.threat if f.threat_threshold == THRESHOLD else self.threat_p >= f.threat_threshold
         if f.threat_only:
-            mask &= self.threat
+            mask &= threat
         if f.review == "reviewed":
             mask &= self.reviewed
         elif f.review == "unreviewed":
@@ -124,9 +129,10 @@ class Snapshot:
                 mask &= self._isin(column, values)
         if f.text and f.text.strip():
             mask &= self._text_mask(f.text)
-        if mask.all():
-            return self.df.copy(deep=False)  # copy-on-write (pandas 3): changes to it never reach the snapshot
-        return self.df.loc[mask].reset_index(drop=True)
+        out = self.df.copy(deep=False) if mask.all() else self.df.loc[mask].reset_index(drop=True)
+        if threat is not self.threat:  # copy-on-write (pandas 3): changes to ``out`` never reach the snapshot
+            out["threat"] = threat[mask]
+        return out
 
 
 def _lookup(codes: np.ndarray, wanted: np.ndarray, n: int) -> np.ndarray:

@@ -19,7 +19,14 @@ from threatmap.models import Candidate, Document, Mention
 from threatmap.store.filters import Filters
 from threatmap.store.overlay import Orphan, overlay
 from threatmap.store.reviews import REVIEW_SCHEMA, REVIEW_SELECT, review_of_row
-from threatmap.store.schema import MENTION_INSERT, MENTION_SELECT, SCHEMA, SCHEMA_VERSION, mention_values
+from threatmap.store.schema import (
+    MENTION_INSERT,
+    MENTION_SELECT,
+    MIGRATIONS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    mention_values,
+)
 from threatmap.store.snapshot import DOC_SELECT, Snapshot
 
 
@@ -74,6 +81,9 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            while version in MIGRATIONS:
+                conn.executescript(f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version={version + 1}; COMMIT;")
+                version += 1
             if version not in (0, SCHEMA_VERSION):
                 raise StoreError(f"the store {str(path)!r} has schema version {version}, expected "
                                  f"{SCHEMA_VERSION}; fix: move it away and ingest the documents again")
