@@ -238,3 +238,23 @@ def test_sigkill_during_review_writes_leaves_the_store_consistent(store_path: Pa
         assert history and current == history[-1][1]  # the review and its history row were written together
     with Store.open(store_path) as store:
         assert store.query(Filters(review="reviewed")).iloc[0].reviewer == current.reviewer
+
+
+def test_exported_gold_with_null_threat_and_ignore_spans_reads_back_in_eval(
+        store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with ReviewLog.open(store_path) as log:
+        log.record(log.make("a", *span(TEXT_A, "Anbar"), threat=True, reviewer="R"))
+        log.record(log.make("a", *span(TEXT_A, "Mosul"), not_a_place=True))
+        log.record(log.make("b", *span(TEXT_B, "الموصل"), threat=False))
+    gold = tmp_path / "gold.jsonl"
+    assert main(["reviews", "export", "--store", str(store_path), "--out", str(gold)]) == 0
+    from threatmap.evaluate import read_gold
+
+    a, b = read_gold(gold)
+    assert [m.surface for m in a.mentions] == ["Anbar"]  # the ignore span is not scored
+    assert a.ignore == (span(TEXT_A, "Mosul"),) and a.mentions[0].threat is True
+    assert [(m.surface, m.threat) for m in b.mentions] == [("الموصل", False), ("الأنبار", None)]  # not judged: null
+    capsys.readouterr()
+    assert main(["eval", str(gold)]) == 0
+    cells = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("all ")).split()
+    assert cells[1] == "3" and int(cells[cells.index("|") + 1]) <= 2  # the null threat is never scored
