@@ -12,12 +12,13 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
 from threatmap.cli import main
 from threatmap.errors import ReviewError
-from threatmap.export import to_csv, to_geojson, to_kml
+from threatmap.export import to_csv, to_geojson, to_gpkg, to_kml
 from threatmap.models import Document, Mention, Place, Where
 from threatmap.store import Filters, Store
 from threatmap.store.ingest import reindex
@@ -155,7 +156,7 @@ def test_offsets_are_checked_against_the_text(store_path: Path, doc: str, start:
         log.make(doc, start, end, threat=True)
 
 
-def test_exports_carry_the_review_and_hostile_text_stays_inert(store_path: Path) -> None:
+def test_exports_carry_the_review_and_hostile_text_stays_inert(store_path: Path, tmp_path: Path) -> None:
     hostile = "<script>window.pwned=1</script>\u202e\u2066 =cmd"
     with ReviewLog.open(store_path) as log:
         log.record(log.make("a", *span(TEXT_A, "Anbar"), threat=True, reviewer=hostile, reason=hostile))
@@ -168,6 +169,12 @@ def test_exports_carry_the_review_and_hostile_text_stays_inert(store_path: Path)
     assert {"doc_id", "start", "end", "surface"} <= set(props)
     csv = to_csv(df).decode("utf-8-sig")
     assert "reviewed,reviewer,reviewed_at,review_reason,machine_threat,machine_place_id" in csv
+    gpkg = tmp_path / "x.gpkg"
+    gpkg.write_bytes(to_gpkg(df, PLACES))
+    layer = gpd.read_file(gpkg, layer="mentions", engine="pyogrio")
+    row = layer[layer.surface == "Anbar"].iloc[0]
+    assert bool(row.reviewed) and row.reviewer == hostile.strip() and row.machine_place_id == "anbar"
+    assert int(row.machine_threat) == 0 and bool(row.threat)
     root = ET.fromstring(to_kml(df, PLACES))
     descriptions = [d.text or "" for d in root.iter("{http://www.opengis.net/kml/2.2}description")]
     assert all("<script" not in d for d in descriptions)  # after XML parsing, still HTML-escaped
