@@ -17,7 +17,7 @@ from threatmap.errors import DocumentError, ExportError, StoreError
 from threatmap.models import Candidate, Document, Mention, Where
 from threatmap.store import Store
 from threatmap.store.filters import Filters
-from threatmap.store.schema import COLUMNS
+from threatmap.store.schema import COLUMNS, SCHEMA_VERSION
 
 PLACES = {  # surface regex -> (place_id, type, lon, lat, bbox)
     "Mosul|الموصل": ("mosul", "city", 43.13, 36.34, (43.13, 36.34, 43.13, 36.34)),
@@ -237,7 +237,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_other_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "v.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
-    with pytest.raises(StoreError, match="schema version 99, expected 2"):
+    with pytest.raises(StoreError, match=f"schema version 99, expected {SCHEMA_VERSION}"):
         Store.open(path)
 
 
@@ -282,3 +282,24 @@ def test_a_version_1_store_gains_threat_p_from_its_verdicts(tmp_path: Path) -> N
     with Store.open(path) as s:
         df = s.query()
     assert df["threat_p"].tolist() == [1.0, 0.0] and df["threat"].tolist() == [True, False]
+
+
+def test_a_version_2_store_takes_places_located_from_context(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    with Store.open(path) as s:
+        add(s, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar."))
+    conn = sqlite3.connect(path)  # rebuild the version-2 table: place_id NOT NULL, no resolved_by
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(mentions)") if r[1] != "resolved_by"]
+    ddl = ", ".join(f'"{c}"' + (" TEXT NOT NULL" if c == "place_id" else "") for c in cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    conn.executescript(f"""
+        CREATE TABLE m2 ({ddl}); INSERT INTO m2 SELECT {names} FROM mentions;
+        DROP TABLE mentions; ALTER TABLE m2 RENAME TO mentions; PRAGMA user_version=2;""")
+    conn.close()
+    context = Mention(doc_id="b", start=0, end=6, surface="غرانيج", place_id=None, name="غرانيج",
+                      place_type="village", where=Where(34.7, 40.8, (40.5, 34.4, 41.1, 35.0), "Point", 3),
+                      threat=False, passage_start=0, passage_end=6, resolved_by="context")
+    with Store.open(path) as s:
+        assert s.query()["resolved_by"].tolist() == ["gazetteer", "gazetteer"]
+        s.add_document(Document("b", "غرانيج"), [context])
+        assert s.query()["place_id"].isna().sum() == 1

@@ -101,7 +101,7 @@ def _hostile(ch: str) -> bool:
 
 def _geometry_of(place_id: str, places_path: Path, precision: int | None) -> tuple[dict[str, Any], int]:
     for path in (places_path, local_places_path(places_path)):
-        entries, _ = read_entries(path) if path.is_file() else ([], [])
+        entries = read_entries(path)[0] if path.is_file() else []
         for e in entries:
             if e.get("id") == place_id and isinstance(e.get("geometry"), dict):
                 return dict(e["geometry"]), precision or int(e.get("precision") or 5)

@@ -38,6 +38,8 @@ def _bool(var: str, default: bool) -> bool:
 PLACES_PATH: Path = _path("THREATMAP_PLACES", ROOT / "places.yaml")
 GEODATA_DIR: Path = _path("THREATMAP_GEODATA", ROOT / "geodata")
 CORPUS_DIR: Path = _path("THREATMAP_CORPUS", ROOT / "corpus")
+CACHE_DIR: Path = _path("THREATMAP_CACHE", ROOT / ".cache" / "threatmap")
+"""Build artefacts made at run time from committed sources (the pickled gazetteer); safe to delete."""
 STORE_PATH: Path = _path("THREATMAP_STORE", ROOT / "data" / "threatmap.sqlite")
 MAX_DOC_BYTES: int = _int("THREATMAP_MAX_DOC_BYTES", 5 * 1024 * 1024)
 ALLOW_UPLOADS: bool = _bool("THREATMAP_ALLOW_UPLOADS", True)

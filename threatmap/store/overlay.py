@@ -132,3 +132,5 @@ def _set_place(values: list[object], review: Review) -> None:
                         ("lat", where.lat), ("lon", where.lon), ("geometry_type", where.geometry_type),
                         ("precision", where.precision), *zip(BBOX_COLUMNS, where.bbox, strict=True)):
         values[_INDEX[name]] = value
+    if "resolved_by" in _INDEX:  # the place is the analyst's (a context-located name is resolved)
+        values[_INDEX["resolved_by"]] = "review"

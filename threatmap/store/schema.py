@@ -11,11 +11,9 @@ from threatmap.models import Column, Mention, mention_columns
 __all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "MIGRATIONS",
            "REVIEW_COLUMNS", "SCHEMA", "SCHEMA_VERSION", "mention_values"]
 
-SCHEMA_VERSION = 2
-"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed (2: ``threat_p``)."""
-MIGRATIONS: dict[int, str] = {1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;"}
-"""SQL that brings a store of the key's version to the next one (version 1 lacks ``threat_p``: its rows read the
-stored verdict as 1.0 / 0.0 until ``python -m threatmap reindex``)."""
+SCHEMA_VERSION = 3
+"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed (2: ``threat_p``;
+3: ``resolved_by``, and ``place_id`` may be null: places located from context)."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention (the table adds the quoted ``passage``)."""
@@ -67,6 +65,18 @@ CREATE INDEX IF NOT EXISTS mentions_threat ON mentions(threat);
 CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
 """
 """The tables of a store (``CREATE … IF NOT EXISTS``: opening an existing store changes nothing)."""
+
+_V3_COPY = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS if c.name != "resolved_by")
+MIGRATIONS: dict[int, str] = {
+    1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;",
+    2: ("ALTER TABLE mentions RENAME TO mentions_v2; "
+        f"CREATE TABLE mentions ({', '.join(_ddl(c) for c in MENTION_COLUMNS)}, passage TEXT); "
+        f"INSERT INTO mentions ({_V3_COPY}, resolved_by, passage) "
+        f"SELECT {_V3_COPY}, 'gazetteer', passage FROM mentions_v2; DROP TABLE mentions_v2;"),
+}
+"""SQL that brings a store of the key's version to the next one (version 1 lacks ``threat_p``: its rows read the
+stored verdict as 1.0 / 0.0 until ``python -m threatmap reindex``; version 2 is rebuilt so that ``place_id`` may be
+null, its rows resolved by the gazetteer)."""
 
 MENTION_INSERT = f"INSERT INTO mentions ({_NAMES}, passage) VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 1))})"
 """Insert one mention: the values of :func:`mention_values`."""
