@@ -116,6 +116,7 @@ def places_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 
     path = tmp_path / "places.yaml"
     shutil.copy(settings.PLACES_PATH, path)
+    (tmp_path / "geodata").symlink_to(settings.PLACES_PATH.parent / "geodata")  # its includes, relative to it
     monkeypatch.setattr(settings, "PLACES_PATH", path)
     yield path
     default_gazetteer.cache_clear()
