@@ -188,6 +188,8 @@ class ReviewLog:
                                  f"program holding it") from None
             try:
                 yield cur
+                if cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+                    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")  # the store's revision
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
