@@ -15,7 +15,7 @@ data.assets()
 
 store = data.store(str(settings.STORE_PATH))
 gaz = data.gazetteer()
-rev = data.revision()["n"]
+rev = data.revision(store)
 filters = sidebar.filter_sidebar(data.facets(store, rev))
 reviewer = review.reviewer_field()
 df = data.query(store, filters, rev)

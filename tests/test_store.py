@@ -276,7 +276,7 @@ def test_a_version_1_store_gains_threat_p_from_its_verdicts(tmp_path: Path) -> N
     conn.executescript("""
         CREATE TABLE m1 AS SELECT doc_id, start, "end", surface, place_id, name, place_type, lat, lon, min_lon,
             min_lat, max_lon, max_lat, geometry_type, precision, threat, cue, qualifier, speaker, passage_start,
-            passage_end, passage FROM mentions;
+            passage_end, 'copy' AS passage FROM mentions;  -- version 1 also copied the passage (dropped by 4)
         DROP TABLE mentions; ALTER TABLE m1 RENAME TO mentions; PRAGMA user_version=1;""")
     conn.close()
     with Store.open(path) as s:
@@ -288,12 +288,12 @@ def test_a_version_2_store_takes_places_located_from_context(tmp_path: Path) -> 
     path = tmp_path / "v2.sqlite"
     with Store.open(path) as s:
         add(s, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar."))
-    conn = sqlite3.connect(path)  # rebuild the version-2 table: place_id NOT NULL, no resolved_by
+    conn = sqlite3.connect(path)  # rebuild the version-2 table: place_id NOT NULL, no resolved_by, passage copies
     cols = [r[1] for r in conn.execute("PRAGMA table_info(mentions)") if r[1] != "resolved_by"]
     ddl = ", ".join(f'"{c}"' + (" TEXT NOT NULL" if c == "place_id" else "") for c in cols)
     names = ", ".join(f'"{c}"' for c in cols)
     conn.executescript(f"""
-        CREATE TABLE m2 ({ddl}); INSERT INTO m2 SELECT {names} FROM mentions;
+        CREATE TABLE m2 ({ddl}, passage TEXT); INSERT INTO m2 SELECT {names}, 'copy' FROM mentions;
         DROP TABLE mentions; ALTER TABLE m2 RENAME TO mentions; PRAGMA user_version=2;""")
     conn.close()
     context = Mention(doc_id="b", start=0, end=6, surface="غرانيج", place_id=None, name="غرانيج",

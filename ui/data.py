@@ -50,10 +50,10 @@ def store(path: str) -> Any:
     return opened
 
 
-@st.cache_resource(show_spinner=False)
-def revision() -> dict[str, int]:
-    """A process-wide counter bumped after each upload; part of every query's cache key."""
-    return {"n": 0}
+def revision(store: Any) -> int:
+    """The store's revision, part of every query's cache key: it changes with every committed write, from this
+    process (an upload) or another (``python -m threatmap ingest``), so a page reload shows what was added."""
+    return int(store.revision())
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,6 +133,5 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
 
 
 def refresh() -> None:
-    """Forget every cached query after the store changed (an upload)."""
-    revision()["n"] += 1
+    """After an upload: the store's revision has changed already; drop the facets of older revisions too."""
     facets.clear()

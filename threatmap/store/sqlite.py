@@ -161,7 +161,7 @@ class Store:
             (doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
              doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False),
              dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-        self._insert_children(cur, doc.id, doc.text, mentions, candidates)
+        self._insert_children(cur, doc.id, mentions, candidates)
         return "updated" if row else "added"
 
     def contains(self, doc: Document) -> bool:
@@ -174,31 +174,34 @@ class Store:
                          candidates: Sequence[Candidate] | None = None) -> None:
         """Replace a stored document's mentions (and candidates, when given) in one transaction (reindex)."""
         with self._transaction() as cur:
-            row = cur.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            row = cur.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
             cur.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
             if candidates is not None:
                 cur.execute("DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
-            self._insert_children(cur, doc_id, row[0], mentions, candidates or ())
+            self._insert_children(cur, doc_id, mentions, candidates or ())
 
     @staticmethod
-    def _insert_children(cur: sqlite3.Cursor, doc_id: str, text: str, mentions: Sequence[Mention],
+    def _insert_children(cur: sqlite3.Cursor, doc_id: str, mentions: Sequence[Mention],
                          candidates: Sequence[Candidate]) -> None:
-        rows = [mention_values(m, text[m.passage_start:m.passage_end]) for m in mentions]
+        rows = [mention_values(m) for m in mentions]  # the passage is text[passage_start:passage_end], not a copy
         cur.executemany(MENTION_INSERT, rows)
         cur.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                         [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates])
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error), under the store's lock."""
+    def _transaction(self, *, write: bool = True) -> Iterator[sqlite3.Cursor]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error), under the store's lock; with
+        ``write=False`` a read transaction (``BEGIN`` … ``COMMIT``): every SELECT in it sees one state of the file
+        (a WAL snapshot), whatever other processes commit meanwhile."""
+        verb = "write to" if write else "read"
         with self._lock:
             try:
                 cur = self._conn.cursor()
-                cur.execute("BEGIN IMMEDIATE")
+                cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.Error as exc:
-                raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}; fix: close other "
+                raise StoreError(f"cannot {verb} the store {str(self.path)!r}: {exc}; fix: close other "
                                  f"programs writing to it, check the disk") from None
             try:
                 yield cur
@@ -206,19 +209,31 @@ class Store:
                 try:
                     cur.execute("ROLLBACK")
                 finally:
-                    self._writes += 1
+                    self._writes += write
                 if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}") from exc
+                    raise StoreError(f"cannot {verb} the store {str(self.path)!r}: {exc}") from exc
                 raise
             try:
+                if write:  # every commit, from any process, moves the revision the app caches on
+                    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
                 cur.execute("COMMIT")
             except sqlite3.Error as err:
                 cur.execute("ROLLBACK")
                 raise StoreError(f"cannot commit to the store {str(self.path)!r}: {err}") from None
             finally:
-                self._writes += 1
+                self._writes += write
 
     # ---------------------------------------------------------------- reading
+    def revision(self) -> int:
+        """A number that grows with every committed write to the store, by this process or any other (the CLI
+        ingesting while the app runs): a cache key for everything read from it.
+
+        The sum of the store's commit counter (bumped by every threatmap write) and this connection's
+        ``PRAGMA data_version`` (which moves when any other connection commits, e.g. a curator's ``sqlite3``).
+        """
+        with self._lock:
+            return self._one("SELECT value FROM meta WHERE key = 'revision'") + self._one("PRAGMA data_version")
+
     def is_empty(self) -> bool:
         """True when no document is stored."""
         return self._one("SELECT NOT EXISTS (SELECT 1 FROM documents)") == 1
@@ -242,8 +257,7 @@ class Store:
 
     def facets(self) -> Facets:
         """Distinct sources, languages and place types, the date range and the counts."""
-        with self._lock:
-            c = self._conn
+        with self._transaction(write=False) as c:
             sources = tuple(r[0] for r in c.execute(
                 "SELECT DISTINCT source FROM documents WHERE source IS NOT NULL ORDER BY source"))
             langs = tuple(r[0] for r in c.execute(
@@ -273,9 +287,10 @@ class Store:
         with self._lock:
             key = (self._one("PRAGMA data_version"), self._writes)
             if self._snapshot is None or self._snapshot[0] != key:
-                docs = self._conn.execute(DOC_SELECT).fetchall()
-                mentions = self._conn.execute(MENTION_SELECT).fetchall()
-                reviews = [review_of_row(r) for r in self._conn.execute(REVIEW_SELECT).fetchall()]
+                with self._transaction(write=False) as cur:  # documents, mentions and reviews from one state: a
+                    docs = cur.execute(DOC_SELECT).fetchall()  # commit between them (an ingest in another process)
+                    mentions = cur.execute(MENTION_SELECT).fetchall()  # cannot split them
+                    reviews = [review_of_row(r) for r in cur.execute(REVIEW_SELECT).fetchall()]
                 applied = overlay(docs, mentions, reviews)
                 self._snapshot = (key, Snapshot(docs, applied.mentions, applied.review_values), applied.orphans)
             return self._snapshot[1]
