@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, place_id, start_app, stop_app
-from test_browser import PWNED_JS, TIMEOUT_MS, Session, _open
+from test_browser import MAP_IFRAME, PWNED_JS, TIMEOUT_MS, Session, _open
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,7 @@ def test_review_reload_export_reindex(browser_context: Any, store_copy: Path, ga
     try:
         pages = _page(browser_context, f"{url}/?reviewer={HOSTILE}")
         session = next(pages)
+        session.page.wait_for_selector(MAP_IFRAME, state="attached", timeout=3 * TIMEOUT_MS)  # a cold first start
         session.click_feature(erbil)
         page = session.page
         page.locator(".tm-panel mark", has_text="Erbil").first.wait_for(timeout=TIMEOUT_MS)
