@@ -49,10 +49,10 @@ def test_review_reload_export_reindex(browser_context: Any, store_copy: Path, ga
     erbil = place_id(gaz, "erbil")
     process, url = start_app(store_copy)
     try:
-        pages = _page(browser_context, f"{url}/?reviewer={HOSTILE}")
+        # Erbil selected through the shared link (clicking a feature is tested in test_browser.py)
+        pages = _page(browser_context, f"{url}/?place={erbil}&reviewer={HOSTILE}")
         session = next(pages)
         session.page.wait_for_selector(MAP_IFRAME, state="attached", timeout=3 * TIMEOUT_MS)  # a cold first start
-        session.click_feature(erbil)
         page = session.page
         page.locator(".tm-panel mark", has_text="Erbil").first.wait_for(timeout=TIMEOUT_MS)
         wait_threats(session, erbil, 0)
