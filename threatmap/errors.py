@@ -36,5 +36,9 @@ class ExportError(ThreatmapError, ValueError):
     """An export was asked for in an unknown format or with invalid filters."""
 
 
+class ReviewError(ThreatmapError, ValueError):
+    """An analyst's review does not fit its document (offsets, place) or names no stored review."""
+
+
 class ThreatModelError(ThreatmapError, RuntimeError):
     """The trained threat model file is missing, corrupt or out of date (the message says how to rebuild it)."""

@@ -19,7 +19,7 @@ from layers import CENTER, ZOOM, base_map
 from layers.offline import offline_map
 
 HEIGHT = 640
-RETURNED = ["last_active_drawing", "zoom", "center"]
+RETURNED = ["last_active_drawing", "last_clicked", "zoom", "center"]
 ZOOM_RANGE = (3, 18)
 NEAR = 0.02
 """Degrees: a view this close to the default one is the default one."""
@@ -113,7 +113,8 @@ def show(basemap: Mapping[str, dict[str, Any]], script: str) -> dict[str, Any]:
     returned = sf._component_func(  # noqa: SLF001 - st_folium's own call, with the strings built once
         script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=base["key"],
         height=HEIGHT, width=None, returned_objects=RETURNED,
-        default={"last_active_drawing": None, "zoom": zoom, "center": {"lat": center[0], "lng": center[1]}},
+        default={"last_active_drawing": None, "last_clicked": None, "zoom": zoom,
+                 "center": {"lat": center[0], "lng": center[1]}},
         zoom=zoom, center=list(center), feature_group=script, return_on_hover=False, layer_control=None,
         pixelated=False, css_links=base["css_links"], js_links=base["js_links"], wrap_longitude=False,
     ) or {}

@@ -35,7 +35,7 @@ def selection(returned: Mapping[str, Any] | None) -> dict[str, str] | None:
     return st.session_state.get("selection")
 
 
-def _selected_rows(df: pd.DataFrame, sel: Mapping[str, str]) -> pd.DataFrame:
+def selected_rows(df: pd.DataFrame, sel: Mapping[str, str]) -> pd.DataFrame:
     rows = df[df["place_id"] == sel["place_id"]]
     qualifiers = rows["qualifier"].map(lambda q: escape_text(q) if isinstance(q, str) else "")
     return rows[qualifiers == (sel.get("qualifier") or "")]
@@ -84,6 +84,9 @@ def _card(group: pd.DataFrame) -> str:
     url = safe_url(first.get("url"))
     title = escape_text(first.get("title") or first.get("doc_id"))
     meta.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title)
+    if "reviewed" in group and bool(group["reviewed"].any()):
+        who = sorted({str(r) for r in group.loc[group["reviewed"], "reviewer"] if isinstance(r, str) and r})
+        meta.append("reviewed by " + (", ".join(escape_text(w) for w in who) or "an analyst"))
     threat = bool(group["threat"].any())
     cues = [c for c in group["cue"].dropna().unique() if c]
     verdict = "threat" if threat else "no threat asserted"
@@ -103,7 +106,7 @@ def passages_panel(df: pd.DataFrame, sel: Mapping[str, str] | None) -> None:
         st.caption("Click an area or a town on the map to read the passages that mention it; the reports of the "
                    "filtered window are listed below.")
         return
-    rows = _selected_rows(df, sel)
+    rows = selected_rows(df, sel)
     if rows.empty:
         st.warning(f"No passage mentions {escape_markdown(repr(sel['place_id']))} with the current filters.")
         return

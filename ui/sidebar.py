@@ -13,6 +13,9 @@ from ui.drawing import DEFAULT_PRECISIONS, PRECISIONS, Drawing
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 """Widget key -> query parameter (repeated for each value)."""
+REVIEW_LABELS = {"all": "all mentions", "reviewed": "reviewed only", "unreviewed": "unreviewed only",
+                 "disagreements": "disagreements (analyst vs machine)"}
+"""The sidebar's review filter: URL value (``?review=``; "all" is Filters.review None) -> label."""
 LANG_NAMES = {"ar": "Arabic", "en": "English", "ckb": "Kurdish (Sorani)", "kmr": "Kurdish (Kurmanji)"}
 
 
@@ -70,6 +73,7 @@ def _load_query_params(facets: Mapping[str, Any]) -> None:
     st.session_state["threat_only"] = params.get("threat") in ("1", "true", "yes")
     st.session_state["threat_threshold"] = _threshold(params.get("tp"))
     st.session_state["text"] = params.get("q", "") or ""
+    st.session_state["review"] = params.get("review") if params.get("review") in REVIEW_LABELS else "all"
 
 
 def filter_sidebar(facets: Mapping[str, Any], *, spellings: Callable[[str], tuple[str, ...]] | None = None
@@ -101,6 +105,7 @@ def filter_sidebar(facets: Mapping[str, Any], *, spellings: Callable[[str], tupl
                            key="threat_threshold", help="A mention counts as a threat (map, counts, exports) when "
                            "the model's calibrated threat_p is at least this.")
     text = bar.text_input("Search the documents", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
+    review = bar.selectbox("Reviews", list(REVIEW_LABELS), key="review", format_func=REVIEW_LABELS.__getitem__)
     if since and until and since > until:
         bar.warning("'From' is after 'Until': the dates were swapped.")
         since, until = until, since
@@ -109,6 +114,7 @@ def filter_sidebar(facets: Mapping[str, Any], *, spellings: Callable[[str], tupl
         since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
         threat_only=bool(threat_only), types=tuple(types), text=query,
         spellings=spellings(query) if query and spellings else (), threat_threshold=float(threshold),
+        review=None if review == "all" else review,
     )
 
 
@@ -146,8 +152,9 @@ def drawing_sidebar() -> Drawing:
 
 
 def write_query_params(filters: Filters, selection: Mapping[str, str] | None,
-                       view: Mapping[str, str] | None = None) -> None:
-    """Mirror the filters (and the selected feature) in the URL; empty filters leave no parameter."""
+                       view: Mapping[str, str] | None = None, *, reviewer: str | None = None) -> None:
+    """Mirror the filters (the selected feature, the map view, the reviewer) in the URL; empty filters leave no
+    parameter."""
     params: dict[str, Any] = {}
     if filters.since:
         params["since"] = filters.since.isoformat()
@@ -163,6 +170,10 @@ def write_query_params(filters: Filters, selection: Mapping[str, str] | None,
         params["tp"] = f"{filters.threat_threshold:g}"
     if filters.text:
         params["q"] = filters.text
+    if filters.review:
+        params["review"] = filters.review
+    if reviewer:
+        params["reviewer"] = reviewer
     if selection and selection.get("place_id"):
         params["place"] = selection["place_id"]
         if selection.get("qualifier"):

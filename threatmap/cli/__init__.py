@@ -27,6 +27,7 @@ _HANDLERS = {
     "reindex": "threatmap.cli.store:cmd_reindex",
     "export": "threatmap.cli.store:cmd_export",
     "unresolved": "threatmap.cli.store:cmd_unresolved",
+    "reviews": "threatmap.cli.reviews:cmd_reviews",
     "train": "threatmap.cli.train:cmd_train",
 }
 
@@ -108,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--search", metavar="TEXT", help="only documents whose text contains TEXT (as the app's search: "
                    "case and Arabic letter variants ignored; a place name finds its names in every script)")
     s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")
+    s.add_argument("--review", choices=["reviewed", "unreviewed", "disagreements"],
+                   help="only reviewed mentions, unreviewed ones, or those where the analyst disagrees")
+
+    _reviews_parser(sub, store_opt)
 
     s = sub.add_parser("train", help="train the threat model on gold (CV grouped by document) and write it")
     s.add_argument("gold", nargs="*", metavar="GOLD.jsonl",
@@ -129,6 +134,28 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of workers >= 1, got {text}")
     return value
+
+
+def _reviews_parser(sub: argparse._SubParsersAction, store_opt: argparse.ArgumentParser) -> None:
+    r = sub.add_parser("reviews", help="the analyst's reviews: add, list, undo, export as gold")
+    rsub = r.add_subparsers(dest="action", required=True)
+    span = argparse.ArgumentParser(add_help=False)
+    span.add_argument("--doc", required=True, help="the document id")
+    span.add_argument("--start", type=int, required=True, help="offset of the mention's first character")
+    span.add_argument("--end", type=int, required=True, help="offset just after its last character")
+    span.add_argument("--reviewer", help="who reviews (recorded with the time)")
+    s = rsub.add_parser("add", parents=[store_opt, span], help="record a review (a new span adds a mention)")
+    s.add_argument("--threat", choices=["true", "false"], help="the passage does / does not report ISIS here")
+    where = s.add_mutually_exclusive_group()
+    where.add_argument("--place", help="the right place id (python -m threatmap places --search NAME lists them)")
+    where.add_argument("--point", nargs=2, type=float, metavar=("LAT", "LON"), help="the place as a point")
+    where.add_argument("--not-a-place", action="store_true", help="this span is not a place")
+    s.add_argument("--precision", type=int, default=1, choices=[1, 2], help="of --point: 1 exact, 2 near")
+    s.add_argument("--reason", help="a short reason")
+    rsub.add_parser("list", parents=[store_opt], help="every review, and the reviews that no longer apply")
+    rsub.add_parser("undo", parents=[store_opt, span], help="remove the review of one mention")
+    s = rsub.add_parser("export", parents=[store_opt], help="write the reviewed documents as gold JSONL")
+    s.add_argument("--out", required=True, help="output file ('-' for stdout)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

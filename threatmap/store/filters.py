@@ -12,6 +12,9 @@ from threatmap.errors import ExportError
 THRESHOLD = settings.THREAT_THRESHOLD
 """The default threshold on ``threat_p`` from which (inclusive) a mention counts as a threat."""
 
+REVIEW_CHOICES: tuple[str | None, ...] = (None, "reviewed", "unreviewed", "disagreements")
+"""Values of :attr:`Filters.review`."""
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -30,6 +33,9 @@ class Filters:
         ``threat`` column of the selection (map, counts and exports), not only ``threat_only``.
     places, types
         Keep mentions whose ``place_id`` / ``place_type`` is one of these.
+    review
+        ``"reviewed"`` (only mentions an analyst reviewed or added), ``"unreviewed"``, ``"disagreements"``
+        (reviewed mentions whose final threat or place differs from the machine's, and added ones), or None (all).
     text
         Keep the mentions of the documents whose whole text contains it, insensitive to case and normalisation
         (``normalize_key`` on both sides: أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
@@ -47,6 +53,7 @@ class Filters:
     places: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     text: str | None = None
+    review: str | None = None
     threat_threshold: float = THRESHOLD
     spellings: tuple[str, ...] = ()
 
@@ -62,6 +69,9 @@ class Filters:
         if self.since and self.until and self.since > self.until:
             raise ExportError(f"Filters: since {self.since.isoformat()!r} is after until "
                               f"{self.until.isoformat()!r}; fix: swap them")
+        if self.review not in REVIEW_CHOICES:
+            raise ExportError(f"Filters.review: expected one of {', '.join(map(repr, REVIEW_CHOICES))}, got "
+                              f"{self.review!r}")
         for name in ("sources", "langs", "places", "types", "spellings"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
@@ -82,7 +92,8 @@ class Filters:
                    threat_only=bool(getattr(args, "threat_only", False)),
                    threat_threshold=float(getattr(args, "threat_threshold", None) or THRESHOLD),
                    places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()),
-                   text=(getattr(args, "search", None) or "").strip() or None)
+                   text=(getattr(args, "search", None) or "").strip() or None,
+                   review=getattr(args, "review", None) or None)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:

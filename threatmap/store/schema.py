@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from threatmap.models import Column, Mention, mention_columns
 
-__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "MIGRATIONS", "SCHEMA",
-           "SCHEMA_VERSION", "mention_values"]
+__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "MIGRATIONS",
+           "REVIEW_COLUMNS", "SCHEMA", "SCHEMA_VERSION", "mention_values"]
 
 SCHEMA_VERSION = 4
 """``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed (2: ``threat_p``;
@@ -21,8 +21,13 @@ MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention (the quoted passage is cut from the document text by its offsets)."""
 DOC_COLUMNS: tuple[str, ...] = ("title", "source", "url", "date", "lang")
 """Document fields repeated on every row of :meth:`Store.query`, after ``doc_id``."""
-COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage")
-"""Columns of :meth:`Store.query`, in order: the document's, the mention's, then the quoted passage."""
+REVIEW_COLUMNS: tuple[str, ...] = ("reviewed", "reviewer", "reviewed_at", "review_reason", "machine_threat",
+                                   "machine_place_id")
+"""Columns a query adds after the passage (:mod:`threatmap.store.overlay`): whether an analyst reviewed the mention,
+who, when, why, and the machine's own judgement (None for a mention the analyst added)."""
+COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage",
+                            *REVIEW_COLUMNS)
+"""Columns of :meth:`Store.query`, in order: the document's, the mention's, the quoted passage, the review's."""
 
 _SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"}
 _CONSTRAINTS = {"doc_id": "REFERENCES documents(id) ON DELETE CASCADE"}

@@ -12,7 +12,7 @@ import pandas as pd
 
 from threatmap.lang.normalize import normalize_key
 from threatmap.store.filters import THRESHOLD, Filters
-from threatmap.store.schema import COLUMNS, DOC_COLUMNS, MENTION_COLUMNS
+from threatmap.store.schema import COLUMNS, DOC_COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS
 
 __all__ = ["DOC_SELECT", "Snapshot"]
 
@@ -33,7 +33,7 @@ class Snapshot:
     _BOOLS = tuple(c.name for c in MENTION_COLUMNS if c.type is bool)
     _MENTION_COLS = tuple(c.name for c in MENTION_COLUMNS)
 
-    def __init__(self, docs: list[tuple], mentions: list[tuple]) -> None:
+    def __init__(self, docs: list[tuple], mentions: list[tuple], review_values: list[tuple] | None = None) -> None:
         docs = sorted(docs, key=lambda r: r[0])
         doc_pos = {r[0]: i for i, r in enumerate(docs)}
         doc_cols = list(zip(*docs, strict=True)) if docs else [()] * 7
@@ -71,6 +71,17 @@ class Snapshot:
         self.threat_p = frame["threat_p"]
         self.threat = self.threat_p >= THRESHOLD
         frame["threat"] = self.threat
+        reviews = list(zip(*review_values, strict=True)) if review_values else [()] * len(REVIEW_COLUMNS)
+        for c, values in zip(REVIEW_COLUMNS, reviews, strict=True):
+            if c == "reviewed":
+                frame[c] = (np.array(values, dtype=bool)[order] if len(values) else np.zeros(len(order), dtype=bool))
+            else:
+                frame[c] = obj(values)[order] if len(values) else obj([None] * len(order))
+        self.reviewed = frame["reviewed"]
+        self.disagrees = self.reviewed & np.array(
+            [mt is None or bool(mt) != bool(t) or mp != p for mt, t, mp, p in zip(
+                frame["machine_threat"], frame["threat"], frame["machine_place_id"], frame["place_id"], strict=True)],
+            dtype=bool) if len(order) else np.zeros(0, dtype=bool)
         texts = doc_cols[6]
         self._doc_of_row = pos  # each row's document (index into texts), for the text search
         self._texts = texts
@@ -110,6 +121,12 @@ class Snapshot:
         threat = self.threat if f.threat_threshold == THRESHOLD else self.threat_p >= f.threat_threshold
         if f.threat_only:
             mask &= threat
+        if f.review == "reviewed":
+            mask &= self.reviewed
+        elif f.review == "unreviewed":
+            mask &= ~self.reviewed
+        elif f.review == "disagreements":
+            mask &= self.disagrees
         for column, values in (("source", f.sources), ("lang", f.langs), ("place_id", f.places),
                                ("place_type", f.types)):
             if values:

@@ -17,6 +17,8 @@ import pandas as pd
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store.filters import Filters
+from threatmap.store.overlay import Orphan, overlay
+from threatmap.store.reviews import REVIEW_SCHEMA, REVIEW_SELECT, review_of_row
 from threatmap.store.schema import (
     MENTION_INSERT,
     MENTION_SELECT,
@@ -61,7 +63,7 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._writes = 0
-        self._snapshot: tuple[tuple[int, int], Snapshot] | None = None
+        self._snapshot: tuple[tuple[int, int], Snapshot, tuple[Orphan, ...]] | None = None
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -85,7 +87,7 @@ class Store:
             if version not in (0, SCHEMA_VERSION):
                 raise StoreError(f"the store {str(path)!r} has schema version {version}, expected "
                                  f"{SCHEMA_VERSION}; fix: move it away and ingest the documents again")
-            conn.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            conn.executescript(f"BEGIN; {SCHEMA} {REVIEW_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{str(path)!r} is not a usable threatmap store: {exc}; fix: point --store or "
@@ -285,11 +287,20 @@ class Store:
         with self._lock:
             key = (self._one("PRAGMA data_version"), self._writes)
             if self._snapshot is None or self._snapshot[0] != key:
-                with self._transaction(write=False) as cur:  # documents and mentions from one state: a commit
-                    docs = cur.execute(DOC_SELECT).fetchall()  # between them (an ingest in another process)
+                with self._transaction(write=False) as cur:  # documents, mentions and reviews from one state: a
+                    docs = cur.execute(DOC_SELECT).fetchall()  # commit between them (an ingest in another process)
                     mentions = cur.execute(MENTION_SELECT).fetchall()  # cannot split them
-                self._snapshot = (key, Snapshot(docs, mentions))
+                    reviews = [review_of_row(r) for r in cur.execute(REVIEW_SELECT).fetchall()]
+                applied = overlay(docs, mentions, reviews)
+                self._snapshot = (key, Snapshot(docs, applied.mentions, applied.review_values), applied.orphans)
             return self._snapshot[1]
+
+    def orphan_reviews(self) -> tuple[Orphan, ...]:
+        """Reviews that no longer match a stored text or mention (reported by ``reviews list``; never dropped)."""
+        with self._lock:
+            self._current_snapshot()
+            assert self._snapshot is not None
+            return self._snapshot[2]
 
     def _one(self, sql: str) -> int:
         with self._lock:
