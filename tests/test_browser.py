@@ -247,7 +247,8 @@ ISIS cells attacked an army checkpoint near Baiji on Tuesday, officials said.
 """
 
 
-def test_upload_adds_a_document_and_the_map_refreshes(session: Session) -> None:
+def test_upload_adds_a_document_and_the_map_refreshes(session: Session, app_server: str) -> None:
+    session.page.goto(app_server, wait_until="domcontentloaded")  # a new app session: no filter of earlier tests
     before = set(session.drawn())
     assert "baiji" not in before
     uploader = session.page.locator('[data-testid="stFileUploader"] input[type="file"]')
