@@ -85,9 +85,10 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
         assert alert.locator("img").count() == 0
         for refused in ("deep.md:2: front matter refused", "bomb.md:2: front matter refused: anchors and aliases"):
             page.locator('[data-testid="stAlert"]', has_text=refused).first.wait_for(timeout=TIMEOUT_MS)
-        # The stored source is now an option of the Sources filter: open it, it is a plain label too.
-        page.locator('[data-testid="stMultiSelect"]').first.click()
-        page.get_by_role("option", name=value).wait_for(timeout=TIMEOUT_MS)
+        # The stored source is now a value of the Sources filter: chosen through the shared link, its chip is a plain
+        # label too.
+        page.goto(f"{hostile_server}/?source={urllib.parse.quote(value)}", wait_until="domcontentloaded")
+        page.locator('[data-testid="stMultiSelect"]').first.get_by_text(value, exact=True).wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1000)
         assert page.locator(f'img[src*="{ATTACK_HOST}"]').count() == 0
         assert [u for u in fetched if ATTACK_HOST in u] == []
