@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -210,6 +211,21 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
             yield context
         finally:
             context.close()
+
+
+def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 90_000) -> None:
+    """Choose ``files`` in the sidebar uploader of ``page``, wait until each is uploaded, then submit the form.
+
+    Streamlit uploads a chosen file in the background (a chip with a spinner); a submit before that ends sends the
+    form without the file, and nothing happens."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files=files)
+    page.wait_for_function(
+        """(n) => { const bar = document.querySelector('[data-testid="stSidebar"]');
+            return bar.querySelectorAll('[data-testid="stFileChip"]').length === n
+                && !bar.querySelector('[data-testid="stFileChipIconSpinner"]'); }""",
+        arg=len(files), timeout=timeout_ms)
+    page.get_by_role("button", name="Add to the map").click()
 
 
 # ---------------------------------------------------------------- Dask: a real scheduler and 2 workers (processes)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, place_id
+from conftest import ROOT, place_id, submit_uploads
 
 pytestmark = pytest.mark.browser
 
@@ -247,25 +247,11 @@ ISIS cells attacked an army checkpoint near Baiji on Tuesday, officials said.
 """
 
 
-def submit_uploads(session: Session, files: list[dict[str, Any]]) -> None:
-    """Choose ``files`` in the sidebar uploader, wait until each is uploaded (a chip without a spinner), submit.
-
-    Streamlit uploads a chosen file in the background; a submit before that ends sends the form without it."""
-    sidebar = session.page.locator('[data-testid="stSidebar"]')
-    sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files=files)
-    session.page.wait_for_function(
-        """(n) => { const chips = document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stFileChip"]');
-            return chips.length === n && !document.querySelector(
-                '[data-testid="stSidebar"] [data-testid="stFileChipIconSpinner"]'); }""",
-        arg=len(files), timeout=TIMEOUT_MS)
-    session.page.get_by_role("button", name="Add to the map").click()
-
-
 def test_upload_adds_a_document_and_the_map_refreshes(session: Session, app_server: str) -> None:
     session.page.goto(app_server, wait_until="domcontentloaded")  # a new app session: no filter of earlier tests
     before = set(session.drawn())
     assert "baiji" not in before
-    submit_uploads(session, [{"name": "baiji.md", "mimeType": "text/markdown", "buffer": UPLOAD}])
+    submit_uploads(session.page, [{"name": "baiji.md", "mimeType": "text/markdown", "buffer": UPLOAD}])
     session.page.wait_for_function(  # on the map, or in a cluster of towns; the first upload builds the geoparser
         """() => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
             const w = f && f.contentWindow; if (!w || !w.map) return false;
@@ -413,7 +399,7 @@ BAD_UPLOADS = [
 
 def test_rejected_uploads_are_errors_one_per_file_with_the_fix(session: Session) -> None:
     session.drawn()
-    submit_uploads(session, BAD_UPLOADS)
+    submit_uploads(session.page, BAD_UPLOADS)
     errors = session.page.locator('[data-testid="stSidebar"] [data-testid="stAlertContentError"]')
     errors.nth(len(BAD_UPLOADS) - 1).wait_for(timeout=TIMEOUT_MS)
     texts = errors.all_inner_texts()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import alias_bomb
+from conftest import alias_bomb, submit_uploads
 
 pytestmark = pytest.mark.browser
 
@@ -69,14 +69,11 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
     page = _page(browser_context, hostile_server, fetched)
     try:
         page.goto(hostile_server, wait_until="domcontentloaded")
-        uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
-        uploader.wait_for(state="attached", timeout=TIMEOUT_MS)
         deep = b"---\ntitle: " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\nMosul.\n"  # killed the server (SIGSEGV)
         bomb = ("---\n" + alias_bomb() + "---\nMosul.\n").encode()
-        uploader.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": jsonl},
-                                        {"name": "deep.md", "mimeType": "text/markdown", "buffer": deep},
-                                        {"name": "bomb.md", "mimeType": "text/markdown", "buffer": bomb}])
-        page.get_by_role("button", name="Add to the map").click()
+        submit_uploads(page, [{"name": name, "mimeType": "application/json", "buffer": jsonl},
+                              {"name": "deep.md", "mimeType": "text/markdown", "buffer": deep},
+                              {"name": "bomb.md", "mimeType": "text/markdown", "buffer": bomb}])
         alert = page.locator('[data-testid="stAlert"]', has_text="unknown language").first
         alert.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1000)
