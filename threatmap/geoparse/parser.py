@@ -13,6 +13,7 @@ from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.discover import find_context_names
 from threatmap.geoparse.locate import context_where, locate
+from threatmap.geoparse.match.lexicon import kurdish_word_keys
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import MAX_PASSAGE_CHARS
@@ -68,7 +69,7 @@ class Geoparser:
         aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
-        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)
+        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated, kurdish_words=kurdish_word_keys())
         return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat)
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
