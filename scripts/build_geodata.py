@@ -25,7 +25,7 @@ import argparse
 import json
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from _geodata_sources import (  # noqa: E402
     sources,
     world_cities,
 )
+from _latin_variants import latin_spellings_text, latin_variants  # noqa: E402
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 from _spellings import kurdish_spellings, spellings_text  # noqa: E402
@@ -94,7 +95,24 @@ def main(argv: list[str] | None = None) -> int:
     texts[OVERTURE.name] = _overture_text(entries, gov_shapes)
     taken = {normalize_key(n) for e in entries for n in _all_names(e)}
     texts["spellings.yaml"] = spellings_text(kurdish_spellings(entries, key=normalize_key, taken=taken), _q)
+    texts["spellings_en.yaml"] = _latin_text(places_text, entries, texts[OVERTURE.name])
     return _write_or_check(texts, places_text, check=args.check)
+
+
+def _latin_text(places_text: str, entries: list[dict[str, Any]], overture_text: str) -> str:
+    """``spellings_en.yaml``: English variants of the curated Iraqi/Syrian names (scripts/_latin_variants.py)."""
+    from wordfreq import zipf_frequency
+    curated_ids = set(re.findall(r"^  - id: (\S+)$", places_text.split(GENERATED_MARK, 1)[0], re.MULTILINE))
+    everything = entries + (yaml.load(overture_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                            .get("places") or [])
+    taken = {normalize_key(n) for e in everything for n in _all_names(e)}
+    first_words: Counter[str] = Counter()
+    for e in everything:
+        en = [(e.get("names") or {}).get("en"), *((e.get("aliases") or {}).get("en") or [])]
+        first_words.update({str(n).lower().replace("-", " ").split()[0] for n in en if n and str(n).strip()})
+    variants = latin_variants([e for e in entries if e["id"] in curated_ids], key=normalize_key, taken=taken,
+                              zipf=lambda text: zipf_frequency(text, "en"), first_words=first_words)
+    return latin_spellings_text(variants, _q)
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:

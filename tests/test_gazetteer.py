@@ -157,6 +157,8 @@ def test_ambiguous_names_are_declared(gaz: Gazetteer, holders: dict, name: str, 
     ("Salah al-Din", "salahuddin_governorate"), ("At-Ta'mim", "kirkuk_governorate"), ("Huwayjah", "hawija"),
     ("Shadaddi", "shaddadi"), ("Abu Kamal", "abu_kamal"), ("Wadi Hawran", "wadi_horan"), ("Al Roj camp", "roj_camp"),
     ("الهول", "al_hol_camp"),
+    # generated English transliteration variants (geodata/spellings_en.yaml)
+    ("Ninevah", "nineveh_governorate"), ("Tel Kayf", "tel_keppe"), ("Tuz", "tuz_khurmatu"), ("Beiji", "baiji"),
 ])
 def test_spelling_variants_reach_their_place(holders: dict, name: str, place_id: str) -> None:
     assert place_id in holders[normalize_key(name)]
