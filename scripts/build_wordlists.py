@@ -7,7 +7,9 @@
   no noun or proper noun (verbs, adjectives, adverbs, function words: گوت "said", ماڵی "of the house", dûr
   "far"). wordfreq has no Kurdish; klpt's nouns include place names (بێچی, سۆران), so they are left out. In a
   Kurdish document the matcher holds back a place name that is one of these words unless the gazetteer gives it
-  as the place's Kurdish name or the context supports it (``Matcher.build``).
+  as the place's Kurdish name or the context supports it (``Matcher.build``). The Sorani nouns are listed apart
+  (block ``ckb-noun``): the Sorani skeleton index never uses the skeleton of an ordinary word
+  (``threatmap/geoparse/match/skeleton.py``).
 
 How to run::
 
@@ -59,13 +61,20 @@ def build_kurdish() -> str:
     parts = [KURDISH_HEADER]
     with zipfile.ZipFile(io.BytesIO(_wheel_bytes(KLPT_WHEEL, KLPT_SHA256, "klpt==0.1.7"))) as zf:
         for lang, name in (("ckb", "klpt/data/ckb-Arab.dic"), ("kmr", "klpt/data/kmr-Latn.dic")):
-            words = set()
+            words, nouns = set(), set()
             for line in zf.read(name).decode("utf-8").splitlines()[1:]:
                 tags = dict(t.split(":", 1) for t in line.split()[1:] if ":" in t)
                 pos = tags.get("po", "")
+                word = "".join(line.split("/", 1)[0].split()[:1]).lower()
+                if not word:
+                    continue
                 if pos and not pos.startswith(_NOUN_TAGS):
-                    words.add(line.split("/", 1)[0].split()[0].lower())
+                    words.add(word)
+                elif pos.startswith("noun"):
+                    nouns.add(word)
             parts.append(f"[{lang}]\n" + "".join(w + "\n" for w in sorted(words)))
+            if lang == "ckb":  # the Sorani skeleton index also refuses the skeletons of ordinary nouns
+                parts.append("[ckb-noun]\n" + "".join(w + "\n" for w in sorted(nouns - words)))
     return "".join(parts)
 
 

@@ -223,6 +223,13 @@ class Matcher:
                 entries.append(AliasEntry(key, (), _is_arabic_script(key), blocked=True))
         return cls(entries)
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` as written (one clitic ال, و … allowed) is a key of the automaton: a place's or a
+        blocked name."""
+        key = match_key(name)
+        return key in self.entries or any(key.startswith(p) and key[len(p):] in self.entries
+                                          for p in ("ال", "و", "وال") if len(key) > len(p) + 2)
+
     def find(self, text: str, *, lang: str | None = None) -> list[Match]:
         """The place names in ``text``: blocked names removed, longest of overlapping ones, sorted by start."""
         norm, view = matching_view(text)  # normalize_for_matching without the normalised text: not read here

@@ -1,0 +1,131 @@
+"""Sorani spellings of Arabic-script names found by their consonant skeleton (بەغداد for بغداد), Sorani text only.
+
+:class:`SkeletonIndex` maps the skeleton (:func:`threatmap.lang.skeleton.sorani_skeleton`) of every Arabic-script
+name of the gazetteer to its places. In a Sorani document the geoparser looks up the words (and runs of up to
+three words) that the exact matcher left alone, with and without a Sorani ending (بەغدادەوە, حەویجەدا). A
+skeleton is lossy, so a key is kept only with four letters or more, and never when it is also the skeleton of an
+ordinary Kurdish word (klpt's lexicon: nouns, verbs, adjectives …); a name of generated towns and villages only
+needs context, as in the exact matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from threatmap.lang.scripts import ARABIC_LETTER_CLASS
+from threatmap.lang.skeleton import SORANI_WORD_ENDINGS, sorani_skeleton
+
+__all__ = ["SkeletonHit", "SkeletonIndex", "sorani_word_skeletons"]
+
+MIN_LETTERS = 4
+_NISBA_END = re.compile("[يی][ةەه]$")
+_WORD = re.compile(f"[{ARABIC_LETTER_CLASS}][{ARABIC_LETTER_CLASS}\u064b-\u065f\u0670\u0640\u200c]*")
+
+
+@dataclass(frozen=True, slots=True)
+class SkeletonHit:
+    """A name found by its skeleton: original offsets (endings excluded), the key and its places."""
+
+    start: int
+    end: int
+    key: str
+    place_ids: tuple[str, ...]
+    needs_context: bool
+
+
+@lru_cache(maxsize=1)
+def sorani_word_skeletons() -> frozenset[str]:
+    """Skeletons of the ordinary Sorani words of ``data/kurdish_words.txt`` (blocks ``ckb`` and ``ckb-noun``)."""
+    text = (Path(__file__).resolve().parents[2] / "data" / "kurdish_words.txt").read_text(encoding="utf-8")
+    block, out = "", set()
+    for line in text.splitlines():
+        if line.startswith("["):
+            block = line.strip("[]")
+        elif line and not line.startswith("#") and block in ("ckb", "ckb-noun"):
+            out.add(sorani_skeleton(line))
+    return frozenset(out)
+
+
+class SkeletonIndex:
+    """Skeleton -> places of the Arabic-script names of a gazetteer; build once with :meth:`build`."""
+
+    def __init__(self, keys: dict[str, tuple[tuple[str, ...], bool]]) -> None:
+        self.keys = keys
+        self._firsts = frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
+        self._max_words = max((k.count(" ") + 1 for k in keys), default=1)
+
+    @classmethod
+    def build(cls, aliases: Iterable[tuple[str, str, str, str]], *, strict_places: Collection[str] = (),
+              ordinary: Collection[str] = ()) -> SkeletonIndex:
+        """From ``(alias, lang, place_id, place_type)`` tuples; ``ordinary``: skeletons of ordinary words."""
+        ids: dict[str, list[str]] = {}
+        for alias, _lang, place_id, _type in aliases:
+            if not _WORD.match(alias):
+                continue  # Arabic script only
+            key = sorani_skeleton(alias, article=True)
+            if sum(c.isalpha() for c in key) < MIN_LETTERS or key in ordinary or _NISBA_END.search(alias):
+                continue  # short, an ordinary word, or the adjective without its last vowel (تورکیە / تورکی)
+            found = ids.setdefault(key, [])
+            if place_id not in found:
+                found.append(place_id)
+        strict = frozenset(strict_places)
+        return cls({k: (tuple(v), all(i in strict for i in v)) for k, v in ids.items()})
+
+    def find(self, text: str, covered: Sequence[tuple[int, int]], known: Callable[[str], bool]
+             ) -> list[SkeletonHit]:
+        """Names in ``text`` by skeleton, outside the sorted, non-overlapping ``covered`` spans.
+
+        ``known(name)`` says the exact matcher knows ``name`` as it is written (a place's or a blocked name): then
+        the exact matcher has judged it (سووریای دیموکرات is the SDF), and its skeleton is not looked at.
+        """
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        out: list[SkeletonHit] = []
+        c = 0
+        i = 0
+        while i < len(words):
+            start = words[i][0]
+            while c < len(covered) and covered[c][1] <= start:
+                c += 1
+            hit = None
+            if c >= len(covered) or covered[c][0] >= words[i][1]:
+                hit = self._longest(text, words, i, covered[c][0] if c < len(covered) else len(text), known)
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit[0])
+            i = hit[1]
+        return out
+
+    def _longest(self, text: str, words: list[tuple[int, int]], i: int, limit: int, known: Callable[[str], bool]
+                 ) -> tuple[SkeletonHit, int] | None:
+        """The longest name starting at word ``i`` and ending before ``limit``, with the index of the next word."""
+        word = text[words[i][0]:words[i][1]]
+        n_max = 1
+        if sorani_skeleton(word) in self._firsts or (
+                "ێ" in word and sorani_skeleton(word, long_e=True) in self._firsts):
+            while (n_max < self._max_words and i + n_max < len(words) and words[i + n_max][1] <= limit
+                   and not text[words[i + n_max - 1][1]:words[i + n_max][0]].strip()):
+                n_max += 1
+        for n in range(n_max, 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            if end > limit:
+                continue
+            head = text[start:words[i + n - 1][0]]
+            last = text[words[i + n - 1][0]:end]
+            for ending in ("", *(e for e in SORANI_WORD_ENDINGS if last.endswith(e) and len(last) - len(e) >= 3)):
+                stem_end = end - len(ending)
+                stem = head + last[:len(last) - len(ending)]
+                key = sorani_skeleton(stem)
+                entry = self.keys.get(key)
+                if entry is None and "ێ" in stem:
+                    key = sorani_skeleton(stem, long_e=True)
+                    entry = self.keys.get(key)
+                if entry is not None:
+                    if known(text[start:stem_end]):
+                        return None  # the exact matcher's decision stands
+                    return SkeletonHit(start, stem_end, key, entry[0], entry[1]), i + n
+        return None
