@@ -10,10 +10,11 @@ Nimrod, Tuz Khurmatu -> Tuz):
 - a doubled consonant written once, or a single one between vowels doubled (Asad / Assad);
 - the first word Tal / Tall / Tel / Tell / Til (a hill), with one more change to the rest of the name;
 - the article al- / el- / ad- … dropped or written el-;
-- a town named by its first word alone (Tuz for Tuz Khurmatu), when no other place's name starts with that word.
+- a town named by its first word alone (Tuz for Tuz Khurmatu), when no other place's name starts with that word;
+- English words of a name are never respelled; the last one takes the other number (disputed territory).
 
 A variant is kept only when it has at least four letters (three for a first word), is no ordinary English word
-(wordfreq Zipf < ``ZIPF`` for the whole variant and for a one-word short form), is not already a name of any
+(a one-word variant with wordfreq Zipf < ``ZIPF``), is not already a name of any
 place (``taken``) and is made from one place only (a variant two places could produce is ambiguous).
 """
 
@@ -74,13 +75,32 @@ def _word_variants(word: str) -> set[str]:
     return out
 
 
-def name_variants(name: str) -> set[str]:
-    """Lower-case spellings of ``name`` one systematic change away (Tal/Tel + one change for hill names)."""
+def _number(word: str) -> set[str]:
+    """The other number of an English noun: territories / territory, plains / plain."""
+    if word.endswith("ies"):
+        return {word[:-3] + "y"}
+    if word.endswith("y") and word[-2:-1] not in _VOWELS:
+        return {word[:-1] + "ies"}
+    if word.endswith("s") and not word.endswith("ss"):
+        return {word[:-1]}
+    return {word + "s"}
+
+
+def name_variants(name: str, *, english: Callable[[str], bool] = _FIXED.__contains__) -> set[str]:
+    """Lower-case spellings of ``name`` one systematic change away (Tal/Tel + one change for hill names).
+
+    Words that ``english`` says are English (designators, ordinary words) are never respelled; the last one, unless
+    a designator (province, camp …), takes the other number instead (disputed territory / territories).
+    """
     low = " ".join(name.lower().replace("-", " ").split())
     words = low.split(" ")
     out: set[str] = set()
     for k, w in enumerate(words):
-        if w in _FIXED or len(w) < 3:
+        if len(w) < 3:
+            continue
+        if w in _FIXED or english(w):
+            if k == len(words) - 1 and k and w not in _FIXED:  # not a designator: "Salah al-Din provinces" is a list
+                out.update(" ".join([*words[:k], v]) for v in _number(w))
             continue
         out.update(" ".join([*words[:k], v, *words[k + 1:]]) for v in _word_variants(w))
     if len(words) > 1 and words[0] in _HILLS:
@@ -107,15 +127,16 @@ def latin_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str], st
             continue
         names = [(e.get("names") or {}).get("en"), *((e.get("aliases") or {}).get("en") or [])]
         for name in (str(n) for n in names if n and not str(n).isupper()):  # no acronym (IKR, MERV)
-            found = {v for v in name_variants(name) if sum(c.isalpha() for c in v) >= 4}
+            found = {v for v in name_variants(name, english=lambda w: zipf(w) >= ZIPF)
+                     if sum(c.isalpha() for c in v) >= 4}
             first = name.lower().replace("-", " ").split()[0]
             if (e.get("type") in _TOWN_TYPES and len(name.split()) == 2 and first not in _GENERIC_FIRST
                     and len(first) >= 3 and first_words.get(first, 0) == 1 and first.isalpha()):
                 found.add(first)  # Tuz for Tuz Khurmatu
             for v in sorted(found):
                 k = key(v)
-                if k in taken or zipf(v) >= ZIPF:
-                    continue
+                if k in taken or (" " not in v and zipf(v) >= ZIPF):
+                    continue  # (a phrase of several words is no ordinary word: disputed territory)
                 made[k].add(e["id"])
                 spelled.setdefault((e["id"], k), " ".join(w[:1].upper() + w[1:] for w in v.split(" ")))
     out: dict[str, dict[str, list[str]]] = {}

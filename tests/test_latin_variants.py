@@ -57,3 +57,9 @@ def test_short_forms_need_a_first_word_no_other_name_starts_with() -> None:
     out = latin_variants(entries, key=normalize_key, taken=set(), zipf=lambda v: 0.0,
                          first_words={"deir": 5, "qara": 3})
     assert all(" " in v for langs in out.values() for v in langs["en"])
+
+
+def test_english_words_are_not_respelled_but_take_the_other_number() -> None:
+    found = name_variants("disputed territories", english={"disputed", "territories"}.__contains__)
+    assert found == {"disputed territory"}
+    assert "nineveh plain" not in name_variants("Nineveh Plains")  # a designator: "Kirkuk and Salah al-Din provinces"
