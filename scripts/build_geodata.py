@@ -49,7 +49,7 @@ from _geodata_sources import (  # noqa: E402
     sources,
     world_cities,
 )
-from _latin_variants import latin_spellings_text, latin_variants  # noqa: E402
+from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 from _spellings import kurdish_spellings, spellings_text  # noqa: E402
@@ -114,7 +114,7 @@ def _latin_text(places_text: str, entries: list[dict[str, Any]], overture_text: 
         first_words.update({str(n).lower().replace("-", " ").split()[0] for n in en if n and str(n).strip()})
     variants = latin_variants([e for e in entries if e["id"] in curated_ids], key=normalize_key, taken=taken,
                               zipf=lambda text: zipf_frequency(text, "en"), first_words=first_words)
-    return latin_spellings_text(variants, _q)
+    return spellings_text(variants, _q, header=LATIN_HEADER)
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
