@@ -18,12 +18,16 @@ import re
 
 from threatmap.lang.normalize import ARABIC_LETTER_MAP, DELETED_CHARACTERS
 
-__all__ = ["SORANI_WORD_ENDINGS", "sorani_skeleton"]
+__all__ = ["DROPPED_MARK", "SORANI_WORD_ENDINGS", "marked_skeleton", "sorani_skeleton", "word_skeleton"]
 
 _DROPPED = "ەێۆةءئ\u200c\u200d"
 _TABLE = str.maketrans({**{k: v for k, v in ARABIC_LETTER_MAP.items() if k not in _DROPPED},
                         **dict.fromkeys(_DROPPED), **dict.fromkeys(DELETED_CHARACTERS)})
 _TABLE_LONG_E = {**_TABLE, ord("ێ"): "ي"}
+DROPPED_MARK = "\x01"
+"""What :func:`marked_skeleton` writes in place of a dropped character."""
+_MARKED = {k: (DROPPED_MARK if v is None else v) for k, v in _TABLE.items()}
+_MARKED_LONG_E = {**_MARKED, ord("ێ"): "ي"}
 _RUNS = re.compile(r"(\w)\1+")
 SORANI_WORD_ENDINGS = ("ەکانیش", "ەکاندا", "ەکانی", "ەکان", "ەکەیدا", "ەکەدا", "ەکەی", "ەکە", "یەکانی", "یەکان",
                        "یەکی", "یەک", "ێکی", "ێک", "ەوە", "یشدا", "یش", "ەش", "یدا", "دا", "یان", "یی", "ی", "ە")
@@ -42,3 +46,16 @@ def sorani_skeleton(text: str, *, article: bool = False, long_e: bool = False) -
         if word:
             out.append(word)
     return " ".join(out)
+
+
+def marked_skeleton(text: str, *, long_e: bool = False) -> str:
+    """``text`` with the letters mapped as in the skeleton and every dropped character replaced by
+    :data:`DROPPED_MARK`: the same length as ``text``, so a word's offsets hold in both (one pass per document).
+    ``long_e``: ێ kept as ي (see :func:`sorani_skeleton`)."""
+    return text.translate(_MARKED_LONG_E if long_e else _MARKED)
+
+
+def word_skeleton(marked_word: str) -> str:
+    """The skeleton of one word cut from :func:`marked_skeleton` (no article dropped, ێ dropped)."""
+    word = marked_word.replace(DROPPED_MARK, "").lstrip("ا")
+    return _RUNS.sub(r"\1", word) if _RUNS.search(word) else word

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from threatmap.lang.scripts import ARABIC_LETTER_CLASS
-from threatmap.lang.skeleton import SORANI_WORD_ENDINGS, sorani_skeleton
+from threatmap.lang.skeleton import SORANI_WORD_ENDINGS, marked_skeleton, sorani_skeleton, word_skeleton
 
 __all__ = ["SkeletonHit", "SkeletonIndex", "sorani_word_skeletons"]
 
@@ -56,6 +56,8 @@ class SkeletonIndex:
     def __init__(self, keys: dict[str, tuple[tuple[str, ...], bool]]) -> None:
         self.keys = keys
         self._firsts = frozenset(k.split(" ", 1)[0] for k in keys if " " in k)
+        self._heads = frozenset(k[:MIN_LETTERS] for k in keys)
+        """The first four letters of every key: an ending never changes them (keys have four letters or more)."""
         self._max_words = max((k.count(" ") + 1 for k in keys), default=1)
 
     @classmethod
@@ -83,6 +85,9 @@ class SkeletonIndex:
         the exact matcher has judged it (سووریای دیموکرات is the SDF), and its skeleton is not looked at.
         """
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        if not words:
+            return []
+        marked = (marked_skeleton(text), marked_skeleton(text, long_e=True) if "ێ" in text else "")
         out: list[SkeletonHit] = []
         c = 0
         i = 0
@@ -92,7 +97,7 @@ class SkeletonIndex:
                 c += 1
             hit = None
             if c >= len(covered) or covered[c][0] >= words[i][1]:
-                hit = self._longest(text, words, i, covered[c][0] if c < len(covered) else len(text), known)
+                hit = self._longest(text, marked, words, i, covered[c][0] if c < len(covered) else len(text), known)
             if hit is None:
                 i += 1
                 continue
@@ -100,13 +105,17 @@ class SkeletonIndex:
             i = hit[1]
         return out
 
-    def _longest(self, text: str, words: list[tuple[int, int]], i: int, limit: int, known: Callable[[str], bool]
-                 ) -> tuple[SkeletonHit, int] | None:
+    def _longest(self, text: str, marked: tuple[str, str], words: list[tuple[int, int]], i: int, limit: int,
+                 known: Callable[[str], bool]) -> tuple[SkeletonHit, int] | None:
         """The longest name starting at word ``i`` and ending before ``limit``, with the index of the next word."""
         word = text[words[i][0]:words[i][1]]
+        a, b = words[i]
+        plain = word_skeleton(marked[0][a:b])
+        skeletons = (plain, word_skeleton(marked[1][a:b])) if "ێ" in word else (plain,)
+        if not any(s[:MIN_LETTERS] in self._heads or s in self._firsts for s in skeletons):
+            return None  # no key starts like this word (the usual case)
         n_max = 1
-        if sorani_skeleton(word) in self._firsts or (
-                "ێ" in word and sorani_skeleton(word, long_e=True) in self._firsts):
+        if any(s in self._firsts for s in skeletons):
             while (n_max < self._max_words and i + n_max < len(words) and words[i + n_max][1] <= limit
                    and not text[words[i + n_max - 1][1]:words[i + n_max][0]].strip()):
                 n_max += 1
