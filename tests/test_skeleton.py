@@ -64,3 +64,11 @@ def test_skeleton_names_only_in_sorani_documents(real_geoparser: Geoparser) -> N
     assert ("حەویجە", "hawija") in found and ("فەللووجە", "fallujah") in found
     ar = "بەغداد"  # the same letters read as Arabic: no skeleton lookup
     assert [m.place_id for m in real_geoparser.parse(Document(id="a", text=ar, lang="ar"))] == []
+
+
+@pytest.mark.parametrize("text", ["", "\u200c\u200c\u200c", "ە" * 50, "بەغداد\ud800", "🙂 بەغداد 🙂", "ا ا ا ا", "ـــ",
+                                  "بەغداد" + "\u064b" * 30, "ئ" * 10 + " بەغداد"])
+def test_hostile_text_never_crashes_and_offsets_stay_in_the_text(text: str) -> None:
+    index = SkeletonIndex.build(ALIASES)
+    for hit in index.find(text, [], known=lambda name: False):
+        assert 0 <= hit.start < hit.end <= len(text)
