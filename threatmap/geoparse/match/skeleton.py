@@ -11,13 +11,23 @@ needs context, as in the exact matcher.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+import numpy as np
+
 from threatmap.lang.scripts import ARABIC_LETTER_CLASS
-from threatmap.lang.skeleton import SORANI_WORD_ENDINGS, marked_skeleton, sorani_skeleton, word_skeleton
+from threatmap.lang.skeleton import (
+    DROPPED_MARK,
+    SORANI_WORD_ENDINGS,
+    marked_skeleton,
+    sorani_skeleton,
+    word_skeleton,
+)
 
 __all__ = ["SkeletonHit", "SkeletonIndex", "sorani_word_skeletons"]
 
@@ -59,6 +69,11 @@ class SkeletonIndex:
         self._heads = frozenset(k[:MIN_LETTERS] for k in keys)
         """The first four letters of every key: an ending never changes them (keys have four letters or more)."""
         self._max_words = max((k.count(" ") + 1 for k in keys), default=1)
+        self._automaton = ahocorasick.Automaton()
+        for head in self._heads:
+            self._automaton.add_word(" " + head, len(head) + 1)
+        if self._heads:
+            self._automaton.make_automaton()
 
     @classmethod
     def build(cls, aliases: Iterable[tuple[str, str, str, str]], *, strict_places: Collection[str] = (),
@@ -84,26 +99,47 @@ class SkeletonIndex:
         ``known(name)`` says the exact matcher knows ``name`` as it is written (a place's or a blocked name): then
         the exact matcher has judged it (سووریای دیموکرات is the SDF), and its skeleton is not looked at.
         """
-        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        if not words:
+        if not self._heads:
             return []
         marked = (marked_skeleton(text), marked_skeleton(text, long_e=True) if "ێ" in text else "")
+        heads = self._head_offsets(marked[0]) + (self._head_offsets(marked[1]) if marked[1] else [])
+        if not heads:
+            return []  # no word starts like a key: the usual document
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        starts = [a for a, _ in words]
+        cov_starts = [s for s, _ in covered]
+        cov_ends = [e for _, e in covered]
         out: list[SkeletonHit] = []
-        c = 0
-        i = 0
-        while i < len(words):
-            start = words[i][0]
-            while c < len(covered) and covered[c][1] <= start:
-                c += 1
-            hit = None
-            if c >= len(covered) or covered[c][0] >= words[i][1]:
-                hit = self._longest(text, marked, words, i, covered[c][0] if c < len(covered) else len(text), known)
-            if hit is None:
-                i += 1
+        next_free = 0
+        for i in sorted({bisect_right(starts, pos) - 1 for pos in heads} - {-1}):
+            a, b = words[i]
+            if i < next_free:
                 continue
-            out.append(hit[0])
-            i = hit[1]
+            k = bisect_right(cov_ends, a)  # the first covered span ending after the word's start
+            if k < len(covered) and cov_starts[k] < b:
+                continue  # the exact matcher found a name here
+            hit = self._longest(text, marked, words, i, cov_starts[k] if k < len(covered) else len(text), known)
+            if hit is not None:
+                out.append(hit[0])
+                next_free = hit[1]
         return out
+
+    def _head_offsets(self, marked: str) -> list[int]:
+        """Offsets in the text where the skeleton view (dropped marks gone, runs once, an initial alef dropped) has
+        a word starting with the head of a key: one automaton pass instead of a Python step per word."""
+        cps = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        letter = (((cps >= 0x621) & (cps <= 0x64A)) | ((cps >= 0x66E) & (cps <= 0x6D3)) | (cps == 0x6D5)
+                  | ((cps >= 0x6FA) & (cps <= 0x6FF)))
+        idx = np.flatnonzero(cps != ord(DROPPED_MARK))
+        chars = np.where(letter, cps, 0x20)[idx]
+        once = np.ones(len(chars), dtype=bool)
+        once[1:] = chars[1:] != chars[:-1]
+        idx, chars = idx[once], chars[once]
+        before = np.concatenate(([0x20], chars[:-1])) if len(chars) else chars
+        keep = ~((chars == 0x627) & (before == 0x20))
+        idx, chars = idx[keep], chars[keep]
+        view = " " + chars.astype("<u4").tobytes().decode("utf-32-le") + " "
+        return [int(idx[end - size + 1]) for end, size in self._automaton.iter(view)]
 
     def _longest(self, text: str, marked: tuple[str, str], words: list[tuple[int, int]], i: int, limit: int,
                  known: Callable[[str], bool]) -> tuple[SkeletonHit, int] | None:
@@ -123,18 +159,21 @@ class SkeletonIndex:
             start, end = words[i][0], words[i + n - 1][1]
             if end > limit:
                 continue
-            head = text[start:words[i + n - 1][0]]
             last = text[words[i + n - 1][0]:end]
             for ending in ("", *(e for e in SORANI_WORD_ENDINGS if last.endswith(e) and len(last) - len(e) >= 3)):
                 stem_end = end - len(ending)
-                stem = head + last[:len(last) - len(ending)]
-                key = sorani_skeleton(stem)
+                key = _skeleton_of(marked[0], start, stem_end)
                 entry = self.keys.get(key)
-                if entry is None and "ێ" in stem:
-                    key = sorani_skeleton(stem, long_e=True)
+                if entry is None and marked[1] and "ێ" in text[start:stem_end]:
+                    key = _skeleton_of(marked[1], start, stem_end)
                     entry = self.keys.get(key)
                 if entry is not None:
                     if known(text[start:stem_end]):
                         return None  # the exact matcher's decision stands
                     return SkeletonHit(start, stem_end, key, entry[0], entry[1]), i + n
         return None
+
+
+def _skeleton_of(marked: str, start: int, end: int) -> str:
+    """The skeleton of ``text[start:end]`` read from the document's :func:`marked_skeleton` (no new translation)."""
+    return " ".join(word_skeleton(w) for w in marked[start:end].split())
