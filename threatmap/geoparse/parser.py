@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -13,7 +13,9 @@ from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.discover import find_context_names
 from threatmap.geoparse.locate import context_where, locate
+from threatmap.geoparse.match.lexicon import kurdish_word_keys
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
+from threatmap.geoparse.match.skeleton import SkeletonIndex, sorani_word_skeletons
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import MAX_PASSAGE_CHARS
 from threatmap.geoparse.passages import split_passages as default_split_passages
@@ -46,9 +48,12 @@ class Geoparser:
     """Finds place mentions; build once per gazetteer with :meth:`from_gazetteer` (the automaton is reused)."""
 
     def __init__(self, places: dict[str, Place], matcher: Matcher, *, split_passages: SplitPassages | None = None,
-                 assess: Assess | None = None, threat: str | ThreatDecider = "model") -> None:
+                 assess: Assess | None = None, threat: str | ThreatDecider = "model",
+                 skeleton: SkeletonIndex | None = None) -> None:
         self.places = places
         self.matcher = matcher
+        self.skeleton = skeleton
+        """Sorani spellings by consonant skeleton (بەغداد for بغداد), used in Sorani documents only."""
         self._split = split_passages or default_split_passages
         self._threat = _threat_decider(threat, assess or default_assess)
         self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
@@ -65,11 +70,12 @@ class Geoparser:
         (the rules alone, ``assess``) or an object with ``decide(ctx, spans)``.
         """
         places = {p.id: p for p in gazetteer}
-        aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())
+        aliases = [(alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases()]
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
-        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)
-        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat)
+        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated, kurdish_words=kurdish_word_keys())
+        skeleton = SkeletonIndex.build(aliases, strict_places=strict, ordinary=sorani_word_skeletons())
+        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat, skeleton=skeleton)
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
         """The place mentions of ``document``, sorted by start; offsets index ``document.text``.
@@ -86,6 +92,8 @@ class Geoparser:
             return (), ()
         ctx = ParseContext.of(document, split_passages=self._split)
         matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
+        if ctx.lang == "ckb" and self.skeleton is not None:
+            matches = _with_skeleton_hits(ctx, matches, self.skeleton, self.matcher.knows)
         chosen = self._choose(ctx.norm.text, matches) if matches else []
         anchors = [(m.start, m.end, place) for m, place, _ in chosen]
         located = [(c, loc) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])
@@ -180,6 +188,17 @@ class Geoparser:
         if where is None:
             where = self._where[key] = where_of(place, qualifier)
         return where
+
+
+def _with_skeleton_hits(ctx: ParseContext, matches: list[Match], skeleton: SkeletonIndex,
+                        known: Callable[[str], bool]) -> list[Match]:
+    """``matches`` and the names of a Sorani text found by their consonant skeleton outside them, by start."""
+    hits = skeleton.find(ctx.text, [(m.start, m.end) for m in matches], known=known)
+    if not hits:
+        return matches
+    extra = [Match(h.start, h.end, ctx.norm.to_normalized(h.start), ctx.norm.to_normalized(h.end), h.key,
+                   h.place_ids, "", True, h.needs_context) for h in hits]
+    return sorted(matches + extra, key=lambda m: m.start)
 
 
 def _threat_decider(threat: str | ThreatDecider, assess: Assess) -> ThreatDecider:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Normalized", "matching_view", "normalize", "normalize_for_matching", "normalize_key"]
+__all__ = ["ARABIC_LETTER_MAP", "DELETED_CHARACTERS", "Normalized", "matching_view", "normalize",
+           "normalize_for_matching", "normalize_key"]
 
 # Arabic letter variants and Kurdish/Persian letters, mapped (never deleted) to one Arabic base letter.
 _ARABIC_MAP = {
@@ -53,6 +54,10 @@ _DELETED = (
     + list("'’‘ʼʾʿ`´")  # apostrophes and hamza-like letters in transliterations (Ta'mim, Sala'addin)
 )
 _BMP = 0x10000
+ARABIC_LETTER_MAP = _ARABIC_MAP
+"""Arabic letter variants and Kurdish/Persian letters -> the one Arabic base letter they are matched as."""
+DELETED_CHARACTERS = frozenset(_DELETED)
+"""Characters normalisation deletes (diacritics, tatweel, zero-width and bidi controls, apostrophes)."""
 
 
 def _base(ch: str) -> str:

@@ -41,6 +41,7 @@ from threatmap.geoparse.match.lexicon import (
     EN_COMMON,
     GENERIC_WORDS,
 )
+from threatmap.geoparse.match.select import select as _select
 from threatmap.geoparse.match.variants import Cand as _Cand
 from threatmap.geoparse.match.variants import anchors, fuzzy_window, sorani_variants
 from threatmap.lang.clitics import AR_LL_PREFIXES as LL_PREFIXES
@@ -77,6 +78,7 @@ _LATIN_SUFFIXES = LATIN_SUFFIXES
 _ALL_SUFFIXES = _SORANI_SUFFIXES | _LATIN_SUFFIXES
 _KURDISH_LETTERS = KURDISH_LETTERS
 _KURMANJI_LETTERS = KURMANJI_LETTERS
+_KURDISH_LANGS = frozenset({"ckb", "kmr"})
 
 
 def _is_arabic_script(key: str) -> bool:
@@ -108,6 +110,9 @@ class AliasEntry:
     """An Arabic key that is also an ordinary word: needs a place-type word or a related place (resolver)."""
     fuzzy: bool = True
     """Whether spelling variants are searched (curated places only; see :meth:`Matcher.build`)."""
+    kurdish_word: bool = False
+    """A key that is also an ordinary Kurdish word (گوت "said" = كوت) and no Kurdish name of its places: in a
+    Kurdish document it needs context, as :attr:`needs_context`."""
 
 
 class Match(NamedTuple):
@@ -167,23 +172,28 @@ class Matcher:
 
     @classmethod
     def build(cls, aliases: Iterable[tuple[str, str, str, str]], *, strict_places: Collection[str] = (),
-              no_fuzzy: Collection[str] = ()) -> Matcher:
+              no_fuzzy: Collection[str] = (), kurdish_words: Collection[str] = ()) -> Matcher:
         """Build from ``(alias, lang, place_id, place_type)`` tuples; the blocklist is added here.
 
         Aliases with fewer than three letters after normalisation are dropped (never matched).
         ``strict_places`` are ids of minor places (generated towns and villages) whose one-word names need
         evidence: an Arabic one needs context (see :attr:`AliasEntry.needs_context`), a Latin one a capital.
         Spelling variants are searched for names of places outside ``strict_places`` and ``no_fuzzy``.
+        ``kurdish_words`` are keys of ordinary Kurdish words (:func:`~.lexicon.kurdish_word_keys`): a key among
+        them (also without its article ال) that no Sorani or Kurmanji alias gives needs context in Kurdish text.
         """
         strict = frozenset(strict_places)
         no_fuzzy = frozenset(no_fuzzy)
         by_key: dict[str, list[str]] = {}
         template_names: dict[str, set[str]] = {}
+        kurdish_named: set[str] = set()  # keys that a Sorani or Kurmanji alias gives
         for alias, lang, place_id, place_type in aliases:
             key = match_key(alias)
             if _letters(key) < 3 and not _DOTTED.fullmatch(alias):
                 continue  # too short to be a name, unless a dotted abbreviation (U.S.), which needs its capital
             keys = sorani_variants(key) if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(alias) else (key,)
+            if lang in _KURDISH_LANGS:
+                kurdish_named.add(key)  # as written: the single-و variant كوت of کووت is no name
             for k in keys:
                 ids = by_key.setdefault(k, [])
                 if place_id not in ids:
@@ -198,7 +208,9 @@ class Matcher:
                 key, tuple(ids), arabic,
                 needs_capital=not arabic and (_letters(key) <= 4 or key in _EN_COMMON or minor),
                 needs_context=arabic and (key in _AR_COMMON or minor),
-                fuzzy=not all(i in strict or i in no_fuzzy for i in ids)))
+                fuzzy=not all(i in strict or i in no_fuzzy for i in ids),
+                kurdish_word=key not in kurdish_named and (
+                    key in kurdish_words or (key.startswith("ال") and key[2:] in kurdish_words))))
         blocked = set(BLOCKED)
         for template, types in BLOCK_TEMPLATES.items():
             template_arabic = _is_arabic_script(template)
@@ -210,6 +222,13 @@ class Matcher:
             if _letters(key) >= 3 and key not in by_key:
                 entries.append(AliasEntry(key, (), _is_arabic_script(key), blocked=True))
         return cls(entries)
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` as written (one clitic ال, و … allowed) is a key of the automaton: a place's or a
+        blocked name."""
+        key = match_key(name)
+        return key in self.entries or any(key.startswith(p) and key[len(p):] in self.entries
+                                          for p in ("ال", "و", "وال") if len(key) > len(p) + 2)
 
     def find(self, text: str, *, lang: str | None = None) -> list[Match]:
         """The place names in ``text``: blocked names removed, longest of overlapping ones, sorted by start."""
@@ -228,6 +247,7 @@ class Matcher:
         n_orig = len(original)
         seg_norm, seg_orig = norm.norm_starts, norm.orig_starts  # norm.to_original, inlined: hot loop
         quoted = has_quote(original)
+        kurdish = lang in _KURDISH_LANGS
         new_match = tuple.__new__  # Match(...) runs a Python-level __new__: too slow for thousands of matches
         for ns, ne, plen, entry, fuzzy in _select(cands):
             if seg_norm:
@@ -259,7 +279,8 @@ class Matcher:
                     ) and in_identifier(original, start, end):
                 continue  # part of a URL, a path, an e-mail address or a slug (usemb-baghdad-nahrawan-attack)
             out.append(new_match(Match, (start, end, ns, ne, entry.key, entry.place_ids,
-                                         view[ns - plen:ns] if plen else "", fuzzy, entry.needs_context)))
+                                         view[ns - plen:ns] if plen else "", fuzzy,
+                                         entry.needs_context or (kurdish and entry.kurdish_word))))
         return out
 
     def _candidates(self, norm: Normalized, view: str, lang: str | None) -> list[_Cand]:
@@ -353,57 +374,3 @@ def _forms(entry: AliasEntry) -> list[tuple[str, str]]:
         # "Syrian", not Syria (سورية); الجديدة is "the new"
         forms += [(p + "ال", key) for p in _AR_PREFIXES]
     return forms
-
-
-
-
-def _select(cands: list[_Cand]) -> list[_Cand]:
-    """Drop place matches overlapping blocked names, then keep the longest of overlapping ones (linear sweep)."""
-    cands.sort(key=_START)  # stable: candidates come in order of their end
-    out: list[_Cand] = []
-    append = out.append
-    first = 0  # the current group of transitively overlapping candidates is cands[first:i]
-    group_end = -1
-    for i, c in enumerate(cands):
-        if c[0] >= group_end:  # a new group starts: settle the previous one
-            if i - first == 1:
-                if not cands[first][3].blocked:
-                    append(cands[first])
-            elif i > first:
-                out.extend(_resolve_cluster(cands[first:i]))
-            first = i
-            group_end = c[1]
-        elif c[1] > group_end:
-            group_end = c[1]
-    if cands:
-        out.extend(_resolve_cluster(cands[first:]))
-    return out
-
-
-def _cluster_order(c: _Cand) -> tuple[int, bool, int, int]:
-    return c[0] - c[1], c[4], c[2], c[0]  # longest, exact, shortest clitic, first
-
-
-def _resolve_cluster(cluster: list[_Cand]) -> list[_Cand]:
-    """The kept matches of a group of transitively overlapping candidates (usually one or two)."""
-    if len(cluster) == 1:
-        c = cluster[0]
-        return [] if c[3].blocked or not c[3].place_ids else cluster
-    if len(cluster) == 2:  # the two overlap: a blocked one removes both, else the better one is kept
-        a, b = cluster
-        if a[3].blocked or b[3].blocked:
-            return []
-        if not a[3].place_ids:
-            return [b] if b[3].place_ids else []
-        if not b[3].place_ids:
-            return [a]
-        return [b] if _cluster_order(b) < _cluster_order(a) else [a]
-    blocked = [(c[0], c[1]) for c in cluster if c[3].blocked]
-    places = [c for c in cluster if not c[3].blocked and c[3].place_ids
-              and not any(c[0] < e and s < c[1] for s, e in blocked)]
-    places.sort(key=_cluster_order)
-    taken: list[_Cand] = []
-    for c in places:
-        if not any(c[0] < t[1] and t[0] < c[1] for t in taken):
-            taken.append(c)
-    return taken
