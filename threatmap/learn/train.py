@@ -22,7 +22,8 @@ from threatmap.geoparse.threat.features import FEATURE_NAMES
 from threatmap.geoparse.threat.model import FORMAT, THRESHOLD, Member, ThreatModel, mean_log_odds
 from threatmap.learn.dataset import Example, GoldFile, build_examples, data_sha256
 
-__all__ = ["PARAMS", "RF_PARAMS", "CvResult", "cross_validate", "fit", "format_cv", "train_model", "write_model"]
+__all__ = ["PARAMS", "RF_PARAMS", "CvResult", "cross_validate", "fit", "format_cv", "format_repeats", "train_model",
+           "write_model"]
 
 PARAMS: dict[str, Any] = {
     "objective": "binary", "learning_rate": 0.05, "num_leaves": 8, "min_data_in_leaf": 20, "lambda_l2": 1.0,
@@ -172,8 +173,12 @@ def _arrays(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, np.nda
     return x, y, groups
 
 
-def cross_validate(examples: Sequence[Example], *, folds: int = FOLDS) -> CvResult:
-    """Grouped by document over the real examples; synthetic examples join every training fold, never a test fold."""
+def cross_validate(examples: Sequence[Example], *, folds: int = FOLDS, seed: int | None = None) -> CvResult:
+    """Grouped by document over the real examples; synthetic examples join every training fold, never a test fold.
+
+    ``seed`` None splits as ``GroupKFold`` does (the reported run); a number shuffles which documents share a fold
+    (``GroupKFold(shuffle=True)``), so repeated runs with several seeds show how much the figures owe to one split.
+    """
     from sklearn.model_selection import GroupKFold
 
     real = [e for e in examples if not e.synthetic]
@@ -185,7 +190,8 @@ def cross_validate(examples: Sequence[Example], *, folds: int = FOLDS) -> CvResu
     k = min(folds, len(set(groups.tolist())))
     if k < 2:
         raise ValueError(f"cross-validation needs real examples from 2 documents or more, got {k}")
-    for n, (tr, te) in enumerate(GroupKFold(n_splits=k).split(x, y, groups)):
+    splitter = GroupKFold(n_splits=k) if seed is None else GroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    for n, (tr, te) in enumerate(splitter.split(x, y, groups)):
         tx, ty, tg = np.vstack([x[tr], sx]), np.concatenate([y[tr], sy]), np.concatenate([groups[tr], sg])
         probs[te] = ThreatModel.from_content(fit(tx, ty, tg)).probabilities(x[te])
         for i in te:
@@ -215,6 +221,19 @@ def train_model(files: Sequence[GoldFile], geoparser: object, *, folds: int = FO
 def write_model(content: dict[str, Any], path: Path) -> None:
     """Write the model file (sorted keys, UTF-8, trailing newline)."""
     path.write_text(json.dumps(content, sort_keys=True, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def format_repeats(runs: Sequence[CvResult]) -> str:
+    """Model accuracy / F1 per language over repeated CV runs (other document splits): mean and range, as Markdown."""
+    per_run = [cv.scores() for cv in runs]
+    lines = [f"| lang | n | model acc mean (min-max over {len(runs)} splits) | model F1 mean (min-max) |",
+             "|---|---|---|---|"]
+    for key in per_run[0]:
+        accs = [s[key]["model_acc"] for s in per_run]
+        f1s = [s[key]["model_f1"] for s in per_run]
+        lines.append(f"| {key} | {int(per_run[0][key]['n'])} | {sum(accs) / len(accs):.3f} ({min(accs):.3f}-"
+                     f"{max(accs):.3f}) | {sum(f1s) / len(f1s):.3f} ({min(f1s):.3f}-{max(f1s):.3f}) |")
+    return "\n".join(lines)
 
 
 def format_cv(cv: CvResult) -> str:
