@@ -22,6 +22,7 @@ from threatmap.geoparse.threat.analysis import Analysis, analyse
 from threatmap.geoparse.threat.assess import PlaceRoles, Position, judge, locate
 from threatmap.geoparse.threat.cues import Hit, document_hits
 from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE
+from threatmap.geoparse.threat.lists import list_features, listed
 from threatmap.geoparse.threat.scope import dateline, reference_year
 from threatmap.models import Passage, ThreatDecision
 
@@ -49,7 +50,6 @@ _TYPES = ("country", "governorate", "district", "subdistrict", "city", "town", "
           "desert", "plain", "valley", "river", "lake", "region")
 _DISTANCE_RE = re.compile(  # "20 km southwest of", "على بعد 30 كم جنوب", "50 kîlometre li başûrê"
     r"\d[\d,.]*\s*(?:km|kilomet|kîlomet|mile|كم|كيلو|میل|كیلۆ|کیلۆ)", re.IGNORECASE)
-_LIST_GAP_RE = re.compile(r"\s*(?:,|،|and|or|و|û|وە|&)?\s*(?:and|or|و|û|&)?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,34 +247,8 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         against = _quote(text, a, pos, _AGAINST)
         rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
                                for_threat, against))
-    return _with_lists(text, mentions, rows)
-
-
-def _listed(text: str, a: MentionSpan, b: MentionSpan) -> bool:
-    """Whether two mentions of one passage are neighbours in a list ("X, Y and Z", "X و Y", "X û Y")."""
-    return a is not b and a.passage.start == b.passage.start and (
-        (a.end <= b.start and _LIST_GAP_RE.fullmatch(text, a.end, b.start) is not None)
-        or (b.end <= a.start and _LIST_GAP_RE.fullmatch(text, b.end, a.start) is not None))
-
-
-def _with_lists(text: str, mentions: Sequence[MentionSpan], rows: list[FeatureRow]) -> list[FeatureRow]:
-    """Append each mention's list features: the size of the list it stands in (1 alone) and the share of the other
-    members the rules judge a threat (-1 alone). A list shares one predicate, so its members share a verdict."""
-    order = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
-    chains: list[list[int]] = []
-    for i in order:
-        if chains and _listed(text, mentions[chains[-1][-1]], mentions[i]):
-            chains[-1].append(i)
-        else:
-            chains.append([i])
-    out = list(rows)
-    for chain in chains:
-        for i in chain:
-            others = [rows[j].rule.threat for j in chain if j != i]
-            extra = (float(min(10, len(chain))), sum(others) / len(others) if others else -1.0)
-            r = rows[i]
-            out[i] = FeatureRow((*r.values, *extra), r.rule, r.for_threat, r.against)
-    return out
+    extra = list_features(text, mentions, [r.rule.threat for r in rows])
+    return [FeatureRow((*r.values, *x), r.rule, r.for_threat, r.against) for r, x in zip(rows, extra, strict=True)]
 
 
 def _word_context(text: str, m: MentionSpan) -> list[float]:
@@ -338,7 +312,7 @@ def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Posit
     p = m.passage
     before = text[max(p.start, m.start - 40):m.start]
     distance_ref = _DISTANCE_RE.search(before) is not None
-    list_member = any(_listed(text, o, m) for o in siblings)
+    list_member = any(listed(text, o, m) for o in siblings)
     fam_vals: list[float] = []
     if a is None or per is None or pos is None or roles_of is None:
         roles = [float(dateline(text, p, m.start, m.end, first=True)), 0, 0, 0, 0, 0, 0, float(p.question)]
