@@ -52,8 +52,17 @@ def test_list_members_and_the_word_before_the_place() -> None:
 def test_arabic_and_kurdish_text_give_rows_of_the_same_shape() -> None:
     (ar,) = features("مازال داعش يشكل تهديداً في جبال حمرين", "حمرين", lang="ar")
     (kmr,) = features("Şervanên DAIŞê hîn li Kerkûkê hene.", "Kerkûk", lang="kmr")
-    assert ar["rule_threat"] == 1.0 and ar["lang_ar"] == 1.0
-    assert kmr["lang_kmr"] == 1.0 and kmr["actor_before_dist"] < 0.2
+    assert ar["rule_threat"] == 1.0 and kmr["actor_before_dist"] < 0.2
+    assert not any(name.startswith("lang") for name in FEATURE_NAMES)  # no language prior: cues carry across
+
+
+def test_a_list_shares_the_verdict_of_its_other_members() -> None:
+    text = "Daesh cells attacked Mosul, Raqqa and Hit. The minister flew to Amman."
+    mosul, raqqa, hit, amman = features(text, "Mosul", "Raqqa", "Hit", "Amman")
+    assert mosul["list_size"] == raqqa["list_size"] == hit["list_size"] == 3.0
+    assert mosul["rule_threat"] == raqqa["rule_threat"] == hit["rule_threat"] == 1.0
+    assert mosul["list_rule_share"] == hit["list_rule_share"] == 1.0
+    assert amman["list_size"] == 1.0 and amman["list_rule_share"] == -1.0
 
 
 def test_the_role_columns_are_the_roles_the_rules_decided_on() -> None:

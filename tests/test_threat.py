@@ -306,6 +306,36 @@ class TestNewsWire:
         ])
 
 
+class TestKurdishVocabulary:
+    """Classes of Kurmanji and Sorani wording (each a family of the lexicon, in sentences written for the test)."""
+
+    def test_kurmanji_attacks_hideouts_and_arrests_are_threats(self) -> None:
+        check([
+            ("Çekdarekî DAIŞê duh li Hewîcê xwe teqand.", "Hewîcê", True),  # blew himself up
+            ("Endamên DAIŞê li Mexmûrê hatin binçavkirin.", "Mexmûrê", True),  # members detained
+            ("DAIŞ li çiyayê Hemrînê kozik û sitargehên xwe hene.", "Hemrînê", True),  # positions and shelters
+        ])
+
+    def test_sorani_attacks_hideouts_and_sieges_are_threats(self) -> None:
+        check([
+            ("داعش لە دیالە خۆتەقاندنەوەیەکی ئەنجامدا.", "دیالە", True),  # a suicide bombing
+            ("حەشارگەکانی داعش لە چیای حەمرین دۆزرانەوە.", "حەمرین", True),  # hideouts found
+            ("شەڕڤانان لە کۆبانێ گەمارۆی چەکدارانی داعشیان دا.", "کۆبانێ", True),  # besieged ISIS fighters
+        ])
+
+    def test_kurdish_past_liberation_and_training_are_not(self) -> None:
+        check([
+            ("Sala 2017an Mûsil ji DAIŞê hat rizgarkirin.", "Mûsil", False),
+            ("داعش لە ڕابردوودا لە حەویجە پێگەی هەبوو.", "حەویجە", False),  # "in the past"
+            ("Hêzên hevpeymanan li Hewlêrê meşq dikin û perwerdeyê didin pêşmergeyan li dijî DAIŞê.", "Hewlêrê",
+             False),
+            ("هێزەکانی هاوپەیمانان لە هەولێر ڕاهێنان بە پێشمەرگە دەکەن دژ بە داعش.", "هەولێر", False),
+        ])
+
+    def test_isis_held_and_shelled(self) -> None:
+        check([("ISIS-held villages near Hawija were shelled.", "Hawija", True)])
+
+
 class TestContract:
     def test_cue_lexicon_loads_every_family(self) -> None:
         families = cue_families()

@@ -92,3 +92,14 @@ def test_an_unknown_threat_decider_is_refused() -> None:
     gazetteer = Gazetteer.load(DATA / "geoparse_places.yaml", DATA / "geoparse_geodata")
     with pytest.raises(ValueError, match="expected threat='model', 'rules'"):
         Geoparser.from_gazetteer(gazetteer, threat="magic")
+
+
+def test_cross_validation_reports_the_spread_over_its_folds() -> None:
+    from threatmap.learn.train import CvResult, format_cv
+
+    cv = CvResult(langs=("en", "en", "ar", "ar"), labels=(True, False, True, True), rules=(True, True, False, True),
+                  probs=(0.9, 0.2, 0.1, 0.8), folds=(0, 0, 1, 1))
+    scores = cv.scores()
+    assert (scores["all"]["model_acc_min"], scores["all"]["model_acc_max"]) == (0.5, 1.0)
+    assert scores["en"]["model_acc_min"] == scores["en"]["model_acc_max"] == 1.0
+    assert "| all | 4 |" in format_cv(cv) and "0.50-1.00" in format_cv(cv)

@@ -3,7 +3,9 @@
 No feature is a word identity: every value is a cue family's presence or token distance, a role the rules find
 (dateline, partner, institution, addressee, speaker, distance reference point, list member), a count or density
 over the passage, its neighbours and the document, the place's type and precision, and the rules' own verdict.
-So a model over them carries from one language to another as far as the cue lexicon does.
+So a model over them carries from one language to another as far as the cue lexicon does. The language itself is
+not a feature: its share of threats differs between gold sets and real collections, and a language prior learned from
+a few Kurdish documents would override the cues (cross-validated: every language scored better without it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from threatmap.geoparse.threat.analysis import Analysis, analyse
 from threatmap.geoparse.threat.assess import PlaceRoles, Position, judge, locate
 from threatmap.geoparse.threat.cues import Hit, document_hits
 from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE
+from threatmap.geoparse.threat.lists import list_features, listed
 from threatmap.geoparse.threat.scope import dateline, reference_year
 from threatmap.models import Passage, ThreatDecision
 
@@ -45,10 +48,8 @@ _POSITIVE = frozenset(POSITIVE)
 _BLOCKERS = frozenset(BLOCKERS)
 _TYPES = ("country", "governorate", "district", "subdistrict", "city", "town", "village", "camp", "mountain_range",
           "desert", "plain", "valley", "river", "lake", "region")
-_LANGS = ("ar", "ckb", "en", "kmr")
 _DISTANCE_RE = re.compile(  # "20 km southwest of", "على بعد 30 كم جنوب", "50 kîlometre li başûrê"
     r"\d[\d,.]*\s*(?:km|kilomet|kîlomet|mile|كم|كيلو|میل|كیلۆ|کیلۆ)", re.IGNORECASE)
-_LIST_GAP_RE = re.compile(r"\s*(?:,|،|and|or|و|û|وە|&)?\s*(?:and|or|و|û|&)?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +78,13 @@ def _names() -> tuple[str, ...]:
              "doc_other_density", "doc_pos_passages", "doc_block_passages", "doc_dated", "doc_age"]
     for fam in _FAMILIES:
         names += [f"{fam}_clause", f"{fam}_dist"]
-    names += [f"type_{t}" for t in _TYPES] + ["precision"] + [f"lang_{x}" for x in _LANGS]
+    names += [f"type_{t}" for t in _TYPES] + ["precision"]
     names += ["actor_before_dist", "actor_after_dist", "heading", "doc_offset", "same_place_elsewhere",
               "same_place_threat_share", "prev1_pos_count", "next1_pos_count", "next1_block"]
     names += [f"doc_{fam}_density" for fam in _DOC_FAMILIES]
     names += ["doc_past_years", "doc_latest_year_gap", "doc_kb", "in_iraq_syria", "abroad"]
     names += [f"prev_word_{k}" for k in _PREV_KEYS] + ["possessive_after", "capital_after"]
+    names += ["list_size", "list_rule_share"]
     return tuple(names)
 
 
@@ -162,7 +164,7 @@ def _dist(toks: Sequence[tuple[int, int]], t0: int, t1: int) -> int:
 
 def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> list[FeatureRow]:
     """One feature row (``FEATURE_NAMES``) per mention of the document being parsed, in the order given."""
-    text, passages, lang, doc_date = ctx.text, ctx.passages, ctx.lang, ctx.doc_date
+    text, passages, doc_date = ctx.text, ctx.passages, ctx.doc_date
     ref_year = reference_year(ctx)
     starts = [p.start for p in passages]
     analyses: dict[int, Analysis | None] = {}
@@ -226,7 +228,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         if sibling_starts is None:
             sibling_starts = sibling_nstarts[m.passage.start] = [ctx.to_normalized(o.start) for o in siblings]
         values = _row(text, a, per, pos, roles, m, siblings, sibling_starts, context, same_line, doc_ctx,
-                      lang=lang, index=(k, len(passages)))
+                      index=(k, len(passages)))
         others = [o for o in by_place.get(m.place_id, ()) if o is not m]
         other_pos = [summaries.get(bisect.bisect_right(starts, o.passage.start) - 1, _summary(None)).dec_pos
                      for o in others]
@@ -245,7 +247,8 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         against = _quote(text, a, pos, _AGAINST)
         rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
                                for_threat, against))
-    return rows
+    extra = list_features(text, mentions, [r.rule.threat for r in rows])
+    return [FeatureRow((*r.values, *x), r.rule, r.for_threat, r.against) for r, x in zip(rows, extra, strict=True)]
 
 
 def _word_context(text: str, m: MentionSpan) -> list[float]:
@@ -304,14 +307,12 @@ def _quote(text: str, a: Analysis | None, pos: Position | None, kinds: frozenset
 def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Position | None,
          roles_of: PlaceRoles | None, m: MentionSpan, siblings: Sequence[MentionSpan], sibling_starts: list[int],
          context: list[_PassageSummary],
-         same_line: bool, doc_ctx: list[float], *, lang: str | None, index: tuple[int, int]) -> list[float]:
+         same_line: bool, doc_ctx: list[float], *, index: tuple[int, int]) -> list[float]:
     """Every feature but the first two (the rules' verdict)."""
     p = m.passage
     before = text[max(p.start, m.start - 40):m.start]
     distance_ref = _DISTANCE_RE.search(before) is not None
-    list_member = any(o is not m and (_LIST_GAP_RE.fullmatch(text, o.end, m.start) is not None
-                                      or _LIST_GAP_RE.fullmatch(text, m.end, o.start) is not None)
-                      for o in siblings if o.end <= m.start or m.end <= o.start)
+    list_member = any(listed(text, o, m) for o in siblings)
     fam_vals: list[float] = []
     if a is None or per is None or pos is None or roles_of is None:
         roles = [float(dateline(text, p, m.start, m.end, first=True)), 0, 0, 0, 0, 0, 0, float(p.question)]
@@ -340,7 +341,7 @@ def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Posit
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
            float(context[1].dec_pos), float(context[1].actor), float(context[2].dec_pos), float(context[2].actor),
            float(same_line)]
-    kind = [float(m.place_type == t) for t in _TYPES] + [float(m.precision)] + [float(lang == x) for x in _LANGS]
+    kind = [float(m.place_type == t) for t in _TYPES] + [float(m.precision)]
     return roles + body + dec + ctx + doc_ctx + fam_vals + kind
 
 
