@@ -92,22 +92,23 @@ def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
     hits: list[Hit] = []
     n = len(entries)
     new_hit, hit_cls = _new_hit, Hit
-    for i in compress(range(n), map(is_not, entries, repeat(_NONE))):
+    for i in compress(range(n), map(is_not, entries, repeat(_NONE))):  # hits come out in (start, longest) order
         _, singles, longer = entries[i]
-        if singles:
+        if longer:
+            found = [new_hit(hit_cls, (spans[i][0], spans[i + len(seq) - 1][1], i, i + len(seq) - 1, fam))
+                     for fam, seq in longer
+                     if i + len(seq) - 1 < n and seq[1] in entries[i + 1][0] and all(
+                         seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
+                         for k in range(1, len(seq)))]
+            if len(found) > 1:
+                found.sort(key=_minus_end)  # stable: equal phrases keep the lexicon's order
+            hits += found
+        if singles:  # a one-word cue ends before every phrase that starts with its word
             s, e = spans[i]
             for fam in singles:
                 hits.append(new_hit(hit_cls, (s, e, i, i, fam)))
-        for fam, seq in longer:
-            j = i + len(seq) - 1
-            if j < n and seq[1] in entries[i + 1][0] and all(
-                seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
-                for k in range(1, len(seq))
-            ):
-                hits.append(new_hit(hit_cls, (spans[i][0], spans[j][1], i, j, fam)))
     if not hits:
         return spans, hits
-    hits.sort(key=_hit_order)
     kept: list[Hit] = []
     reach = -1
     decisive = _DECISIVE
@@ -120,8 +121,8 @@ def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
     return spans, kept
 
 
-def _hit_order(h: Hit) -> tuple[int, int]:
-    return h[0], h[0] - h[1]
+def _minus_end(h: Hit) -> int:
+    return -h[1]
 
 
 def document_hits(ctx: ParseContext) -> tuple[list[tuple[int, int]], list[Hit], list[int]]:
