@@ -115,6 +115,7 @@ class Geoparser:
         items.sort(key=lambda item: item[0])
         order = [k for _, k, _ in items]
         decisions = self._threat.decide(ctx, [spans[k] for k in order])
+        ctx.release()
         return tuple(Mention(**fields, threat=d.threat, threat_p=d.p, cue=d.cue)  # built once, with its verdict
                      for (_, _, fields), d in zip(items, decisions, strict=True)), passages
 
