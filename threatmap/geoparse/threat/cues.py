@@ -95,14 +95,16 @@ def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
     for i in compress(range(n), map(is_not, entries, repeat(_NONE))):  # hits come out in (start, longest) order
         _, singles, longer = entries[i]
         if longer:
-            found = [new_hit(hit_cls, (spans[i][0], spans[i + len(seq) - 1][1], i, i + len(seq) - 1, fam))
-                     for fam, seq in longer
-                     if i + len(seq) - 1 < n and seq[1] in entries[i + 1][0] and all(
-                         seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
-                         for k in range(1, len(seq)))]
-            if len(found) > 1:
-                found.sort(key=_minus_end)  # stable: equal phrases keep the lexicon's order
-            hits += found
+            first = len(hits)
+            for fam, seq in longer:
+                j = i + len(seq) - 1
+                if j < n and seq[1] in entries[i + 1][0] and all(
+                    seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
+                    for k in range(1, len(seq))
+                ):
+                    hits.append(new_hit(hit_cls, (spans[i][0], spans[j][1], i, j, fam)))
+            if len(hits) - first > 1:
+                hits[first:] = sorted(hits[first:], key=_minus_end)  # stable: equal phrases keep the lexicon's order
         if singles:  # a one-word cue ends before every phrase that starts with its word
             s, e = spans[i]
             for fam in singles:
