@@ -39,6 +39,9 @@ _PREV_WORDS: dict[str, tuple[str, ...]] = {  # closed-class words right before a
     "with": ("with", "and", "مع", "و", "û", "digel"),
 }
 _PREV_KEYS = tuple(_PREV_WORDS)
+_PREV_ROWS = {w: tuple(float(w in _PREV_WORDS[k]) for k in _PREV_KEYS) for ws in _PREV_WORDS.values() for w in ws}
+"""A closed-class word -> its ``prev_word_*`` values (a word of no role: all 0)."""
+_NO_PREV = (0.0,) * len(_PREV_KEYS)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _FAR = 30  # token distances are capped here (and "absent" is this far)
 _POSITIVE = frozenset(POSITIVE)
@@ -299,7 +302,7 @@ def _word_context(text: str, m: MentionSpan) -> list[float]:
     whether a capitalised word follows (a Latin appositive or an organisation name)."""
     before = _WORD_RE.findall(text[max(m.passage.start, m.start - 24):m.start])
     word = before[-1].lower() if before else ""
-    prev = [float(word in _PREV_WORDS[k]) for k in _PREV_KEYS]
+    prev = _PREV_ROWS.get(word, _NO_PREV)
     after = text[m.end:m.end + 3]
     nxt = _WORD_RE.search(text, m.end, min(m.end + 20, m.passage.end))
     return [*prev, float(after.startswith(("'s", "’s"))), float(nxt is not None and nxt.group()[0].isupper())]
