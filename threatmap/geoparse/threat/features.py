@@ -398,7 +398,7 @@ class _PassageFeatures:
     """What the features need of an analysed passage that does not depend on the mention (computed once)."""
 
     by_kind: dict[str, list[Hit]]
-    toks: dict[str, list[tuple[int, int]]]
+    toks: dict[str, list[tuple[int, int]]]  # family of _FAMILIES -> (t0, t1) of its hits
     pos: list[Hit]
     block: list[Hit]
     other: list[Hit]
@@ -406,7 +406,7 @@ class _PassageFeatures:
     log_tokens: float
     block_toks: list[tuple[int, int]]
     other_toks: list[tuple[int, int]]
-    starts: dict[str, list[int]]  # family -> sorted character starts of its hits
+    starts: dict[str, list[int]]  # family of _FAMILIES -> sorted character starts of its hits
     pos_toks: list[tuple[int, int]]
     pos_starts: list[int]
     block_starts: list[int]
@@ -420,10 +420,11 @@ class _PassageFeatures:
         block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
         other = [h for h in a.decisive if h.kind == "other_actor"]
         pos = [h for h in a.decisive if h.kind in _POSITIVE]
-        return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in by_kind.items()}, pos, block, other,
+        featured = [(k, by_kind[k]) for k in _FAMILIES if k in by_kind]  # the families with features of their own
+        return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in featured}, pos, block, other,
                    sorted(h.start for h in by_kind.get("negation", ())), math.log1p(len(a.spans)),
                    [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other],
-                   {k: sorted(h.start for h in hs) for k, hs in by_kind.items()}, [(h.t0, h.t1) for h in pos],
+                   {k: sorted(h.start for h in hs) for k, hs in featured}, [(h.t0, h.t1) for h in pos],
                    sorted(h.start for h in pos), sorted(h.start for h in block), sorted(h.start for h in other))
 
     def decisive_features(self, a: Analysis, at: Position) -> list[float]:
