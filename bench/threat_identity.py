@@ -2,22 +2,30 @@
 
 Run: ``python bench/threat_identity.py --write BEFORE.json`` on the old code, then ``python bench/threat_identity.py
 --check BEFORE.json`` on the new one. Every document of the real gold (seed, dev, corpus gold), the synthetic
-held-out set and ``corpus/`` is parsed with the committed model; each mention's span, place, ``threat``,
-``threat_p`` and ``cue`` are written, or compared (exit status 1 and the first difference when they differ).
+held-out set and ``corpus/`` is parsed with the committed model and with the rules alone; each mention's span,
+place, ``threat``, ``threat_p`` and ``cue``, the rules' ``threat`` and ``cue``, and a digest of its whole feature row
+(every value, and the cue words quoted for either verdict) are written, or compared (exit status 1 and the first
+difference when they differ).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from threatmap import Document, Gazetteer, Geoparser, settings  # noqa: E402
+from threatmap.geoparse.context import ParseContext  # noqa: E402
+from threatmap.geoparse.threat.features import MentionSpan, document_features  # noqa: E402
+from threatmap.geoparse.threat.model import ThreatModel  # noqa: E402
+from threatmap.models import ThreatDecision  # noqa: E402
 
 _HELDOUT = ROOT / "tests" / "data" / "gold_heldout.jsonl"
 
@@ -37,11 +45,35 @@ def _documents() -> list[Document]:
     return docs
 
 
+class _Recorder:
+    """The committed model as the geoparser's threat decider, keeping every mention's feature row."""
+
+    def __init__(self) -> None:
+        self.model = ThreatModel.load()
+        self.rows: list[str] = []
+
+    def decide(self, ctx: ParseContext, spans: Sequence[MentionSpan]) -> list[ThreatDecision]:
+        out = self.model.decide(ctx, spans)
+        self.rows += [hashlib.sha1(repr((r.values, r.for_threat, r.against)).encode()).hexdigest()[:16]
+                      for r in document_features(ctx, spans)]
+        return out
+
+
 def decisions() -> list[list[object]]:
-    """[doc id, start, end, place id, threat, threat_p, cue] of every mention of every document."""
-    geoparser = Geoparser.from_gazetteer(Gazetteer.load())
-    return [[d.id, m.start, m.end, m.place_id, m.threat, m.threat_p, m.cue]
-            for d in _documents() for m in geoparser.parse(d)]
+    """[doc id, start, end, place id, threat, threat_p, cue, the rules' threat and cue, a digest of the feature row]
+    of every mention of every document."""
+    gazetteer = Gazetteer.load()
+    recorder = _Recorder()
+    geoparser = Geoparser.from_gazetteer(gazetteer, threat=recorder)
+    rules = Geoparser.from_gazetteer(gazetteer, threat="rules")
+    out: list[list[object]] = []
+    for d in _documents():
+        by_rules = rules.parse(d)
+        out += [[d.id, m.start, m.end, m.place_id, m.threat, m.threat_p, m.cue, r.threat, r.cue]
+                for m, r in zip(geoparser.parse(d), by_rules, strict=True)]
+    for row, digest in zip(out, recorder.rows, strict=True):
+        row.append(digest)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(before) != len(now):
         print(f"different: {len(before)} mentions before, {len(now)} now")
         return 1
-    print(f"identical: {len(now)} mentions (threat, threat_p, cue)")
+    print(f"identical: {len(now)} mentions (threat, threat_p, cue; the rules' threat and cue; feature rows)")
     return 0
 
 

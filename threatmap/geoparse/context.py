@@ -90,6 +90,12 @@ class ParseContext:
         value = memo[key] = compute()
         return value
 
+    def release(self) -> None:
+        """Drop what the stages memoised, once the parse is over. A passage analysis keeps its context, so the memo
+        is a reference cycle: cleared here, a document's analyses are freed at once instead of by the cyclic
+        garbage collector, which would otherwise trace them (and promote them) over the next parses."""
+        self._memo.clear()
+
     def to_normalized(self, orig: int) -> int:
         """The smallest normalised offset whose original offset is at or after ``orig``."""
         return self.norm.to_normalized(orig)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
@@ -102,30 +101,31 @@ class Geoparser:
             return (), ()
         passages = ctx.passages
         starts = [p.start for p in passages]
-        items: list[tuple[int, int, Mention]] = []  # (start, index of its span, the mention without its verdict)
+        items: list[tuple[int, int, dict[str, Any]]] = []  # (start, index of its span, the mention but its verdict)
         spans = []
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
             where = self._geometry(place, qual)
             spans.append(MentionSpan(m.start, m.end, passage, place.type, where.precision, place.id, place.country))
-            items.append((m.start, len(spans) - 1, Mention(
+            items.append((m.start, len(spans) - 1, dict(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
-                name=place.name, place_type=place.type, where=where, threat=False, passage_start=passage.start,
+                name=place.name, place_type=place.type, where=where, passage_start=passage.start,
                 passage_end=passage.end, qualifier=qual, speaker=passage.speaker)))
         for c, loc in located:  # names the gazetteer lacks, located from context (see geoparse.discover)
             passage = _passage_of(text, passages, starts, c.start, c.end, document.source)
             anchor = self.places.get(loc.anchor_id)
             spans.append(MentionSpan(c.start, c.end, passage, c.place_type, loc.precision, "",
                                      anchor.country if anchor is not None else None))
-            items.append((c.start, len(spans) - 1, Mention(
+            items.append((c.start, len(spans) - 1, dict(
                 doc_id=document.id, start=c.start, end=c.end, surface=c.surface, place_id=None, name=c.surface,
-                place_type=c.place_type, where=context_where(loc), threat=False, passage_start=passage.start,
+                place_type=c.place_type, where=context_where(loc), passage_start=passage.start,
                 passage_end=passage.end, qualifier=None, speaker=passage.speaker, resolved_by="context")))
         items.sort(key=lambda item: item[0])
         order = [k for _, k, _ in items]
         decisions = self._threat.decide(ctx, [spans[k] for k in order])
-        return tuple(replace(m, threat=d.threat, threat_p=d.p, cue=d.cue)
-                     for (_, _, m), d in zip(items, decisions, strict=True)), passages
+        ctx.release()
+        return tuple(Mention(**fields, threat=d.threat, threat_p=d.p, cue=d.cue)  # built once, with its verdict
+                     for (_, _, fields), d in zip(items, decisions, strict=True)), passages
 
     def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
         """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""

@@ -45,6 +45,9 @@ class Analysis:
 _RELEVANT = frozenset({*POSITIVE, *BLOCKERS, "partner", "between", "institution", "agent", "other_actor",
                        "addressee", "owner", "not_mean", "agency"})
 _GOVERNING = frozenset({"threat", "presence", "attack", "combat", "actor"})  # words that can govern a base
+_BLOCKERS = frozenset(BLOCKERS)  # "training" among them
+_POSITIVE = frozenset(POSITIVE)
+_NO_KINDS: frozenset[str] = frozenset()
 
 
 def analyse(ctx: ParseContext, passage: Passage, ref_year: int | None) -> Analysis | None:
@@ -106,30 +109,42 @@ def _analyse(ctx: ParseContext, passage: Passage, ref_year: int | None) -> Analy
 
 def _decisive(a: Analysis, lookback: bool) -> list[Hit]:
     """Positive cues whose actor is ISIS, blockers, and cues (or actors) that are about someone else."""
+    clauses = a.clauses
     clause_kinds: dict[int, set[str]] = {}
     clause_actors: dict[int, list[Hit]] = {}
-    for h in a.hits:
-        if h.kind in ("actor", "other_actor"):
-            ci = bisect.bisect_right(a.clauses, h.start)
-            clause_kinds.setdefault(ci, set()).add(h.kind)
+    negation_ends: list[int] = []
+    recent = False
+    for h in a.hits:  # one pass: the actors of each clause, the negations that negate, a recent time
+        kind = h.kind
+        if kind == "actor" or kind == "other_actor":
+            ci = bisect.bisect_right(clauses, h.start)
+            clause_kinds.setdefault(ci, set()).add(kind)
             clause_actors.setdefault(ci, []).append(h)
+        elif kind == "negation":
+            if not NOT_NEGATED.match(a.text, h.start):
+                negation_ends.append(h.t1)
+        elif kind == "recent":
+            recent = True
+    negation_ends.sort()
     everywhere = set().union(*clause_kinds.values()) if clause_kinds else set()
     actor_toks = a.actor_toks
-    negations = [h for h in a.hits if h.kind == "negation" and not NOT_NEGATED.match(a.text, h.start)]
-    negation_ends = sorted(h.t1 for h in negations)
-    recent = any(h.kind == "recent" for h in a.hits)
     out: list[Hit] = []
     for h in a.hits:
-        here = clause_kinds.get(bisect.bisect_right(a.clauses, h.start), set())
-        if h.kind == "training" and near(actor_toks, h.t0 - 2, h.t1 + 2):
-            out.append(Hit(h.start, h.end, h.t0, h.t1, "presence"))  # an ISIS training camp is ISIS presence
-        elif h.kind in BLOCKERS or (h.kind == "other_actor" and "actor" not in here):
-            out.append(h)
-        elif h.kind in POSITIVE and h.start < a.interrogative_from:
+        kind = h.kind
+        if kind in _BLOCKERS:
+            if kind == "training" and near(actor_toks, h.t0 - 2, h.t1 + 2):
+                out.append(Hit(h.start, h.end, h.t0, h.t1, "presence"))  # an ISIS training camp is ISIS presence
+            else:
+                out.append(h)
+        elif kind == "other_actor":
+            if "actor" not in clause_kinds.get(bisect.bisect_right(clauses, h.start), _NO_KINDS):
+                out.append(h)
+        elif kind in _POSITIVE and h.start < a.interrogative_from:
+            ci = bisect.bisect_right(clauses, h.start)
+            here = clause_kinds.get(ci, _NO_KINDS)
             kinds = here or everywhere
             actor = "actor" if "actor" in kinds else "other_actor" if kinds else "actor" if lookback else None
             if len(here) == 2:  # ISIS and another actor in the clause: the nearer one is the cue's actor
-                ci = bisect.bisect_right(a.clauses, h.start)
                 actor = min(clause_actors[ci], key=lambda x: (_gap(x, h), x.kind != "actor")).kind
             if actor == "other_actor":
                 out.append(Hit(h.start, h.end, h.t0, h.t1, "other_actor"))

@@ -168,7 +168,11 @@ class _Span(NamedTuple):
 def _nearest(a: Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int) -> Hit | None:
     """The deciding cue: the nearest in the mention's clause, else the nearest before it, else after it."""
     i = bisect.bisect_left(a.decisive_starts, m0)
-    left = next((h for h in reversed(a.decisive[max(0, i - 8):i]) if h.end <= m0), None)
+    left = None
+    for k in range(i - 1, max(0, i - 8) - 1, -1):  # the last of the 8 hits before the mention that ends before it
+        if a.decisive[k].end <= m0:
+            left = a.decisive[k]
+            break
     j = bisect.bisect_left(a.decisive_starts, m1)
     right = a.decisive[j] if j < len(a.decisive) and a.decisive[j].start < a.interrogative_from else None
     in_left = left if left is not None and left.start >= c0 else None

@@ -4,7 +4,10 @@ of a normalised passage, by hash look-ups per token."""
 from __future__ import annotations
 
 import bisect
+import re
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
 from threatmap.geoparse.context import ParseContext
@@ -79,41 +82,49 @@ _DECISIVE = frozenset({*POSITIVE, *BLOCKERS, "institution"})
 
 
 _new_hit = tuple.__new__
+_span = re.Match.span
 
 
 def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
     """The tokens of the normalised passage ``norm`` and every lexicon phrase among them (hash look-ups per token)."""
-    words_of = _words_of
-    spans = [m.span() for m in TOKEN_RE.finditer(norm)]
-    entries = [words_of(tok) for tok in TOKEN_RE.findall(norm)]
+    spans = list(map(_span, TOKEN_RE.finditer(norm)))
+    entries = list(map(_words_of, TOKEN_RE.findall(norm)))
     hits: list[Hit] = []
     n = len(entries)
-    for i, entry in enumerate(entries):
-        if entry is _NONE:
-            continue
-        _, singles, longer = entry
-        if singles:
+    new_hit, hit_cls = _new_hit, Hit
+    for i in compress(range(n), map(is_not, entries, repeat(_NONE))):  # hits come out in (start, longest) order
+        _, singles, longer = entries[i]
+        if longer:
+            first = len(hits)
+            for fam, seq in longer:
+                j = i + len(seq) - 1
+                if j < n and seq[1] in entries[i + 1][0] and all(
+                    seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
+                    for k in range(1, len(seq))
+                ):
+                    hits.append(new_hit(hit_cls, (spans[i][0], spans[j][1], i, j, fam)))
+            if len(hits) - first > 1:
+                hits[first:] = sorted(hits[first:], key=_minus_end)  # stable: equal phrases keep the lexicon's order
+        if singles:  # a one-word cue ends before every phrase that starts with its word
             s, e = spans[i]
-            hits.extend(_new_hit(Hit, (s, e, i, i, fam)) for fam in singles)
-        for fam, seq in longer:
-            j = i + len(seq) - 1
-            if j < n and seq[1] in entries[i + 1][0] and all(
-                seq[k] in entries[i + k][0] and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
-                for k in range(1, len(seq))
-            ):
-                hits.append(_new_hit(Hit, (spans[i][0], spans[j][1], i, j, fam)))
+            for fam in singles:
+                hits.append(new_hit(hit_cls, (s, e, i, i, fam)))
     if not hits:
         return spans, hits
-    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
     kept: list[Hit] = []
     reach = -1
+    decisive = _DECISIVE
     for h in hits:  # among cue words, a longer cue hides the shorter ones inside it ("fighting position")
-        if h[4] in _DECISIVE:
+        if h[4] in decisive:
             if h[0] < reach:
                 continue
             reach = h[1]
         kept.append(h)
     return spans, kept
+
+
+def _minus_end(h: Hit) -> int:
+    return -h[1]
 
 
 def document_hits(ctx: ParseContext) -> tuple[list[tuple[int, int]], list[Hit], list[int]]:

@@ -42,6 +42,9 @@ _PREV_WORDS: dict[str, tuple[str, ...]] = {  # closed-class words right before a
     "with": ("with", "and", "مع", "و", "û", "digel"),
 }
 _PREV_KEYS = tuple(_PREV_WORDS)
+_PREV_ROWS = {w: tuple(float(w in _PREV_WORDS[k]) for k in _PREV_KEYS) for ws in _PREV_WORDS.values() for w in ws}
+"""A closed-class word -> its ``prev_word_*`` values (a word of no role: all 0)."""
+_NO_PREV = (0.0,) * len(_PREV_KEYS)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _FAR = 30  # token distances are capped here (and "absent" is this far)
 _POSITIVE = frozenset(POSITIVE)
@@ -147,6 +150,9 @@ class _DocumentHits:
         return self.ctx.text[s:e].strip() or None
 
 
+_NO_SUMMARY = _PassageSummary(False, False, False, False)
+
+
 def _summary(a: Analysis | None) -> _PassageSummary:
     if a is None:
         return _PassageSummary(False, False, False, False)
@@ -157,9 +163,22 @@ def _summary(a: Analysis | None) -> _PassageSummary:
 
 def _dist(toks: Sequence[tuple[int, int]], t0: int, t1: int) -> int:
     """Tokens from the mention [t0, t1] to the nearest of ``toks`` ((t0, t1) pairs), capped at ``_FAR``."""
-    if not toks:
-        return _FAR
-    return min(_FAR, *(max(0, h0 - t1, t0 - h1) for h0, h1 in toks))
+    best = _FAR
+    for h0, h1 in toks:  # min(_FAR, max(0, h0 - t1, t0 - h1) over toks), without a generator per call
+        d = h0 - t1
+        if t0 - h1 > d:
+            d = t0 - h1
+        if d <= 0:
+            return 0
+        if d < best:
+            best = d
+    return best
+
+
+def _any_in(sorted_starts: list[int], c0: int, c1: int) -> bool:
+    """Whether a value of ``sorted_starts`` lies in [c0, c1)."""
+    i = bisect.bisect_left(sorted_starts, c0)
+    return i < len(sorted_starts) and sorted_starts[i] < c1
 
 
 def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> list[FeatureRow]:
@@ -203,10 +222,13 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         by_passage.setdefault(m.passage.start, []).append(m)
         if m.place_id:
             by_place.setdefault(m.place_id, []).append(m)
+    elsewhere = _Elsewhere(mentions, by_place, [summaries.get(bisect.bisect_right(starts, m.passage.start) - 1,
+                                                               _NO_SUMMARY).dec_pos for m in mentions])
+    headings: dict[tuple[int, int], bool] = {}
     rows = []
     for m in mentions:
         k = bisect.bisect_right(starts, m.passage.start) - 1
-        k = k if 0 <= k < len(passages) and passages[k] == m.passage else -1
+        k = k if 0 <= k < len(passages) and (passages[k] is m.passage or passages[k] == m.passage) else -1
         a = analysis(k) if k >= 0 else analyse(ctx, m.passage, ref_year)
         judged = judge(ctx, m.passage, m)
         decision = judged.decision
@@ -229,16 +251,12 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
             sibling_starts = sibling_nstarts[m.passage.start] = [ctx.to_normalized(o.start) for o in siblings]
         values = _row(text, a, per, pos, roles, m, siblings, sibling_starts, context, same_line, doc_ctx,
                       index=(k, len(passages)))
-        others = [o for o in by_place.get(m.place_id, ()) if o is not m]
-        other_pos = [summaries.get(bisect.bisect_right(starts, o.passage.start) - 1, _summary(None)).dec_pos
-                     for o in others]
-        line0 = text.rfind("\n", 0, m.passage.start) + 1
-        line1 = text.find("\n", m.passage.end)
-        heading = (line1 < 0 or not text[m.passage.end:line1].strip()) and not text[line0:m.passage.start].strip() \
-            and len(text[m.passage.start:m.passage.end].split()) <= 12 and not text[m.passage.start:m.passage.end] \
-            .rstrip().endswith((".", "؟", "?", "!"))
-        values += [*_actor_sides(a, pos), float(heading), min(1.0, m.start / 2000), min(5, len(others)),
-                   sum(other_pos) / len(others) if others else -1.0, min(10, context[0].pos_count),
+        n_others, others_pos = elsewhere.of(m)
+        heading = headings.get((m.passage.start, m.passage.end))
+        if heading is None:
+            heading = headings[m.passage.start, m.passage.end] = _heading(text, m.passage)
+        values += [*_actor_sides(a, pos), float(heading), min(1.0, m.start / 2000), min(5, n_others),
+                   others_pos / n_others if n_others else -1.0, min(10, context[0].pos_count),
                    min(10, context[2].pos_count), float(context[2].block), *tail,
                    float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
                    *_word_context(text, m)]
@@ -251,12 +269,43 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
     return [FeatureRow((*r.values, *x), r.rule, r.for_threat, r.against) for r, x in zip(rows, extra, strict=True)]
 
 
+def _heading(text: str, p: Passage) -> bool:
+    """Whether the passage is a line of its own of at most 12 words without final punctuation (a heading)."""
+    line0 = text.rfind("\n", 0, p.start) + 1
+    line1 = text.find("\n", p.end)
+    return (line1 < 0 or not text[p.end:line1].strip()) and not text[line0:p.start].strip() \
+        and len(text[p.start:p.end].split()) <= 12 and not text[p.start:p.end].rstrip().endswith((".", "؟", "?", "!"))
+
+
+class _Elsewhere:
+    """The other mentions of a mention's place in the document: how many, and how many of their passages have a
+    positive cue with ISIS as its actor (sums per place, so a place named n times costs n, not n²)."""
+
+    __slots__ = ("by_place", "count", "mult", "own", "total")
+
+    def __init__(self, mentions: Sequence[MentionSpan], by_place: dict[str, list[MentionSpan]],
+                 dec_pos: list[bool]) -> None:
+        self.by_place = by_place
+        self.own = {id(m): int(d) for m, d in zip(mentions, dec_pos, strict=True)}
+        self.mult: dict[int, int] = {}
+        for m in mentions:
+            self.mult[id(m)] = self.mult.get(id(m), 0) + 1
+        self.total = {place: sum(self.own[id(o)] for o in ms) for place, ms in by_place.items()}
+
+    def of(self, m: MentionSpan) -> tuple[int, int]:
+        """(other mentions of m's place, how many of them sit in a passage with a positive decisive cue)."""
+        if not m.place_id:
+            return 0, 0
+        same = self.mult[id(m)]
+        return len(self.by_place[m.place_id]) - same, self.total[m.place_id] - same * self.own[id(m)]
+
+
 def _word_context(text: str, m: MentionSpan) -> list[float]:
     """The closed-class word right before the place (in / from / to / near / of / with), "'s" after it, and
     whether a capitalised word follows (a Latin appositive or an organisation name)."""
     before = _WORD_RE.findall(text[max(m.passage.start, m.start - 24):m.start])
     word = before[-1].lower() if before else ""
-    prev = [float(word in _PREV_WORDS[k]) for k in _PREV_KEYS]
+    prev = _PREV_ROWS.get(word, _NO_PREV)
     after = text[m.end:m.end + 3]
     nxt = _WORD_RE.search(text, m.end, min(m.end + 20, m.passage.end))
     return [*prev, float(after.startswith(("'s", "’s"))), float(nxt is not None and nxt.group()[0].isupper())]
@@ -337,7 +386,7 @@ def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Posit
             if fam_hits is None:
                 fam_vals += [0.0, 1.0]
                 continue
-            fam_vals += [float(any(c0 <= h.start < c1 for h in fam_hits)), _dist(per.toks[fam], t0, t1) / _FAR]
+            fam_vals += [float(_any_in(per.starts[fam], c0, c1)), _dist(per.toks[fam], t0, t1) / _FAR]
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
            float(context[1].dec_pos), float(context[1].actor), float(context[2].dec_pos), float(context[2].actor),
            float(same_line)]
@@ -350,7 +399,7 @@ class _PassageFeatures:
     """What the features need of an analysed passage that does not depend on the mention (computed once)."""
 
     by_kind: dict[str, list[Hit]]
-    toks: dict[str, list[tuple[int, int]]]
+    toks: dict[str, list[tuple[int, int]]]  # family of _FAMILIES -> (t0, t1) of its hits
     pos: list[Hit]
     block: list[Hit]
     other: list[Hit]
@@ -358,6 +407,11 @@ class _PassageFeatures:
     log_tokens: float
     block_toks: list[tuple[int, int]]
     other_toks: list[tuple[int, int]]
+    starts: dict[str, list[int]]  # family of _FAMILIES -> sorted character starts of its hits
+    pos_toks: list[tuple[int, int]]
+    pos_starts: list[int]
+    block_starts: list[int]
+    other_starts: list[int]
 
     @classmethod
     def of(cls, a: Analysis) -> _PassageFeatures:
@@ -366,24 +420,24 @@ class _PassageFeatures:
             by_kind.setdefault(h.kind, []).append(h)
         block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
         other = [h for h in a.decisive if h.kind == "other_actor"]
-        return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in by_kind.items()},
-                   [h for h in a.decisive if h.kind in _POSITIVE], block, other,
-                   [h.start for h in by_kind.get("negation", ())], math.log1p(len(a.spans)),
-                   [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other])
+        pos = [h for h in a.decisive if h.kind in _POSITIVE]
+        featured = [(k, by_kind[k]) for k in _FAMILIES if k in by_kind]  # the families with features of their own
+        return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in featured}, pos, block, other,
+                   sorted(h.start for h in by_kind.get("negation", ())), math.log1p(len(a.spans)),
+                   [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other],
+                   {k: sorted(h.start for h in hs) for k, hs in featured}, [(h.t0, h.t1) for h in pos],
+                   sorted(h.start for h in pos), sorted(h.start for h in block), sorted(h.start for h in other))
 
     def decisive_features(self, a: Analysis, at: Position) -> list[float]:
         """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
         t0, t1, c0, c1 = at.t0, at.t1, at.c0, at.c1
-
-        def same(hs: list[Hit]) -> float:
-            return float(any(c0 <= h.start < c1 for h in hs))
-
-        pos, block, other = self.pos, self.block, self.other
-        pos_toks = [(h.t0, h.t1) for h in pos]
+        pos, block = self.pos, self.block
+        pos_toks = self.pos_toks
         pos_before = [tt for tt in pos_toks if tt[1] < t0]
         pos_after = [tt for tt in pos_toks if tt[0] > t1]
-        negated = float(any(c0 <= s < c1 for s in self.negations))
-        return [same(pos), _dist(pos_toks, t0, t1) / _FAR, _dist(pos_before, t0, t1) / _FAR,
-                _dist(pos_after, t0, t1) / _FAR, same(block), _dist(self.block_toks, t0, t1) / _FAR, same(other),
-                _dist(self.other_toks, t0, t1) / _FAR, min(10, len(pos)), min(10, len(block)),
-                min(10, len(a.actor_toks)), min(10, len(a.clauses)), negated]
+        return [float(_any_in(self.pos_starts, c0, c1)), _dist(pos_toks, t0, t1) / _FAR,
+                _dist(pos_before, t0, t1) / _FAR, _dist(pos_after, t0, t1) / _FAR,
+                float(_any_in(self.block_starts, c0, c1)), _dist(self.block_toks, t0, t1) / _FAR,
+                float(_any_in(self.other_starts, c0, c1)), _dist(self.other_toks, t0, t1) / _FAR,
+                min(10, len(pos)), min(10, len(block)),
+                min(10, len(a.actor_toks)), min(10, len(a.clauses)), float(_any_in(self.negations, c0, c1))]

@@ -19,9 +19,10 @@ _YEAR_TOKEN_RE = re.compile(r"(19[5-9]\d|20[0-4]\d)([^\W\d_]*)")
 _DATING_CLAUSE = 4  # a clause of at most this many tokens around a year ("In 2017,") dates the clause after it
 _AFTER_NOT_MEAN = 10  # tokens after "does not mean" whose defeat words are negated
 _POSITIVE = frozenset(POSITIVE)
-_CLAUSE_RE = re.compile(
-    r"[،;؛:()\[\]\"“”«»]|,(?!\d)|\s[-–—]\s|(?<![^\W_])(?:لكن|لكنه|لكنها|لكننا|بينما|رغم|but|while|whereas|"
-    r"however|although|though|despite|yet|بهلام|بهلكو|le|lebe)(?![^\W_])"
+_CLAUSE_RE = re.compile(  # the lookahead (every first character of the alternatives) skips most positions fast
+    r"(?=[،;؛:()\[\]\"“”«»,\sلبرbwhatdyl])"
+    r"(?:[،;؛:()\[\]\"“”«»]|,(?!\d)|\s[-–—]\s|(?<![^\W_])(?:لكن|لكنه|لكنها|لكننا|بينما|رغم|but|while|whereas|"
+    r"however|although|though|despite|yet|بهلام|بهلكو|le|lebe)(?![^\W_]))"
 )
 _DATELINE_RE = re.compile(  # "BAGHDAD (Reuters) -", "KIRKUK, Iraq -", "أربيل (رووداو) -", "TAMPA, July 22 -"
     r"(?:,\s*[A-Za-z][A-Za-z .'-]{1,30}?)?\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]|,\s+[A-Z][a-z]{2,}\.?\s+\d"
@@ -61,7 +62,7 @@ def dated_past(norm: str, spans: list[tuple[int, int]], hits: list[Hit], clauses
     a third of Iraq", "في آذار 2019"). A clause that only dates ("In 2017,") dates the clause after it. A clause
     with "since / still / now" (منذ، لا يزال، هێشتا، hîn) keeps speaking of the present.
     """
-    if ref_year is None:
+    if ref_year is None or ("1" not in norm and "2" not in norm):  # every year token starts with 19 or 20
         return hits
     years: dict[int, Hit] = {}
     since = {bisect.bisect_right(clauses, h.start) - 1 for h in hits if h.kind == "since"}

@@ -1,0 +1,74 @@
+"""The cue pass (threatmap.geoparse.threat.cues): the one-pass generation of hits in order equals the plain
+definition (every phrase at every token, sorted, longer decisive cues hiding the shorter ones inside them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from threatmap.geoparse.context import ParseContext
+from threatmap.geoparse.threat.cues import _DECISIVE, Hit, _words_of, find_hits
+from threatmap.geoparse.threat.lexicon import TOKEN_RE
+from threatmap.lang.normalize import normalize_for_matching
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _by_definition(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
+    """Every lexicon phrase at every token, sorted by (start, longest first), then the hiding rule."""
+    spans = [m.span() for m in TOKEN_RE.finditer(norm)]
+    entries = [_words_of(tok) for tok in TOKEN_RE.findall(norm)]
+    hits = []
+    for i, (_, singles, longer) in enumerate(entries):
+        hits += [Hit(spans[i][0], spans[i][1], i, i, fam) for fam in singles]
+        for fam, seq in longer:
+            j = i + len(seq) - 1
+            if j < len(entries) and all(seq[k] in entries[i + k][0]
+                                        and norm[spans[i + k - 1][1]:spans[i + k][0]].isspace()
+                                        for k in range(1, len(seq))):
+                hits.append(Hit(spans[i][0], spans[j][1], i, j, fam))
+    hits.sort(key=lambda h: (h.start, h.start - h.end))
+    kept, reach = [], -1
+    for h in hits:
+        if h.kind in _DECISIVE:
+            if h.start < reach:
+                continue
+            reach = h.end
+        kept.append(h)
+    return spans, kept
+
+
+def _texts() -> list[str]:
+    texts = [f.read_text(encoding="utf-8") for f in sorted((ROOT / "corpus").glob("*.md"))]
+    texts.append("ISIS sleeper cells attacked a fighting position near the village, but the threat is not over.")
+    return texts
+
+
+@pytest.mark.parametrize("text", _texts()[-1:] + _texts()[:6])
+def test_find_hits_equals_the_definition(text: str) -> None:
+    norm = normalize_for_matching(text)[0].text
+    spans, hits = find_hits(norm)
+    assert hits, "the text has cues"
+    assert (spans, hits) == _by_definition(norm)
+
+
+def test_find_hits_orders_phrases_first_and_hides_words_inside_them() -> None:
+    norm = normalize_for_matching("Sleeper cells hit a fighting position.")[0].text
+    _, hits = find_hits(norm)
+    assert hits == sorted(hits, key=lambda h: (h.start, h.start - h.end))
+    kinds = [(norm[h.start:h.end], h.kind) for h in hits]
+    assert ("fighting position", "combat") in kinds
+    assert ("fighting", "war") not in kinds  # hidden by the phrase around it
+    alone = normalize_for_matching("Heavy fighting continued.")[0].text
+    assert ("fighting", "war") in [(alone[h.start:h.end], h.kind) for h in find_hits(alone)[1]]
+
+
+def test_released_context_forgets_its_memo() -> None:
+    ctx = ParseContext("ISIS attacked Kirkuk.")
+    calls = []
+    assert ctx.memo(("k",), lambda: calls.append(1) or 1) == 1
+    assert ctx.memo(("k",), lambda: calls.append(2) or 2) == 1  # memoised
+    ctx.release()
+    assert ctx.memo(("k",), lambda: calls.append(3) or 3) == 3  # computed afresh
+    assert calls == [1, 3]
