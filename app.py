@@ -13,14 +13,14 @@ st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
 st.title("Reported ISIS threat areas — Iraq and Syria")
 data.assets()
 
-store = data.store(str(settings.STORE_PATH))
+store = data.store(settings.store_target())
 gaz = data.gazetteer()
-rev = data.revision()["n"]
+rev = data.revision(store)
 filters = sidebar.filter_sidebar(data.facets(store, rev))
-df = data.query(store, filters, rev)
 agg = data.aggregate(store, filters, rev)
+counts = data.counts(store, filters, rev)
 
-views.counts(df)
+views.counts(counts)
 
 map_col, panel_col = st.columns([3, 2], gap="medium")
 with map_col:
@@ -32,11 +32,12 @@ with map_col:
 with panel_col:
     st.subheader("Passages")
     selected = panel.selection(returned)
-    panel.passages_panel(df, selected)
+    rows = data.place_rows(store, filters, rev, selected["place_id"], panel.MAX_ROWS) if selected else None
+    panel.passages_panel(rows, selected)
 
 sidebar.write_query_params(filters, selected)
-views.timeline(df, key=(filters, rev))
-views.table(df, key=(filters, rev))
-views.exports(df, gaz)
+views.timeline(*data.monthly(store, filters, rev))
+views.table(data.page(store, filters, rev, views.TABLE_ROWS), counts.mentions)
+views.exports(lambda: store.query(filters), gaz, empty=counts.mentions == 0)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

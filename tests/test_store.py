@@ -14,7 +14,7 @@ import pytest
 
 from threatmap.errors import DocumentError, ExportError, StoreError
 from threatmap.models import Candidate, Document, Mention, Where
-from threatmap.store import Store
+from threatmap.store import Counts, Store
 from threatmap.store.filters import Filters
 from threatmap.store.schema import COLUMNS
 
@@ -48,9 +48,17 @@ def doc(doc_id: str, text: str, *, date: dt.date | None = None, source: str | No
                     date_origin="metadata" if date else None, title=f"T {doc_id}", path=path or f"{doc_id}.md")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new store is opened: a SQLite file, or a new PostgreSQL database (the same contract on both)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return str(tmp_path / "sub" / "s.sqlite")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store.open(tmp_path / "sub" / "s.sqlite") as s:
+def store(target: str) -> Store:
+    with Store.open(target) as s:
         yield s
 
 
@@ -77,7 +85,7 @@ def test_open_creates_parent_folder_schema_and_wal(tmp_path: Path) -> None:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"documents", "mentions", "candidates"} <= tables
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"documents_date", "documents_source", "documents_lang", "mentions_place", "mentions_threat"} <= indexes
+    assert {"documents_date", "mentions_source", "mentions_lang", "mentions_place", "mentions_date"} <= indexes
 
 
 def test_add_is_idempotent_by_content_hash(store: Store) -> None:
@@ -176,9 +184,9 @@ def test_replace_mentions(filled: Store) -> None:
         filled.replace_mentions("zz", ())
 
 
-def test_query_sees_writes_of_another_connection(filled: Store) -> None:
+def test_query_sees_writes_of_another_connection(filled: Store, target: str) -> None:
     assert len(filled.query()) == 5
-    with Store.open(filled.path) as other:
+    with Store.open(target) as other:
         add(other, doc("d", "ISIS in Anbar"))
     assert len(filled.query()) == 6
 
@@ -218,10 +226,9 @@ def test_one_store_shared_by_threads(store: Store) -> None:
     assert store.facets().documents == 60 and len(store.query()) == 120
 
 
-def test_reopen_keeps_everything(filled: Store) -> None:
-    path = filled.path
+def test_reopen_keeps_everything(filled: Store, target: str) -> None:
     filled.close()
-    with Store.open(path) as again:
+    with Store.open(target) as again:
         assert again.facets().documents == 3
         assert isinstance(again.query(), pd.DataFrame)
 
@@ -236,7 +243,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_other_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "v.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
-    with pytest.raises(StoreError, match="schema version 99, expected 1"):
+    with pytest.raises(StoreError, match="schema version 99, newer"):
         Store.open(path)
 
 
@@ -249,3 +256,60 @@ def test_bad_filters_are_refused() -> None:
         Filters(sources="Rudaw")  # type: ignore[arg-type]
     assert Filters(places=["mosul"]).places == ("mosul",)  # type: ignore[arg-type]
     assert Filters().is_empty and not Filters(threat_only=True).is_empty
+
+
+# ---------------------------------------------------------------- answered in SQL (the same on both engines)
+def test_counts_aggregate_and_months(filled: Store) -> None:
+    assert filled.counts() == Counts(mentions=5, threats=3, places=3, documents=3)
+    assert filled.counts(Filters(langs=("ar",))) == Counts(mentions=2, threats=2, places=2, documents=1)
+    agg = filled.aggregate()
+    assert list(agg.columns) == ["place_id", "qualifier", "mentions", "threats", "first_date", "last_date"]
+    rows = {r.place_id: (r.mentions, r.threats, r.first_date, r.last_date) for r in agg.itertuples()}
+    assert rows == {"anbar": (2, 1, "2020-03-04", "2021-01-01"), "mosul": (2, 1, "2020-03-04", "2020-03-04"),
+                    "hamrin_mountains": (1, 1, "2021-01-01", "2021-01-01")}
+    assert agg["qualifier"].isna().all() and agg["mentions"].tolist() == [2, 2, 1]  # most mentioned first
+    table, undated = filled.monthly()
+    assert table.index.tolist() == ["2020-03", "2021-01"] and undated == 1
+    assert table.to_dict("list") == {"threat": [1, 2], "other": [1, 0]}
+    empty = filled.aggregate(Filters(places=("nowhere",)))
+    assert empty.empty and list(empty.columns) == list(agg.columns)
+
+
+def test_a_page_of_rows_newest_first_with_passages(filled: Store) -> None:
+    page = filled.query(limit=2, newest_first=True)
+    assert page["doc_id"].tolist() == ["b", "b"] and set(page["passage"]) == {"مازال داعش يهدد جبال حمرين والأنبار"}
+    last = filled.query(newest_first=True)
+    assert last["doc_id"].tolist()[-1] == "c"  # undated last
+    assert filled.query(Filters(threat_only=True), limit=1)["passage"].tolist() == ["ISIS attacked near Mosul."]
+
+
+@pytest.mark.parametrize("text, docs", [
+    ("jibal", set()), ("ال", {"b"}), ("  ", {"a", "b", "c"}), ("MOSUL.", {"a"}), ('"', set()),
+    ("الأنبار", {"b"}), ("حمرين", {"b"}), ("anbar", {"a"}), ("100%", set()), ("_", set()),
+])
+def test_text_search_is_a_normalised_substring_search(filled: Store, text: str, docs: set[str]) -> None:
+    assert set(filled.query(Filters(text=text))["doc_id"]) == docs
+
+
+def test_kurdish_letters_and_diacritics_match_their_arabic_forms(store: Store) -> None:
+    add(store, doc("k", "داعش لە کەرکووک Mosul", lang="ckb"))  # Sorani: ک and ە
+    add(store, doc("d", "هجوم داعش في المَوْصِل Mosul", lang="ar"))
+    assert set(store.query(Filters(text="كهركووك"))["doc_id"]) == {"k"}  # Arabic ك and ه for ک and ە
+    assert set(store.query(Filters(text="الموصل"))["doc_id"]) == {"d"}
+
+
+def test_place_keys_one_row_per_place_and_qualifier(filled: Store) -> None:
+    keys = filled.place_keys()
+    assert list(keys.columns) == list(COLUMNS)
+    assert sorted(keys["place_id"]) == ["anbar", "hamrin_mountains", "mosul"]
+
+
+def test_every_commit_moves_the_revision(filled: Store, target: str) -> None:
+    before = filled.revision()
+    with Store.open(target) as other:
+        add(other, doc("d", "ISIS in Anbar"))
+    assert filled.revision() > before
+    assert filled.counts().documents == 4
+    again = filled.revision()
+    add(filled, doc("d", "ISIS in Anbar"))  # unchanged: a transaction all the same
+    assert filled.revision() >= again

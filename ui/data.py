@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
@@ -50,10 +50,10 @@ def store(path: str) -> Any:
     return opened
 
 
-@st.cache_resource(show_spinner=False)
-def revision() -> dict[str, int]:
-    """A process-wide counter bumped after each upload; part of every query's cache key."""
-    return {"n": 0}
+def revision(_store: Any) -> int:
+    """The store's revision (moved by every committed write, from any process): part of every cache key, so an
+    upload or a CLI ingest shows at the next run, and nothing else is reloaded."""
+    return int(_store.revision())
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,10 +72,28 @@ def facets(_store: Any, rev: int) -> dict[str, Any]:
     }
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def counts(_store: Any, filters: Filters, rev: int) -> Any:
+    """Mentions, threat mentions, places and documents of the selection (counted by the store)."""
+    return _store.counts(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def monthly(_store: Any, filters: Filters, rev: int) -> tuple[pd.DataFrame, int]:
+    """Mentions per month of the selection (threat / other) and the undated count (counted by the store)."""
+    return _store.monthly(filters)  # type: ignore[no-any-return]
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def query(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
-    """One row per mention of the filtered selection (shared: treat as read-only)."""
-    return _store.query(filters)
+def page(_store: Any, filters: Filters, rev: int, rows: int) -> pd.DataFrame:
+    """The newest ``rows`` mentions of the selection, with their passages (shared: treat as read-only)."""
+    return _store.query(filters, limit=rows, newest_first=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def place_rows(_store: Any, filters: Filters, rev: int, place_id: str, rows: int) -> pd.DataFrame:
+    """The newest ``rows`` mentions of one place in the selection, with their passages (the passages panel)."""
+    return _store.query(replace(filters, places=(place_id,)), limit=rows, newest_first=True)
 
 
 SHAPE_COLUMNS = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "geometry"]
@@ -99,8 +117,7 @@ def shapes(_store: Any, rev: int) -> Any:
     """
     from threatmap.export import aggregate_places
 
-    keys = _keyed(query(_store, Filters(), rev)).drop_duplicates(["place_id", "_q"]).drop(columns="_q")
-    places = aggregate_places(keys, gazetteer())[SHAPE_COLUMNS]
+    places = aggregate_places(_store.place_keys(), gazetteer())[SHAPE_COLUMNS]
     geoms = places.geometry.to_numpy()
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
                          bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)])
@@ -108,31 +125,15 @@ def shapes(_store: Any, rev: int) -> Any:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
-    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts and dates."""
-    df = query(_store, filters, rev)
+    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts and dates
+    (counted by the store)."""
+    counted = _store.aggregate(filters).rename(columns={"qualifier": "_q"})
+    counted["_q"] = counted["_q"].where(counted["_q"].notna(), "")
     base = shapes(_store, rev)
-    if df.empty:
-        return base.iloc[0:0].assign(mentions=0, threats=0, first_date=None, last_date=None)
-    codes, days = pd.factorize(df["date"])  # parse each distinct date once, not every row
-    parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy()
-    frame = pd.DataFrame({
-        "place_id": df["place_id"], "_q": _qualifier_key(df),
-        "_t": df["threat"].astype("int64"),
-        "_d": np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT")) if len(days) else pd.NaT,
-    })
-    counts = (
-        frame.groupby(["place_id", "_q"], sort=False)
-        .agg(mentions=("_t", "size"), threats=("_t", "sum"), first_date=("_d", "min"), last_date=("_d", "max"))
-        .reset_index()
-    )
-    for column in ("first_date", "last_date"):
-        days = counts[column]
-        counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
-    merged = _keyed(base).merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
+    merged = _keyed(base).merge(counted, on=["place_id", "_q"], how="inner").drop(columns="_q")
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def refresh() -> None:
-    """Forget every cached query after the store changed (an upload)."""
-    revision()["n"] += 1
+    """After an upload: the store's revision has moved, so every cache key has; forget the old facets now."""
     facets.clear()

@@ -11,6 +11,8 @@ import streamlit as st
 from layers.escape import escape_text, highlight, is_rtl, safe_url, text_block
 
 MAX_PASSAGES = 40
+MAX_ROWS = 5000
+"""Mentions of the selected place read from the store (newest first): the cards come from these."""
 CSS = (
     "<style>.tm-passage{border-left:4px solid #bbb;padding:4px 10px;margin:0 0 12px 0}"
     ".tm-passage.threat{border-left-color:#b30000}.tm-meta{color:#555;font-size:0.85em}"
@@ -69,9 +71,10 @@ def _card(group: pd.DataFrame) -> str:
     )
 
 
-def passages_panel(df: pd.DataFrame, sel: Mapping[str, str] | None) -> None:
-    """List the passages of the selected feature (or say how to select one)."""
-    if not sel:
+def passages_panel(df: pd.DataFrame | None, sel: Mapping[str, str] | None) -> None:
+    """List the passages of the selected feature, from ``df``: its place's mentions in the selection (or say how
+    to select one)."""
+    if not sel or df is None:
         st.info("Click an area or a town on the map to read the passages that mention it.")
         return
     rows = _selected_rows(df, sel)

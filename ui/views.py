@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -20,46 +19,17 @@ EXPORTS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def counts(df: pd.DataFrame) -> None:
-    """Mentions, threat mentions, places and documents of the selection."""
+def counts(c: Any) -> None:
+    """Mentions, threat mentions, places and documents of the selection (a :class:`threatmap.store.Counts`)."""
     cols = st.columns(4)
-    cols[0].metric("Mentions", f"{len(df):,}")
-    cols[1].metric("Threat mentions", f"{int(df['threat'].sum()) if len(df) else 0:,}")
-    cols[2].metric("Places", f"{df['place_id'].nunique():,}")
-    cols[3].metric("Documents", f"{df['doc_id'].nunique():,}")
+    cols[0].metric("Mentions", f"{c.mentions:,}")
+    cols[1].metric("Threat mentions", f"{c.threats:,}")
+    cols[2].metric("Places", f"{c.places:,}")
+    cols[3].metric("Documents", f"{c.documents:,}")
 
 
-def monthly(df: pd.DataFrame) -> pd.DataFrame:
-    """Mentions per month (index ``YYYY-MM``), columns ``threat`` and ``other``; undated mentions left out."""
-    codes, uniques = pd.factorize(df["date"])  # missing dates get -1; few distinct days: work per day, not row
-    if not len(uniques):
-        return pd.DataFrame(columns=["threat", "other"])
-    month_of_day, months = pd.factorize(np.array([str(u)[:7] for u in uniques], dtype=object))
-    dated = codes >= 0
-    threat = df["threat"].to_numpy(dtype=bool)[dated]
-    counts = np.bincount(month_of_day[codes[dated]] * 2 + threat, minlength=2 * len(months)).reshape(-1, 2)
-    order = np.argsort(months, kind="stable")
-    table = pd.DataFrame({"threat": counts[order, 1], "other": counts[order, 0]},
-                         index=pd.Index(np.asarray(months, dtype=object)[order], name="month"))
-    table.columns.name = "threat"
-    return table
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _monthly(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    return monthly(_df)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _newest(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    shown = _df.iloc[::-1].head(TABLE_ROWS)  # Store.query orders by date (undated first): newest first, undated last
-    return shown[[c for c in TABLE_COLUMNS if c in shown]]
-
-
-def timeline(df: pd.DataFrame, *, key: Hashable) -> None:
-    """Stacked bars of mentions per month, threat vs other (``key`` identifies ``df`` for the cache)."""
-    table = _monthly(df, key)
-    undated = int(df["date"].isna().sum())
+def timeline(table: pd.DataFrame, undated: int) -> None:
+    """Stacked bars of mentions per month, threat vs other (``Store.monthly``), and the undated count."""
     st.subheader("Timeline")
     if table.empty:
         st.caption("No dated mention in the selection.")
@@ -69,32 +39,33 @@ def timeline(df: pd.DataFrame, *, key: Hashable) -> None:
         st.caption(f"{undated:,} mention(s) come from undated documents and are not in the timeline.")
 
 
-def table(df: pd.DataFrame, *, key: Hashable) -> None:
-    """The first :data:`TABLE_ROWS` mentions, newest first (``key`` identifies ``df`` for the cache)."""
+def table(newest: pd.DataFrame, total: int) -> None:
+    """The newest :data:`TABLE_ROWS` mentions of the selection (``Store.query(limit=…, newest_first=True)``)."""
     st.subheader("Mentions")
-    st.dataframe(_newest(df, key), hide_index=True, height=300)
-    if len(df) > TABLE_ROWS:
-        st.caption(f"Showing {TABLE_ROWS:,} of {len(df):,} mentions; the exports contain all of them.")
+    st.dataframe(newest[[c for c in TABLE_COLUMNS if c in newest]], hide_index=True, height=300)
+    if total > len(newest):
+        st.caption(f"Showing {len(newest):,} of {total:,} mentions; the exports contain all of them.")
 
 
-def _deferred(name: str, df: pd.DataFrame, gaz: Any) -> Callable[[], bytes]:
+def _deferred(name: str, selection: Callable[[], pd.DataFrame], gaz: Any) -> Callable[[], bytes]:
     def build() -> bytes:
         from threatmap import export
 
         func = getattr(export, name)
+        df = selection()
         return func(df) if name == "to_csv" else func(df, gaz)
 
     return build
 
 
-def exports(df: pd.DataFrame, gaz: Any) -> None:
-    """One download button per format; each file is built only when its button is clicked."""
+def exports(selection: Callable[[], pd.DataFrame], gaz: Any, *, empty: bool) -> None:
+    """One download button per format; each file is built (and the selection read) only when it is clicked."""
     st.subheader("Export the selection")
     cols = st.columns(len(EXPORTS))
     for col, (label, file_name, mime, func) in zip(cols, EXPORTS, strict=True):
         col.download_button(
-            label, data=_deferred(func, df, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
-            on_click="ignore", disabled=df.empty,
+            label, data=_deferred(func, selection, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
+            on_click="ignore", disabled=empty,
         )
 
 

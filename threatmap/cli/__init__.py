@@ -19,6 +19,7 @@ _HANDLERS = {
     "reindex": "threatmap.cli.store:cmd_reindex",
     "export": "threatmap.cli.store:cmd_export",
     "unresolved": "threatmap.cli.store:cmd_unresolved",
+    "migrate": "threatmap.cli.store:cmd_migrate",
 }
 
 
@@ -42,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--show", action="store_true", help="list every miss")
 
     store_opt = argparse.ArgumentParser(add_help=False)
-    store_opt.add_argument("--store", default=str(settings.STORE_PATH), help="SQLite store (default: %(default)s)")
+    store_opt.add_argument("--store", default=settings.store_target(),
+                           help="SQLite file or postgresql://user@host/db URL (default: %(default)s)")
 
     s = sub.add_parser("ingest", parents=[store_opt], help="add documents (files or folders) to the store")
     s.add_argument("paths", nargs="+", metavar="PATH")
@@ -61,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--place", action="append", default=[], help="a place id to keep (repeatable)")
     s.add_argument("--type", dest="type", action="append", default=[], help="a place type to keep (repeatable)")
     s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")
+
+    sub.add_parser("migrate", parents=[store_opt], help="bring a store of an older schema to the current one")
 
     s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")
     s.add_argument("--min-count", type=int, default=1)

@@ -11,6 +11,7 @@ from threatmap.errors import ExportError
 from threatmap.export import export_bytes
 from threatmap.geoparse.unknown import unknown_report
 from threatmap.store import Store
+from threatmap.store.backend import migrate
 from threatmap.store.filters import Filters
 from threatmap.store.ingest import ingest_paths, reindex
 
@@ -82,4 +83,11 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
         example = " ".join(passage.split())
         example = example if len(example) <= 120 else example[:117] + "…"
         print(f"{count:>5}  {surface:<30}  {example}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """``migrate``: bring the store to the current schema (only on request: opening an older store refuses)."""
+    before, after = migrate(args.store)
+    print(f"schema version {before} -> {after}" if before != after else f"already at schema version {after}")
     return 0

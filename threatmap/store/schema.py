@@ -1,76 +1,115 @@
 """The store's tables and queries, derived from the records: one schema per record, never listed again by hand.
 
 The mentions table, its INSERT and SELECT, the columns of :meth:`threatmap.store.Store.query` (and so of the
-CSV export and the GeoPackage ``mentions`` layer) all come from :func:`threatmap.models.mention_columns`.
+CSV export and the GeoPackage ``mentions`` layer) all come from :func:`threatmap.models.mention_columns`. The DDL
+is written once for both engines (SQLite, PostgreSQL + PostGIS); :mod:`threatmap.store.migrations` versions it.
+
+Each mention row also carries its document's date, source and language (``doc_date``, ``doc_source``,
+``doc_lang``: a document is never edited in place, only replaced with its mentions), so every filter is an indexed
+test on one table. The quoted passage is not stored: it is cut from the document text by its offsets.
 """
 
 from __future__ import annotations
 
-from threatmap.models import Column, Mention, mention_columns
+from threatmap.models import Column, Document, Mention, mention_columns
 
-__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "SCHEMA",
-           "SCHEMA_VERSION", "mention_values"]
+__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "SCHEMA_VERSION", "create_sql",
+           "mention_values"]
 
-SCHEMA_VERSION = 1
-"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed."""
+SCHEMA_VERSION = 2
+"""Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
+loaded all mentions, passages stored per mention; 2: document fields on each mention, FTS5 / trigram text index,
+passages cut from the text, a revision counter. Bump it with a new entry in :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
-"""The flat columns of a stored mention (the table adds the quoted ``passage``)."""
+"""The flat columns of a stored mention."""
 DOC_COLUMNS: tuple[str, ...] = ("title", "source", "url", "date", "lang")
 """Document fields repeated on every row of :meth:`Store.query`, after ``doc_id``."""
 COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage")
 """Columns of :meth:`Store.query`, in order: the document's, the mention's, then the quoted passage."""
+COPIED: tuple[str, ...] = ("doc_date", "doc_source", "doc_lang")
+"""The document fields copied onto each mention row (the filters test them without a join)."""
 
-_SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"}
-_CONSTRAINTS = {"doc_id": "REFERENCES documents(id) ON DELETE CASCADE"}
+_TYPES = {"sqlite": {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"},
+          "postgresql": {str: "TEXT", int: "INTEGER", float: "DOUBLE PRECISION", bool: "INTEGER"}}
 
 
-def _ddl(column: Column) -> str:
-    parts = [f'"{column.name}"', _SQL_TYPES[column.type]]
+def _ddl(column: Column, engine: str) -> str:
+    parts = [f'"{column.name}"', _TYPES[engine][column.type]]
     if not column.optional:
         parts.append("NOT NULL")
-    if column.name in _CONSTRAINTS:
-        parts.append(_CONSTRAINTS[column.name])
+    if column.name == "doc_id":
+        parts.append("REFERENCES documents(id) ON DELETE CASCADE")
     return " ".join(parts)
 
 
 _NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat, doc_date);
+CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date, threat);
+CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source);
+CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
+CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
+CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
+"""
 
-SCHEMA = f"""
+
+def create_sql(engine: str) -> str:
+    """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
+    ``postgresql``); the version itself is recorded by the caller."""
+    mention_id = "id BIGSERIAL PRIMARY KEY, " if engine == "postgresql" else ""
+    extra = (", search_key TEXT NOT NULL DEFAULT '', geom geometry(Point, 4326)" if engine == "postgresql" else "")
+    sql = f"""
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
     date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
     ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mentions (
-    {", ".join(_ddl(c) for c in MENTION_COLUMNS)}, passage TEXT
+    {mention_id}{", ".join(_ddl(c, engine) for c in MENTION_COLUMNS)},
+    doc_date TEXT, doc_source TEXT, doc_lang TEXT{extra}
 );
 CREATE TABLE IF NOT EXISTS candidates (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     surface TEXT NOT NULL, trigger TEXT, passage TEXT
 );
-CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
-CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
-CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id);
-CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
-CREATE INDEX IF NOT EXISTS mentions_threat ON mentions(threat);
-CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
+{_INDEXES}"""
+    if engine == "postgresql":
+        return sql + """
+CREATE INDEX IF NOT EXISTS mentions_geom ON mentions USING GIST (geom);
+CREATE INDEX IF NOT EXISTS mentions_search ON mentions USING GIN (search_key gin_trgm_ops);
 """
-"""The tables of a store (``CREATE … IF NOT EXISTS``: opening an existing store changes nothing)."""
+    return sql + FTS_SQLITE
 
-MENTION_INSERT = f"INSERT INTO mentions ({_NAMES}, passage) VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 1))})"
+
+FTS_SQLITE = """
+CREATE VIRTUAL TABLE IF NOT EXISTS mention_fts USING fts5(key, tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS mentions_fts_delete AFTER DELETE ON mentions BEGIN
+    DELETE FROM mention_fts WHERE rowid = old.rowid;
+END;
+"""
+"""SQLite's text index: the normalised passage of each mention (rowid = the mention's), trigram-tokenised, so a
+search is a substring match as before, answered from the index; deleting a mention deletes its entry."""
+
+MENTION_INSERT = (f"INSERT INTO mentions ({_NAMES}, doc_date, doc_source, doc_lang) "
+                  f"VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 3))})")
 """Insert one mention: the values of :func:`mention_values`."""
-MENTION_SELECT = f"SELECT {_NAMES} FROM mentions"
-"""Every stored mention, columns :data:`MENTION_COLUMNS` (the passage is cut from the document text instead)."""
 
 _BOOLS = tuple(i for i, c in enumerate(MENTION_COLUMNS) if c.type is bool)
 
 
-def mention_values(mention: Mention, passage: str) -> tuple[object, ...]:
-    """The row of ``mention`` for :data:`MENTION_INSERT` (booleans as 0/1), with its quoted ``passage``."""
+def mention_values(mention: Mention, doc: Document | tuple[str | None, str | None, str | None]) -> tuple[object, ...]:
+    """The row of ``mention`` for :data:`MENTION_INSERT` (booleans as 0/1), with its document's date, source and
+    language (a Document, or those three values as stored)."""
     values = list(mention.row())
     for i in _BOOLS:
         values[i] = int(bool(values[i]))
-    return (*values, passage)
+    if isinstance(doc, Document):
+        copied: tuple[str | None, ...] = (doc.date.isoformat() if doc.date else None, doc.source, doc.lang)
+    else:
+        copied = doc
+    return (*values, *copied)

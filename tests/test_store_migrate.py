@@ -1,0 +1,53 @@
+"""Versioned schema: an older store is refused with the fix, and migrated only on request (``migrate``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from threatmap.cli import main
+from threatmap.errors import StoreError
+from threatmap.store import Filters, Store
+from threatmap.store.schema import SCHEMA_VERSION
+
+V1 = Path(__file__).resolve().parent / "data" / "store_v1.sql"
+
+
+@pytest.fixture
+def v1_store(tmp_path: Path) -> Path:
+    """A store written by threatmap before issue 14 (schema 1: passages stored per mention, no text index)."""
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1.read_text(encoding="utf-8"))
+    conn.close()
+    return path
+
+
+def test_an_older_store_is_refused_with_the_command_that_migrates_it(v1_store: Path) -> None:
+    with pytest.raises(StoreError, match=r"schema version 1, expected 2; fix: .*python -m threatmap migrate"):
+        Store.open(v1_store)
+    assert sqlite3.connect(v1_store).execute("PRAGMA user_version").fetchone()[0] == 1  # untouched
+
+
+def test_migrate_keeps_everything_and_fills_the_text_index(v1_store: Path, capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    assert main(["migrate", "--store", str(v1_store)]) == 0
+    assert "schema version 1 -> 2" in capsys.readouterr().out
+    with Store.open(v1_store) as store:
+        assert store.counts().mentions == 5 and store.facets().documents == 3
+        assert set(store.query(Filters(text="الانبار"))["doc_id"]) == {"b"}
+        assert set(store.query(Filters(sources=("Rudaw",)))["doc_id"]) == {"b"}
+        assert store.query(Filters(places=("mosul",)))["passage"].tolist() == ["ISIS attacked near Mosul.",
+                                                                             "Mosul was quiet."]
+    assert main(["migrate", "--store", str(v1_store)]) == 0
+    assert f"already at schema version {SCHEMA_VERSION}" in capsys.readouterr().out
+
+
+def test_a_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    sqlite3.connect(path).execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}").connection.close()
+    with pytest.raises(StoreError, match="newer than this threatmap"):
+        Store.open(path)
+    assert main(["migrate", "--store", str(path)]) == 2

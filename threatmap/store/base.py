@@ -1,0 +1,308 @@
+"""What every store does, written once over SQL: idempotent writes by content hash, and queries answered by the
+database (filters, counts, per-place aggregates, months, text search), never by loading every mention.
+
+:class:`SqlStore` holds the logic; an engine (:mod:`threatmap.store.sqlite`, :mod:`threatmap.store.postgres`)
+supplies the connection, its transactions, its :class:`~threatmap.store.sql.Dialect` and how a mention row is
+inserted with its text index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from threatmap.errors import DocumentError, StoreError
+from threatmap.models import Candidate, Document, Mention
+from threatmap.store.filters import Filters
+from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
+from threatmap.store.sql import (
+    Dialect,
+    aggregate_sql,
+    counts_sql,
+    monthly_sql,
+    place_keys_sql,
+    rows_sql,
+)
+
+__all__ = ["AGGREGATE_COLUMNS", "Counts", "Facets", "SqlStore", "content_hash", "frame"]
+
+AGGREGATE_COLUMNS = ("place_id", "qualifier", "mentions", "threats", "first_date", "last_date")
+"""Columns of :meth:`SqlStore.aggregate`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """What the filters can choose from, and the size of the store."""
+
+    sources: tuple[str, ...]
+    langs: tuple[str, ...]
+    place_types: tuple[str, ...]
+    min_date: dt.date | None
+    max_date: dt.date | None
+    documents: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The size of a selection: mentions, threat mentions, distinct places and documents."""
+
+    mentions: int
+    threats: int
+    places: int
+    documents: int
+
+
+def content_hash(doc: Document) -> str:
+    """SHA-256 of the document id, text and metadata (not its path: moving a file changes nothing)."""
+    payload = [doc.id, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
+               doc.date_origin, doc.url, doc.title, list(doc.speakers)]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+_KINDS = {"doc_id": str, "title": str, "source": str, "url": str, "date": str, "lang": str, "passage": str,
+          **{c.name: c.type for c in MENTION_COLUMNS}}
+
+
+def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Rows in the order of :data:`COLUMNS` as a DataFrame: text columns of object dtype (None stays None, never
+    NaN), ``threat`` bool, offsets int64, coordinates float64."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
+    data: dict[str, pd.Series] = {}
+    for name, values in zip(COLUMNS, columns, strict=True):
+        kind = _KINDS[name]
+        if kind is bool:
+            arr: np.ndarray = np.array(values, dtype=bool)
+        elif kind is int:
+            arr = np.array(values, dtype=np.int64)
+        elif kind is float:
+            arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = list(values)
+        data[name] = pd.Series(arr, dtype=arr.dtype, copy=False)
+    return pd.DataFrame(data, columns=list(COLUMNS))
+
+
+class SqlStore:
+    """The store's behaviour over any SQL engine; subclasses provide the engine (see the module docstring).
+
+    Use as a context manager or call :meth:`close`. Each write is one transaction that also moves the store's
+    revision; each read of several statements runs in one read transaction (one consistent state).
+    """
+
+    dialect: Dialect
+    label: str
+    """How the store is named in messages (a path or a URL without its password)."""
+
+    # ---------------------------------------------------------------- the engine's part
+    def _write(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _read(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _execute(self, cur: Any, sql: str, params: Sequence[object] = ()) -> Any:
+        """Run one ``?``-placeholder statement on ``cur``; returns the cursor."""
+        raise NotImplementedError
+
+    def _insert_mentions(self, cur: Any, doc_id: str, text: str, rows: list[tuple[object, ...]],
+                         mentions: Sequence[Mention]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- writing
+    def add_document(self, doc: Document, mentions: Sequence[Mention], candidates: Sequence[Candidate] = ()
+                     ) -> bool:
+        """Store one document with its mentions in one transaction.
+
+        Returns False when this exact content is already stored (unchanged), True when it was added or updated
+        (same id and same path, new content: a re-ingested edited file). Raises DocumentError when another
+        document already has this id (kept as it is; give the new one a distinct id).
+        """
+        status = self.add_batch([(doc, mentions, candidates)])[0]
+        if isinstance(status, DocumentError):
+            raise status
+        return status != "unchanged"
+
+    def add_batch(self, items: Iterable[tuple[Document, Sequence[Mention], Sequence[Candidate]]]
+                  ) -> list[str | DocumentError]:
+        """Store the documents of one file in one transaction; per document ``"added"``, ``"updated"``,
+        ``"unchanged"`` or the DocumentError of a duplicate id (that document is skipped, the others kept)."""
+        results: list[str | DocumentError] = []
+        seen: set[str] = set()
+        with self._write() as cur:
+            for doc, mentions, candidates in items:
+                results.append(self._put(cur, doc, mentions, candidates, seen))
+        return results
+
+    def _put(self, cur: Any, doc: Document, mentions: Sequence[Mention], candidates: Sequence[Candidate],
+             seen: set[str]) -> str | DocumentError:
+        digest = content_hash(doc)
+        row = self._execute(cur, "SELECT content_hash, path FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        if row and row[0] == digest:
+            seen.add(doc.id)
+            return "unchanged"
+        if row and (doc.id in seen or row[1] != doc.path):
+            return DocumentError(
+                f"document id {doc.id!r} is already stored (from {row[1]!r}) with different content; "
+                f"the stored one is kept; fix: give this document a distinct 'id:' in its front matter "
+                f"(or a distinct \"id\" in the JSONL line)")
+        seen.add(doc.id)
+        if row:
+            self._execute(cur, "DELETE FROM documents WHERE id = ?", (doc.id,))  # mentions, candidates cascade
+        self._execute(
+            cur, "INSERT INTO documents (id, content_hash, text, lang, source, date, date_origin, url, title, path, "
+            "speakers, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
+             doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False),
+             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        copied = (doc.date.isoformat() if doc.date else None, doc.source, doc.lang)
+        self._insert_children(cur, doc.id, doc.text, copied, mentions, candidates)
+        return "updated" if row else "added"
+
+    def contains(self, doc: Document) -> bool:
+        """True when this exact document (same id, text and metadata) is stored."""
+        with self._read() as cur:
+            sql = "SELECT 1 FROM documents WHERE content_hash = ?"
+            return self._execute(cur, sql, (content_hash(doc),)).fetchone() is not None
+
+    def replace_mentions(self, doc_id: str, mentions: Sequence[Mention],
+                         candidates: Sequence[Candidate] | None = None) -> None:
+        """Replace a stored document's mentions (and candidates, when given) in one transaction (reindex)."""
+        with self._write() as cur:
+            row = self._execute(cur, "SELECT text, date, source, lang FROM documents WHERE id = ?",
+                                (doc_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
+            self._execute(cur, "DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+            if candidates is not None:
+                self._execute(cur, "DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
+            self._insert_children(cur, doc_id, row[0], tuple(row[1:]), mentions, candidates or ())
+
+    def _insert_children(self, cur: Any, doc_id: str, text: str, copied: tuple[Any, ...],
+                         mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
+        from threatmap.store.schema import mention_values
+
+        if mentions:
+            self._insert_mentions(cur, doc_id, text, [mention_values(m, copied) for m in mentions], mentions)
+        for c in candidates:
+            self._execute(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
+                          (doc_id, c.start, c.end, c.surface, c.trigger, c.passage))
+
+    # ---------------------------------------------------------------- reading
+    def revision(self) -> int:
+        """A number that changes with every committed write to the store, by this process or any other (the CLI
+        ingesting while the app runs): a cache key for everything read from it."""
+        with self._read() as cur:
+            return int(self._execute(cur, "SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+    def is_empty(self) -> bool:
+        """True when no document is stored."""
+        with self._read() as cur:
+            return self._execute(cur, "SELECT 1 FROM documents LIMIT 1").fetchone() is None
+
+    def documents(self) -> list[Document]:
+        """Every stored document (text and metadata), ordered by id."""
+        with self._read() as cur:
+            rows = self._execute(cur, "SELECT id, text, lang, source, date, date_origin, url, title, speakers, "
+                                      "path FROM documents ORDER BY id").fetchall()
+        return [Document(id=r[0], text=r[1], lang=r[2], source=r[3],
+                         date=dt.date.fromisoformat(r[4]) if r[4] else None, date_origin=r[5], url=r[6],
+                         title=r[7], speakers=tuple(json.loads(r[8] or "[]")), path=r[9]) for r in rows]
+
+    def candidates(self) -> list[Candidate]:
+        """Every stored candidate name (the curator's loop), ordered by document and offset."""
+        with self._read() as cur:
+            rows = self._execute(cur, 'SELECT doc_id, start, "end", surface, trigger, passage FROM candidates '
+                                      "ORDER BY doc_id, start").fetchall()
+        return [Candidate(doc_id=r[0], start=r[1], end=r[2], surface=r[3], trigger=r[4], passage=r[5] or "")
+                for r in rows]
+
+    def facets(self) -> Facets:
+        """Distinct sources, languages and place types, the date range and the counts."""
+        with self._read() as cur:
+            def column(sql: str) -> tuple[str, ...]:
+                return tuple(r[0] for r in self._execute(cur, sql).fetchall())
+
+            sources = column("SELECT DISTINCT source FROM documents WHERE source IS NOT NULL ORDER BY source")
+            langs = column("SELECT DISTINCT lang FROM documents WHERE lang IS NOT NULL ORDER BY lang")
+            types = column("SELECT DISTINCT place_type FROM mentions WHERE place_type IS NOT NULL "
+                           "ORDER BY place_type")
+            lo, hi = self._execute(cur, "SELECT MIN(date), MAX(date) FROM documents").fetchone()
+            n_docs = self._execute(cur, "SELECT COUNT(*) FROM documents").fetchone()[0]
+            n_mentions = self._execute(cur, "SELECT COUNT(*) FROM mentions").fetchone()[0]
+        return Facets(sources, langs, types, dt.date.fromisoformat(lo) if lo else None,
+                      dt.date.fromisoformat(hi) if hi else None, int(n_docs), int(n_mentions))
+
+    def query(self, filters: Filters | None = None, *, limit: int | None = None, newest_first: bool = False
+              ) -> pd.DataFrame:
+        """The mentions kept by ``filters``, one row per mention, columns :data:`COLUMNS`.
+
+        ``date`` is an ISO ``'YYYY-MM-DD'`` string or None; ``threat`` is bool; ``passage`` is the quoted
+        sentence. Rows are ordered by date (undated last), document and offset; ``newest_first`` reverses the
+        dated ones (undated still last); ``limit`` keeps the first rows only (a page: the passages of what is
+        shown). Answered by the database from its indexes; nothing is kept in memory between calls.
+        """
+        sql, params = rows_sql(filters or Filters(), self.dialect, limit=limit, newest_first=newest_first)
+        with self._read() as cur:
+            return frame(self._execute(cur, sql, params).fetchall())
+
+    def counts(self, filters: Filters | None = None) -> Counts:
+        """Mentions, threat mentions, places and documents of the selection."""
+        sql, params = counts_sql(filters or Filters(), self.dialect)
+        with self._read() as cur:
+            row = self._execute(cur, sql, params).fetchone()
+        return Counts(*(int(v or 0) for v in row))
+
+    def aggregate(self, filters: Filters | None = None) -> pd.DataFrame:
+        """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``
+        None when unqualified; dates ISO strings or None), most mentioned first."""
+        sql, params = aggregate_sql(filters or Filters(), self.dialect)
+        with self._read() as cur:
+            rows = self._execute(cur, sql, params).fetchall()
+        df = pd.DataFrame({
+            "place_id": pd.Series([r[0] for r in rows], dtype=object),
+            "qualifier": pd.Series([r[1] or None for r in rows], dtype=object),
+            "mentions": np.array([r[2] for r in rows], dtype=np.int64),
+            "threats": np.array([r[3] or 0 for r in rows], dtype=np.int64),
+            "first_date": pd.Series([r[4] for r in rows], dtype=object),
+            "last_date": pd.Series([r[5] for r in rows], dtype=object),
+        }, columns=list(AGGREGATE_COLUMNS))
+        return df.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+    def monthly(self, filters: Filters | None = None) -> tuple[pd.DataFrame, int]:
+        """Mentions per month of the selection (index ``YYYY-MM`` named ``month``, columns ``threat`` and
+        ``other``, in order) and the number of undated mentions (not in the table)."""
+        sql, params = monthly_sql(filters or Filters(), self.dialect)
+        with self._read() as cur:
+            rows = self._execute(cur, sql, params).fetchall()
+        dated = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
+        undated = sum(int(r[1] or 0) + int(r[2] or 0) for r in rows if r[0] is None)
+        table = pd.DataFrame({"threat": np.array([int(r[1] or 0) for r in dated], dtype=np.int64),
+                              "other": np.array([int(r[2] or 0) for r in dated], dtype=np.int64)},
+                             index=pd.Index(np.array([r[0] for r in dated], dtype=object), name="month"))
+        table.columns.name = "threat"
+        return table, undated
+
+    def place_keys(self) -> pd.DataFrame:
+        """One stored mention of every (place, qualifier), as :meth:`query` rows: what the map's geometries are
+        resolved from, once per revision."""
+        with self._read() as cur:
+            return frame(self._execute(cur, place_keys_sql(self.dialect)).fetchall())

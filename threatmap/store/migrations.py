@@ -1,0 +1,66 @@
+"""Versioned schema: the numbered steps that bring an older store to :data:`SCHEMA_VERSION`, run only on request
+(``python -m threatmap migrate``), never silently when a store is opened."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from threatmap.errors import StoreError
+from threatmap.store.schema import SCHEMA_VERSION, create_sql
+
+__all__ = ["SQLITE_STEPS", "check_version", "migrate_sqlite"]
+
+SQLITE_STEPS: dict[int, str] = {
+    1: """
+ALTER TABLE mentions ADD COLUMN doc_date TEXT;
+ALTER TABLE mentions ADD COLUMN doc_source TEXT;
+ALTER TABLE mentions ADD COLUMN doc_lang TEXT;
+UPDATE mentions SET (doc_date, doc_source, doc_lang) =
+    (SELECT d.date, d.source, d.lang FROM documents d WHERE d.id = mentions.doc_id);
+ALTER TABLE mentions DROP COLUMN passage;
+DROP INDEX IF EXISTS mentions_place;
+DROP INDEX IF EXISTS mentions_threat;
+DROP INDEX IF EXISTS documents_source;
+DROP INDEX IF EXISTS documents_lang;
+""" + create_sql("sqlite") + """
+INSERT INTO mention_fts (rowid, key) SELECT m.rowid, tm_key(substr(d.text, m.passage_start + 1,
+    m.passage_end - m.passage_start)) FROM mentions m JOIN documents d ON d.id = m.doc_id;
+""",
+}
+"""SQL that brings a SQLite store of the key's version to the next one (1 -> 2: the document fields copied onto
+the mentions, the passage text dropped (cut from the document instead), new indexes, the FTS5 index filled from
+the stored texts, the revision counter)."""
+
+
+def check_version(version: int, label: str) -> None:
+    """Refuse a store whose schema is not :data:`SCHEMA_VERSION`, saying what to do."""
+    if version == SCHEMA_VERSION:
+        return
+    if version < SCHEMA_VERSION:
+        raise StoreError(f"the store {label!r} has schema version {version}, expected {SCHEMA_VERSION}; fix: "
+                         f"back it up, then run `python -m threatmap migrate --store {label}`")
+    raise StoreError(f"the store {label!r} has schema version {version}, newer than this threatmap "
+                     f"({SCHEMA_VERSION}); fix: update threatmap, or point --store to another store")
+
+
+def migrate_sqlite(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Run the steps from the store's version to :data:`SCHEMA_VERSION`, each in its own transaction (a step
+    that fails leaves the store at the version before it); returns (version before, version after)."""
+    conn.execute("PRAGMA foreign_keys=ON")
+    version = before = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+        version = before = 1
+    if version > SCHEMA_VERSION:
+        check_version(version, "this store")
+    while version < SCHEMA_VERSION:
+        if version not in SQLITE_STEPS:
+            raise StoreError(f"no migration from schema version {version}; fix: ingest the documents into a new "
+                             f"store")
+        try:
+            conn.executescript(f"BEGIN; {SQLITE_STEPS[version]} PRAGMA user_version={version + 1}; COMMIT;")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK") if conn.in_transaction else None
+            raise StoreError(f"migration from schema version {version} failed: {exc}; the store is left at "
+                             f"version {version}") from None
+        version += 1
+    return before, version
