@@ -26,7 +26,8 @@ from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
 from threatmap.store.sql import (
     Dialect,
     aggregate_sql,
-    counts_sql,
+    distinct_sql,
+    documents_sql,
     monthly_sql,
     place_keys_sql,
     rows_sql,
@@ -241,10 +242,9 @@ class SqlStore:
             def column(sql: str) -> tuple[str, ...]:
                 return tuple(r[0] for r in self._execute(cur, sql).fetchall())
 
-            sources = column("SELECT DISTINCT source FROM documents WHERE source IS NOT NULL ORDER BY source")
-            langs = column("SELECT DISTINCT lang FROM documents WHERE lang IS NOT NULL ORDER BY lang")
-            types = column("SELECT DISTINCT place_type FROM mentions WHERE place_type IS NOT NULL "
-                           "ORDER BY place_type")
+            sources = column(distinct_sql("documents", "source"))
+            langs = column(distinct_sql("documents", "lang"))
+            types = column(distinct_sql("mentions", "place_type"))
             lo, hi = self._execute(cur, "SELECT MIN(date), MAX(date) FROM documents").fetchone()
             n_docs = self._execute(cur, "SELECT COUNT(*) FROM documents").fetchone()[0]
             n_mentions = self._execute(cur, "SELECT COUNT(*) FROM mentions").fetchone()[0]
@@ -265,11 +265,16 @@ class SqlStore:
             return frame(self._execute(cur, sql, params).fetchall())
 
     def counts(self, filters: Filters | None = None) -> Counts:
-        """Mentions, threat mentions, places and documents of the selection."""
-        sql, params = counts_sql(filters or Filters(), self.dialect)
+        """Mentions, threat mentions, places and documents of the selection (the first three summed from the
+        per-place aggregate, documents counted apart)."""
+        f = filters or Filters()
+        agg_sql, agg_params = aggregate_sql(f, self.dialect)
+        doc_sql, doc_params = documents_sql(f, self.dialect)
         with self._read() as cur:
-            row = self._execute(cur, sql, params).fetchone()
-        return Counts(*(int(v or 0) for v in row))
+            groups = self._execute(cur, agg_sql, agg_params).fetchall()
+            documents = self._execute(cur, doc_sql, doc_params).fetchone()[0]
+        return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
+                      len({g[0] for g in groups}), int(documents))
 
     def aggregate(self, filters: Filters | None = None) -> pd.DataFrame:
         """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``
@@ -279,7 +284,7 @@ class SqlStore:
             rows = self._execute(cur, sql, params).fetchall()
         df = pd.DataFrame({
             "place_id": pd.Series([r[0] for r in rows], dtype=object),
-            "qualifier": pd.Series([r[1] or None for r in rows], dtype=object),
+            "qualifier": pd.Series([r[1] for r in rows], dtype=object),
             "mentions": np.array([r[2] for r in rows], dtype=np.int64),
             "threats": np.array([r[3] or 0 for r in rows], dtype=np.int64),
             "first_date": pd.Series([r[4] for r in rows], dtype=object),

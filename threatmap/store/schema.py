@@ -6,7 +6,8 @@ is written once for both engines (SQLite, PostgreSQL + PostGIS); :mod:`threatmap
 
 Each mention row also carries its document's date, source and language (``doc_date``, ``doc_source``,
 ``doc_lang``: a document is never edited in place, only replaced with its mentions), so every filter is an indexed
-test on one table. The quoted passage is not stored: it is cut from the document text by its offsets.
+test on one table. The two wide indexes cover every filter column: grouping by place (the map) and counting
+documents read the index alone, never the rows. The quoted passage is not stored: it is cut from the document text by its offsets.
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ def _ddl(column: Column, engine: str) -> str:
 _NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat, doc_date);
-CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date, threat);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat, place_type,
+                                                    place_id);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat, doc_date, doc_source, doc_lang,
+                                                      place_type);
 CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source);
 CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
@@ -80,10 +84,11 @@ INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
 {_INDEXES}"""
     if engine == "postgresql":
         return sql + """
+CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date DESC NULLS LAST, doc_id DESC, start DESC);
 CREATE INDEX IF NOT EXISTS mentions_geom ON mentions USING GIST (geom);
 CREATE INDEX IF NOT EXISTS mentions_search ON mentions USING GIN (search_key gin_trgm_ops);
 """
-    return sql + FTS_SQLITE
+    return sql + "CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date, doc_id, start);\n" + FTS_SQLITE
 
 
 FTS_SQLITE = """
