@@ -167,7 +167,7 @@ def server_times_fresh(store: Path) -> dict[str, Any]:
 
 def pipeline_times(store: Path) -> dict[str, float]:
     """Seconds of the app's own work per filter change, without Streamlit's overhead: the same calls as app.py
-    (query, aggregate, build_map, st_folium's render + script extraction, timeline, table), warm store."""
+    (counts, aggregate, build_map, st_folium's render + script extraction, months, table page), warm store."""
     import streamlit_folium
 
     from layers import build_map
@@ -175,7 +175,6 @@ def pipeline_times(store: Path) -> dict[str, float]:
 
     s = Store.open(store)
     base = data.basemap()
-    data.query(s, Filters(), 0)
     data.shapes(s, 0)
     out = {}
     for label, filters in [
@@ -184,13 +183,13 @@ def pipeline_times(store: Path) -> dict[str, float]:
         ("text 'Place 7'", Filters(text="Place 7")), ("everything", Filters()),
     ]:
         t0 = time.perf_counter()
-        df = data.query(s, filters, 0)
+        data.counts(s, filters, 0)
         m = build_map(data.aggregate(s, filters, 0), base)
         m.render()
         streamlit_folium._get_header(m)  # noqa: SLF001 - what st_folium itself calls to send the map
         streamlit_folium._get_map_string(m)  # noqa: SLF001
-        views.monthly(df)
-        df.iloc[::-1].head(views.TABLE_ROWS)
+        data.monthly(s, filters, 0)
+        data.page(s, filters, 0, views.TABLE_ROWS)
         out[f"filter: {label}"] = time.perf_counter() - t0
     return out
 
@@ -298,7 +297,7 @@ def naive(store: Path, *, n: int) -> dict[str, Any]:
     import layers.offline
     from layers.offline import install_assets, offline_map
 
-    df = Store.open(store).query(Filters()).head(n)
+    df = Store.open(store).query(Filters(), limit=n)
     # Stock folium: without the app's template shortcut (layers.offline.cache_templates), as a naive app would be.
     patched = getattr(layers.offline, "cache_templates", None)
     layers.offline.cache_templates = lambda: None
