@@ -13,6 +13,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from threatmap.errors import DocumentError
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store.base import Counts, Facets
 from threatmap.store.filters import Filters
@@ -36,7 +37,7 @@ class Store(Protocol):
     label: str
 
     @staticmethod
-    def open(target: Path | str) -> Store:
+    def open(target: Path | str, /) -> Store:
         """Open (or create) the store at ``target``: a SQLite file path, or a ``postgresql://`` URL."""
         if is_url(target):
             from threatmap.store.postgres import PostgresStore
@@ -52,7 +53,7 @@ class Store(Protocol):
     def add_document(self, doc: Document, mentions: Sequence[Mention],
                      candidates: Sequence[Candidate] = ()) -> bool: ...
     def add_batch(self, items: Iterable[tuple[Document, Sequence[Mention], Sequence[Candidate]]]
-                  ) -> list[str | Exception]: ...
+                  ) -> list[str | DocumentError]: ...
     def contains(self, doc: Document) -> bool: ...
     def replace_mentions(self, doc_id: str, mentions: Sequence[Mention],
                          candidates: Sequence[Candidate] | None = None) -> None: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from threatmap.errors import StoreError
@@ -74,10 +75,10 @@ class PostgresStore(SqlStore):
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, url: str) -> PostgresStore:
+    def open(cls, url: Path | str, /) -> PostgresStore:
         """Connect; create the extensions and tables in an empty database; refuse an older schema (it is
         migrated by ``python -m threatmap migrate``)."""
-        store = cls(_connect(url), url)
+        store = cls(_connect(str(url)), str(url))
         try:
             version = store._version(create=True)
             check_version(version, store.label)

@@ -7,7 +7,8 @@ is written once for both engines (SQLite, PostgreSQL + PostGIS); :mod:`threatmap
 Each mention row also carries its document's date, source and language (``doc_date``, ``doc_source``,
 ``doc_lang``: a document is never edited in place, only replaced with its mentions), so every filter is an indexed
 test on one table. The two wide indexes cover every filter column: grouping by place (the map) and counting
-documents read the index alone, never the rows. The quoted passage is not stored: it is cut from the document text by its offsets.
+documents read the index alone, never the rows. The quoted passage is not stored: it is cut from the document
+text by its offsets.
 """
 
 from __future__ import annotations

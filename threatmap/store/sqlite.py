@@ -49,7 +49,7 @@ class SQLiteStore(SqlStore):
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path | str) -> SQLiteStore:
+    def open(cls, path: Path | str, /) -> SQLiteStore:
         """Open (or create, with its parent folder and schema) the store at ``path``; a store of an older schema
         is refused with the command that migrates it (``python -m threatmap migrate``)."""
         path = Path(path)
