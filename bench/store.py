@@ -78,8 +78,35 @@ def measure(target: str, repeat: int) -> dict:
     ms, df = timed(lambda: store.query(Filters(places=("place_001",))), max(1, repeat // 4))
     out["all rows of 1 place"] = {"rows": len(df), "ms": ms}
     out["rss_peak_mb"] = rss_mb()
+    out["writes"] = write_rate(store)
+    t0 = time.perf_counter()
+    store.counts(Filters(langs=("ar",)))
+    out["first query after the writes ms"] = (time.perf_counter() - t0) * 1000
     store.close()
     return out
+
+
+def write_rate(store: Store, *, documents: int = 2000, per_doc: int = 10, batch: int = 500) -> dict:
+    """Documents (with ``per_doc`` mentions each) written per second into the filled store, ``batch`` per
+    transaction, as an ingest (or a Dask client) writes them."""
+    from bench.store_fill import rows
+    from threatmap.models import Document, Mention, Where
+
+    items = []
+    for doc, mentions in rows(documents=documents, per_doc=per_doc, seed=99):
+        d = Document(id="w" + doc[0], text=doc[2], lang=doc[3], source=doc[4],
+                     date=dt.date.fromisoformat(doc[5]) if doc[5] else None, path=f"w/{doc[0]}")
+        ms = tuple(Mention(doc_id=d.id, start=m[1], end=m[2], surface=m[3], place_id=m[4], name=m[5],
+                           place_type=m[6], where=Where(m[7], m[8], (m[9], m[10], m[11], m[12]), m[13], m[14]),
+                           threat=bool(m[15]), cue=m[16], qualifier=m[17], passage_start=m[18], passage_end=m[19])
+                   for m in mentions)
+        items.append((d, ms, ()))
+    t0 = time.perf_counter()
+    for i in range(0, len(items), batch):
+        store.add_batch(items[i:i + batch])
+    secs = time.perf_counter() - t0
+    return {"documents": documents, "seconds": secs, "docs_per_s": documents / secs,
+            "mentions_per_s": documents * per_doc / secs}
 
 
 def report(name: str, r: dict) -> None:
@@ -93,6 +120,10 @@ def report(name: str, r: dict) -> None:
               f"{total:>8.1f}")
     print(f"all rows of 1 place (an export): {r['all rows of 1 place']['rows']:,} rows in "
           f"{r['all rows of 1 place']['ms']:.0f} ms")
+    w = r["writes"]
+    print(f"writes into the filled store: {w['documents']:,} documents in {w['seconds']:.1f} s = "
+          f"{w['docs_per_s']:.0f} docs/s, {w['mentions_per_s']:.0f} mentions/s (500 per transaction); first query "
+          f"after them (one language) {r['first query after the writes ms']:.0f} ms: nothing is reloaded")
 
 
 def bench_queries(tmp: Path, *, backends: list[str], documents: int, per_doc: int, repeat: int,

@@ -115,8 +115,14 @@ class SqlStore:
         """Run one ``?``-placeholder statement on ``cur``; returns the cursor."""
         raise NotImplementedError
 
-    def _insert_mentions(self, cur: Any, doc_id: str, text: str, rows: list[tuple[object, ...]],
-                         mentions: Sequence[Mention]) -> None:
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """Run one ``?``-placeholder statement for each of ``rows``."""
+        raise NotImplementedError
+
+    def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
+                         ) -> None:
+        """Insert mention rows and their text-index entries; ``batch``: (document text, rows, mentions) per
+        document."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -144,39 +150,64 @@ class SqlStore:
 
     def add_batch(self, items: Iterable[tuple[Document, Sequence[Mention], Sequence[Candidate]]]
                   ) -> list[str | DocumentError]:
-        """Store the documents of one file in one transaction; per document ``"added"``, ``"updated"``,
-        ``"unchanged"`` or the DocumentError of a duplicate id (that document is skipped, the others kept)."""
+        """Store documents in one transaction (one file, or a batch of a Dask ingest); per document ``"added"``,
+        ``"updated"``, ``"unchanged"`` or the DocumentError of a duplicate id (that document is skipped, the
+        others kept). The statements are per batch, not per document: one lookup, then bulk inserts."""
+        items = list(items)
         results: list[str | DocumentError] = []
-        seen: set[str] = set()
         with self._write() as cur:
+            stored = self._stored(cur, sorted({doc.id for doc, _, _ in items}))
+            seen: set[str] = set()
+            replaced: list[str] = []
+            written: list[tuple[Document, str, Sequence[Mention], Sequence[Candidate]]] = []
             for doc, mentions, candidates in items:
-                results.append(self._put(cur, doc, mentions, candidates, seen))
+                digest, row = content_hash(doc), stored.get(doc.id)
+                if row and row[0] == digest:
+                    results.append("unchanged")
+                elif row and (doc.id in seen or row[1] != doc.path):
+                    results.append(DocumentError(
+                        f"document id {doc.id!r} is already stored (from {row[1]!r}) with different content; "
+                        f"the stored one is kept; fix: give this document a distinct 'id:' in its front matter "
+                        f"(or a distinct \"id\" in the JSONL line)"))
+                    continue
+                else:
+                    results.append("updated" if row else "added")
+                    if row:
+                        replaced.append(doc.id)
+                    written.append((doc, digest, mentions, candidates))
+                    stored[doc.id] = (digest, doc.path)
+                seen.add(doc.id)
+            self._write_documents(cur, replaced, written)
         return results
 
-    def _put(self, cur: Any, doc: Document, mentions: Sequence[Mention], candidates: Sequence[Candidate],
-             seen: set[str]) -> str | DocumentError:
-        digest = content_hash(doc)
-        row = self._execute(cur, "SELECT content_hash, path FROM documents WHERE id = ?", (doc.id,)).fetchone()
-        if row and row[0] == digest:
-            seen.add(doc.id)
-            return "unchanged"
-        if row and (doc.id in seen or row[1] != doc.path):
-            return DocumentError(
-                f"document id {doc.id!r} is already stored (from {row[1]!r}) with different content; "
-                f"the stored one is kept; fix: give this document a distinct 'id:' in its front matter "
-                f"(or a distinct \"id\" in the JSONL line)")
-        seen.add(doc.id)
-        if row:
-            self._execute(cur, "DELETE FROM documents WHERE id = ?", (doc.id,))  # mentions, candidates cascade
-        self._execute(
+    def _stored(self, cur: Any, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+        out: dict[str, tuple[str, str | None]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            sql = f"SELECT id, content_hash, path FROM documents WHERE id IN ({', '.join('?' * len(chunk))})"
+            out.update({r[0]: (r[1], r[2]) for r in self._execute(cur, sql, chunk).fetchall()})
+        return out
+
+    def _write_documents(self, cur: Any, replaced: list[str],
+                         written: list[tuple[Document, str, Sequence[Mention], Sequence[Candidate]]]) -> None:
+        from threatmap.store.schema import mention_values
+
+        for doc_id in replaced:  # their mentions and candidates cascade
+            self._execute(cur, "DELETE FROM documents WHERE id = ?", (doc_id,))
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._execute_many(
             cur, "INSERT INTO documents (id, content_hash, text, lang, source, date, date_origin, url, title, path, "
             "speakers, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
-             doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False),
-             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-        copied = (doc.date.isoformat() if doc.date else None, doc.source, doc.lang)
-        self._insert_children(cur, doc.id, doc.text, copied, mentions, candidates)
-        return "updated" if row else "added"
+            [(doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
+              doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False), now)
+             for doc, digest, _, _ in written])
+        batch = [(doc.text, [mention_values(m, doc) for m in mentions], mentions)
+                 for doc, _, mentions, _ in written if mentions]
+        if batch:
+            self._insert_mentions(cur, batch)
+        self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
+                           [(doc.id, c.start, c.end, c.surface, c.trigger, c.passage)
+                            for doc, _, _, candidates in written for c in candidates])
 
     def contains(self, doc: Document) -> bool:
         """True when this exact document (same id, text and metadata) is stored."""
@@ -195,17 +226,13 @@ class SqlStore:
             self._execute(cur, "DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
             if candidates is not None:
                 self._execute(cur, "DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
-            self._insert_children(cur, doc_id, row[0], tuple(row[1:]), mentions, candidates or ())
+            if mentions:
+                from threatmap.store.schema import mention_values
 
-    def _insert_children(self, cur: Any, doc_id: str, text: str, copied: tuple[Any, ...],
-                         mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
-        from threatmap.store.schema import mention_values
-
-        if mentions:
-            self._insert_mentions(cur, doc_id, text, [mention_values(m, copied) for m in mentions], mentions)
-        for c in candidates:
-            self._execute(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
-                          (doc_id, c.start, c.end, c.surface, c.trigger, c.passage))
+                self._insert_mentions(cur, [(row[0], [mention_values(m, tuple(row[1:])) for m in mentions],
+                                             mentions)])
+            self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
+                               [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates or ()])
 
     # ---------------------------------------------------------------- reading
     def revision(self) -> int:

@@ -22,8 +22,8 @@ from threatmap.store.sql import POSTGRESQL, search_key
 
 __all__ = ["PostgresStore", "postgres_sql"]
 
-_INSERT = (MENTION_INSERT.replace(") VALUES (", ", search_key, geom) VALUES (")[:-1]
-           + ", ?, ST_SetSRID(ST_MakePoint(?, ?), 4326))")
+_COPY = MENTION_INSERT.replace("INSERT INTO", "COPY").split(" VALUES")[0].replace(
+    ", doc_lang)", ", doc_lang, search_key, geom) FROM STDIN")
 
 
 def postgres_sql(sql: str) -> str:
@@ -130,11 +130,17 @@ class PostgresStore(SqlStore):
         cur.execute(postgres_sql(sql), tuple(params))
         return cur
 
-    def _insert_mentions(self, cur: Any, doc_id: str, text: str, rows: list[tuple[object, ...]],
-                         mentions: Sequence[Mention]) -> None:
-        cur.executemany(postgres_sql(_INSERT), [
-            (*row, search_key(text[m.passage_start:m.passage_end]), m.where.lon, m.where.lat)
-            for row, m in zip(rows, mentions, strict=True)])
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            cur.executemany(postgres_sql(sql), rows)
+
+    def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
+                         ) -> None:
+        with cur.copy(_COPY) as copy:  # COPY: one stream for the whole batch
+            for text, rows, mentions in batch:
+                for row, m in zip(rows, mentions, strict=True):
+                    copy.write_row((*row, search_key(text[m.passage_start:m.passage_end]),
+                                    f"SRID=4326;POINT({m.where.lon!r} {m.where.lat!r})"))
 
     @contextmanager
     def _write(self) -> Iterator[Any]:

@@ -95,12 +95,17 @@ class SQLiteStore(SqlStore):
     def _execute(self, cur: Any, sql: str, params: Sequence[object] = ()) -> Any:
         return cur.execute(sql, params)
 
-    def _insert_mentions(self, cur: Any, doc_id: str, text: str, rows: list[tuple[object, ...]],
-                         mentions: Sequence[Mention]) -> None:
-        for row, m in zip(rows, mentions, strict=True):
-            cur.execute(MENTION_INSERT, row)
-            cur.execute("INSERT INTO mention_fts (rowid, key) VALUES (?, ?)",
-                        (cur.lastrowid, search_key(text[m.passage_start:m.passage_end])))
+    def _execute_many(self, cur: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            cur.executemany(sql, rows)
+
+    def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
+                         ) -> None:
+        before = cur.execute("SELECT COALESCE(MAX(rowid), 0) FROM mentions").fetchone()[0]
+        cur.executemany(MENTION_INSERT, [row for _, rows, _ in batch for row in rows])
+        cur.execute("INSERT INTO mention_fts (rowid, key) SELECT m.rowid, tm_key(substr(d.text, m.passage_start + 1, "
+                    "m.passage_end - m.passage_start)) FROM mentions m JOIN documents d ON d.id = m.doc_id "
+                    "WHERE m.rowid > ?", (before,))  # the rows just inserted: rowids above the largest before
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
