@@ -43,12 +43,17 @@ CASES = {
 }
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def timed(fn, repeat: int, cpu: list[float] | None = None) -> tuple[float, object]:
+    """Median wall milliseconds of ``repeat`` calls and the last result; the median CPU milliseconds of this process
+    (SQLite's work, not PostgreSQL's: the server's) are appended to ``cpu``."""
+    times, cpus, result = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append((time.perf_counter() - t0) * 1000)
+        cpus.append((time.process_time() - c0) * 1000)
+    if cpu is not None:
+        cpu.append(statistics.median(cpus))
     return statistics.median(times), result
 
 
@@ -71,10 +76,12 @@ def measure(target: str, repeat: int) -> dict:
     out["first_view_ms"] = (time.perf_counter() - t0) * 1000
     out["filters"] = {}
     for name, f in CASES.items():
-        counts_ms, counts = timed(lambda f=f: store.counts(f), repeat)
-        agg_ms, _ = timed(lambda f=f: store.aggregate(f), repeat)
-        page_ms, _ = timed(lambda f=f: store.query(f, limit=1000, newest_first=True), repeat)
-        out["filters"][name] = {"rows": counts.mentions, "counts": counts_ms, "aggregate": agg_ms, "page": page_ms}
+        cpu: list[float] = []
+        counts_ms, counts = timed(lambda f=f: store.counts(f), repeat, cpu)
+        agg_ms, _ = timed(lambda f=f: store.aggregate(f), repeat, cpu)
+        page_ms, _ = timed(lambda f=f: store.query(f, limit=1000, newest_first=True), repeat, cpu)
+        out["filters"][name] = {"rows": counts.mentions, "counts": counts_ms, "aggregate": agg_ms, "page": page_ms,
+                                "cpu": sum(cpu)}
     ms, df = timed(lambda: store.query(Filters(places=("place_001",))), max(1, repeat // 4))
     out["all rows of 1 place"] = {"rows": len(df), "ms": ms}
     out["rss_peak_mb"] = rss_mb()
@@ -113,11 +120,12 @@ def report(name: str, r: dict) -> None:
     print(f"\n== {name}: {r['mentions']:,} mentions; open + facets {r['open_facets_ms']:.0f} ms; first view "
           f"(aggregate + counts + page) {r['first_view_ms']:.0f} ms; peak RSS {r['rss_peak_mb']:.0f} MB "
           f"(before opening {r['rss_before_mb']:.0f} MB)")
-    print(f"{'filter':<24} {'rows':>9} {'counts':>8} {'aggregate':>10} {'page 1000':>10} {'sum ms':>8}   (medians)")
+    print(f"{'filter':<24} {'rows':>9} {'counts':>8} {'aggregate':>10} {'page 1000':>10} {'sum ms':>8} "
+          f"{'client CPU ms':>14}   (medians; wall ms unless said)")
     for case, v in r["filters"].items():
         total = v["counts"] + v["aggregate"] + v["page"]
         print(f"{case:<24} {v['rows']:>9,} {v['counts']:>8.1f} {v['aggregate']:>10.1f} {v['page']:>10.1f} "
-              f"{total:>8.1f}")
+              f"{total:>8.1f} {v.get('cpu', float('nan')):>14.1f}")
     print(f"all rows of 1 place (an export): {r['all rows of 1 place']['rows']:,} rows in "
           f"{r['all rows of 1 place']['ms']:.0f} ms")
     w = r["writes"]
@@ -204,12 +212,14 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=9)
     p.add_argument("--backend", nargs="+", default=["sqlite"], choices=["sqlite", "postgresql"])
     p.add_argument("--postgres-url", help="an empty database to fill (default: a throwaway cluster)")
-    p.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
+    p.add_argument("--measure", metavar="TARGET", help="only measure an existing store (JSON; --table to read)")
+    p.add_argument("--table", action="store_true", help="with --measure: print the table, not JSON")
     p.add_argument("--ingest", action="store_true", help="also measure ingest throughput on the demo corpus")
     p.add_argument("--copies", type=int, default=30, help="copies of the demo corpus for --ingest")
     args = p.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.repeat)))
+        result = measure(args.measure, args.repeat)
+        report(args.measure, result) if args.table else print(json.dumps(result))
         return
     tmp = Path(tempfile.mkdtemp(prefix="threatmap-bench-"))
     try:

@@ -313,3 +313,11 @@ def test_every_commit_moves_the_revision(filled: Store, target: str) -> None:
     again = filled.revision()
     add(filled, doc("d", "ISIS in Anbar"))  # unchanged: a transaction all the same
     assert filled.revision() >= again
+
+
+def test_documents_without_kept_mentions_are_not_counted(filled: Store) -> None:
+    add(filled, doc("e", "Nothing to see here.", date=dt.date(2020, 5, 5)))
+    assert filled.facets().documents == 4
+    assert filled.counts().documents == 3  # "e" has no mention
+    assert filled.counts(Filters(since=dt.date(2020, 1, 1), until=dt.date(2020, 12, 31))).documents == 1
+    assert filled.counts(Filters(sources=("Wire",), threat_only=True)).documents == 1

@@ -105,8 +105,20 @@ def rows_sql(f: Filters, dialect: Dialect, *, limit: int | None = None, newest_f
 
 
 def documents_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
-    """The number of distinct documents with a mention kept by ``f`` (DISTINCT in a subquery: hashed, where
-    ``COUNT(DISTINCT …)`` would sort)."""
+    """The number of distinct documents with a mention kept by ``f``: from the documents table when only document
+    fields are filtered (one index probe per document), else DISTINCT over the kept mentions (in a subquery:
+    hashed, where ``COUNT(DISTINCT …)`` would sort)."""
+    if not (f.threat_only or f.places or f.types or (f.text and f.text.strip())):
+        conds, params = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"], []
+        for test, value in (("d.date >= ?", f.since), ("d.date <= ?", f.until)):
+            if value is not None:
+                conds.append(test)
+                params.append(value.isoformat())
+        for column, values in (("source", f.sources), ("lang", f.langs)):
+            if values:
+                conds.append(f"d.{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        return f"SELECT COUNT(*) FROM documents d WHERE {' AND '.join(conds)}", params
     clause, params = where(f, dialect)
     return f"SELECT COUNT(*) FROM (SELECT DISTINCT m.doc_id FROM mentions m {clause}) AS kept", params
 
