@@ -105,7 +105,8 @@ def write_rate(store: Store, *, documents: int = 2000, per_doc: int = 10, batch:
                      date=dt.date.fromisoformat(doc[5]) if doc[5] else None, path=f"w/{doc[0]}")
         ms = tuple(Mention(doc_id=d.id, start=m[1], end=m[2], surface=m[3], place_id=m[4], name=m[5],
                            place_type=m[6], where=Where(m[7], m[8], (m[9], m[10], m[11], m[12]), m[13], m[14]),
-                           threat=bool(m[15]), cue=m[16], qualifier=m[17], passage_start=m[18], passage_end=m[19])
+                           threat=bool(m[15]), threat_p=m[16], cue=m[17], qualifier=m[18], passage_start=m[19],
+                           passage_end=m[20])
                    for m in mentions)
         items.append((d, ms, ()))
     t0 = time.perf_counter()

@@ -70,7 +70,8 @@ def _mention(doc: object, surface: str, place: object, threat: bool, cue: str | 
         doc_id=doc.id, start=start, end=end, surface=surface, place_id=place.id,  # type: ignore[attr-defined]
         name=place.name, place_type=place.type,  # type: ignore[attr-defined]
         where=Where(point.y, point.x, tuple(geom.bounds), geom.geom_type, place.precision),  # type: ignore[attr-defined]
-        threat=threat, passage_start=p_start, passage_end=p_end, cue=cue, qualifier=qualifier, speaker=None,
+        threat=threat, threat_p=(0.6 + 0.1 * (len(surface) % 4)) if threat else 0.1 * (len(surface) % 4),
+        passage_start=p_start, passage_end=p_end, cue=cue, qualifier=qualifier, speaker=None,
     )
 
 

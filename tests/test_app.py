@@ -193,3 +193,34 @@ def test_map_rows_match_the_export_aggregation(store_path: Path, filters: Filter
         theirs = aggregate_places(store.query(filters), data.gazetteer()).sort_values("id").reset_index(drop=True)
     assert ours[columns].astype(object).equals(theirs[columns].astype(object))
     assert all(a.equals(b) for a, b in zip(ours.geometry, theirs.geometry, strict=True))
+
+
+def threat_count(at: AppTest) -> int:
+    """The 'Threat mentions' metric."""
+    metric = next(m for m in at.metric if m.label == "Threat mentions")
+    return int(str(metric.value).replace(",", ""))
+
+
+def test_the_threat_threshold_sets_the_counts_and_the_url(app: AppTest, store_path: Path) -> None:
+    from threatmap.store import Store
+
+    with Store.open(store_path) as store:
+        df = store.query(Filters())
+    strict = int((df["threat_p"] >= 0.75).sum())
+    assert 0 < strict < threat_count(app)  # the fixture's threat_p values straddle 0.75
+    app.sidebar.slider(key="threat_threshold").set_value(0.75).run()
+    assert not app.exception, app.exception
+    assert threat_count(app) == strict
+    assert app.query_params["tp"] in ("0.75", ["0.75"])
+    app.sidebar.toggle(key="threat_only").set_value(True).run()
+    assert mentions(app) == expected(store_path, threat_only=True, threat_threshold=0.75) == strict
+
+
+def test_a_shared_link_restores_the_threshold_and_the_panel_shows_threat_p(store_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["tp"] = "0.7"
+    at.query_params["place"] = _place(store_path, "حمرين")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.slider(key="threat_threshold").value == pytest.approx(0.7)
+    assert "threat_p 0.70" in panel_html(at)  # حمرين: 5 letters, threat → 0.6 + 0.1

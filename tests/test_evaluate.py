@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_overall_and_per_language_and_the_report() -> None:
     report = format_report(scores, show=True)
     lines = report.splitlines()
     assert lines[-3].startswith("recognition F1") and lines[-2].startswith("end-to-end F1")
-    assert lines[-1] == "threat accuracy 1.000"
+    assert lines[-1] == ("threat accuracy 1.000 (always threat 1.000), threat F1 1.000 (always threat 1.000)")
     assert "fn     e 10-15 'Mosul'" in report and "ISIS near [Mosul]." in report
     assert "fn" not in format_report(scores, show=False)
 
@@ -114,3 +115,82 @@ def test_read_gold_names_file_and_line(tmp_path: Path) -> None:
         list(read_gold(path))
     with pytest.raises(DocumentError, match="cannot read"):
         list(read_gold(tmp_path / "missing.jsonl"))
+
+
+def _read_one(tmp_path: Path, obj: dict) -> GoldDocument:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(obj, ensure_ascii=False) + "\n", encoding="utf-8")
+    return next(iter(read_gold(path)))
+
+
+EN = "ISIS attacked Hit. The Islamic State of Iraq and Syria met in Erbil, Southwest Asia."
+
+
+def _span(surface: str, **extra: object) -> dict:
+    start = EN.index(surface)
+    return {"start": start, "end": start + len(surface), "surface": surface, "place": surface,
+            "lat": 33.6, "lon": 42.8, "threat": False, **extra}
+
+
+def _en_mention(surface: str, *, threat: bool, lat: float = 33.6, lon: float = 42.8) -> Mention:
+    start = EN.index(surface)
+    return Mention(doc_id="e", start=start, end=start + len(surface), surface=surface, place_id=surface,
+                   name=surface, place_type="city", where=Where(lat, lon, (lon, lat, lon, lat), "Point", 1),
+                   threat=threat, passage_start=0, passage_end=len(EN))
+
+
+def test_null_coordinates_count_as_the_right_place(tmp_path: Path) -> None:
+    g = _read_one(tmp_path, {"id": "e", "text": EN, "mentions": [_span("Southwest Asia", lat=None, lon=None)]})
+    assert g.mentions[0].lat is None
+    s = score_document(g, [_en_mention("Southwest Asia", threat=False, lat=-10.0, lon=100.0)], {})
+    assert (s.matched, s.correct) == (1, 1)
+
+
+def test_null_threat_is_not_scored_for_threat(tmp_path: Path) -> None:
+    g = _read_one(tmp_path, {"id": "e", "text": EN, "mentions": [_span("Hit", threat=None), _span("Erbil")]})
+    s = score_document(g, [_en_mention("Hit", threat=True), _en_mention("Erbil", threat=True)], {})
+    assert (s.matched, s.threat_n, s.threat_right) == (2, 1, 0)
+    assert s.threat_accuracy == 0.0 and s.baseline_accuracy == 0.0
+
+
+def test_ignored_mentions_are_not_gold_and_overlapping_predictions_not_false_positives(tmp_path: Path) -> None:
+    g = _read_one(tmp_path, {"id": "e", "text": EN,
+                             "mentions": [_span("Hit", threat=True), _span("Iraq", ignore=True)]})
+    assert [m.surface for m in g.mentions] == ["Hit"] and len(g.ignore) == 1
+    s = score_document(g, [_en_mention("Hit", threat=True), _en_mention("Iraq", threat=False),
+                           _en_mention("Erbil", threat=False)], {})
+    assert (s.gold, s.predicted, s.matched) == (1, 2, 1)  # Iraq is not counted, Erbil is a false positive
+    assert [m.surface for m in s.misses if m.kind == "fp"] == ["Erbil"]
+
+
+def test_a_top_level_ignore_list_works_like_ignored_mentions(tmp_path: Path) -> None:
+    syria = EN.index("Syria")
+    for item in ({"start": syria, "end": syria + 5}, [syria, syria + 5]):
+        g = _read_one(tmp_path, {"id": "e", "text": EN, "mentions": [_span("Hit", threat=True)], "ignore": [item]})
+        s = score_document(g, [_en_mention("Hit", threat=True), _en_mention("Syria", threat=True)], {})
+        assert (s.predicted, s.matched) == (1, 1) and not s.misses
+
+
+def test_threat_f1_beside_the_always_threat_baseline_and_brier() -> None:
+    golds = [GoldMention(EN.index(w), EN.index(w) + len(w), w, w, 33.6, 42.8, t)
+             for w, t in (("Hit", True), ("Erbil", False), ("Southwest Asia", False))]
+    g = GoldDocument(Document(id="e", text=EN, lang="en"), tuple(golds))
+    predicted = [_en_mention("Hit", threat=True), _en_mention("Erbil", threat=True),
+                 _en_mention("Southwest Asia", threat=False)]
+    s = score_document(g, predicted, {})
+    assert s.threat_accuracy == pytest.approx(2 / 3) and s.threat_f1 == pytest.approx(2 / 3)
+    assert s.baseline_accuracy == pytest.approx(1 / 3) and s.baseline_f1 == pytest.approx(0.5)
+    assert s.brier is None
+    report = format_report({"all": s, "en": s})
+    assert "threat F1 0.667 (always threat 0.500)" in report
+
+
+def test_brier_score_of_threat_p() -> None:
+    golds = [GoldMention(EN.index(w), EN.index(w) + len(w), w, w, 33.6, 42.8, t) for w, t in (("Hit", True),
+                                                                                           ("Erbil", False))]
+    g = GoldDocument(Document(id="e", text=EN, lang="en"), tuple(golds))
+    predicted = [dataclasses.replace(_en_mention("Hit", threat=True), threat_p=0.8),
+                 dataclasses.replace(_en_mention("Erbil", threat=True), threat_p=0.6)]
+    s = score_document(g, predicted, {})
+    assert s.brier == pytest.approx(((0.8 - 1) ** 2 + 0.6 ** 2) / 2)
+    assert "p=0.600" in next(m.detail for m in s.misses if m.kind == "threat")

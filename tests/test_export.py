@@ -89,8 +89,9 @@ def test_aggregate_one_row_per_place_and_qualifier(df: pd.DataFrame) -> None:
     assert (h["first_date"], h["last_date"], h["sources"]) == ("2020-03-04", "2021-01-02", ["Other", "Rudaw", "Wire"])
     assert [m["doc_id"] for m in h["mention_list"]] == ["a", "b", "c"]  # by date, undated last
     m = h["mention_list"][0]
-    assert set(m) == {"doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "cue", "start", "end",
-                      "surface"}
+    assert set(m) == {"doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "threat_p", "cue",
+                      "start", "end", "surface"}
+    assert m["threat_p"] == (1.0 if m["threat"] else 0.0)  # the fixture's mentions carry the rules' 1.0 / 0.0
     assert m["quote"].startswith("مازال داعش") and m["speaker"] == "مايلز كاغينز" and m["threat"] is True
     geoms = dict(zip(gdf["id"], gdf.geometry, strict=True))
     assert geoms["hamrin_mountains"].equals(HAMRIN)
@@ -134,7 +135,8 @@ def _reference_aggregate(df: pd.DataFrame, gazetteer: object) -> pd.DataFrame:
             "mention_list": [{
                 "doc_id": r["doc_id"], "title": none(r["title"]), "source": none(r["source"]),
                 "date": none(r["date"]), "url": none(r["url"]), "quote": none(r["passage"]),
-                "speaker": none(r["speaker"]), "threat": bool(r["threat"]), "cue": none(r["cue"]),
+                "speaker": none(r["speaker"]), "threat": bool(r["threat"]),
+                "threat_p": round(float(r["threat_p"]), 3), "cue": none(r["cue"]),
                 "start": int(r["start"]), "end": int(r["end"]), "surface": r["surface"],
             } for r in ordered.to_dict("records")],
         })
@@ -233,6 +235,7 @@ def test_kml_opens_and_descriptions_are_escaped(df: pd.DataFrame, tmp_path: Path
     descriptions = [d.text for d in root.iter("{http://www.opengis.net/kml/2.2}description")]
     assert descriptions and all("<img" not in d for d in descriptions)  # after XML parsing, HTML-escaped
     assert any("&lt;img src=x" in d for d in descriptions)
+    assert any("(threat_p 1.00)" in d for d in descriptions) and any("(threat_p 0.00)" in d for d in descriptions)
     assert root.findall(".//k:Polygon", ns) and root.findall(".//k:Point", ns)
     path = tmp_path / "x.kml"
     path.write_bytes(data)

@@ -12,8 +12,8 @@ from threatmap.store import Store
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
 
 MENTION = Mention(doc_id="d", start=3, end=8, surface="Mosul", place_id="mosul", name="Mosul", place_type="city",
-                  where=Where(36.34, 43.13, (43.1, 36.3, 43.2, 36.4), "Point", 1), threat=True, cue="ISIS",
-                  passage_start=0, passage_end=20)
+                  where=Where(36.34, 43.13, (43.1, 36.3, 43.2, 36.4), "Point", 1), threat=True, threat_p=0.912,
+                  cue="ISIS", passage_start=0, passage_end=20)
 
 
 def test_to_dict_is_the_json_contract_with_flat_keys() -> None:
@@ -21,8 +21,8 @@ def test_to_dict_is_the_json_contract_with_flat_keys() -> None:
     assert json.dumps(MENTION.to_dict(), ensure_ascii=False) == (
         '{"doc_id": "d", "start": 3, "end": 8, "surface": "Mosul", "place_id": "mosul", "name": "Mosul", '
         '"place_type": "city", "lat": 36.34, "lon": 43.13, "bbox": [43.1, 36.3, 43.2, 36.4], '
-        '"geometry_type": "Point", "precision": 1, "threat": true, "cue": "ISIS", "qualifier": null, '
-        '"passage_start": 0, "passage_end": 20, "speaker": null}')
+        '"geometry_type": "Point", "precision": 1, "threat": true, "threat_p": 0.912, "cue": "ISIS", '
+        '"qualifier": null, "passage_start": 0, "passage_end": 20, "speaker": null}')
 
 
 def test_the_geometry_record_reads_through() -> None:

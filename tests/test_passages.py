@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from threatmap.geoparse.passages import split_passages
 from threatmap.models import Passage
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_GOLD = ROOT.parent / "shared" / "gold" / "seed.jsonl"
+SEED_GOLD = ROOT / "tests" / "data" / "gold" / "seed.jsonl"
 
 
 def sentences(text: str, **kwargs: object) -> list[str]:
@@ -148,7 +146,6 @@ class TestHostileInput:
         assert passages and all(0 <= p.start < p.end <= len(text) for p in passages)
 
 
-@pytest.mark.skipif(not SEED_GOLD.exists(), reason=f"seed gold not found at {SEED_GOLD}")
 class TestSeed:
     def test_every_gold_mention_lies_inside_one_passage(self) -> None:
         for line in SEED_GOLD.read_text(encoding="utf-8").splitlines():

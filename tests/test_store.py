@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sqlite3
@@ -256,6 +257,22 @@ def test_bad_filters_are_refused() -> None:
         Filters(sources="Rudaw")  # type: ignore[arg-type]
     assert Filters(places=["mosul"]).places == ("mosul",)  # type: ignore[arg-type]
     assert Filters().is_empty and not Filters(threat_only=True).is_empty
+    with pytest.raises(ExportError, match=r"threat_threshold: expected a number in \[0, 1\], got 1\.5"):
+        Filters(threat_threshold=1.5)
+
+
+def test_threat_p_is_stored_and_the_threshold_decides_what_counts(store: Store) -> None:
+    d = doc("p", "ISIS near Mosul.\nISIS in Anbar.")
+    base = fake_parse(d)
+    mentions = [dataclasses.replace(base[0], threat=True, threat_p=0.55),
+                dataclasses.replace(base[1], threat=True, threat_p=0.9)]
+    store.add_document(d, mentions)
+    df = store.query()
+    assert df["threat_p"].tolist() == [0.55, 0.9] and df["threat"].tolist() == [True, True]
+    strict = store.query(Filters(threat_threshold=0.6))
+    assert strict["threat"].tolist() == [False, True]
+    assert store.query(Filters(threat_only=True, threat_threshold=0.6))["place_id"].tolist() == ["anbar"]
+    assert store.query()["threat"].tolist() == [True, True]  # the snapshot itself is untouched
 
 
 # ---------------------------------------------------------------- answered in SQL (the same on both engines)

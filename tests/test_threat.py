@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from threat_cases import check, decide
 
 from threatmap.geoparse.passages import split_passages
@@ -13,7 +12,7 @@ from threatmap.geoparse.threat import assess_text, cue_families
 from threatmap.models import Passage, ThreatDecision
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_GOLD = ROOT.parent / "shared" / "gold" / "seed.jsonl"
+SEED_GOLD = ROOT / "tests" / "data" / "gold" / "seed.jsonl"
 
 
 class TestActor:
@@ -330,7 +329,6 @@ class TestContract:
         assert assess_text(text, passage, 5, 9, lang="ar").threat is False  # a second mention of the same passage
 
 
-@pytest.mark.skipif(not SEED_GOLD.exists(), reason=f"seed gold not found at {SEED_GOLD}")
 def test_every_seed_mention_agrees_with_gold() -> None:
     """The acceptance bar: every gold mention of the seed gets the gold threat from its own passage."""
     wrong = []

@@ -30,3 +30,7 @@ class StoreError(ThreatmapError, RuntimeError):
 
 class ExportError(ThreatmapError, ValueError):
     """An export was asked for in an unknown format or with invalid filters."""
+
+
+class ThreatModelError(ThreatmapError, RuntimeError):
+    """The trained threat model file is missing, corrupt or out of date (the message says how to rebuild it)."""

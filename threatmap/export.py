@@ -28,8 +28,8 @@ DECIMALS = 6
 
 FORMATS: tuple[str, ...] = ("geojson", "csv", "kml", "gpkg")
 
-_MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "cue", "start", "end",
-                 "surface")
+_MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "threat_p", "cue", "start",
+                 "end", "surface")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -303,7 +303,7 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
     for m in row["mention_list"][:25]:
         head = " · ".join(e(str(v)) for v in (m["source"], m["date"], m["speaker"]) if v)
         link = f' <a href="{e(m["url"])}">link</a>' if m["url"] else ""
-        lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link}<br/>"
+        lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link} (threat_p {m['threat_p']:.2f})<br/>"
                      f"<span dir=\"auto\">{e(m['quote'] or '')}</span></p>")
     if len(row["mention_list"]) > 25:
         lines.append(f"<p>… and {len(row['mention_list']) - 25} more</p>")
@@ -314,7 +314,8 @@ def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
     none = none_if_missing
     return {"doc_id": row["doc_id"], "title": none(row["title"]), "source": none(row["source"]),
             "date": none(row["date"]), "url": none(row["url"]), "quote": none(row["passage"]),
-            "speaker": none(row["speaker"]), "threat": bool(row["threat"]), "cue": none(row["cue"]),
+            "speaker": none(row["speaker"]), "threat": bool(row["threat"]),
+            "threat_p": round(float(row["threat_p"]), 3), "cue": none(row["cue"]),
             "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
 
 
@@ -324,11 +325,12 @@ def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
         return list(map(none_if_missing, df[column].tolist()))
 
     columns = zip(df["doc_id"].tolist(), nones("title"), nones("source"), nones("date"), nones("url"),
-                  nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()), nones("cue"),
+                  nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()),
+                  (round(float(p), 3) for p in df["threat_p"].tolist()), nones("cue"),
                   map(int, df["start"].tolist()), map(int, df["end"].tolist()), df["surface"].tolist(), strict=True)
     return [{"doc_id": d, "title": t, "source": s, "date": dd, "url": u, "quote": q, "speaker": sp, "threat": th,
-             "cue": c, "start": st, "end": e, "surface": su}
-            for d, t, s, dd, u, q, sp, th, c, st, e, su in columns]
+             "threat_p": tp, "cue": c, "start": st, "end": e, "surface": su}
+            for d, t, s, dd, u, q, sp, th, tp, c, st, e, su in columns]
 
 
 class _LazyRow:

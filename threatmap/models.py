@@ -110,6 +110,8 @@ class ThreatDecision:
 
     threat: bool
     cue: str | None = None
+    p: float | None = None
+    """The calibrated probability of threat (the model's), or None from the rules alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,9 @@ class Mention:
     place_type: str
     where: Where
     threat: bool
+    threat_p: float | None = None
+    """Calibrated probability that the passage asserts present ISIS activity here (``threat`` is p ≥ 0.5); None
+    only for mentions made without the threat stage."""
     cue: str | None = None
     qualifier: str | None = None
     passage_start: int

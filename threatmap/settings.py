@@ -52,3 +52,11 @@ def store_target() -> str:
 
 MAX_DOC_BYTES: int = _int("THREATMAP_MAX_DOC_BYTES", 5 * 1024 * 1024)
 ALLOW_UPLOADS: bool = _bool("THREATMAP_ALLOW_UPLOADS", True)
+THREAT_GOLD: tuple[Path, ...] = (ROOT / "tests" / "data" / "gold" / "seed.jsonl",
+                                 ROOT / "tests" / "data" / "gold" / "dev.jsonl",
+                                 ROOT / "tests" / "data" / "gold_corpus.jsonl")
+"""Real gold the threat model is trained and cross-validated on (``python -m threatmap train``)."""
+THREAT_MODEL_PATH: Path = Path(__file__).resolve().parent / "data" / "threat_model.json"
+"""Where ``python -m threatmap train`` writes the model by default (the committed file the geoparser loads)."""
+THREAT_THRESHOLD: float = 0.5
+"""The default ``threat_p`` from which (inclusive) a mention counts as a threat (the app and exports may move it)."""

@@ -63,6 +63,8 @@ def _card(group: pd.DataFrame) -> str:
     threat = bool(group["threat"].any())
     cues = [c for c in group["cue"].dropna().unique() if c]
     verdict = "threat" if threat else "no threat asserted"
+    if "threat_p" in group:  # the model's calibrated probability (the highest of the passage's mentions here)
+        verdict += f" (threat_p {float(group['threat_p'].max()):.2f})"
     if cues:
         verdict += ": " + ", ".join(f'<span class="tm-cue">{escape_text(c)}</span>' for c in cues)
     return (

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from threatmap.store.filters import Filters
+from threatmap.store.filters import THRESHOLD, Filters
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 """Widget key -> query parameter (repeated for each value)."""
@@ -45,6 +45,15 @@ def _options(facets: Mapping[str, Any], name: str) -> list[str]:
     return sorted({str(v) for v in values if v})
 
 
+def _threshold(value: Any) -> float:
+    """The ``tp`` URL parameter as a threshold in [0.05, 0.95] on the slider's 0.05 grid (default 0.5)."""
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        return THRESHOLD
+    return round(min(0.95, max(0.05, t)) * 20) / 20 if t == t else THRESHOLD
+
+
 def _load_query_params(facets: Mapping[str, Any]) -> None:
     """Once per session: put the URL's filter values (validated against the facets) into the widgets' state."""
     if st.session_state.get("_params_loaded"):
@@ -58,6 +67,7 @@ def _load_query_params(facets: Mapping[str, Any]) -> None:
         allowed = set(_options(facets, key))
         st.session_state[key] = [v for v in params.get_all(param) if v in allowed]
     st.session_state["threat_only"] = params.get("threat") in ("1", "true", "yes")
+    st.session_state["threat_threshold"] = _threshold(params.get("tp"))
     st.session_state["text"] = params.get("q", "") or ""
 
 
@@ -81,6 +91,9 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
         format_func=lambda t: t.replace("_", " "),
     )
     threat_only = bar.toggle("Threat mentions only", key="threat_only")
+    threshold = bar.slider("Threat from probability", min_value=0.05, max_value=0.95, step=0.05,
+                           key="threat_threshold", help="A mention counts as a threat (map, counts, exports) when "
+                           "the model's calibrated threat_p is at least this.")
     text = bar.text_input("Search the passages", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
     if since and until and since > until:
         bar.warning("'From' is after 'Until': the dates were swapped.")
@@ -88,6 +101,7 @@ def filter_sidebar(facets: Mapping[str, Any]) -> Filters:
     return Filters(
         since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
         threat_only=bool(threat_only), types=tuple(types), text=(text or "").strip() or None,
+        threat_threshold=float(threshold),
     )
 
 
@@ -104,6 +118,8 @@ def write_query_params(filters: Filters, selection: Mapping[str, str] | None) ->
             params[param] = values
     if filters.threat_only:
         params["threat"] = "1"
+    if filters.threat_threshold != THRESHOLD:
+        params["tp"] = f"{filters.threat_threshold:g}"
     if filters.text:
         params["q"] = filters.text
     if selection and selection.get("place_id"):

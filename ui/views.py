@@ -10,7 +10,8 @@ import streamlit as st
 
 TABLE_ROWS = 1000
 """Rows sent to the browser in the mentions table (the exports carry everything)."""
-TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "cue", "surface", "speaker", "source", "lang", "title"]
+TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "speaker", "source", "lang",
+                 "title"]
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     ("GeoJSON", "threatmap.geojson", "application/geo+json", "to_geojson_bytes"),
     ("CSV", "threatmap.csv", "text/csv", "to_csv"),

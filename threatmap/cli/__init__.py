@@ -19,6 +19,7 @@ _HANDLERS = {
     "reindex": "threatmap.cli.store:cmd_reindex",
     "export": "threatmap.cli.store:cmd_export",
     "unresolved": "threatmap.cli.store:cmd_unresolved",
+    "train": "threatmap.cli.train:cmd_train",
     "migrate": "threatmap.cli.store:cmd_migrate",
 }
 
@@ -41,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", help="score the geoparser against gold JSONL")
     s.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
     s.add_argument("--show", action="store_true", help="list every miss")
+    s.add_argument("--threat", choices=["model", "rules"], default="model",
+                   help="decide threat by the trained model (default) or the rules alone")
 
     store_opt = argparse.ArgumentParser(add_help=False)
     store_opt.add_argument("--store", default=settings.store_target(),
@@ -60,10 +63,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--source", action="append", default=[], help="a source to keep (repeatable)")
     s.add_argument("--lang", action="append", default=[], help="a language to keep (repeatable)")
     s.add_argument("--threat-only", action="store_true")
+    s.add_argument("--threat-threshold", type=float, default=0.5,
+                   help="threat_p from which a mention counts as a threat (default: %(default)s)")
     s.add_argument("--place", action="append", default=[], help="a place id to keep (repeatable)")
     s.add_argument("--type", dest="type", action="append", default=[], help="a place type to keep (repeatable)")
     s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")
 
+    s = sub.add_parser("train", help="train the threat model on gold (CV grouped by document) and write it")
+    s.add_argument("gold", nargs="*", metavar="GOLD.jsonl",
+                   help="real gold files (default: the seed, dev and corpus gold under tests/data)")
+    s.add_argument("--extra", action="append", default=[], metavar="GOLD.jsonl",
+                   help="more real gold added to the defaults (e.g. exported analyst reviews); repeatable")
+    s.add_argument("--synthetic", action="append", default=[], metavar="GOLD.jsonl",
+                   help="synthetic gold: in every training fold, never in a reported test fold; repeatable")
+    s.add_argument("--folds", type=int, default=5, help="cross-validation folds, grouped by document")
+    s.add_argument("--out", default=str(settings.THREAT_MODEL_PATH), help="model file (default: %(default)s)")
     sub.add_parser("migrate", parents=[store_opt], help="bring a store of an older schema to the current one")
 
     s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")

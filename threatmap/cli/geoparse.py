@@ -24,7 +24,7 @@ def _geoparser(args: argparse.Namespace) -> Geoparser:
     from threatmap.geoparse import Geoparser
 
     gazetteer = Gazetteer.load(getattr(args, "places", None), getattr(args, "geodata", None))
-    return Geoparser.from_gazetteer(gazetteer)
+    return Geoparser.from_gazetteer(gazetteer, threat=getattr(args, "threat", "model"))
 
 
 def read_inputs(files: list[str], *, stdin: BinaryIO | None = None) -> list[Document]:

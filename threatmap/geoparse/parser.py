@@ -17,6 +17,8 @@ from threatmap.geoparse.qualify import find_qualifier
 from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
 from threatmap.geoparse.threat.assess import Span
 from threatmap.geoparse.threat.assess import assess as default_assess
+from threatmap.geoparse.threat.features import MentionSpan
+from threatmap.geoparse.threat.model import RulesDecider, ThreatDecider, ThreatModel
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
 from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
 from threatmap.protocols import PlaceSource
@@ -29,19 +31,22 @@ class Assess(Protocol):
 
     def __call__(self, ctx: ParseContext, passage: Passage, mention: Span) -> ThreatDecision: ...
 
+
 _LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
 _SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
 _EVIDENCE_CHARS = 250
 _MINOR_TYPES = frozenset({"city", "town", "village"})
+
+
 class Geoparser:
     """Finds place mentions; build once per gazetteer with :meth:`from_gazetteer` (the automaton is reused)."""
 
     def __init__(self, places: dict[str, Place], matcher: Matcher, *, split_passages: SplitPassages | None = None,
-                 assess: Assess | None = None) -> None:
+                 assess: Assess | None = None, threat: str | ThreatDecider = "model") -> None:
         self.places = places
         self.matcher = matcher
         self._split = split_passages or default_split_passages
-        self._assess = assess or default_assess
+        self._threat = _threat_decider(threat, assess or default_assess)
         self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
                            for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)
@@ -49,14 +54,18 @@ class Geoparser:
 
     @classmethod
     def from_gazetteer(cls, gazetteer: PlaceSource, *, split_passages: SplitPassages | None = None,
-                       assess: Assess | None = None) -> Geoparser:
-        """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`)."""
+                       assess: Assess | None = None, threat: str | ThreatDecider = "model") -> Geoparser:
+        """Build the alias automaton once over every name and alias of ``gazetteer`` (a :class:`Gazetteer`).
+
+        ``threat``: ``"model"`` (the committed trained model, :mod:`threatmap.geoparse.threat.model`), ``"rules"``
+        (the rules alone, ``assess``) or an object with ``decide(ctx, spans)``.
+        """
         places = {p.id: p for p in gazetteer}
         aliases = ((alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases())
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
         matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated)
-        return cls(places, matcher, split_passages=split_passages, assess=assess)
+        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat)
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
         """The place mentions of ``document``, sorted by start; offsets index ``document.text``.
@@ -64,26 +73,35 @@ class Geoparser:
         Each call builds its own :class:`ParseContext` (nothing of a document outlives its parse), so one
         Geoparser can serve several threads.
         """
+        return self.parse_with_passages(document)[0]
+
+    def parse_with_passages(self, document: Document) -> tuple[tuple[Mention, ...], tuple[Passage, ...]]:
+        """The place mentions of ``document`` and the passages (sentences) it was split into."""
         text = document.text or ""
         if not text.strip():
-            return ()
+            return (), ()
         ctx = ParseContext.of(document, split_passages=self._split)
         matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
         chosen = self._choose(ctx.norm.text, matches) if matches else []
         if not chosen:
-            return ()
+            return (), ()
         passages = ctx.passages
         starts = [p.start for p in passages]
-        out = []
+        spans = []
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
-            decision = self._assess(ctx, passage, m)
+            spans.append(MentionSpan(m.start, m.end, passage, place.type, self._geometry(place, qual).precision,
+                                     place.id, place.country))
+        decisions = self._threat.decide(ctx, spans)
+        out = []
+        for (m, place, qual), span, decision in zip(chosen, spans, decisions, strict=True):
+            passage = span.passage
             out.append(Mention(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
                 name=place.name, place_type=place.type, where=self._geometry(place, qual), threat=decision.threat,
-                passage_start=passage.start, passage_end=passage.end, cue=decision.cue, qualifier=qual,
-                speaker=passage.speaker))
-        return tuple(out)
+                threat_p=decision.p, passage_start=passage.start, passage_end=passage.end, cue=decision.cue,
+                qualifier=qual, speaker=passage.speaker))
+        return tuple(out), passages
 
     def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
         """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""
@@ -146,6 +164,17 @@ class Geoparser:
         if where is None:
             where = self._where[key] = where_of(place, qualifier)
         return where
+
+
+def _threat_decider(threat: str | ThreatDecider, assess: Assess) -> ThreatDecider:
+    """``"model"``: the committed trained model; ``"rules"``: the rules alone; else a decider object itself."""
+    if threat == "model":
+        return ThreatModel.load()
+    if threat == "rules":
+        return RulesDecider(assess)
+    if isinstance(threat, str) or not hasattr(threat, "decide"):
+        raise ValueError(f"expected threat='model', 'rules' or an object with decide(ctx, spans), got {threat!r}")
+    return threat
 
 
 def generated_places(places: Iterable[Place], places_path: Path | str | None) -> set[str]:

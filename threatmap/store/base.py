@@ -21,7 +21,7 @@ import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
-from threatmap.store.filters import Filters
+from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
 from threatmap.store.sql import (
     Dialect,
@@ -326,9 +326,9 @@ class SqlStore:
         with self._read() as cur:
             rows = self._execute(cur, sql, params).fetchall()
         dated = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
-        undated = sum(int(r[1] or 0) + int(r[2] or 0) for r in rows if r[0] is None)
+        undated = sum(int(r[2] or 0) for r in rows if r[0] is None)
         table = pd.DataFrame({"threat": np.array([int(r[1] or 0) for r in dated], dtype=np.int64),
-                              "other": np.array([int(r[2] or 0) for r in dated], dtype=np.int64)},
+                              "other": np.array([int(r[2] or 0) - int(r[1] or 0) for r in dated], dtype=np.int64)},
                              index=pd.Index(np.array([r[0] for r in dated], dtype=object), name="month"))
         table.columns.name = "threat"
         return table, undated
@@ -337,4 +337,4 @@ class SqlStore:
         """One stored mention of every (place, qualifier), as :meth:`query` rows: what the map's geometries are
         resolved from, once per revision."""
         with self._read() as cur:
-            return frame(self._execute(cur, place_keys_sql(self.dialect)).fetchall())
+            return frame(self._execute(cur, place_keys_sql(self.dialect), (THRESHOLD,)).fetchall())

@@ -6,7 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 
+from threatmap import settings
 from threatmap.errors import ExportError
+
+THRESHOLD = settings.THREAT_THRESHOLD
+"""The default threshold on ``threat_p`` from which (inclusive) a mention counts as a threat."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,10 @@ class Filters:
     sources, langs
         Keep documents whose ``source`` / ``lang`` is one of these (exact values, as in :meth:`Store.facets`).
     threat_only
-        Keep only mentions judged a present threat.
+        Keep only mentions judged a present threat (``threat_p`` ≥ ``threat_threshold``).
+    threat_threshold
+        The calibrated probability from which a mention counts as a threat, in [0, 1] (default 0.5): it sets the
+        ``threat`` column of the selection (map, counts and exports), not only ``threat_only``.
     places, types
         Keep mentions whose ``place_id`` / ``place_type`` is one of these.
     text
@@ -36,8 +43,13 @@ class Filters:
     places: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     text: str | None = None
+    threat_threshold: float = THRESHOLD
 
     def __post_init__(self) -> None:
+        t = self.threat_threshold
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 <= t <= 1.0:
+            raise ExportError(f"Filters.threat_threshold: expected a number in [0, 1], got {t!r}; fix: e.g. 0.5")
+        object.__setattr__(self, "threat_threshold", float(t))
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
@@ -63,6 +75,7 @@ class Filters:
                    until=parse_day(getattr(args, "until", None), "--until"),
                    sources=tuple(getattr(args, "source", None) or ()), langs=tuple(getattr(args, "lang", None) or ()),
                    threat_only=bool(getattr(args, "threat_only", False)),
+                   threat_threshold=float(getattr(args, "threat_threshold", None) or THRESHOLD),
                    places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()))
 
 

@@ -11,7 +11,8 @@ from threatmap.store.schema import SCHEMA_VERSION, create_sql
 __all__ = ["SQLITE_STEPS", "check_version", "migrate_sqlite"]
 
 SQLITE_STEPS: dict[int, str] = {
-    1: """
+    1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;",
+    2: """
 ALTER TABLE mentions ADD COLUMN doc_date TEXT;
 ALTER TABLE mentions ADD COLUMN doc_source TEXT;
 ALTER TABLE mentions ADD COLUMN doc_lang TEXT;
@@ -19,6 +20,7 @@ UPDATE mentions SET (doc_date, doc_source, doc_lang) =
     (SELECT d.date, d.source, d.lang FROM documents d WHERE d.id = mentions.doc_id);
 ALTER TABLE mentions DROP COLUMN passage;
 DROP INDEX IF EXISTS mentions_place;
+DROP INDEX IF EXISTS mentions_doc;
 DROP INDEX IF EXISTS mentions_threat;
 DROP INDEX IF EXISTS documents_source;
 DROP INDEX IF EXISTS documents_lang;
@@ -27,7 +29,8 @@ INSERT INTO mention_fts (rowid, key) SELECT m.rowid, tm_key(substr(d.text, m.pas
     m.passage_end - m.passage_start)) FROM mentions m JOIN documents d ON d.id = m.doc_id;
 """,
 }
-"""SQL that brings a SQLite store of the key's version to the next one (1 -> 2: the document fields copied onto
+"""SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
+verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the document fields copied onto
 the mentions, the passage text dropped (cut from the document instead), new indexes, the FTS5 index filled from
 the stored texts, the revision counter)."""
 

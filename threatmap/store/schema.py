@@ -18,10 +18,11 @@ from threatmap.models import Column, Document, Mention, mention_columns
 __all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "SCHEMA_VERSION", "create_sql",
            "mention_values"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
-loaded all mentions, passages stored per mention; 2: document fields on each mention, FTS5 / trigram text index,
-passages cut from the text, a revision counter. Bump it with a new entry in :mod:`threatmap.store.migrations`."""
+loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: document fields on each mention, FTS5 /
+trigram text index, passages cut from the text, a revision counter. Bump it with a new entry in
+:mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention."""
@@ -50,10 +51,10 @@ _INDEXES = """
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat, place_type,
-                                                    place_id);
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat, doc_date, doc_source, doc_lang,
-                                                      place_type);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, threat,
+                                                    place_type, place_id);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat_p, threat, doc_date, doc_source,
+                                                      doc_lang, place_type);
 CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source);
 CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);

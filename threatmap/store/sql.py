@@ -53,6 +53,12 @@ SQLITE = Dialect("sqlite", "rowid", _sqlite_text)
 POSTGRESQL = Dialect("postgresql", "id", _postgres_text)
 
 
+P = "COALESCE(m.threat_p, m.threat)"
+"""A mention's probability of threat: ``threat_p``, or its verdict as 1.0 / 0.0 (stores from before the model).
+A mention is a threat when it is at least ``Filters.threat_threshold``."""
+_IS_THREAT = f"CASE WHEN {P} >= ? THEN 1 ELSE 0 END"
+
+
 def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
     """The WHERE clause (``WHERE …`` or ``''``) on ``mentions m`` that keeps what ``f`` keeps, and its parameters."""
     conds: list[str] = []
@@ -64,7 +70,8 @@ def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
         conds.append("m.doc_date <= ?")  # NULL (undated) never passes
         params.append(f.until.isoformat())
     if f.threat_only:
-        conds.append("m.threat = 1")
+        conds.append(f"{P} >= ?")
+        params.append(f.threat_threshold)
     for column, values in (("doc_source", f.sources), ("doc_lang", f.langs), ("place_id", f.places),
                            ("place_type", f.types)):
         if values:
@@ -81,12 +88,13 @@ def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
+_EXPRESSIONS = {"threat": _IS_THREAT, "threat_p": P}
 _ROW_COLUMNS = ", ".join(
     ["m.doc_id", "d.title", "m.doc_source", "d.url", "m.doc_date", "m.doc_lang",
-     *(f'm."{c.name}"' for c in MENTION_COLUMNS[1:]),
+     *(_EXPRESSIONS.get(c.name, f'm."{c.name}"') for c in MENTION_COLUMNS[1:]),
      "substr(d.text, m.passage_start + 1, m.passage_end - m.passage_start)"])
-"""The columns of :data:`threatmap.store.schema.COLUMNS`: the passage is cut from the text (characters, as the
-offsets count them)."""
+"""The columns of :data:`threatmap.store.schema.COLUMNS`: ``threat`` from ``threat_p`` and the threshold (the one
+``?`` of the list), the passage cut from the text (characters, as the offsets count them)."""
 _ORDER = "m.doc_date IS NULL, m.doc_date, m.doc_id, m.start"
 _NEWEST = "m.doc_date DESC NULLS LAST, m.doc_id DESC, m.start DESC"  # the order of the mentions_date index
 
@@ -96,6 +104,7 @@ def rows_sql(f: Filters, dialect: Dialect, *, limit: int | None = None, newest_f
     """The mentions kept by ``f`` with their document fields and passage, ordered by date (undated last),
     document and offset (``newest_first``: newest first, undated still last)."""
     clause, params = where(f, dialect)
+    params = [f.threat_threshold, *params]
     sql = (f"SELECT {_ROW_COLUMNS} FROM mentions m JOIN documents d ON d.id = m.doc_id {clause} "
            f"ORDER BY {_NEWEST if newest_first else _ORDER}")
     if limit is not None:
@@ -109,7 +118,8 @@ def documents_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
     fields are filtered (one index probe per document), else DISTINCT over the kept mentions (in a subquery:
     hashed, where ``COUNT(DISTINCT …)`` would sort)."""
     if not (f.threat_only or f.places or f.types or (f.text and f.text.strip())):
-        conds, params = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"], []
+        conds: list[str] = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"]
+        params: list[object] = []
         for test, value in (("d.date >= ?", f.since), ("d.date <= ?", f.until)):
             if value is not None:
                 conds.append(test)
@@ -119,23 +129,23 @@ def documents_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
                 conds.append(f"d.{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
         return f"SELECT COUNT(*) FROM documents d WHERE {' AND '.join(conds)}", params
-    clause, params = where(f, dialect)
-    return f"SELECT COUNT(*) FROM (SELECT DISTINCT m.doc_id FROM mentions m {clause}) AS kept", params
+    clause, kept = where(f, dialect)
+    return f"SELECT COUNT(*) FROM (SELECT DISTINCT m.doc_id FROM mentions m {clause}) AS kept", kept
 
 
 def aggregate_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
     """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date (grouped on
     the columns themselves, in the order of the ``mentions_place`` index; NULL qualifiers form one group)."""
     clause, params = where(f, dialect)
-    return (f"SELECT m.place_id, m.qualifier, COUNT(*), SUM(m.threat), MIN(m.doc_date), MAX(m.doc_date) "
-            f"FROM mentions m {clause} GROUP BY m.place_id, m.qualifier", params)
+    return (f"SELECT m.place_id, m.qualifier, COUNT(*), SUM({_IS_THREAT}), MIN(m.doc_date), MAX(m.doc_date) "
+            f"FROM mentions m {clause} GROUP BY m.place_id, m.qualifier", [f.threat_threshold, *params])
 
 
 def monthly_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
     """Per month (``YYYY-MM``, NULL for undated mentions) kept by ``f``: threat mentions and the others."""
     clause, params = where(f, dialect)
-    return (f"SELECT substr(m.doc_date, 1, 7), SUM(m.threat), COUNT(*) - SUM(m.threat) FROM mentions m {clause} "
-            f"GROUP BY substr(m.doc_date, 1, 7)", params)
+    return (f"SELECT substr(m.doc_date, 1, 7), SUM({_IS_THREAT}), COUNT(*) FROM mentions m {clause} "
+            f"GROUP BY substr(m.doc_date, 1, 7)", [f.threat_threshold, *params])
 
 
 def distinct_sql(table: str, column: str) -> str:
@@ -147,7 +157,8 @@ def distinct_sql(table: str, column: str) -> str:
 
 
 def place_keys_sql(dialect: Dialect) -> str:
-    """One mention (the first stored) of every (place, qualifier) in the store, as :func:`rows_sql` rows."""
+    """One mention (the first stored) of every (place, qualifier) in the store, as :func:`rows_sql` rows (one
+    parameter: the threat threshold)."""
     mid = dialect.mention_id
     return (f"SELECT {_ROW_COLUMNS} FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.{mid} IN "
             f"(SELECT MIN({mid}) FROM mentions GROUP BY place_id, qualifier) ORDER BY {_ORDER}")

@@ -9,7 +9,7 @@ from itertools import accumulate
 
 from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.actors import IS_RE, document_actors, implied_actor, mostly_upper
-from threatmap.geoparse.threat.cues import Hit, find_hits
+from threatmap.geoparse.threat.cues import Hit, passage_hits
 from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE
 from threatmap.geoparse.threat.scope import clause_starts, dated_past, double_negation, interrogative_start
 from threatmap.lang.clitics import AR_POSSESSIVE
@@ -60,7 +60,7 @@ def _analyse(ctx: ParseContext, passage: Passage, ref_year: int | None) -> Analy
     text = ctx.text
     n0, n1 = ctx.to_normalized(passage.start), ctx.to_normalized(passage.end)
     ntext = ctx.norm.text[n0:n1]
-    spans, hits = find_hits(ntext)
+    spans, hits = passage_hits(ctx, n0, n1)
     ptext = text[passage.start:passage.end]
     unsorted = False
     if IS_RE.search(ptext) and not mostly_upper(ptext):

@@ -3,9 +3,11 @@ of a normalised passage, by hash look-ups per token."""
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import NamedTuple
 
+from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE, TOKEN_RE, lexicon
 from threatmap.lang.clitics import AR_CUE_PREFIXES as _AR_PREFIXES
 from threatmap.lang.clitics import AR_CUE_SUFFIXES as _AR_SUFFIXES
@@ -13,7 +15,7 @@ from threatmap.lang.clitics import CKB_CUE_SUFFIXES as _CKB_SUFFIXES
 from threatmap.lang.clitics import KMR_CUE_SUFFIXES as _KMR_SUFFIXES
 from threatmap.lang.scripts import is_arabic
 
-__all__ = ["Hit", "find_hits"]
+__all__ = ["Hit", "document_hits", "find_hits", "passage_hits"]
 
 _MAX_TOKEN = 40  # longer "words" are never cues
 
@@ -112,3 +114,27 @@ def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
             reach = h[1]
         kept.append(h)
     return spans, kept
+
+
+def document_hits(ctx: ParseContext) -> tuple[list[tuple[int, int]], list[Hit], list[int]]:
+    """Tokens and cues of the whole normalised document, found in one pass, and the hits' first tokens (memoised
+    in ``ctx``: every passage cuts its own from these)."""
+    def compute() -> tuple[list[tuple[int, int]], list[Hit], list[int]]:
+        spans, hits = find_hits(ctx.norm.text)
+        return spans, hits, [h.t0 for h in hits]
+
+    return ctx.memo(("threat.document_hits",), compute)
+
+
+def passage_hits(ctx: ParseContext, n0: int, n1: int) -> tuple[list[tuple[int, int]], list[Hit]]:
+    """The tokens and cues of the normalised slice ``[n0, n1)``, cut from the document's one pass (offsets and token
+    numbers relative to the slice); a phrase reaching across the slice's edge is left out."""
+    spans, hits, hit_toks = document_hits(ctx)
+    k0 = bisect.bisect_left(spans, (n0, -1))
+    k1 = bisect.bisect_left(spans, (n1, -1))
+    if k1 > k0 and spans[k1 - 1][1] > n1:  # a token cut by the slice's end
+        k1 -= 1
+    local = [(s - n0, e - n0) for s, e in spans[k0:k1]]
+    out = [_new_hit(Hit, (h[0] - n0, h[1] - n0, h[2] - k0, h[3] - k0, h[4]))
+           for h in hits[bisect.bisect_left(hit_toks, k0):bisect.bisect_left(hit_toks, k1)] if h[3] < k1]
+    return local, out

@@ -1,0 +1,371 @@
+"""Features of one place mention for the threat model: the rules' cue analysis, the place's role, the context.
+
+No feature is a word identity: every value is a cue family's presence or token distance, a role the rules find
+(dateline, partner, institution, addressee, speaker, distance reference point, list member), a count or density
+over the passage, its neighbours and the document, the place's type and precision, and the rules' own verdict.
+So a model over them carries from one language to another as far as the cue lexicon does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from threatmap.geoparse.context import ParseContext
+from threatmap.geoparse.threat.actors import actor_marks, document_actors
+from threatmap.geoparse.threat.analysis import Analysis, analyse
+from threatmap.geoparse.threat.assess import (
+    _agency,
+    _agent,
+    _clause,
+    _institution,
+    _partner,
+    _role,
+    _tok,
+    assess,
+)
+from threatmap.geoparse.threat.cues import Hit, document_hits
+from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE
+from threatmap.geoparse.threat.scope import dateline, reference_year
+from threatmap.models import Passage, ThreatDecision
+
+__all__ = ["FEATURE_NAMES", "FeatureRow", "MentionSpan", "document_features"]
+
+_FAMILIES = ("threat", "presence_bound", "attack", "combat", "defeat", "history", "actor", "negation", "recent",
+             "question", "partner", "locative", "anchor", "presuppose", "speech")
+_DOC_FAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history",
+                 "humanitarian", "political", "stability", "institution", "recent", "negation", "question")
+_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_PREV_WORDS: dict[str, tuple[str, ...]] = {  # closed-class words right before a place, by role (all languages)
+    "in": ("in", "at", "inside", "within", "throughout", "across", "في", "فى", "داخل", "li", "le", "لە", "له", "di"),
+    "from": ("from", "من", "ji", "لە", "له"),
+    "to": ("to", "into", "toward", "towards", "إلى", "الى", "نحو", "بۆ", "bo", "ber"),
+    "near": ("near", "around", "outside", "قرب", "بالقرب", "حول", "نزيك", "nêzîk", "derdora"),
+    "of": ("of", "for", "لـ", "xwe"),
+    "with": ("with", "and", "مع", "و", "û", "digel"),
+}
+_PREV_KEYS = tuple(_PREV_WORDS)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_FAR = 30  # token distances are capped here (and "absent" is this far)
+_POSITIVE = frozenset(POSITIVE)
+_BLOCKERS = frozenset(BLOCKERS)
+_TYPES = ("country", "governorate", "district", "subdistrict", "city", "town", "village", "camp", "mountain_range",
+          "desert", "plain", "valley", "river", "lake", "region")
+_LANGS = ("ar", "ckb", "en", "kmr")
+_DISTANCE_RE = re.compile(  # "20 km southwest of", "على بعد 30 كم جنوب", "50 kîlometre li başûrê"
+    r"\d[\d,.]*\s*(?:km|kilomet|kîlomet|mile|كم|كيلو|میل|كیلۆ|کیلۆ)", re.IGNORECASE)
+_LIST_GAP_RE = re.compile(r"\s*(?:,|،|and|or|و|û|وە|&)?\s*(?:and|or|و|û|&)?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionSpan:
+    """A mention to featurise: its span in the original text, its passage and its place's type and precision."""
+
+    start: int
+    end: int
+    passage: Passage
+    place_type: str
+    precision: int
+    place_id: str = ""
+    country: str | None = None
+    """ISO code of the country the place lies in (None for places abroad without one)."""
+
+
+def _names() -> tuple[str, ...]:
+    names = ["rule_threat", "rule_has_cue", "dateline", "partner", "institution", "agent", "role", "agency",
+             "in_question", "passage_question", "distance_ref", "list_member", "mentions_in_passage",
+             "mentions_in_clause", "mention_first_token", "passage_tokens", "passage_index_rel", "first_passage",
+             "dec_pos_same_clause", "dec_pos_dist", "dec_pos_before_dist", "dec_pos_after_dist",
+             "dec_block_same_clause", "dec_block_dist", "dec_other_same_clause", "dec_other_dist",
+             "pos_count", "block_count", "actor_count", "clause_count", "clause_negated",
+             "prev1_dec_pos", "prev1_actor", "prev1_block", "prev1_other", "prev2_dec_pos", "prev2_actor",
+             "next1_dec_pos", "next1_actor", "same_line_prev", "doc_isis", "doc_other", "doc_actor_density",
+             "doc_other_density", "doc_pos_passages", "doc_block_passages", "doc_dated", "doc_age"]
+    for fam in _FAMILIES:
+        names += [f"{fam}_clause", f"{fam}_dist"]
+    names += [f"type_{t}" for t in _TYPES] + ["precision"] + [f"lang_{x}" for x in _LANGS]
+    names += ["actor_before_dist", "actor_after_dist", "heading", "doc_offset", "same_place_elsewhere",
+              "same_place_threat_share", "prev1_pos_count", "next1_pos_count", "next1_block"]
+    names += [f"doc_{fam}_density" for fam in _DOC_FAMILIES]
+    names += ["doc_past_years", "doc_latest_year_gap", "doc_kb", "in_iraq_syria", "abroad"]
+    names += [f"prev_word_{k}" for k in _PREV_KEYS] + ["possessive_after", "capital_after"]
+    return tuple(names)
+
+
+FEATURE_NAMES: tuple[str, ...] = _names()
+"""The model's input columns, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureRow:
+    """A mention's feature values, the rules' decision, and the cue words to quote for either verdict."""
+
+    values: tuple[float, ...]
+    rule: ThreatDecision
+    for_threat: str | None
+    """The nearest positive cue with ISIS as its actor (in the passage, else the passage before), verbatim."""
+    against: str | None
+    """The nearest blocker, institution or other actor in the passage, verbatim."""
+
+
+@dataclass(frozen=True, slots=True)
+class _PassageSummary:
+    dec_pos: bool
+    actor: bool
+    block: bool
+    other: bool
+    pos_count: int = 0
+
+
+class _DocumentHits:
+    """Every cue of the whole document, found in one pass over its normalised text (normalised offsets)."""
+
+    __slots__ = ("ctx", "hits", "starts")
+
+    def __init__(self, ctx: ParseContext) -> None:
+        self.ctx = ctx
+        self.hits = document_hits(ctx)[1]
+        self.starts = [h.start for h in self.hits]
+
+    def within(self, passage: Passage) -> list[Hit]:
+        """The hits inside ``passage`` (original offsets)."""
+        n0, n1 = self.ctx.to_normalized(passage.start), self.ctx.to_normalized(passage.end)
+        return [h for h in self.hits[bisect.bisect_left(self.starts, n0):bisect.bisect_left(self.starts, n1)]
+                if h.end <= n1]
+
+    def summary(self, passage: Passage | None) -> _PassageSummary:
+        """Raw cue presence of a neighbouring passage (no actor attribution: it is not analysed)."""
+        if passage is None:
+            return _PassageSummary(False, False, False, False)
+        kinds = [h.kind for h in self.within(passage)]
+        pos = sum(1 for k in kinds if k in _POSITIVE)
+        return _PassageSummary(pos > 0, "actor" in kinds, any(k in _BLOCKERS for k in kinds), "other_actor" in kinds,
+                               pos)
+
+    def quote(self, passage: Passage, kinds: frozenset[str]) -> str | None:
+        """The last hit of ``kinds`` in ``passage``, verbatim."""
+        found = [h for h in self.within(passage) if h.kind in kinds]
+        if not found:
+            return None
+        s, e = self.ctx.to_original(found[-1].start, found[-1].end)
+        return self.ctx.text[s:e].strip() or None
+
+
+def _summary(a: Analysis | None) -> _PassageSummary:
+    if a is None:
+        return _PassageSummary(False, False, False, False)
+    kinds = {h.kind for h in a.decisive}
+    return _PassageSummary(bool(kinds & _POSITIVE), bool(a.actor_toks), bool(kinds & _BLOCKERS),
+                           "other_actor" in kinds, sum(1 for h in a.decisive if h.kind in _POSITIVE))
+
+
+def _dist(toks: Sequence[tuple[int, int]], t0: int, t1: int) -> int:
+    """Tokens from the mention [t0, t1] to the nearest of ``toks`` ((t0, t1) pairs), capped at ``_FAR``."""
+    best = _FAR
+    for h0, h1 in toks:
+        best = min(best, max(0, h0 - t1, t0 - h1))
+    return best
+
+
+def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> list[FeatureRow]:
+    """One feature row (``FEATURE_NAMES``) per mention of the document being parsed, in the order given."""
+    text, passages, lang, doc_date = ctx.text, ctx.passages, ctx.lang, ctx.doc_date
+    ref_year = reference_year(ctx)
+    starts = [p.start for p in passages]
+    analyses: dict[int, Analysis | None] = {}
+
+    def analysis(k: int) -> Analysis | None:
+        if k not in analyses:
+            analyses[k] = analyse(ctx, passages[k], ref_year) if 0 <= k < len(passages) else None
+        return analyses[k]
+
+    doc_hits = _DocumentHits(ctx)
+    neighbours: dict[int, _PassageSummary] = {}
+
+    def neighbour(k: int) -> _PassageSummary:
+        if k not in neighbours:
+            neighbours[k] = doc_hits.summary(passages[k] if 0 <= k < len(passages) else None)
+        return neighbours[k]
+
+    marks = actor_marks(ctx)
+    isis, other = document_actors(ctx)
+    kb = max(1.0, len(text) / 1000)
+    n_isis = sum(1 for _, fam in marks if fam != "other_actor")
+    n_other = sum(1 for _, fam in marks if fam == "other_actor")
+    mention_passages = sorted({bisect.bisect_right(starts, m.passage.start) - 1 for m in mentions})
+    summaries = {k: _summary(analysis(k)) for k in mention_passages}
+    pos_share = sum(s.dec_pos for s in summaries.values()) / max(1, len(summaries))
+    block_share = sum(s.block for s in summaries.values()) / max(1, len(summaries))
+    doc_ctx = [float(isis), float(other), min(5.0, n_isis / kb), min(5.0, n_other / kb), pos_share, block_share,
+               float(doc_date is not None),
+               0.0 if doc_date is None or ref_year is None else min(10.0, max(0.0, doc_date.year - ref_year))]
+    tail = _document_tail(text, doc_hits.hits, kb, ref_year)
+    by_passage: dict[int, list[MentionSpan]] = {}
+    by_place: dict[str, list[MentionSpan]] = {}
+    for m in mentions:
+        by_passage.setdefault(m.passage.start, []).append(m)
+        if m.place_id:
+            by_place.setdefault(m.place_id, []).append(m)
+    rows = []
+    for m in mentions:
+        k = bisect.bisect_right(starts, m.passage.start) - 1
+        k = k if 0 <= k < len(passages) and passages[k] == m.passage else -1
+        a = analysis(k) if k >= 0 else analyse(ctx, m.passage, ref_year)
+        context = [neighbour(k - 1) if k > 0 else neighbour(-1), neighbour(k - 2) if k > 1 else neighbour(-1),
+                   neighbour(k + 1) if k >= 0 else neighbour(-1)]
+        same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
+        values = _row(text, a, m, by_passage[m.passage.start], context, same_line, doc_ctx, lang=lang,
+                      index=(k, len(passages)))
+        others = [o for o in by_place.get(m.place_id, ()) if o is not m]
+        other_pos = [summaries.get(bisect.bisect_right(starts, o.passage.start) - 1, _summary(None)).dec_pos
+                     for o in others]
+        line0 = text.rfind("\n", 0, m.passage.start) + 1
+        line1 = text.find("\n", m.passage.end)
+        heading = (line1 < 0 or not text[m.passage.end:line1].strip()) and not text[line0:m.passage.start].strip() \
+            and len(text[m.passage.start:m.passage.end].split()) <= 12 and not text[m.passage.start:m.passage.end] \
+            .rstrip().endswith((".", "؟", "?", "!"))
+        values += [*_actor_sides(a, m), float(heading), min(1.0, m.start / 2000), min(5, len(others)),
+                   sum(other_pos) / len(others) if others else -1.0, min(10, context[0].pos_count),
+                   min(10, context[2].pos_count), float(context[2].block), *tail,
+                   float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
+                   *_word_context(text, m)]
+        decision = assess(ctx, m.passage, m)
+        for_threat = _quote(text, a, m, _POSITIVE) or (doc_hits.quote(passages[k - 1], _POSITIVE)
+                                                       if k > 0 and same_line and context[0].actor else None)
+        against = _quote(text, a, m, _AGAINST)
+        rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
+                               for_threat, against))
+    return rows
+
+
+def _word_context(text: str, m: MentionSpan) -> list[float]:
+    """The closed-class word right before the place (in / from / to / near / of / with), "'s" after it, and
+    whether a capitalised word follows (a Latin appositive or an organisation name)."""
+    before = _WORD_RE.findall(text[max(m.passage.start, m.start - 24):m.start])
+    word = before[-1].lower() if before else ""
+    prev = [float(word in _PREV_WORDS[k]) for k in _PREV_KEYS]
+    after = text[m.end:m.end + 3]
+    nxt = _WORD_RE.search(text, m.end, min(m.end + 20, m.passage.end))
+    return [*prev, float(after.startswith(("'s", "’s"))), float(nxt is not None and nxt.group()[0].isupper())]
+
+
+def _document_tail(text: str, hits: Sequence[Hit], kb: float, ref_year: int | None) -> list[float]:
+    """Cue densities over the whole document, and how much of it is dated in the past."""
+    counts = {fam: 0 for fam in _DOC_FAMILIES}
+    for h in hits:
+        if h.kind in counts:
+            counts[h.kind] += 1
+    years = [int(y) for y in _YEAR_RE.findall(text)]
+    past = sum(1 for y in years if ref_year is not None and y < ref_year - 1)
+    latest_gap = (ref_year - max(years)) if years and ref_year is not None else 0
+    return [*(min(20.0, counts[f] / kb) for f in _DOC_FAMILIES), min(20.0, past / kb),
+            float(max(-5, min(20, latest_gap))), math.log1p(kb)]
+
+
+def _actor_sides(a: Analysis | None, m: MentionSpan) -> list[float]:
+    """Token distance to the nearest ISIS mention before and after the place, in the same passage."""
+    if a is None or not a.spans:
+        return [1.0, 1.0]
+    m0 = a.ctx.to_normalized(m.start) - a.base
+    m1 = max(m0 + 1, a.ctx.to_normalized(m.end) - a.base)
+    t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
+    before = [t0 - t for t in a.actor_toks if t < t0]
+    after = [t - t1 for t in a.actor_toks if t > t1]
+    return [min([_FAR, *before]) / _FAR, min([_FAR, *after]) / _FAR]
+
+
+_AGAINST = frozenset({*BLOCKERS, "institution", "other_actor"})
+
+
+def _quote(text: str, a: Analysis | None, m: MentionSpan | None, kinds: frozenset[str]) -> str | None:
+    """The decisive hit of ``kinds`` nearest the mention (any, when ``m`` is None), verbatim from the text."""
+    if a is None:
+        return None
+    hits = [h for h in a.decisive if h.kind in kinds]
+    if not hits:
+        return None
+    if m is not None:
+        m0 = a.ctx.to_normalized(m.start) - a.base
+        hit = min(hits, key=lambda h: abs(h.start - m0))
+    else:
+        hit = hits[-1]
+    s, e = a.ctx.to_original(a.base + hit.start, a.base + hit.end)
+    return text[s:e].strip() or None
+
+
+def _row(text: str, a: Analysis | None, m: MentionSpan, siblings: Sequence[MentionSpan],
+         context: list[_PassageSummary], same_line: bool, doc_ctx: list[float], *, lang: str | None,
+         index: tuple[int, int]) -> list[float]:
+    """Every feature but the first two (the rules' verdict)."""
+    p = m.passage
+    before = text[max(p.start, m.start - 40):m.start]
+    distance_ref = _DISTANCE_RE.search(before) is not None
+    list_member = any(o is not m and (_LIST_GAP_RE.fullmatch(text, o.end, m.start) is not None
+                                      or _LIST_GAP_RE.fullmatch(text, m.end, o.start) is not None)
+                      for o in siblings if o.end <= m.start or m.end <= o.start)
+    fam_vals: list[float] = []
+    if a is None or not a.spans:
+        roles = [float(dateline(text, p, m.start, m.end, first=True)), 0, 0, 0, 0, 0, 0, float(p.question)]
+        body = [float(distance_ref), float(list_member), min(10, len(siblings)), 1, 1.0, 0.0,
+                index[0] / max(1, index[1]), float(index[0] == 0)]
+        dec: list[float] = [0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]
+        for _ in _FAMILIES:
+            fam_vals += [0.0, 1.0]
+    else:
+        m0 = a.ctx.to_normalized(m.start) - a.base
+        m1 = max(m0 + 1, a.ctx.to_normalized(m.end) - a.base)
+        t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
+        c0, c1 = _clause(a, m0)
+        roles = [float(dateline(text, p, m.start, m.end, first=t0 == 0)), float(_partner(a, t0, c0) is not None),
+                 float(_institution(a, t0, t1, c0, c1) is not None), float(_agent(a, t0, t1, c1) is not None),
+                 float(_role(a, t0) is not None), float(_agency(a, t0, t1, c0, c1) is not None),
+                 float(m0 >= a.interrogative_from), float(p.question)]
+        in_clause = sum(1 for o in siblings if c0 <= a.ctx.to_normalized(o.start) - a.base < c1)
+        n_tok = len(a.spans)
+        body = [float(distance_ref), float(list_member), min(10, len(siblings)), min(10, in_clause),
+                float(t0 == 0), math.log1p(n_tok), index[0] / max(1, index[1]), float(index[0] == 0)]
+        dec = _decisive_features(a, t0, t1, c0, c1)
+        by_kind = _by_kind(a)
+        for fam in _FAMILIES:
+            hits = by_kind.get(fam)
+            if hits is None:
+                fam_vals += [0.0, 1.0]
+                continue
+            fam_vals += [float(any(c0 <= h.start < c1 for h in hits)),
+                         _dist([(h.t0, h.t1) for h in hits], t0, t1) / _FAR]
+    ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
+           float(context[1].dec_pos), float(context[1].actor), float(context[2].dec_pos), float(context[2].actor),
+           float(same_line)]
+    kind = [float(m.place_type == t) for t in _TYPES] + [float(m.precision)] + [float(lang == x) for x in _LANGS]
+    return roles + body + dec + ctx + doc_ctx + fam_vals + kind
+
+
+def _by_kind(a: Analysis) -> dict[str, list[Hit]]:
+    """The passage's hits grouped by family."""
+    by_kind: dict[str, list[Hit]] = {}
+    for h in a.hits:
+        by_kind.setdefault(h.kind, []).append(h)
+    return by_kind
+
+
+def _decisive_features(a: Analysis, t0: int, t1: int, c0: int, c1: int) -> list[float]:
+    """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
+    pos = [h for h in a.decisive if h.kind in _POSITIVE]
+    block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
+    other = [h for h in a.decisive if h.kind == "other_actor"]
+
+    def same(hs: list) -> float:
+        return float(any(c0 <= h.start < c1 for h in hs))
+
+    def dist(hs: list) -> float:
+        return _dist([(h.t0, h.t1) for h in hs], t0, t1) / _FAR
+
+    pos_before = [h for h in pos if h.t1 < t0]
+    pos_after = [h for h in pos if h.t0 > t1]
+    negated = float(any(h.kind == "negation" and c0 <= h.start < c1 for h in a.hits))
+    return [same(pos), dist(pos), dist(pos_before), dist(pos_after), same(block), dist(block), same(other),
+            dist(other), min(10, len(pos)), min(10, len(block)), min(10, len(a.actor_toks)),
+            min(10, len(a.clauses)), negated]
