@@ -44,7 +44,7 @@ def rows(*, documents: int, per_doc: int, seed: int = 7) -> Iterator[tuple[tuple
             p = rng.uniform(0.5, 1.0) if threat else rng.uniform(0.0, 0.5)
             mentions.append((doc_id, pos, pos + 4, s[:4], pid, pid, ptype, lat, lon, lon, lat, lon, lat, "Point", 1,
                              threat, p, "يشكل تهديداً" if threat else None, qualifier, pos, pos + len(s), None,
-                             date, source, lang, search_key(s)))
+                             "gazetteer", date, source, lang, search_key(s)))
             pos += len(s) + 1
         yield doc, mentions
 

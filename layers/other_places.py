@@ -7,6 +7,7 @@ from typing import Any
 import folium
 
 from layers.features import fill_opacity, kind_group, qualifier_of, records, threats_of
+from layers.uncertain import uncertain
 
 NAME = "Other mentioned places"
 STROKE = "#4d4d4d"
@@ -16,8 +17,8 @@ RADIUS = 5
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    return {"color": STROKE, "weight": 1, "fillColor": FILL,
-            "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.8}
+    return uncertain(feature, {"color": STROKE, "weight": 1, "fillColor": FILL,
+                               "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.8})
 
 
 def other_places(agg: Any) -> folium.FeatureGroup:

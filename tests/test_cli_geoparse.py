@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GAZ = ["--places", str(DATA / "geoparse_places.yaml"), "--geodata", str(DATA / "geoparse_geodata")]
 KEYS = {"doc_id", "start", "end", "surface", "place_id", "name", "place_type", "lat", "lon", "bbox",
         "geometry_type", "precision", "threat", "threat_p", "cue", "qualifier", "passage_start", "passage_end",
-        "speaker"}
+        "speaker", "resolved_by"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]], str]:

@@ -278,3 +278,18 @@ def test_empty_selection_exports(df: pd.DataFrame, fmt: str, tmp_path: Path) -> 
 def test_unknown_format() -> None:
     with pytest.raises(ExportError, match="unknown export format 'shp'"):
         export_bytes("shp", pd.DataFrame(), GAZ)
+
+
+def test_a_place_located_from_context_is_its_own_group_with_its_stored_box(tmp_path: Path) -> None:
+    where = Where(34.6, 40.9, (40.8, 34.5, 41.0, 34.7), "Point", 2)
+    ctx = [Mention(doc_id="k", start=s, end=s + 6, surface="غرانيج", place_id=None, name="غرانيج",
+                   place_type="village", where=where, threat=True, passage_start=0, passage_end=30,
+                   resolved_by="context") for s in (0, 10)]
+    with Store.open(tmp_path / "k.sqlite") as store:
+        store.add_document(Document("k", "غرانيج و… غرانيج" + " " * 30, lang="ar"), ctx)
+        frame = store.query(Filters())
+    assert frame["resolved_by"].tolist() == ["context", "context"]
+    agg = aggregate_places(frame, GAZ)
+    (row,) = agg.itertuples()
+    assert row.place_id is None and row.id == "context:غرانيج@34.6,40.9" and row.mentions == 2
+    assert row.geometry.equals(Polygon([(40.8, 34.5), (41.0, 34.5), (41.0, 34.7), (40.8, 34.7)]))

@@ -230,3 +230,20 @@ def test_the_fast_quote_check_knows_every_quote() -> None:
 
     assert all(has_quote(f"a{q}b") for q in QUOTES)
     assert not has_quote("no quotes here ’ بغداد")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the U.S. and Turkey agreed", [("U.S.", "us")]),
+    ("U.S. Condemns Terrorist Attacks", [("U.S.", "us")]),
+    ("About 2,500 U.S. troops remain", []),            # the adjective
+    ("U.S. Central Command said", []),                  # an organisation
+    ("we told u.s. people", []),                        # no capitals
+])
+def test_a_dotted_abbreviation_is_a_name(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(Matcher.build([("U.S.", "en", "us", "country")]), text) == expected
+
+
+def test_sorani_takes_no_attached_arabic_preposition_and_its_nisba_is_no_place() -> None:
+    m = Matcher.build([("اشور", "ar", "assur", "town"), ("عێراق", "ckb", "iraq", "country")])
+    assert found(m, "لە گوندێکی باشوری کەرکوک", lang="ckb") == []
+    assert found(m, "سوپای عێراقی و کوردی عێراق", lang="ckb") == [("عێراق", "iraq")]

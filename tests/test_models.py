@@ -22,7 +22,7 @@ def test_to_dict_is_the_json_contract_with_flat_keys() -> None:
         '{"doc_id": "d", "start": 3, "end": 8, "surface": "Mosul", "place_id": "mosul", "name": "Mosul", '
         '"place_type": "city", "lat": 36.34, "lon": 43.13, "bbox": [43.1, 36.3, 43.2, 36.4], '
         '"geometry_type": "Point", "precision": 1, "threat": true, "threat_p": 0.912, "cue": "ISIS", '
-        '"qualifier": null, "passage_start": 0, "passage_end": 20, "speaker": null}')
+        '"qualifier": null, "passage_start": 0, "passage_end": 20, "speaker": null, "resolved_by": "gazetteer"}')
 
 
 def test_the_geometry_record_reads_through() -> None:

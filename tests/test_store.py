@@ -338,3 +338,13 @@ def test_documents_without_kept_mentions_are_not_counted(filled: Store) -> None:
     assert filled.counts().documents == 3  # "e" has no mention
     assert filled.counts(Filters(since=dt.date(2020, 1, 1), until=dt.date(2020, 12, 31))).documents == 1
     assert filled.counts(Filters(sources=("Wire",), threat_only=True)).documents == 1
+
+
+def test_a_place_located_from_context_has_no_place_id(store: Store) -> None:
+    context = Mention(doc_id="b", start=0, end=6, surface="غرانيج", place_id=None, name="غرانيج",
+                      place_type="village", where=Where(34.7, 40.8, (40.5, 34.4, 41.1, 35.0), "Point", 3),
+                      threat=False, passage_start=0, passage_end=6, resolved_by="context")
+    store.add_document(Document("b", "غرانيج"), [context])
+    df = store.query()
+    assert df["place_id"].isna().tolist() == [True] and df["resolved_by"].tolist() == ["context"]
+    assert store.counts().places == 0 and store.counts().mentions == 1  # counted, but no gazetteer place

@@ -63,3 +63,10 @@ def test_report_groups_spellings_and_counts(tmp_path: Path) -> None:
         assert report[0] == ("مخمور", 3, "passage 0")
         assert report[1][:2] == ("Tarmiyah", 1)
         assert unknown_report(store, min_count=2) == [("مخمور", 3, "passage 0")]
+
+
+def test_a_name_recognised_from_context_that_nothing_locates_is_a_candidate() -> None:
+    from threatmap.geoparse.unknown import find_candidates
+    from threatmap.models import Document
+    doc = Document("u", "-- Near Kisik, two strikes engaged an ISIS tactical unit.")
+    assert [(c.surface, c.trigger) for c in find_candidates(doc, [])] == [("Kisik", "near")]

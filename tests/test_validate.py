@@ -76,3 +76,30 @@ def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     top.write_text("- id: x\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="expected a mapping with a 'places' list"):
         Gazetteer.load(top, GEODATA)
+
+
+def test_an_included_file_adds_places_and_reports_its_own_lines(tmp_path: Path) -> None:
+    base = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    main = tmp_path / "places.yaml"
+    main.write_text(base.replace("places:", "include: [more.yaml]\nplaces:", 1), encoding="utf-8")
+    town = ("places:\n  - id: other_town\n    type: town\n    names: {en: Other Town}\n    parent: testland\n"
+            "    country: IQ\n    geometry: {point: [41.6, 34.4]}\n    precision: 1\n    sources: [test]\n")
+    (tmp_path / "more.yaml").write_text(town, encoding="utf-8")
+    gaz = Gazetteer.load(main, GEODATA)
+    assert "other_town" in gaz and gaz["other_town"].line > len(base.splitlines())
+    (tmp_path / "more.yaml").write_text(town.replace("precision: 1", "precision: 9"), encoding="utf-8")
+    with pytest.raises(GazetteerError) as info:
+        Gazetteer.load(main, GEODATA)
+    assert [str(p).split(": ")[0] for p in info.value.problems] == [f"{tmp_path / 'more.yaml'}:8 place other_town"]
+
+
+def test_a_spellings_file_adds_aliases_by_id(tmp_path: Path) -> None:
+    base = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    main = tmp_path / "places.yaml"
+    main.write_text(base.replace("places:", "include: [spellings.yaml]\nplaces:", 1), encoding="utf-8")
+    (tmp_path / "spellings.yaml").write_text("aliases:\n  test_town: {kmr: [Bajarê Test]}\n", encoding="utf-8")
+    assert "Bajarê Test" in Gazetteer.load(main, GEODATA)["test_town"].aliases["kmr"]
+    (tmp_path / "spellings.yaml").write_text("aliases:\n  no_such_place: {kmr: [Test]}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError) as info:
+        Gazetteer.load(main, GEODATA)
+    assert "no_such_place" in str(info.value.problems[0])

@@ -234,7 +234,7 @@ def score_document(gold: GoldDocument, predicted: Sequence[Mention], geometries:
     for i, j in pairs:
         p, g = predicted[i], gold.mentions[j]
         s.matched += 1
-        _score_place(s, gold, p, g, geometries.get(p.place_id))
+        _score_place(s, gold, p, g, geometries.get(p.place_id) if p.place_id is not None else None)
         _score_threat(s, gold, p, g)
     s.predicted = s.matched
     for i, p in enumerate(predicted):

@@ -66,9 +66,12 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"),
                                 crs="EPSG:4326")
     df = df.reset_index(drop=True)
-    # One vectorised grouping: group numbers in order of first appearance (-1: a missing place_id, dropped).
+    # One vectorised grouping: group numbers in order of first appearance (-1: a missing place_id, dropped). A place
+    # located from context (place_id null) is grouped by its name and point: "context:<name>@<lat>,<lon>".
     quals = df["qualifier"].where(df["qualifier"].notna(), "")
-    codes = pd.DataFrame({"p": df["place_id"], "q": quals}).groupby(["p", "q"], sort=False).ngroup()
+    keys = df["place_id"].where(df["place_id"].notna(), "context:" + df["name"].astype(str) + "@"
+                                + df["lat"].round(2).astype(str) + "," + df["lon"].round(2).astype(str))
+    codes = pd.DataFrame({"p": keys, "q": quals}).groupby(["p", "q"], sort=False).ngroup()
     codes = codes.fillna(-1).to_numpy(dtype=np.int64)
     groups, first_rows = np.unique(codes, return_index=True)
     first_rows = first_rows[groups >= 0]
@@ -87,10 +90,12 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
     for g, first in enumerate(first_rows.tolist()):
         rows = order[bounds[g]:bounds[g + 1]].tolist()
         place_id, qualifier = col["place_id"][first], qual_list[first]
-        place = _place(gazetteer, place_id)
+        place_id = place_id if isinstance(place_id, str) else None
+        place = _place(gazetteer, place_id) if place_id is not None else None
         dates = [d for d in (col["date"][i] for i in rows) if isinstance(d, str) and d]
         records.append({
-            "id": f"{place_id}:{qualifier}" if qualifier else place_id, "place_id": place_id,
+            "id": (f"{place_id}:{qualifier}" if qualifier else place_id) if place_id is not None else str(
+                keys.iat[first]), "place_id": place_id,
             "name": place.name if place is not None else col["name"][first],
             "name_ar": place.names.get("ar") if place is not None else None,
             "type": place.type if place is not None else col["place_type"][first],
@@ -216,11 +221,11 @@ def _file_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.rename(columns={"mentions": "mention_count"}).rename(columns={"mention_list": "mentions"})
 
 
-def _place(gazetteer: PlaceLookup | None, place_id: str) -> Place | None:
-    return None if gazetteer is None else gazetteer.get(place_id)
+def _place(gazetteer: PlaceLookup | None, place_id: str | None) -> Place | None:
+    return None if gazetteer is None or place_id is None else gazetteer.get(place_id)
 
 
-def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str, str | None, Any], BaseGeometry]:
+def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str | None, str | None, Any], BaseGeometry]:
     """``geometry_of(place_id, qualifier, row)``: the geometry every export draws for a (place, qualifier).
 
     The gazetteer's geometry, qualified by :func:`threatmap.geometry.qualified_geometry`; the stored point or
@@ -228,7 +233,9 @@ def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str, str | Non
     """
     cache: dict[tuple[str, str | None], BaseGeometry] = {}
 
-    def geometry_of(place_id: str, qualifier: str | None, row: Any) -> BaseGeometry:
+    def geometry_of(place_id: str | None, qualifier: str | None, row: Any) -> BaseGeometry:
+        if place_id is None or place_id != place_id:  # a place located from context (None, or NaN in a frame)
+            return _stored_geometry(row)
         key = (place_id, qualifier)
         if key not in cache:
             place = _place(gazetteer, place_id)

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from threatmap import settings
 from threatmap.errors import GazetteerError
+from threatmap.gazetteer_cache import cache_path, read_cache, write_cache
 from threatmap.lang.normalize import normalize_key
 from threatmap.models import Place, Problem
 
@@ -44,12 +45,21 @@ class Gazetteer:
 
         places_path = Path(places_path or settings.PLACES_PATH)
         geodata_dir = Path(geodata_dir or settings.GEODATA_DIR)
-        entries, problems = read_entries(places_path)
+        try:
+            cached_at = cache_path(places_path, geodata_dir)
+        except OSError:
+            cached_at = None  # unreadable inputs: read_gazetteer reports them
+        cached = read_cache(cached_at) if cached_at else None
+        if isinstance(cached, dict):
+            return cls(cached, path=places_path)
+        entries, problems = read_gazetteer(places_path)
         places, geo_problems = build_places(entries, places_path, geodata_dir)
         problems += geo_problems
         problems += validate_entries(entries, places, places_path=places_path)
         if problems:
             raise GazetteerError(sorted(problems, key=_line_of))
+        if cached_at:
+            write_cache(cached_at, places)
         return cls(places, path=places_path)
 
     def __getitem__(self, place_id: str) -> Place:
@@ -102,18 +112,64 @@ def default_gazetteer(places_path: str | None = None, geodata_dir: str | None = 
     return Gazetteer.load(places_path, geodata_dir)
 
 
-def read_entries(places_path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+def read_gazetteer(places_path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The entries of ``places_path`` followed by those of the files its top-level ``include`` list names.
+
+    Included files (paths relative to ``places_path``) hold generated places only (``geodata/places_overture.yaml``):
+    their entries are numbered after the last line of the main file, so they count as generated (see
+    :func:`threatmap.geoparser.generated_places`); ``_file`` and ``_offset`` keep their own file and line for
+    messages. A file named ``spellings*.yaml`` holds generated aliases of places by id instead.
+    """
+    entries, problems, includes = read_entries(places_path)
+    offset = sum(1 for _ in places_path.open(encoding="utf-8")) if entries else 0
+    for name in includes:
+        path = places_path.parent / name
+        if path.name.startswith("spellings"):
+            problems += _add_spellings(entries, path)
+            continue
+        more, more_problems, _ = read_entries(path, line_offset=offset)
+        entries += more
+        problems += more_problems
+        offset += sum(1 for _ in path.open(encoding="utf-8")) if more else 0
+    return entries, problems
+
+
+def _add_spellings(entries: list[dict[str, Any]], path: Path) -> list[Problem]:
+    """Merge a generated spellings file (``aliases: {place id: {lang: [..]}}``) into the entries' aliases."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [Problem(str(path), f"cannot read the spellings file: {exc}", "re-run scripts/build_geodata.py")]
+    by_id = {e.get("id"): e for e in entries}
+    problems = []
+    for pid, langs in ((data or {}).get("aliases") or {}).items():
+        entry = by_id.get(pid)
+        if entry is None or not isinstance(langs, dict):
+            problems.append(Problem(str(path), f"spellings for {pid!r}: expected a place id with a mapping of "
+                                    f"language to names, got {langs!r}", "re-run scripts/build_geodata.py"))
+            continue
+        aliases = dict(entry.get("aliases") or {})
+        for lang, names in langs.items():
+            aliases[lang] = [*(aliases.get(lang) or []), *names]
+        entry["aliases"] = aliases
+    return problems
+
+
+def read_entries(places_path: Path, *, line_offset: int = 0
+                 ) -> tuple[list[dict[str, Any]], list[Problem], list[str]]:
     """Parse the YAML once, keeping each place's line (``_line``) and each key's line (``_lines``).
 
-    YAML syntax errors become problems with the line of the error.
+    YAML syntax errors become problems with the line of the error. Lines are shifted by ``line_offset`` (an
+    included file; ``_file``/``_offset`` are then set). The third item is the top-level ``include`` list.
     """
     where = str(places_path)
     try:
         text = places_path.read_text(encoding="utf-8")
     except OSError as exc:
-        return [], [Problem(where, f"cannot read the gazetteer: {exc.strerror}", "check the path (THREATMAP_PLACES)")]
+        return [], [Problem(where, f"cannot read the gazetteer: {exc.strerror}",
+                            "check the path (THREATMAP_PLACES)")], []
     except UnicodeDecodeError as exc:
-        return [], [Problem(where, f"not UTF-8 at byte {exc.start}", "save the file as UTF-8")]
+        return [], [Problem(where, f"not UTF-8 at byte {exc.start}", "save the file as UTF-8")], []
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -122,7 +178,7 @@ def read_entries(places_path: Path) -> tuple[list[dict[str, Any]], list[Problem]
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
         return [], [Problem(f"{where}{line}", f"YAML syntax error: {getattr(exc, 'problem', None) or exc}",
-                            "fix the indentation or quoting on that line")]
+                            "fix the indentation or quoting on that line")], []
     finally:
         loader.dispose()
     seq_node = None
@@ -131,15 +187,21 @@ def read_entries(places_path: Path) -> tuple[list[dict[str, Any]], list[Problem]
     if not isinstance(data, dict) or not isinstance(seq_node, yaml.SequenceNode) or not isinstance(
             data.get("places"), list):
         return [], [Problem(where, f"expected a mapping with a 'places' list at the top, found {type(data).__name__}",
-                            "start the file with 'places:' followed by '- id: …' entries")]
+                            "start the file with 'places:' followed by '- id: …' entries")], []
     entries = []
     for node, raw in zip(seq_node.value, data["places"], strict=True):
         entry = dict(raw) if isinstance(raw, dict) else {"_raw": raw}
-        entry["_line"] = node.start_mark.line + 1
+        entry["_line"] = node.start_mark.line + 1 + line_offset
         if isinstance(node, yaml.MappingNode):
-            entry["_lines"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+            entry["_lines"] = {str(k.value): k.start_mark.line + 1 + line_offset for k, _ in node.value}
+        if line_offset:
+            entry["_file"], entry["_offset"] = str(places_path), line_offset
         entries.append(entry)
-    return entries, []
+    includes = data.get("include") or []
+    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+        return entries, [Problem(where, f"include: expected a list of file names, found {includes!r}",
+                                 "write 'include: [geodata/places_overture.yaml]'")], []
+    return entries, [], includes
 
 
 def build_places(entries: list[dict[str, Any]], places_path: Path, geodata_dir: Path

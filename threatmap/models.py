@@ -144,7 +144,8 @@ class Mention:
     start: int
     end: int
     surface: str
-    place_id: str
+    place_id: str | None
+    """The gazetteer place; None for a place the gazetteer lacks, recognised and located from context."""
     name: str
     place_type: str
     where: Where
@@ -157,6 +158,10 @@ class Mention:
     passage_start: int
     passage_end: int
     speaker: str | None = None
+    resolved_by: str = "gazetteer"
+    """``"gazetteer"`` (a name of ``places.yaml``) or ``"context"`` (a name the gazetteer lacks, recognised from its
+    cue and located from the places around it: derived geometry, precision 2-4; see
+    :mod:`threatmap.geoparse.discover` and :mod:`threatmap.geoparse.locate`)."""
 
     @property
     def lat(self) -> float:

@@ -38,6 +38,8 @@ def _bool(var: str, default: bool) -> bool:
 PLACES_PATH: Path = _path("THREATMAP_PLACES", ROOT / "places.yaml")
 GEODATA_DIR: Path = _path("THREATMAP_GEODATA", ROOT / "geodata")
 CORPUS_DIR: Path = _path("THREATMAP_CORPUS", ROOT / "corpus")
+CACHE_DIR: Path = _path("THREATMAP_CACHE", ROOT / ".cache" / "threatmap")
+"""Build artefacts made at run time from committed sources (the pickled gazetteer); safe to delete."""
 _STORE = os.environ.get("THREATMAP_STORE", "")
 STORE_URL: str | None = _STORE if _STORE.startswith(("postgresql://", "postgres://")) else None
 """A shared PostgreSQL + PostGIS store (``THREATMAP_STORE=postgresql://user@host/db``), or None."""

@@ -64,10 +64,10 @@ class _Validator:
         self.problems: list[Problem] = []
 
     def add(self, e: dict[str, Any], key: str | None, message: str, fix: str) -> None:
-        line = e.get("_lines", {}).get(key, e["_line"]) if key else e["_line"]
+        line = (e.get("_lines", {}).get(key, e["_line"]) if key else e["_line"]) - e.get("_offset", 0)
         pid = e.get("id")
         label = f" place {pid}" if isinstance(pid, str) and pid else ""
-        self.problems.append(Problem(f"{self.path}:{line}{label}", message, fix))
+        self.problems.append(Problem(f"{e.get('_file', self.path)}:{line}{label}", message, fix))
 
     # ------------------------------------------------------------------------------------------ schema
     def schema(self, e: dict[str, Any]) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
+from threatmap.geoparse.discover import find_context_names
+from threatmap.geoparse.locate import context_where, locate
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import split_passages as default_split_passages
@@ -83,25 +86,37 @@ class Geoparser:
         ctx = ParseContext.of(document, split_passages=self._split)
         matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
         chosen = self._choose(ctx.norm.text, matches) if matches else []
-        if not chosen:
+        anchors = [(m.start, m.end, place) for m, place, _ in chosen]
+        located = [(c, loc) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])
+                   if (loc := locate(text, c, anchors)) is not None]
+        if not chosen and not located:
             return (), ()
         passages = ctx.passages
         starts = [p.start for p in passages]
+        items: list[tuple[int, int, Mention]] = []  # (start, index of its span, the mention without its verdict)
         spans = []
         for m, place, qual in chosen:
             passage = _passage_of(text, passages, starts, m.start, m.end, document.source)
-            spans.append(MentionSpan(m.start, m.end, passage, place.type, self._geometry(place, qual).precision,
-                                     place.id, place.country))
-        decisions = self._threat.decide(ctx, spans)
-        out = []
-        for (m, place, qual), span, decision in zip(chosen, spans, decisions, strict=True):
-            passage = span.passage
-            out.append(Mention(
+            where = self._geometry(place, qual)
+            spans.append(MentionSpan(m.start, m.end, passage, place.type, where.precision, place.id, place.country))
+            items.append((m.start, len(spans) - 1, Mention(
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
-                name=place.name, place_type=place.type, where=self._geometry(place, qual), threat=decision.threat,
-                threat_p=decision.p, passage_start=passage.start, passage_end=passage.end, cue=decision.cue,
-                qualifier=qual, speaker=passage.speaker))
-        return tuple(out), passages
+                name=place.name, place_type=place.type, where=where, threat=False, passage_start=passage.start,
+                passage_end=passage.end, qualifier=qual, speaker=passage.speaker)))
+        for c, loc in located:  # names the gazetteer lacks, located from context (see geoparse.discover)
+            passage = _passage_of(text, passages, starts, c.start, c.end, document.source)
+            anchor = self.places.get(loc.anchor_id)
+            spans.append(MentionSpan(c.start, c.end, passage, c.place_type, loc.precision, "",
+                                     anchor.country if anchor is not None else None))
+            items.append((c.start, len(spans) - 1, Mention(
+                doc_id=document.id, start=c.start, end=c.end, surface=c.surface, place_id=None, name=c.surface,
+                place_type=c.place_type, where=context_where(loc), threat=False, passage_start=passage.start,
+                passage_end=passage.end, qualifier=None, speaker=passage.speaker, resolved_by="context")))
+        items.sort(key=lambda item: item[0])
+        order = [k for _, k, _ in items]
+        decisions = self._threat.decide(ctx, [spans[k] for k in order])
+        return tuple(replace(m, threat=d.threat, threat_p=d.p, cue=d.cue)
+                     for (_, _, m), d in zip(items, decisions, strict=True)), passages
 
     def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
         """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""

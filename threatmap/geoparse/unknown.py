@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from threatmap.geoparse.discover import find_context_names
 from threatmap.lang.clitics import AR_NAME_PREFIXES_RE
 from threatmap.lang.normalize import normalize_key
 from threatmap.lang.place_words import (
@@ -87,7 +88,10 @@ def find_candidates(document: Document, known_mentions: Sequence[Mention]) -> li
     text = document.text
     covered = sorted((m.start, m.end) for m in known_mentions)
     found: dict[tuple[int, int], Candidate] = {}
-    for start, end, trigger in _spans(text):
+    spans = _spans(text)
+    spans += [(c.start, c.end, c.cue) for c in find_context_names(text, covered)  # that nothing located
+              if not any(s < c.end and c.start < e for s, e, _ in spans)]
+    for start, end, trigger in spans:
         if end <= start or any(s < end and start < e for s, e in covered):
             continue
         found.setdefault((start, end), Candidate(document.id, start, end, text[start:end], trigger,

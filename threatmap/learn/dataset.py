@@ -44,8 +44,8 @@ def mention_spans(passages: Sequence[Passage], mentions: Sequence[Mention],
     for m in mentions:
         passage = by_span.get((m.passage_start, m.passage_end)) or Passage(m.passage_start, m.passage_end,
                                                                             speaker=m.speaker)
-        out.append(MentionSpan(m.start, m.end, passage, m.place_type, m.precision, m.place_id,
-                               countries.get(m.place_id)))
+        out.append(MentionSpan(m.start, m.end, passage, m.place_type, m.precision, m.place_id or "",
+                               countries.get(m.place_id) if m.place_id is not None else None))
     return out
 
 

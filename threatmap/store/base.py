@@ -301,7 +301,7 @@ class SqlStore:
             groups = self._execute(cur, agg_sql, agg_params).fetchall()
             documents = self._execute(cur, doc_sql, doc_params).fetchone()[0]
         return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
-                      len({g[0] for g in groups}), int(documents))
+                      len({g[0] for g in groups if g[0] is not None}), int(documents))
 
     def aggregate(self, filters: Filters | None = None) -> pd.DataFrame:
         """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``

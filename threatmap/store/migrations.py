@@ -6,13 +6,29 @@ from __future__ import annotations
 import sqlite3
 
 from threatmap.errors import StoreError
-from threatmap.store.schema import SCHEMA_VERSION, create_sql
+from threatmap.models import Column
+from threatmap.store.schema import MENTION_COLUMNS, SCHEMA_VERSION, create_sql
 
 __all__ = ["SQLITE_STEPS", "check_version", "migrate_sqlite"]
 
+_V3 = tuple(c for c in MENTION_COLUMNS)
+_V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
+
+
+def _v3_ddl(column: Column) -> str:
+    kind = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"}[column.type]
+    default = " DEFAULT 'gazetteer'" if column.name == "resolved_by" else ""
+    ref = " REFERENCES documents(id) ON DELETE CASCADE" if column.name == "doc_id" else ""
+    return f'"{column.name}" {kind}{"" if column.optional else " NOT NULL"}{default}{ref}'
+
+
 SQLITE_STEPS: dict[int, str] = {
     1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;",
-    2: """
+    2: ("ALTER TABLE mentions RENAME TO mentions_v2; "
+        f"CREATE TABLE mentions ({', '.join(_v3_ddl(c) for c in _V3)}, passage TEXT); "
+        f"INSERT INTO mentions ({_V3_COPY}, resolved_by, passage) "
+        f"SELECT {_V3_COPY}, 'gazetteer', passage FROM mentions_v2; DROP TABLE mentions_v2;"),
+    3: """
 ALTER TABLE mentions ADD COLUMN doc_date TEXT;
 ALTER TABLE mentions ADD COLUMN doc_source TEXT;
 ALTER TABLE mentions ADD COLUMN doc_lang TEXT;
@@ -30,7 +46,8 @@ INSERT INTO mention_fts (rowid, key) SELECT m.rowid, tm_key(substr(d.text, m.pas
 """,
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
-verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the document fields copied onto
+verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
+may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the document fields copied onto
 the mentions, the passage text dropped (cut from the document instead), new indexes, the FTS5 index filled from
 the stored texts, the revision counter)."""
 

@@ -12,7 +12,7 @@ from threatmap.geoparse.match.lexicon import COMPOUND_TAILS, PERSON_NOUNS_ACC, Q
 from threatmap.lang.normalize import Normalized, normalize_for_matching
 
 __all__ = ["QUOTES", "QUOTES_AND_SPACE", "QUOTE_RE", "arabic_adjective", "capital_at", "capitalised",
-           "compound_adjective", "has_quote", "in_identifier", "in_quoted_name"]
+           "compound_adjective", "has_quote", "in_identifier", "in_quoted_name", "nisba_adjective"]
 
 
 def _key(text: str) -> str:
@@ -60,6 +60,18 @@ def arabic_adjective(view: str, ns: int) -> bool:
         return False
     before = view[view.rfind(" ", 0, a - 1) + 1:a - 1]
     return before.isdigit()
+
+
+def nisba_adjective(original: str, view: str, start: int, end: int, ns: int, plen: int) -> bool:
+    """Whether an Arabic name ending in ية/ي is the nisba adjective: written with a shadda on its ya (سوريّة),
+    or joined by و to a word of the same ending that follows a noun without the article (قوات عراقية وسورية)."""
+    if "\u0651" in original[max(start, end - 3):end]:
+        return True
+    if view[ns - plen:ns] != "و" or ns < plen + 2 or view[ns - plen - 1] != " ":
+        return False
+    a = view.rfind(" ", 0, ns - plen - 1) + 1
+    prev = view[a:ns - plen - 1]
+    return prev.endswith("يه") and not prev.startswith("ال") and len(prev) > 4
 
 
 def in_quoted_name(text: str, start: int, end: int) -> bool:

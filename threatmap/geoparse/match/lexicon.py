@@ -61,6 +61,13 @@ BLOCK_TEMPLATES: dict[str, frozenset[str]] = {
     "ISIS's {} province": frozenset({"country", "governorate"}),
     "Islamic State's {} province": frozenset({"country", "governorate"}),
     "فەرماندەیی ئۆپەراسیۆنەکانی {}": _AREAS,
+    # councils and security forces named after their area ("Manbij Military Council", مجلس دير الزور العسكري)
+    "{} Military Council": _AREAS, "{} Civil Council": _AREAS, "{} Provincial Council": _AREAS,
+    "{} Internal Security Forces": _AREAS, "{} Operations Center": _AREAS, "{} Police Command": _AREAS,
+    "مجلس {} العسكري": _AREAS, "مجلس {} المدني": _AREAS, "مجلس محافظة {}": _AREAS, "مجلس قضاء {}": _AREAS,
+    "المجلس العسكري في {}": _AREAS, "شرطة {}": frozenset({"governorate"}),
+    "ئەنجومەنی سەربازیی {}": _AREAS, "ئەنجومەنی پارێزگای {}": _AREAS, "Meclisa Leşkerî ya {}": _AREAS,
+    "Meclîsa Leşkerî ya {}": _AREAS,
 }
 # Participles that make a Latin name an adjective: Iran-aligned, Turkish-backed, Anbar-based.
 COMPOUND_TAILS = ("ed", "based", "born", "made", "style", "wide")

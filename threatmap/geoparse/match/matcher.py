@@ -11,6 +11,7 @@ variants of long multi-word names are found from anchor words with a strict edit
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -30,6 +31,7 @@ from threatmap.geoparse.match.filters import (
     has_quote,
     in_identifier,
     in_quoted_name,
+    nisba_adjective,
 )
 from threatmap.geoparse.match.lexicon import (
     ANCHOR_STOP,
@@ -79,6 +81,13 @@ _KURMANJI_LETTERS = KURMANJI_LETTERS
 
 def _is_arabic_script(key: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in key)
+
+
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
+_ATTRIBUTIVE = re.compile(r" (?!(?:and|or|is|was|has|had|have|in|on|at|to|of|for|with|by|from|as|says|said|will|"
+                          r"would|also|and|but|not|government|officials?)\b)[a-z][a-z-]+\b")
+_US_BODY = re.compile(r"\s+(?:Central Command|Army|Air Force|Navy|Marine Corps|Embassy|Consulate|Department|Agency|"
+                      r"Mission|Congress|Senate|House|Treasury|Special Operations|Forces|Government|Institute)\b")
 
 
 def _letters(key: str) -> int:
@@ -172,8 +181,8 @@ class Matcher:
         template_names: dict[str, set[str]] = {}
         for alias, lang, place_id, place_type in aliases:
             key = match_key(alias)
-            if _letters(key) < 3:
-                continue
+            if _letters(key) < 3 and not _DOTTED.fullmatch(alias):
+                continue  # too short to be a name, unless a dotted abbreviation (U.S.), which needs its capital
             keys = sorani_variants(key) if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(alias) else (key,)
             for k in keys:
                 ids = by_key.setdefault(k, [])
@@ -228,13 +237,20 @@ class Matcher:
                 end = seg_orig[k] + ne - seg_norm[k]
             else:
                 start, end = ns, ne
+            if end < n_orig and original[end] == "." and _DOTTED.fullmatch(original[start:end + 1]):
+                end += 1  # U.S.: the abbreviation's last dot is part of the name
+                if _US_BODY.match(original, end) or _ATTRIBUTIVE.match(original, end):
+                    continue  # U.S. Central Command (an organisation); U.S. troops (the adjective, "American")
             after = original[end] if end < n_orig else " "
             if entry.arabic:
                 if not plen and entry.key.endswith("يا") and arabic_adjective(view, ns):
                     continue  # "11 عسكريا سوريا" (Syrian soldiers)
+                if entry.key.endswith(("يه", "ي")) and nisba_adjective(original, view, start, end, ns, plen):
+                    continue  # "ناحية سوريّة" (a Syrian sub-district), "قوات عراقية وسورية" (Syrian forces)
             elif (((entry.needs_capital or fuzzy) and not capitalised(original, start))
-                  or (after in _HYPHENS and compound_adjective(original, end))):
-                continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective
+                  or (after in _HYPHENS and (compound_adjective(original, end)
+                                             or (end + 1 < n_orig and original[end + 1].isdigit())))):
+                continue  # "hit" is not the town Hit; "Iran-aligned" is an adjective; Jeddah-1 is a numbered camp
             if quoted and start and original[start - 1] in QUOTES_AND_SPACE and QUOTE_RE.search(
                     original, start - 40 if start > 40 else 0, start) and in_quoted_name(original, start, end):
                 continue  # عملية "أبطال العراق" (an operation's name); a quote within 40 characters before it
@@ -252,9 +268,12 @@ class Matcher:
         append = out.append
         padded = " " + view + " "  # view[i] is padded[i + 1]; a key never ends with a space
         anchors_hit: list[tuple[int, int, int, AliasEntry, int, int, int]] = []
+        sorani = lang == "ckb"
         for ne, (exact, anchored) in self._automaton.iter(padded):  # ne: exclusive end in ``view``
             if padded[ne + 1] == " ":  # the name ends a word
                 for form_len, plen, entry in exact:
+                    if plen and sorani and view[ne - form_len - plen:ne - form_len] != "و":
+                        continue  # Sorani has no attached ب ل ف ك: باشوری is "south", not ب + اشور
                     append((ne - form_len, ne, plen, entry, False))
                 for form_len, plen, entry, anchor, key, offset, words in anchored:
                     a_start = ne - form_len
@@ -267,6 +286,8 @@ class Matcher:
                 form_len, plen, entry = exact[0]
                 kind = _suffix_kind(norm, view, ne - form_len - plen, ne, we, lang)
                 for form_len, plen, entry in exact:
+                    if plen and sorani and view[ne - form_len - plen:ne - form_len] != "و":
+                        continue
                     if kind == _ANY or (kind == _LONG and _letters(view[ne - form_len:ne]) >= 4):
                         append((ne - form_len, ne, plen, entry, False))
         if anchors_hit:
@@ -291,6 +312,7 @@ class Matcher:
 
 
 
+_SORANI_ADJ_END = re.compile(r"\s+و\s")
 _NONE, _ANY, _LONG = 0, 1, 2
 """Which matches an enclitic allows: none, any, or those of names with at least four letters."""
 
@@ -306,6 +328,8 @@ def _suffix_kind(norm: Normalized, view: str, w_start: int, ne: int, we: int, la
     o_word_end = norm.to_original(w_start, we)[1]
     original_word = norm.original[o_word_start:o_word_end]
     if suffix in _SORANI_SUFFIXES:  # Sorani: only with Kurdish evidence (العراقي is the Arabic adjective)
+        if suffix.startswith("يي") or (suffix == "ي" and _SORANI_ADJ_END.match(norm.original, o_word_end)):
+            return _NONE  # the adjective: عێراقیی، عێراقییە، "عێراقی و" (Iraqi and): an ezafe is followed by its word
         return _ANY if lang == "ckb" or not _KURDISH_LETTERS.isdisjoint(original_word) else _NONE
     tail = norm.original[o_end:o_word_end].lower()
     if suffix == "s":
