@@ -128,6 +128,7 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts and dates
     (counted by the store)."""
     counted = _store.aggregate(filters).rename(columns={"qualifier": "_q"})
+    counted = counted[counted["place_id"].notna()]  # places located from context: not drawn yet (as before)
     counted["_q"] = counted["_q"].where(counted["_q"].notna(), "")
     base = shapes(_store, rev)
     merged = _keyed(base).merge(counted, on=["place_id", "_q"], how="inner").drop(columns="_q")
