@@ -5,9 +5,12 @@ from __future__ import annotations
 import html
 import re
 
+from threatmap.urls import http_url
+
 RTL_LANGS = frozenset({"ar", "ckb", "fa", "ur"})
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LATIN = re.compile(r"[A-Za-z]")
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
 
 
 def escape_text(text: object) -> str:
@@ -35,6 +38,18 @@ def escape_text(text: object) -> str:
         .replace("{", "&#123;")
         .replace("}", "&#125;")
     )
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` as literal text for Streamlit's Markdown sinks (``st.warning``, ``st.error``, ``st.success`` …).
+
+    Every ASCII punctuation mark that Markdown, Streamlit's directives (``:red[…]``, ``:material/…:``) or LaTeX
+    (``$``) could read as syntax is backslash-escaped, so ``![b](http://host/x.png)`` shows as those characters and
+    never becomes an image fetched from ``host``; line breaks are kept.
+    """
+    if text is None:
+        return ""
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
 def is_rtl(text: str | None, lang: str | None = None) -> bool:
@@ -74,10 +89,7 @@ def highlight(text: str, spans: list[tuple[int, int]] | tuple[int, int], *, tag:
 
 
 def safe_url(url: str | None) -> str | None:
-    """The escaped URL when it is ``http(s)://``, else None (no ``javascript:`` or ``data:`` links)."""
-    if not url:
-        return None
-    value = str(url).strip()
-    if not value.lower().startswith(("http://", "https://")):
-        return None
-    return escape_text(value)
+    """The escaped URL when it is ``http(s)://`` (:func:`threatmap.urls.http_url`), else None (no ``javascript:``
+    or ``data:`` links)."""
+    value = http_url(url)
+    return escape_text(value) if value is not None else None

@@ -47,6 +47,22 @@ MENTIONS: tuple[tuple[str, str, str, bool, str | None, str | None], ...] = (
 """Hand-made mentions of the test documents: the app tests do not depend on the geoparser's judgement."""
 
 
+def mosul_mention(doc_id: str, start: int, *, passage_end: int, threat: bool = False) -> object:
+    """A hand-made mention of Mosul at ``start`` (the passage runs from 0 to ``passage_end``)."""
+    from threatmap.models import Mention, Where
+
+    return Mention(doc_id=doc_id, start=start, end=start + 5, surface="Mosul", place_id="mosul", name="Mosul",
+                   place_type="city", where=Where(36.34, 43.13, (43.13, 36.34, 43.13, 36.34), "Point", 1),
+                   threat=threat, passage_start=0, passage_end=passage_end)
+
+
+def alias_bomb(levels: int = 8) -> str:
+    """YAML ``key: value`` lines whose last one, ``title``, expands to 9**(levels + 1) strings (alias bomb)."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join([*lines, f"title: *a{levels}"]) + "\n"
+
+
 def place_id(gaz: object, name: str) -> str:
     """The id the gazetteer uses for the test place ``name``."""
     for candidate in PLACE_IDS[name]:
@@ -141,6 +157,17 @@ def stop_app(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def app_on_a_copy(store: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+    """``(url, path)`` of the app serving a copy of ``store`` made in ``folder`` (for tests that write to it)."""
+    copy = folder / "store.sqlite"
+    copy.write_bytes(store.read_bytes())
+    process, url = start_app(copy)
+    try:
+        yield url, copy
+    finally:
+        stop_app(process)
 
 
 @pytest.fixture(scope="module")

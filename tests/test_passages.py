@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
-from threatmap.geoparse.passages import split_passages
+from threatmap.geoparse.passages import MAX_PASSAGE_CHARS, split_passages
 from threatmap.models import Passage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,8 +133,10 @@ class TestHostileInput:
 
     def test_five_megabytes_of_one_word(self) -> None:
         text = "داعش" * (5 * 1024 * 1024 // 4)
-        (p,) = split_passages(text)
-        assert (p.start, p.end) == (0, len(text))
+        passages = split_passages(text)  # cut into windows of bounded length, end to end
+        assert passages[0].start == 0 and passages[-1].end == len(text)
+        assert all(p.end - p.start <= MAX_PASSAGE_CHARS for p in passages)
+        assert all(a.end == b.start for a, b in itertools.pairwise(passages))
 
     def test_many_short_lines_and_colons(self) -> None:
         text = "Name: x.\n" * 50_000 + ":" * 100_000

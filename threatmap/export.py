@@ -22,6 +22,7 @@ from threatmap.errors import ExportError
 from threatmap.geometry import qualified_geometry
 from threatmap.models import Place
 from threatmap.protocols import PlaceLookup
+from threatmap.urls import http_url
 
 DECIMALS = 6
 """Decimals kept in GeoJSON coordinates (6 decimals ≈ 0.1 m)."""
@@ -309,7 +310,8 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
              f"{e(row['first_date'] or '?')} – {e(row['last_date'] or '?')}</p>"]
     for m in row["mention_list"][:25]:
         head = " · ".join(e(str(v)) for v in (m["source"], m["date"], m["speaker"]) if v)
-        link = f' <a href="{e(m["url"])}">link</a>' if m["url"] else ""
+        url = http_url(m["url"])  # Google Earth renders balloons as HTML: no javascript: or data: links
+        link = f' <a href="{e(url)}">link</a>' if url else ""
         lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link} (threat_p {m['threat_p']:.2f})<br/>"
                      f"<span dir=\"auto\">{e(m['quote'] or '')}</span></p>")
     if len(row["mention_list"]) > 25:

@@ -16,12 +16,14 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from threatmap import settings
+from threatmap._yaml import Limits, SafeLoader, YamlLimitError, check_limits, limit_message
 from threatmap.errors import GazetteerError
 from threatmap.gazetteer_cache import cache_path, read_cache, write_cache
 from threatmap.lang.normalize import normalize_key
 from threatmap.models import Place, Problem
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+GAZETTEER_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_depth=16, aliases=True, max_expansion=4.0)
+"""``places.yaml``: a few levels deep (place → geometry → point); anchors allowed, but no alias bomb."""
 
 
 class Gazetteer:
@@ -137,7 +139,9 @@ def read_gazetteer(places_path: Path) -> tuple[list[dict[str, Any]], list[Proble
 def _add_spellings(entries: list[dict[str, Any]], path: Path) -> list[Problem]:
     """Merge a generated spellings file (``aliases: {place id: {lang: [..]}}``) into the entries' aliases."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        text = path.read_text(encoding="utf-8")
+        check_limits(text, GAZETTEER_LIMITS, loader=SafeLoader)  # a YamlLimitError is a YAMLError: reported below
+        data = yaml.load(text, Loader=SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return [Problem(str(path), f"cannot read the spellings file: {exc}", "re-run scripts/build_geodata.py")]
     by_id = {e.get("id"): e for e in entries}
@@ -164,13 +168,26 @@ def read_entries(places_path: Path, *, line_offset: int = 0
     """
     where = str(places_path)
     try:
-        text = places_path.read_text(encoding="utf-8")
+        if places_path.exists() and not places_path.is_file():  # a directory, /dev/zero, a FIFO: never ends
+            return [], [Problem(where, "not a regular file", "point THREATMAP_PLACES / --places to places.yaml")], []
+        with places_path.open("rb") as fh:
+            text = fh.read(GAZETTEER_LIMITS.max_bytes + 1).decode("utf-8")  # a larger file fails check_limits
     except OSError as exc:
         return [], [Problem(where, f"cannot read the gazetteer: {exc.strerror}",
                             "check the path (THREATMAP_PLACES)")], []
     except UnicodeDecodeError as exc:
         return [], [Problem(where, f"not UTF-8 at byte {exc.start}", "save the file as UTF-8")], []
-    loader = _Loader(text)
+    try:
+        check_limits(text, GAZETTEER_LIMITS, loader=SafeLoader)
+    except YamlLimitError as exc:
+        line = f":{exc.problem_mark.line + 1}" if exc.problem_mark is not None else ""
+        owner = f" place {exc.owner_id}" if exc.owner_id else ""
+        return [], [Problem(f"{where}{line}{owner}", f"YAML refused: {limit_message(exc)}",
+                            "write the entry plainly: names and aliases as strings, geometry as 'point: [lon, lat]' "
+                            "or 'file:' + 'feature:', no deep nesting and no alias expansion")], []
+    except yaml.YAMLError:
+        pass  # a syntax error: reported below with its line, by the same parser
+    loader = SafeLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
@@ -191,6 +208,10 @@ def read_entries(places_path: Path, *, line_offset: int = 0
     entries = []
     for node, raw in zip(seq_node.value, data["places"], strict=True):
         entry = dict(raw) if isinstance(raw, dict) else {"_raw": raw}
+        reserved = [k for k in entry if isinstance(k, str) and k.startswith("_")] if isinstance(raw, dict) else []
+        for key in reserved:  # our own bookkeeping keys: a YAML key of that name is reported, never obeyed
+            del entry[key]
+        entry["_reserved"] = tuple(reserved)
         entry["_line"] = node.start_mark.line + 1 + line_offset
         if isinstance(node, yaml.MappingNode):
             entry["_lines"] = {str(k.value): k.start_mark.line + 1 + line_offset for k, _ in node.value}
@@ -293,6 +314,8 @@ def _read_collection(path: Path) -> dict[str, BaseGeometry | None]:
         return _read_collection_cached(str(path), st.st_mtime_ns, st.st_size)
     except json.JSONDecodeError as exc:
         raise ValueError(f"geodata file {path.name!r} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise ValueError(f"geodata file {path.name!r} is nested too deeply to be GeoJSON") from None
 
 
 def _geometry(spec: Any, features: _FeatureCache) -> BaseGeometry:

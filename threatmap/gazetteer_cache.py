@@ -28,7 +28,7 @@ _INCLUDE = re.compile(r"^include:\s*\[([^\]]*)\]", re.M)
 def cache_path(places_path: Path, geodata_dir: Path, cache_dir: Path | None = None) -> Path:
     """Where the cache of these inputs lives: ``<cache_dir>/gazetteer-<hash of the path>-<sha256 of inputs>.pickle``."""
     digest = hashlib.sha256()
-    text = places_path.read_bytes()
+    text = places_path.read_bytes() if places_path.is_file() else b""  # not /dev/zero: reading it never ends
     inputs = [places_path]
     match = _INCLUDE.search(text.decode("utf-8", "replace"))
     if match:

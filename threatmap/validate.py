@@ -21,7 +21,9 @@ REQUIRED_KEYS: tuple[str, ...] = ("id", "type", "names", "geometry", "precision"
 OPTIONAL_KEYS: tuple[str, ...] = ("aliases", "parent", "country", "preferred_for", "geonames_id")
 MAX_OUTSIDE_KM = 50.0
 """How far a place's representative point may lie outside its parent's or its country's polygon."""
-_ID_RE = re.compile(r"^[a-z0-9_]+$")
+MAX_MESSAGE = 300
+"""Problems quote the bad value; longer messages are cut."""
+_ID_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
@@ -67,6 +69,7 @@ class _Validator:
         line = (e.get("_lines", {}).get(key, e["_line"]) if key else e["_line"]) - e.get("_offset", 0)
         pid = e.get("id")
         label = f" place {pid}" if isinstance(pid, str) and pid else ""
+        message = message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"  # values of any size
         self.problems.append(Problem(f"{e.get('_file', self.path)}:{line}{label}", message, fix))
 
     # ------------------------------------------------------------------------------------------ schema
@@ -78,18 +81,24 @@ class _Validator:
         for key in REQUIRED_KEYS:
             if key not in e:
                 self.add(e, None, f"missing key {key!r}", f"add '{key}:' (see docs/DESIGN.md, places.yaml schema)")
+        for key in e.get("_reserved", ()):
+            self.add(e, key, f"unknown key {key!r} (keys starting with '_' are reserved)", "remove the key")
         for key in e:
-            if not key.startswith("_") and key not in REQUIRED_KEYS + OPTIONAL_KEYS:
+            if not isinstance(key, str):
+                self.add(e, str(key), f"key {key!r} is not a name: expected one of "
+                         f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}", "fix or remove the key")
+            elif not key.startswith("_") and key not in REQUIRED_KEYS + OPTIONAL_KEYS:
                 self.add(e, key, f"unknown key {key!r}; expected one of {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}",
                          "fix the spelling or remove the key")
         pid = e.get("id")
         if "id" in e and (not isinstance(pid, str) or not _ID_RE.match(pid)):
-            self.add(e, "id", f"id: expected lowercase ascii [a-z0-9_], found {pid!r}", "e.g. 'id: hamrin_mountains'")
+            self.add(e, "id", f"id: expected lowercase ascii [a-z0-9_], at most 64 characters, found {pid!r}",
+                     "e.g. 'id: hamrin_mountains'")
         if "type" in e and e["type"] not in PLACE_TYPES:
             self.add(e, "type", f"type: expected one of {', '.join(PLACE_TYPES)}, found {e['type']!r}",
                      "use one of the listed types (underscores, e.g. mountain_range)")
         prec = e.get("precision")
-        if "precision" in e and (isinstance(prec, bool) or prec not in PRECISION_CODES):
+        if "precision" in e and (isinstance(prec, bool) or not isinstance(prec, int) or prec not in PRECISION_CODES):
             self.add(e, "precision", f"precision: expected a whole number 1-6 (models.PRECISION_CODES), found {prec!r}",
                      "1 town/village, 3 district, 4 governorate, 5 range/desert/region, 6 country")
         self._names(e)
@@ -168,7 +177,7 @@ class _Validator:
             parent = e.get("parent")
             if parent is None or "_raw" in e:
                 continue
-            if not isinstance(parent, str) or parent not in ids:
+            if not isinstance(parent, str) or parent not in ids:  # (a list is not hashable: test the type first)
                 self.add(e, "parent", f"unknown parent {parent!r}: no place has this id",
                          "use the id of an existing place (e.g. nineveh_governorate) or null")
             elif parent == e.get("id"):

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from layers.escape import escape_text, highlight, is_rtl, safe_url, text_block
+from layers.escape import escape_markdown, escape_text, highlight, is_rtl, safe_url, text_block
 
 MAX_PASSAGES = 40
 MAX_ROWS = 5000
@@ -81,7 +81,7 @@ def passages_panel(df: pd.DataFrame | None, sel: Mapping[str, str] | None) -> No
         return
     rows = _selected_rows(df, sel)
     if rows.empty:
-        st.warning(f"No passage mentions {sel['place_id']!r} with the current filters.")
+        st.warning(f"No passage mentions {escape_markdown(repr(sel['place_id']))} with the current filters.")
         return
     name = escape_text(rows.iloc[0]["name"])
     qualifier = f" <i>({escape_text(rows.iloc[0]['qualifier'])})</i>" if sel.get("qualifier") else ""

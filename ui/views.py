@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from layers.escape import escape_markdown
+
 TABLE_ROWS = 1000
 """Rows sent to the browser in the mentions table (the exports carry everything)."""
 TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "speaker", "source", "lang",
@@ -89,9 +91,10 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
         try:
             result = ingest_upload(file.name, file.getvalue(), store, parser(), max_bytes=max_bytes)
         except ValueError as error:  # DocumentError and friends: a bad file, not a bug
-            messages.append(("error", f"{file.name}: {error}"))
+            messages.append(("error", escape_markdown(f"{file.name}: {error}")))
             continue
-        messages.append(("success", f"{file.name}: {result}"))
+        kind = "success" if not (result.rejected or result.failed) else "warning"
+        messages.append((kind, escape_markdown(f"{file.name}: {result}")))  # names and values are the uploader's
     st.session_state["upload_messages"] = messages
     on_done()
     st.rerun()

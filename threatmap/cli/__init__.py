@@ -8,7 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from threatmap import settings
-from threatmap.errors import ThreatmapError
+from threatmap.errors import StoreError, ThreatmapError
+
+EXIT_CODES = """exit codes:
+  0  done: every input stored (or already stored), no problem found
+  1  some input was rejected (ingest: a file or JSONL line; validate: a gazetteer problem), each named with
+     file:line and the reason; the rest of the batch was done
+  2  usage error: bad arguments or options (the message says which)
+  3  internal error (a bug, the store cannot be written, out of memory): the message names the file"""
 
 _HANDLERS = {
     "validate": "threatmap.cli.gazetteer:cmd_validate",
@@ -25,7 +32,8 @@ _HANDLERS = {
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m threatmap", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m threatmap", description=__doc__, epilog=EXIT_CODES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--places", default=str(settings.PLACES_PATH), help="gazetteer file (default: %(default)s)")
     p.add_argument("--geodata", default=str(settings.GEODATA_DIR), help="geodata folder (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -92,8 +100,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(importlib.import_module(module_name), func_name)
     try:
         return int(handler(args))
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except ThreatmapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: say so in one line (with where it happened), not with a bare traceback
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        at = f" at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else ""
+        print(f"internal error: {type(exc).__name__}: {str(exc)[:500]}{at}; fix: report it with the command and "
+              f"its input", file=sys.stderr)
+        return 3

@@ -38,7 +38,7 @@ def read_inputs(files: list[str], *, stdin: BinaryIO | None = None) -> list[Docu
     DocumentError
         Naming each file (and JSONL line) that cannot be read, with the fix.
     """
-    from threatmap.store.documents import read_bytes, read_path
+    from threatmap.store.documents import JSONL_FILE_FACTOR, read_bytes, read_path
 
     docs: list[Document] = []
     problems: list[str] = []
@@ -46,7 +46,8 @@ def read_inputs(files: list[str], *, stdin: BinaryIO | None = None) -> list[Docu
         try:
             if name == "-":
                 stream = stdin if stdin is not None else sys.stdin.buffer
-                data = stream.read()
+                data = stream.read(settings.MAX_DOC_BYTES * JSONL_FILE_FACTOR + 1)  # bounded: read_bytes says
+                # "over the size limit" for more (an endless pipe, /dev/zero, is never read to its end)
                 kind = "stdin.jsonl" if data.lstrip()[:1] == b"{" else "stdin.txt"
                 loaded = read_bytes(kind, data, max_bytes=settings.MAX_DOC_BYTES, path="-")
             else:

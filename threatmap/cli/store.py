@@ -29,12 +29,12 @@ def _geoparser(args: argparse.Namespace) -> Any:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``ingest PATH...``: print the summary; exit 1 when some file was rejected, else 0."""
+    """``ingest PATH...``: print the summary; exit 0 all stored, 1 some file rejected, 3 an internal error."""
     parser = _geoparser(args)
     with Store.open(args.store) as store:
         summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
     print(summary)
-    return 1 if summary.rejected else 0
+    return summary.exit_code
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -43,7 +43,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     with Store.open(args.store) as store:
         summary = reindex(store, parser)
     print(summary)
-    return 1 if summary.rejected else 0
+    return summary.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from threatmap.geoparse.discover import find_context_names
 from threatmap.geoparse.locate import context_where, locate
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.variants import sorani_variants
+from threatmap.geoparse.passages import MAX_PASSAGE_CHARS
 from threatmap.geoparse.passages import split_passages as default_split_passages
 from threatmap.geoparse.qualify import find_qualifier
 from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
@@ -307,7 +308,8 @@ def _passage_of(text: str, passages: Sequence[Passage], starts: list[int], start
     k = bisect.bisect_right(starts, start) - 1
     if k >= 0 and passages[k].start <= start and end <= passages[k].end:
         return passages[k]
-    line_start = text.rfind("\n", 0, start) + 1
+    half = MAX_PASSAGE_CHARS // 2  # bounded like every passage: a long line gives the window around the mention
+    line_start = max(text.rfind("\n", 0, start) + 1, start - half)
     line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = min(len(text) if line_end < 0 else line_end, end + half)
     return Passage(line_start, line_end, speaker=source, role="outlet" if source else None)

@@ -91,7 +91,37 @@ def split_passages(text: str, *, source: str | None = None, speakers: Sequence[s
         if start < end and _ALNUM_RE.search(text, start, end):
             turn = bisect.bisect_right(label_starts, start) - 1
             pieces.append((start, end, turn))
-    return _attribute(text, pieces, labels, source)
+    return _attribute(text, _bounded(text, pieces), labels, source)
+
+
+MAX_PASSAGE_CHARS = 1000
+"""A sentence longer than this (a list of names with no full stop, a text without punctuation) is cut into windows
+of at most this many characters, at white space: each mention quotes a passage of bounded size, so storage, exports
+and the threat judgement grow linearly with the text."""
+
+
+def _bounded(text: str, pieces: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``pieces`` with each one longer than :data:`MAX_PASSAGE_CHARS` cut into consecutive windows."""
+    out: list[tuple[int, int, int]] = []
+    for start, end, turn in pieces:
+        while end - start > MAX_PASSAGE_CHARS:
+            cut = window_end(text, start, start + MAX_PASSAGE_CHARS)
+            piece = _strip(text, start, cut)
+            if piece[0] < piece[1]:
+                out.append((*piece, turn))
+            start = cut
+        piece = _strip(text, start, end)
+        if piece[0] < piece[1]:
+            out.append((*piece, turn))
+    return out
+
+
+def window_end(text: str, start: int, limit: int) -> int:
+    """The last white space in the second half of ``text[start:limit]`` (a cut between words), else ``limit``."""
+    for k in range(limit, start + (limit - start) // 2, -1):
+        if text[k - 1].isspace():
+            return k
+    return limit
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -69,11 +69,11 @@ def sentence_span(text: str, start: int, end: int, *, reach: int | None = None) 
     """Bounds of the sentence around ``text[start:end]`` by punctuation alone (``. ! ? ؟`` and line breaks).
 
     The end includes its punctuation. With ``reach``, the sentence is searched at most ``reach`` characters
-    before ``start`` and, when no end is found, stops ``reach`` characters after ``end``.
+    before ``start`` and after ``end`` (a snippet stored per candidate stays bounded).
     """
     low = 0 if reach is None else max(0, start - reach)
     left = max((m.end() for m in _SNIPPET_END.finditer(text, low, start)), default=low)
-    right = _SNIPPET_END.search(text, end)
+    right = _SNIPPET_END.search(text, end, len(text) if reach is None else min(len(text), end + reach))
     if right is not None:
         return left, right.end()
     return left, len(text) if reach is None else min(len(text), end + reach)

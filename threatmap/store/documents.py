@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-import frontmatter
 import yaml
 
 from threatmap import settings
+from threatmap._yaml import MAX_INT_DIGITS, Limits, SafeLoader, YamlLimitError, check_limits, limit_message
 from threatmap.errors import DocumentError
 from threatmap.lang.detect import detect_lang
 from threatmap.models import LANGS, Document
 from threatmap.store.dates import date_of
+from threatmap.store.encoding import SURROGATE as _SURROGATE
+from threatmap.store.encoding import decode
 
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".html", ".htm", ".jsonl")
 """File types read by :func:`read_bytes` (case-insensitive)."""
@@ -24,17 +28,20 @@ _LANG_ALIASES = {
     "arabic": "ar", "ara": "ar", "english": "en", "eng": "en", "sorani": "ckb", "kurdish": "ckb", "ku": "ckb",
     "kurmanji": "kmr",
 }
-_MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/DOCX/XLSX archive", b"\xd0\xcf\x11\xe0": "an old MS Office file",
-          b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-          b"\x1f\x8b": "a gzip archive", b"SQLite format 3": "an SQLite database"}
 _FM_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 JSONL_FILE_FACTOR = 50
 """A .jsonl file holds many documents: the limit applies to each line, and the file may be this many times larger."""
 _FM_KEYS = ("id", "title", "source", "url", "date", "lang", "speakers")
+FIELD_MAX_CHARS: dict[str, int] = {"id": 200, "title": 1000, "source": 300, "url": 2048, "date": 100, "lang": 40,
+                                   "speakers": 200}
+"""Longest accepted value of each known field (for ``speakers``: of each name)."""
+MAX_SPEAKERS = 100
+FRONT_MATTER_LIMITS = Limits(max_bytes=64 * 1024, max_depth=8, aliases=False)
+"""Front matter is a few ``key: value`` lines: bounded in size and depth, no anchors or aliases (alias bombs)."""
 
 
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml when present
+class _YamlLoader(SafeLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that keeps timestamps as strings, so a bad date gets our message, not a YAML ValueError."""
 
 
@@ -53,6 +60,8 @@ class Loaded:
     """``(where, reason)`` of each JSONL line that could not be read; the other lines are kept."""
     notes: tuple[tuple[str, str], ...] = ()
     """``(where, note)``, e.g. a file decoded from cp1256 rather than UTF-8."""
+    wheres: tuple[str, ...] = ()
+    """Where each of ``documents`` came from, for messages: the file, or ``file:line`` for a JSONL line."""
 
 
 def read_path(path: Path | str, *, max_bytes: int = settings.MAX_DOC_BYTES) -> Loaded:
@@ -61,19 +70,30 @@ def read_path(path: Path | str, *, max_bytes: int = settings.MAX_DOC_BYTES) -> L
     Raises :class:`DocumentError` for unreadable files.
     """
     path = Path(path)
+    shown = printable_path(path)
+    limit = _file_limit(path.name, max_bytes)
     try:
-        size = path.stat().st_size
-        if size > _file_limit(path.name, max_bytes):
-            raise DocumentError(_too_big(str(path), size, _file_limit(path.name, max_bytes)))
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO, a socket: reading could block or never end
+            kind = ("is a directory" if stat.S_ISDIR(info.st_mode)
+                    else "is not a regular file (a device, FIFO or socket)")
+            raise DocumentError(f"{shown}: {kind}; fix: give a text file (.md, .txt, .html, .jsonl)")
+        if info.st_size > limit:
+            raise DocumentError(_too_big(shown, info.st_size, limit))
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)  # the file may grow after stat
     except FileNotFoundError:
-        raise DocumentError(f"{path}: no such file; fix: check the path") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{path}: is a directory") from None
+        raise DocumentError(f"{shown}: no such file; fix: check the path") from None
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot read the file: {exc.strerror}") from None
+        raise DocumentError(f"{shown}: cannot read the file: {exc.strerror}") from None
     # The absolute path is recorded, so that "corpus/x.md" and "/abs/corpus/x.md" are the same file.
-    return read_bytes(path.name, data, max_bytes=max_bytes, path=str(path.resolve()), where=str(path))
+    return read_bytes(printable_path(Path(path.name)), data, max_bytes=max_bytes,
+                      path=printable_path(path.resolve()), where=shown)
+
+
+def printable_path(path: Path | str) -> str:
+    """``path`` as text that can be printed and stored: bytes of a file name that are not UTF-8 become U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTES, path: str | None = None,
@@ -109,15 +129,15 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
                             f"{', '.join(SUFFIXES)}; fix: convert it to .txt, .md, .html or .jsonl")
     if len(data) > _file_limit(name, max_bytes):
         raise DocumentError(_too_big(where, len(data), _file_limit(name, max_bytes)))
-    text, notes = _decode(where, data)
+    text, notes = decode(where, data)
     if not text.strip():
         raise DocumentError(f"{where}: the file is empty; fix: remove it or add the document text")
     stem = PurePath(name).stem
     if suffix == ".jsonl":
         return _read_jsonl(where, doc_path, text, notes, max_bytes)
     if suffix in (".html", ".htm"):
-        return Loaded((_read_html(where, doc_path, stem, text),), (), notes)
-    return Loaded((_read_text(where, doc_path, stem, text),), (), notes)
+        return Loaded((_read_html(where, doc_path, stem, text),), (), notes, (where,))
+    return Loaded((_read_text(where, doc_path, stem, text),), (), notes, (where,))
 
 
 def check_lang(value: Any, *, where: str) -> str:
@@ -140,36 +160,6 @@ def _too_big(where: str, size: int, limit: int) -> str:
             f"the limit with --max-bytes or THREATMAP_MAX_DOC_BYTES")
 
 
-def _decode(where: str, data: bytes) -> tuple[str, tuple[tuple[str, str], ...]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark (Windows "Unicode")
-        try:
-            return data.decode("utf-16"), ((where, "UTF-16 text decoded; UTF-8 is preferred"),)
-        except UnicodeDecodeError:
-            raise DocumentError(f"{where}: starts like UTF-16 but is not valid UTF-16; "
-                                f"fix: save the file as UTF-8") from None
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            raise DocumentError(f"{where}: this is {kind}, not text; fix: export its text to .txt or .md first")
-    if b"\x00" in data[:8192]:
-        raise DocumentError(f"{where}: binary content (NUL bytes); expected text (UTF-8); "
-                            f"fix: export the text to .txt, or save UTF-16 files as UTF-8")
-    try:
-        return data.decode("utf-8-sig"), ()
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:
-        text = ""
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum("\u0600" <= ch <= "\u06ff" for ch in letters)
-    if letters and arabic >= 0.3 * len(letters):
-        return text, ((where, "not UTF-8; decoded as Arabic Windows (cp1256)"),)
-    bad = data[utf8_error.start:utf8_error.start + 1]
-    raise DocumentError(f"{where}: not UTF-8 (byte {bad!r} at offset {utf8_error.start}) and not Arabic "
-                        f"Windows cp1256 text either; fix: save the file as UTF-8")
-
-
 def _split_front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
     """``(metadata, body)``; the body is kept verbatim (offsets index it)."""
     opening = _FM_OPEN.match(text)
@@ -181,7 +171,12 @@ def _split_front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
                             f"fix: end it with a line '---' before the text")
     block = text[opening.end():closing.start()]
     try:
-        meta = frontmatter.YAMLHandler().load(block, Loader=_YamlLoader) if block.strip() else {}
+        check_limits(block, FRONT_MATTER_LIMITS, loader=_YamlLoader)
+        meta = yaml.load(block, Loader=_YamlLoader) if block.strip() else {}
+    except YamlLimitError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 2
+        raise DocumentError(f"{where}:{line}: front matter refused: {limit_message(exc)}; fix: write plain "
+                            f"'key: value' lines (title, source, url, date, lang, speakers)") from None
     except yaml.YAMLError as exc:
         # The start of the faulty construct (an unclosed quote …) when YAML gives it, else where it noticed.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -198,26 +193,47 @@ def _split_front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
 
 def _make(where: str, *, doc_id: Any, text: str, meta: dict[str, Any], path: str, date_where: str | None = None
           ) -> Document:
-    if not isinstance(doc_id, str | int) or not str(doc_id).strip():
-        raise DocumentError(f"{where}: invalid id {doc_id!r}: expected a non-empty string; fix: set 'id'")
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or not str(doc_id).strip():
+        raise DocumentError(f"{where}: invalid id {_show(doc_id)}: expected a non-empty string; fix: set 'id'")
+    doc_id = _field(where, "id", str(doc_id))
     if not text.strip():
         raise DocumentError(f"{where}: the document has no text (only metadata); fix: add the text")
-    lang = check_lang(meta["lang"], where=where) if meta.get("lang") else detect_lang(text)
-    date, origin = date_of(meta.get("date"), text, where=date_where or where)
+    lang_value = _field(where, "lang", meta.get("lang"))
+    lang = check_lang(lang_value, where=where) if lang_value else detect_lang(text)
+    date_value = meta.get("date")
+    if not isinstance(date_value, dt.date):
+        date_value = _field(where, "date", date_value)
+    date, origin = date_of(date_value, text, where=date_where or where)
     speakers = meta.get("speakers") or ()
     if isinstance(speakers, str):
         speakers = (speakers,)
-    if not isinstance(speakers, list | tuple):
-        raise DocumentError(f"{where}: 'speakers' must be a list of names, got {speakers!r}; "
-                            f"fix: write speakers: [Name One, Name Two]")
+    if not isinstance(speakers, list | tuple) or len(speakers) > MAX_SPEAKERS:
+        raise DocumentError(f"{where}: 'speakers' must be a list of at most {MAX_SPEAKERS} names, got "
+                            f"{_show(speakers)}; fix: write speakers: [Name One, Name Two]")
+    names = tuple(_field(where, "speakers", s) for s in speakers)
+    return Document(id=doc_id, text=text, lang=lang, source=_field(where, "source", meta.get("source")), date=date,
+                    date_origin=origin, url=_field(where, "url", meta.get("url")),
+                    title=_field(where, "title", meta.get("title")), speakers=tuple(n for n in names if n), path=path)
 
-    def _opt(key: str) -> str | None:
-        value = meta.get(key)
-        return str(value).strip() or None if value is not None else None
 
-    return Document(id=str(doc_id).strip(), text=text, lang=lang, source=_opt("source"), date=date,
-                    date_origin=origin, url=_opt("url"), title=_opt("title"),
-                    speakers=tuple(str(s) for s in speakers), path=path)
+def _field(where: str, key: str, value: Any) -> str | None:
+    """A known metadata field as stripped text (None when absent or empty); other types and overlong text raise."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise DocumentError(f"{where}: '{key}' must be text, got {type(value).__name__} {_show(value)}; "
+                            f"fix: write {key}: \"…\" (quoted when YAML would read it otherwise)")
+    text = str(value).strip()
+    if len(text) > FIELD_MAX_CHARS[key]:
+        raise DocumentError(f"{where}: '{key}' is {len(text):,} characters long, over the limit of "
+                            f"{FIELD_MAX_CHARS[key]:,} ({_show(text)}); fix: shorten it")
+    return text or None
+
+
+def _show(value: Any, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters, for messages about values of any size."""
+    shown = repr(value) if not isinstance(value, list | tuple | dict) or len(value) < 1000 else type(value).__name__
+    return shown if len(shown) <= width else shown[:width - 1] + "…"
 
 
 def _read_text(where: str, doc_path: str, stem: str, text: str) -> Document:
@@ -239,6 +255,9 @@ def _read_html(where: str, doc_path: str, stem: str, html: str) -> Document:
         raise DocumentError(f"{where}: no main text found in the HTML; fix: save the article as .txt or .md")
     meta = {"title": extracted.get("title"), "source": extracted.get("sitename") or extracted.get("hostname"),
             "url": extracted.get("url"), "date": extracted.get("date"), "lang": None}
+    # The page's own metadata is not the user's to fix: overlong values are cut (a URL dropped), not rejected.
+    meta = {k: None if not isinstance(v, str) or (k in ("url", "date") and len(v) > FIELD_MAX_CHARS[k])
+            else v[:FIELD_MAX_CHARS[k]] for k, v in meta.items()}
     declared = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z_-]+)", html[:4096], re.IGNORECASE)
     if declared:
         try:
@@ -251,31 +270,91 @@ def _read_html(where: str, doc_path: str, stem: str, html: str) -> Document:
 def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, str], ...], max_bytes: int
                 ) -> Loaded:
     docs: list[Document] = []
+    wheres: list[str] = []
     problems: list[tuple[str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    unlisted = 0
+    line_notes = list(notes)
+    # Only "\n" ends a line: U+2028, U+2029 and U+0085 are legal raw inside JSON strings (str.splitlines splits there).
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         at = f"{where}:{number}"
-        size = len(line.encode("utf-8"))
-        if size > max_bytes:
-            problems.append((at, _too_big(at, size, max_bytes)))
-            continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append((at, f"{at}: invalid JSON ({exc.msg} at column {exc.colno}); fix: one JSON object "
-                                 f"per line"))
-            continue
-        try:
-            if not isinstance(record, dict):
-                raise DocumentError(f"{at}: expected a JSON object {{\"id\", \"text\", …}}, got {record!r:.60}")
+            size = len(line.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:
+                raise DocumentError(_too_big(at, size, max_bytes))
+            record = _json_record(at, line)
             if not isinstance(record.get("text"), str):
-                raise DocumentError(f"{at}: expected a string 'text', got {record.get('text')!r:.60}; "
+                raise DocumentError(f"{at}: expected a string 'text', got {_show(record.get('text'))}; "
                                     f"fix: add \"text\": \"…\"")
+            record, replaced = _replace_surrogates(record)
+            if replaced and len(line_notes) < MAX_LISTED:
+                line_notes.append((at, f"{replaced} lone surrogate escape(s) (e.g. \"\\ud800\") replaced by U+FFFD"))
             meta = {k: record.get(k) for k in _FM_KEYS}
             docs.append(_make(at, doc_id=record.get("id"), text=record["text"], meta=meta, path=doc_path))
+            wheres.append(at)
         except DocumentError as exc:
-            problems.append((at, str(exc)))
+            if len(problems) < MAX_LISTED:
+                problems.append((at, str(exc)))
+            else:
+                unlisted += 1
+    if unlisted:  # a file of a million bad lines must not become a million messages (the app shows them all)
+        problems.append((where, f"{where}: {unlisted:,} more line(s) rejected, not listed (only the first "
+                                f"{MAX_LISTED} are); fix: check that the file is JSONL, one object per line"))
     if not docs and not problems:
         raise DocumentError(f"{where}: no documents in the JSONL file")
-    return Loaded(tuple(docs), tuple(problems), notes)
+    return Loaded(tuple(docs), tuple(problems), tuple(line_notes), tuple(wheres))
+
+
+MAX_LISTED = 100
+"""Rejected JSONL lines (and notes) listed one by one per file; the rest are counted in one more problem."""
+MAX_JSON_DEPTH = 16
+"""Deepest nesting of ``[`` / ``{`` accepted in a JSONL line (a document record needs 2)."""
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _json_record(at: str, line: str) -> dict[str, Any]:
+    """One JSONL line as a dict; depth and number length are checked so no line can crash the batch."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub('""', line)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_JSON_DEPTH:
+        raise DocumentError(f"{at}: JSON nested {deepest:,} levels deep (at most {MAX_JSON_DEPTH}); "
+                            f"fix: one flat object per line, {{\"id\": …, \"text\": …}}")
+    try:
+        record = json.loads(line, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{at}: invalid JSON ({exc.msg} at column {exc.colno}); fix: one JSON object per line"
+                            ) from None
+    except (ValueError, RecursionError) as exc:  # _bounded_int, or a nesting the bracket count missed
+        raise DocumentError(f"{at}: JSON not accepted: {exc}; fix: one flat object per line") from None
+    if not isinstance(record, dict):
+        raise DocumentError(f"{at}: expected a JSON object {{\"id\", \"text\", …}}, got {_show(record)}")
+    return record
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number with {len(digits.lstrip('-')):,} digits (at most {MAX_INT_DIGITS} are accepted)")
+    return int(digits)
+
+
+def _replace_surrogates(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """``record`` with lone surrogates (from ``"\\ud800"`` escapes; no valid text has them) in its strings replaced
+    by U+FFFD — one code point each, so offsets are unchanged — and how many there were."""
+    count = 0
+
+    def clean(value: Any) -> Any:
+        nonlocal count
+        if isinstance(value, str):
+            found = len(_SURROGATE.findall(value))
+            count += found
+            return _SURROGATE.sub("\ufffd", value) if found else value
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return {k: clean(v) for k, v in record.items()}, count

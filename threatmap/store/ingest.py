@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -16,7 +17,7 @@ from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
 from threatmap.store.backend import Store
-from threatmap.store.documents import SUFFIXES, Loaded, read_bytes, read_path
+from threatmap.store.documents import SUFFIXES, Loaded, printable_path, read_bytes, read_path
 
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
 
@@ -46,6 +47,9 @@ class IngestSummary:
         Documents re-geoparsed by :func:`reindex`.
     notes
         ``(path, note)`` that are not errors, e.g. a file decoded from cp1256.
+    failed
+        ``(path, error)`` of each file that hit an unexpected error (a bug in threatmap, or the machine ran out of
+        memory): the file is not stored, the batch goes on, and the CLI exits with 3.
     """
 
     added: int = 0
@@ -57,6 +61,7 @@ class IngestSummary:
     updated: int = 0
     reindexed: int = 0
     notes: tuple[tuple[str, str], ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         lines = []
@@ -71,7 +76,13 @@ class IngestSummary:
         lines += [f"  note: {where}: {note}" for where, note in self.notes]
         lines += [f"  rejected: {reason}" if reason.startswith(where) else f"  rejected: {where}: {reason}"
                   for where, reason in self.rejected]
+        lines += [f"  internal error: {where}: {error}" for where, error in self.failed]
         return "\n".join(lines)
+
+    @property
+    def exit_code(self) -> int:
+        """0 every file stored (or unchanged), 1 some file or line rejected, 3 an internal error on some file."""
+        return 3 if self.failed else 1 if self.rejected else 0
 
 
 class _Tally:
@@ -79,12 +90,14 @@ class _Tally:
         self.counts = {"added": 0, "unchanged": 0, "updated": 0, "mentions": 0, "threat": 0, "unresolved": 0}
         self.rejected: list[tuple[str, str]] = []
         self.notes: list[tuple[str, str]] = []
+        self.failed: list[tuple[str, str]] = []
 
     def summary(self, *, reindexed: int = 0) -> IngestSummary:
         c = self.counts
         return IngestSummary(added=c["added"] + c["updated"], unchanged=c["unchanged"], rejected=tuple(self.rejected),
                              mentions=c["mentions"], threat_mentions=c["threat"], unresolved=c["unresolved"],
-                             updated=c["updated"], reindexed=reindexed, notes=tuple(self.notes))
+                             updated=c["updated"], reindexed=reindexed, notes=tuple(self.notes),
+                             failed=tuple(self.failed))
 
 
 def parse_function(parser: Parser | ParseFn) -> ParseFn:
@@ -116,8 +129,8 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def _empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
-    return [(str(p), f"{p}: no {', '.join(SUFFIXES)} file in this folder") for p in map(Path, paths)
-            if p.is_dir() and not expand_paths([p])]
+    return [(printable_path(p), f"{printable_path(p)}: no {', '.join(SUFFIXES)} file in this folder")
+            for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
 
 
 def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | ParseFn, *,
@@ -147,13 +160,26 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     tally.rejected.extend(_empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
     for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
-        try:
-            loaded = read_path(path, max_bytes=max_bytes)
-        except DocumentError as exc:
-            tally.rejected.append((str(path), str(exc)))
-            continue
-        _store_loaded(loaded, store, parse, tally)
+        _ingest_one(printable_path(path), partial(read_path, path, max_bytes=max_bytes), store, parse, tally)
     return tally.summary()
+
+
+def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: ParseFn, tally: _Tally) -> None:
+    """Read and store one file; its failure, expected or not, is recorded and never stops the batch."""
+    try:
+        loaded = read()
+    except DocumentError as exc:
+        tally.rejected.append((where, str(exc)))
+        return
+    except Exception as exc:  # a bug or MemoryError on one file must not lose the rest of the batch
+        tally.failed.append((where, f"{type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"))
+        return
+    try:
+        _store_loaded(loaded, store, parse, tally)
+    except StoreError:
+        raise  # the store itself is broken: no later file can be stored either
+    except Exception as exc:
+        tally.failed.append((where, f"{type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"))
 
 
 ingest = ingest_paths
@@ -165,13 +191,9 @@ def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn
     """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
     parse = parse_function(parser)
     tally = _Tally()
-    try:
-        loaded = read_bytes(Path(name).name, data, max_bytes=max_bytes, path=f"upload:{Path(name).name}",
-                            where=Path(name).name)
-    except DocumentError as exc:
-        tally.rejected.append((name, str(exc)))
-        return tally.summary()
-    _store_loaded(loaded, store, parse, tally)
+    base = Path(name).name
+    _ingest_one(name, lambda: read_bytes(base, data, max_bytes=max_bytes, path=f"upload:{base}", where=base),
+                store, parse, tally)
     return tally.summary()
 
 
@@ -222,20 +244,23 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
     tally.rejected.extend(loaded.problems)
     tally.notes.extend(loaded.notes)
     items = []
-    ids: set[str] = set()
-    for doc in loaded.documents:
-        if doc.id in ids:
-            tally.rejected.append((doc.path or doc.id, f"{doc.path}: document id {doc.id!r} appears twice in this "
-                                   f"file; the first one is kept; fix: give each line a distinct \"id\""))
+    wheres: list[str] = []
+    first: dict[str, str] = {}
+    for number, doc in enumerate(loaded.documents):
+        at = loaded.wheres[number] if number < len(loaded.wheres) else doc.path or doc.id
+        if doc.id in first:
+            tally.rejected.append((at, f"{at}: document id {doc.id!r} appears twice in this file (first at "
+                                   f"{first[doc.id]}); the first one is kept; fix: give each line a distinct \"id\""))
             continue
-        ids.add(doc.id)
+        first[doc.id] = at
         if store.contains(doc):  # unchanged: no need to geoparse it again
             tally.counts["unchanged"] += 1
             continue
         try:
             items.append((doc, *_analyse(doc, parse)))
+            wheres.append(at)
         except DocumentError as exc:
-            tally.rejected.append((doc.path or doc.id, str(exc)))
+            tally.rejected.append((at, str(exc)))
     if not items:
         return
     try:
@@ -243,9 +268,9 @@ def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -
     except StoreError as exc:  # the file's transaction was rolled back: reject it, keep going with the next
         tally.rejected.append((items[0][0].path or items[0][0].id, f"{items[0][0].path}: not stored: {exc}"))
         return
-    for (doc, mentions, candidates), status in zip(items, statuses, strict=True):
-        if isinstance(status, DocumentError):
-            tally.rejected.append((doc.path or doc.id, str(status)))
+    for (_doc, mentions, candidates), at, status in zip(items, wheres, statuses, strict=True):
+        if isinstance(status, DocumentError):  # named with its file (and JSONL line)
+            tally.rejected.append((at, str(status)))
             continue
         tally.counts[status] += 1
         if status != "unchanged":

@@ -28,13 +28,13 @@ SQLITE_STEPS: dict[int, str] = {
         f"CREATE TABLE mentions ({', '.join(_v3_ddl(c) for c in _V3)}, passage TEXT); "
         f"INSERT INTO mentions ({_V3_COPY}, resolved_by, passage) "
         f"SELECT {_V3_COPY}, 'gazetteer', passage FROM mentions_v2; DROP TABLE mentions_v2;"),
-    3: """
+    3: "ALTER TABLE mentions DROP COLUMN passage;",
+    4: """
 ALTER TABLE mentions ADD COLUMN doc_date TEXT;
 ALTER TABLE mentions ADD COLUMN doc_source TEXT;
 ALTER TABLE mentions ADD COLUMN doc_lang TEXT;
 UPDATE mentions SET (doc_date, doc_source, doc_lang) =
     (SELECT d.date, d.source, d.lang FROM documents d WHERE d.id = mentions.doc_id);
-ALTER TABLE mentions DROP COLUMN passage;
 DROP INDEX IF EXISTS mentions_place;
 DROP INDEX IF EXISTS mentions_doc;
 DROP INDEX IF EXISTS mentions_threat;
@@ -47,7 +47,8 @@ INSERT INTO mention_fts (rowid, key) SELECT m.rowid, tm_key(substr(d.text, m.pas
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
-may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the document fields copied onto
+may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies dropped (issue 11); 4 -> 5: the
+document fields copied onto
 the mentions, the passage text dropped (cut from the document instead), new indexes, the FTS5 index filled from
 the stored texts, the revision counter)."""
 

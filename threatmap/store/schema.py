@@ -18,10 +18,11 @@ from threatmap.models import Column, Document, Mention, mention_columns
 __all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "SCHEMA_VERSION", "create_sql",
            "mention_values"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
-(places located from context); 4: document fields on each mention, FTS5 / trigram text index, passages cut from the
+(places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
+mention, FTS5 / trigram text index, passages cut from the
 text, a revision counter. Bump it with a new entry in
 :mod:`threatmap.store.migrations`."""
 

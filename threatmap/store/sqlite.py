@@ -86,6 +86,13 @@ class SQLiteStore(SqlStore):
         finally:
             conn.close()
 
+    def revision(self) -> int:
+        """The store's commit counter (moved by every threatmap write) plus this connection's ``PRAGMA
+        data_version`` (which moves when any other connection commits, e.g. a curator's ``sqlite3``)."""
+        with self._lock:
+            counter = self._conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+            return int(counter) + int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         with self._lock:
