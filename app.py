@@ -1,43 +1,46 @@
-"""threatmap: an offline map of reported ISIS threat areas, with quoted passages, filters, timeline and export."""
+"""threatmap: an offline map of reported ISIS threat areas, with quoted passages, a reports feed, filters and export."""
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from layers import CENTER, ZOOM, build_map
 from threatmap import settings
-from ui import data, panel, sidebar, views
+from ui import curator, data, feed, layout, mapview, panel, review, sidebar, timeslider, views
 
 st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
+layout.page_style()
 st.title("Reported ISIS threat areas — Iraq and Syria")
 data.assets()
 
 store = data.store(settings.store_target())
 gaz = data.gazetteer()
 rev = data.revision(store)
-filters = sidebar.filter_sidebar(data.facets(store, rev))
-agg = data.aggregate(store, filters, rev)
-counts = data.counts(store, filters, rev)
+facets = data.facets(store, rev)
+chosen = sidebar.filter_sidebar(facets, spellings=gaz.spellings)
+filters = timeslider.month_slider(chosen, facets)  # the month narrows what is shown, not the shared link
+drawing = sidebar.drawing_sidebar()
+reviewer = review.reviewer_field()
+counted = data.counts(store, filters, rev)  # every figure below is asked of the store in SQL, none loads it all
 
-views.counts(counts)
-
-map_col, panel_col = st.columns([3, 2], gap="medium")
+views.counts(counted)
+map_col, side_col = layout.map_columns()
+returned = mapview.returned(data.basemap())
+selected = panel.selection(returned)
+clicked = review.clicked_point(returned)  # a click on the map places an unknown name
 with map_col:
-    returned = st_folium(
-        build_map(agg, data.basemap(), center=CENTER, zoom=ZOOM),
-        center=CENTER, zoom=ZOOM, height=600, use_container_width=True,
-        returned_objects=["last_active_drawing"], key="map", render=False,  # st_folium renders it once anyway
-    )
-with panel_col:
-    st.subheader("Passages")
-    selected = panel.selection(returned)
-    rows = data.place_rows(store, filters, rev, selected["place_id"], panel.MAX_ROWS) if selected else None
-    panel.passages_panel(rows, selected)
+    mapview.show(data.basemap(), data.map_layers(store, filters, rev, drawing, selected))
+with side_col:
+    rows = data.place_rows(store, filters, rev, selected["place_id"]) if selected else None
+    panel.passages_panel(rows, selected, **data.place_counts(store, filters, rev, selected))
+    if selected and rows is not None:
+        review.review_panel(panel.selected_rows(rows, selected), review.review_log(store, settings.store_target()),
+                            gaz, clicked, reviewer, data.refresh)
+    feed.reports_feed(lambda n: data.newest(store, filters, rev, n), counted.mentions)
 
-sidebar.write_query_params(filters, selected)
+sidebar.write_query_params(chosen, selected, mapview.view_params(), reviewer=reviewer)
 views.timeline(*data.monthly(store, filters, rev))
-views.table(data.page(store, filters, rev, views.TABLE_ROWS), counts.mentions)
-views.exports(lambda: store.query(filters), gaz, empty=counts.mentions == 0)
+views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
+views.exports(lambda: store.query(filters), gaz, empty=counted.mentions == 0)
+curator.curator_panel(store, data.context_rows(store, rev), gaz, clicked, reviewer)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

@@ -46,8 +46,13 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-DRAWN_JS = """(n) => window.map && Object.values(window.map._layers)
-    .filter(l => l.feature && l.feature.properties && l.feature.properties.place_id).length >= n"""
+DRAWN_JS = """(n) => { if (!window.map) return false;
+    const ids = new Set();  // features on the map, and towns held by a marker cluster
+    Object.values(window.map._layers).forEach(l => {
+        if (l.feature && l.feature.properties && l.feature.properties.place_id) ids.add(l._leaflet_id);
+        if (l._topClusterLevel && l.getLayers) l.getLayers().forEach(m => ids.add(m._leaflet_id));
+    });
+    return ids.size >= n; }"""
 JQUERY_SHIM = ("<script>window.$ = s => { const t = document.createElement('template'); t.innerHTML = s.trim();"
                " return [t.content.firstChild]; };</script>")
 """folium's Popup template parses its HTML with jQuery (a CDN script); offline, this one-liner stands in for it."""
@@ -169,14 +174,12 @@ def server_times_fresh(store: Path) -> dict[str, Any]:
 
 def pipeline_times(store: Path) -> dict[str, float]:
     """Seconds of the app's own work per filter change, without Streamlit's overhead: the same calls as app.py
-    (counts, aggregate, build_map, st_folium's render + script extraction, months, table page), warm store."""
-    import streamlit_folium
-
-    from layers import build_map
-    from ui import data, views
+    (counts, aggregate, what is drawn, the layers' script, months, table page, the feed's first page), warm store;
+    the base map is built once per process and not counted."""
+    from layers import data_layers
+    from ui import data, drawing, feed, mapview, views
 
     s = Store.open(store)
-    base = data.basemap()
     data.shapes(s, 0)
     out = {}
     for label, filters in [
@@ -186,12 +189,11 @@ def pipeline_times(store: Path) -> dict[str, float]:
     ]:
         t0 = time.perf_counter()
         data.counts(s, filters, 0)
-        m = build_map(data.aggregate(s, filters, 0), base)
-        m.render()
-        streamlit_folium._get_header(m)  # noqa: SLF001 - what st_folium itself calls to send the map
-        streamlit_folium._get_map_string(m)  # noqa: SLF001
-        data.monthly(s, filters, 0)
-        data.page(s, filters, 0, views.TABLE_ROWS)
+        rows = drawing.drawn(data.aggregate(s, filters, 0), drawing.Drawing())
+        mapview.layers_script(data_layers(rows))
+        views.monthly(data.monthly(s, filters, 0)[0])
+        views.newest_first(data.newest(s, filters, 0, views.TABLE_ROWS), views.TABLE_ROWS)
+        feed.page_of(lambda n, f=filters: data.newest(s, f, 0, n), 1)  # type: ignore[misc]
         out[f"filter: {label}"] = time.perf_counter() - t0
     return out
 
@@ -199,8 +201,10 @@ def pipeline_times(store: Path) -> dict[str, float]:
 def _map_payload(at: Any) -> dict[str, int]:
     (element,) = [el for el in at.get("component_instance") if "st_folium" in el.proto.component_name]
     args = json.loads(element.proto.json_args)
-    return {"map script bytes": len(args["script"].encode()), "map header+html bytes":
-            len((args["header"] + args["html"]).encode()), "component args bytes": len(element.proto.json_args)}
+    layers = args.get("feature_group") or ""
+    return {"map script bytes": len(args["script"].encode()), "map layers bytes": len(layers.encode()),
+            "map header+html bytes": len((args["header"] + args["html"]).encode()),
+            "component args bytes": len(element.proto.json_args)}
 
 
 # ---------------------------------------------------------------- browser side
@@ -353,10 +357,20 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=2000, help="mentions drawn the naive way (default 2000)")
     parser.add_argument("--server-times", metavar="STORE", help="only the AppTest figures of STORE, as JSON (the "
                         "fresh process this benchmark starts for them)")
+    parser.add_argument("--baseline", type=Path, help="another checkout (e.g. `git worktree add /tmp/base main`): "
+                        "its own bench/app_bench.py (or bench/app.py) runs first, with the same arguments, in this "
+                        "same run")
     args = parser.parse_args()
     if args.server_times:
         print(json.dumps(server_times(Path(args.server_times))))
         return
+    if args.baseline:
+        script = args.baseline / "bench" / "app_bench.py"
+        script = script if script.exists() else args.baseline / "bench" / "app.py"
+        print(f"==================== baseline: {args.baseline}", flush=True)
+        subprocess.run([sys.executable, str(script), "--mentions", str(args.mentions), "--places",
+                        str(args.places), "--naive", str(args.naive)], cwd=str(args.baseline), check=True)
+        print(f"==================== this checkout: {ROOT}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="threatmap-bench-"))
     try:
         store = tmp / "bench.sqlite"

@@ -86,7 +86,30 @@ def load_basemap(
             if layers[kind]["features"]:  # RFC 7946 bbox: folium then skips walking every coordinate per map
                 (south, west), (north, east) = get_bounds(layers[kind], lonlat=True)
                 layers[kind]["bbox"] = [west, south, east, north]
+            if kind == "governorates":
+                layers[NAMES] = _names(path, bbox)
     return layers
+
+
+NAMES = "governorate_names"
+"""Key of the governorates' names in :func:`load_basemap`'s result: points with ``name_en`` and ``name_ar`` (for the
+labels, escaped there; the outlines themselves carry no properties)."""
+
+
+def _names(path: Path, bbox: tuple[float, float, float, float]) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    region = box(*bbox)
+    out = []
+    for item in data.get("features", []):
+        props, geometry = item.get("properties") or {}, item.get("geometry")
+        if not geometry or not props.get("name_en"):
+            continue
+        point = shape(geometry).representative_point()
+        if region.contains(point):
+            out.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(point.x, 4),
+                                                                                           round(point.y, 4)]},
+                        "properties": {"name_en": str(props["name_en"]), "name_ar": str(props.get("name_ar") or "")}})
+    return {"type": "FeatureCollection", "features": out}
 
 
 def _geojson(data: dict[str, Any], style: dict[str, Any], name: str) -> folium.GeoJson:
@@ -96,7 +119,8 @@ def _geojson(data: dict[str, Any], style: dict[str, Any], name: str) -> folium.G
 
 
 class Background(MacroElement):
-    """Sets the map container's background colour (the sea and everything outside the basemap); no focus box."""
+    """Sets the map container's background colour (the sea and everything outside the basemap), no focus box, and
+    installs ``extra_css``."""
 
     _template = Template(
         """
@@ -104,17 +128,18 @@ class Background(MacroElement):
         {{ this._parent.get_name() }}.getContainer().style.background = {{ this.color|tojson }};
         (function() {  // Chromium draws the focus box of a clicked SVG path as a black rectangle
             var css = document.createElement("style");
-            css.textContent = ".leaflet-interactive:focus { outline: none; }";
+            css.textContent = ".leaflet-interactive:focus { outline: none; }" + {{ this.extra_css|tojson }};
             document.head.appendChild(css);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, color: str = BACKGROUND) -> None:
+    def __init__(self, color: str = BACKGROUND, *, extra_css: str = "") -> None:
         super().__init__()
         self._name = "Background"
         self.color = color
+        self.extra_css = extra_css
 
 
 def basemap(layers: Mapping[str, dict[str, Any]]) -> folium.FeatureGroup:

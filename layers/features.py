@@ -27,6 +27,24 @@ def _value(row: Any, column: str, default: Any = None) -> Any:
     return value
 
 
+def value_of(row: Any, column: str, default: Any = None) -> Any:
+    """``row[column]`` (a dict or a namedtuple), or ``default`` when missing, None or NaN."""
+    return _value(row, column, default)
+
+
+def label_point(row: Any) -> tuple[float, float] | None:
+    """(lon, lat) where the row's label goes: its precomputed ``label_lon``/``label_lat``, else a point inside its
+    geometry (the point itself for a town); None without a geometry."""
+    lon, lat = _value(row, "label_lon"), _value(row, "label_lat")
+    if lon is not None and lat is not None:
+        return float(lon), float(lat)
+    geom = _value(row, "geometry")
+    if geom is None or geom.is_empty:
+        return None
+    point = geom.representative_point() if geom.geom_type != "MultiPoint" else geom.centroid
+    return point.x, point.y
+
+
 def _count(row: Any, column: str) -> int:
     value = _value(row, column, 0)
     try:
@@ -49,37 +67,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summary_head(row: Any) -> str:
-    """The part of :func:`summary_html` that does not depend on the filters: escaped names, qualifier and type.
-
-    Callers may precompute it once per place into a ``summary_head`` column.
-    """
-    name = escape_text(_value(row, "name", _value(row, "place_id", "")))
-    parts = [f"<b>{name}</b>"]
+def summary_props(row: Any) -> dict[str, Any]:
+    """The escaped properties the hover summary is built from in the browser (``layers.tooltip.SUMMARY_JS``):
+    name, Arabic name (when it is Arabic), type, first and last date."""
     name_ar = _value(row, "name_ar")
-    if name_ar and is_rtl(str(name_ar)):
-        parts.append(f'<span dir="rtl" lang="ar">{escape_text(name_ar)}</span>')
-    qualifier = _value(row, "qualifier")
-    if qualifier:
-        parts.append(f"<i>({escape_text(qualifier)})</i>")
-    kind = escape_text(str(_value(row, "type", "")).replace("_", " "))
-    return " ".join(parts) + f"<br>{kind}"
-
-
-def summary_html(row: Any) -> str:
-    """A short, escaped HTML summary of one aggregated place (for tooltips and popups)."""
-    head = _value(row, "summary_head")
-    if head is None:
-        head = summary_head(row)
-    threats, mentions = _count(row, "threats"), _count(row, "mentions")
     first, last = _value(row, "first_date"), _value(row, "last_date")
-    span = escape_text(first or "")
-    if first and last and first != last:
-        span = f"{escape_text(first)} – {escape_text(last)}"
-    details = f" · {_plural(threats, 'threat report')} / {_plural(mentions, 'mention')}"
-    if span:
-        details += f" · {span}"
-    return head + f"{details}<br><small>click for the passages</small>"
+    props = {"name": escape_text(_value(row, "name", _value(row, "place_id", ""))),
+             "kind": escape_text(str(_value(row, "type", "")).replace("_", " "))}
+    if name_ar and is_rtl(str(name_ar)):
+        props["name_ar"] = escape_text(name_ar)
+    if first:
+        props["first"] = escape_text(first)
+    if last and last != first:
+        props["last"] = escape_text(last)
+    return props
 
 
 def geometry_json(geom: Any) -> dict[str, Any] | None:
@@ -107,13 +108,14 @@ def records(agg: Any) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-COARSE_FILL: dict[int, float] = {6: 0.04, 4: 0.18}
-"""Fill opacity of country (6) and governorate (4) areas: faint, so the ranges, deserts and towns inside them show."""
+OUTLINE_ONLY_PRECISION = 6
+"""Countries (UCDP precision 6) are never filled when shown: a filled country would dominate the whole map."""
 
 
 def fill_opacity(feature: dict[str, Any], default: float) -> float:
-    """The fill opacity of a feature: faint for coarse precision (country, governorate), else ``default``."""
-    return COARSE_FILL.get(int(feature["properties"].get("precision", 0)), default)
+    """The layer's one fill opacity (the same for every area, whatever its size or precision, so that colour and
+    legend agree), except 0 for a country, drawn as an outline only."""
+    return 0.0 if int(feature["properties"].get("precision", 0)) >= OUTLINE_ONLY_PRECISION else default
 
 
 def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
@@ -138,7 +140,10 @@ def features(rows: Iterable[Any], *, points: bool) -> list[dict[str, Any]]:
             "threats": _count(row, "threats"),
             "mentions": _count(row, "mentions"),
             "precision": _count(row, "precision"),
-            "summary": summary_html(row),
+            # qualified, located from context (issue 10: no gazetteer id, or resolved_by "context"): approximate
+            "uncertain": 1 if qualifier_of(row) or _value(row, "uncertain", False) or not _value(row, "place_id")
+            else 0,
+            **summary_props(row),
         }
         out.append((float(area), {"type": "Feature", "id": len(out), "geometry": geometry, "properties": props}))
     out.sort(key=lambda item: -item[0])
@@ -169,6 +174,15 @@ def _bbox(rows: list[Any]) -> list[float] | None:
     return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
 
+UNCERTAIN_DASH = "5 5"
+"""Dash pattern of uncertain geometries (qualified areas, places located from their context)."""
+
+
+def dashed_if_uncertain(feature: dict[str, Any], style: dict[str, Any]) -> dict[str, Any]:
+    """``style`` with a dashed outline when the feature's geometry is uncertain."""
+    return {**style, "dashArray": UNCERTAIN_DASH} if feature["properties"].get("uncertain") else style
+
+
 def kind_group(
     rows: Iterable[Any],
     *,
@@ -176,30 +190,31 @@ def kind_group(
     style: Callable[[dict[str, Any]], dict[str, Any]],
     radius: int,
     show: bool = True,
+    cluster: bool = False,
 ) -> folium.FeatureGroup:
-    """One toggleable group holding ONE GeoJson layer: areas (largest first), then points as CircleMarkers.
+    """One toggleable group: ONE GeoJson layer of areas (largest first) and one of points (CircleMarkers).
 
-    The points go to their own pane above the areas. Hovering shows the escaped summary as a tooltip; a click
+    The points go to their own pane above the areas; with ``cluster`` they are grouped by Leaflet.markercluster
+    until zoom :data:`layers.cluster.UNCLUSTER_ZOOM`. Hovering shows the escaped summary as a tooltip; a click
     selects the feature (the passages panel shows the rest), so there is no popup to cover the map.
     """
+    from layers.cluster import point_cluster
+    from layers.tooltip import SummaryTooltip
+
     rows = list(rows)
     group = folium.FeatureGroup(name=name, show=show)
-    feats = features(rows, points=False) + features(rows, points=True)
-    if not feats:
-        return group
-    for index, feature in enumerate(feats):
-        feature["id"] = index
-    marker = folium.CircleMarker(radius=radius)
-    marker.options.update(pane=POINTS_PANE, fill=True)  # folium's default fill=False: only the rim would click
-    collection: dict[str, Any] = {"type": "FeatureCollection", "features": feats}
-    bbox = _bbox(rows)
-    if bbox is not None:
-        collection["bbox"] = bbox
-    BoundedGeoJson(
-        collection,
-        style_function=style,
-        marker=marker,
-        tooltip=folium.GeoJsonTooltip(fields=["summary"], labels=False, sticky=True),
-        control=False,
-    ).add_to(group)
+    for points in (False, True):
+        feats = features(rows, points=points)
+        if not feats:
+            continue
+        collection: dict[str, Any] = {"type": "FeatureCollection", "features": feats}
+        bbox = _bbox([r for r in rows if (_value(r, "geojson") or {}).get("type") == "Point"] if points else
+                     [r for r in rows if (_value(r, "geojson") or {}).get("type", "Point") != "Point"])
+        if bbox is not None:
+            collection["bbox"] = bbox
+        marker = folium.CircleMarker(radius=radius)
+        marker.options.update(pane=POINTS_PANE, fill=True)  # folium's default fill=False: only the rim would click
+        layer = BoundedGeoJson(collection, style_function=style, marker=marker, control=False)
+        SummaryTooltip().add_to(layer)
+        layer.add_to(point_cluster().add_to(group) if points and cluster else group)
     return group

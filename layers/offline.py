@@ -61,15 +61,16 @@ def install_assets(vendor_dir: Path = VENDOR_DIR) -> Path:
 
 def use_local_assets(base_url: str = VENDOR_URL) -> None:
     """Point folium's class-level asset lists at ``base_url`` (no jQuery, Bootstrap or Font Awesome needed)."""
-    folium.Map.default_js = [("leaflet", f"{base_url}/leaflet/leaflet.js")]
-    folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css")]
     from folium.plugins import MarkerCluster
 
-    MarkerCluster.default_js = [("markerclusterjs", f"{base_url}/leaflet.markercluster/leaflet.markercluster.js")]
-    MarkerCluster.default_css = [
-        ("markerclustercss", f"{base_url}/leaflet.markercluster/MarkerCluster.css"),
-        ("markerclusterdefaultcss", f"{base_url}/leaflet.markercluster/MarkerCluster.Default.css"),
-    ]
+    cluster_js = ("markerclusterjs", f"{base_url}/leaflet.markercluster/leaflet.markercluster.js")
+    cluster_css = ("markerclustercss", f"{base_url}/leaflet.markercluster/MarkerCluster.css")
+    # markercluster is loaded with the map itself: the browser loads scripts only when the map is first shown,
+    # and the clustered layers arrive later (they change with the filters)
+    folium.Map.default_js = [("leaflet", f"{base_url}/leaflet/leaflet.js"), cluster_js]
+    folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css"), cluster_css]
+    MarkerCluster.default_js = [cluster_js]
+    MarkerCluster.default_css = [cluster_css]
 
 
 class IconImagePath(MacroElement):

@@ -13,7 +13,8 @@ class SmallAreasOnTop(MacroElement):
     Within one layer the features already come largest first; across layers (qualified areas, other places,
     threat areas) a governorate drawn by a later layer would cover a small area of an earlier one ("near Hamrin"
     under Salahuddin) and hide it from clicks. Runs once the layers are on the map and again when the layer control
-    adds one back. Only SVG paths move; points live in their own pane above all areas.
+    adds one back. Only SVG paths move; points live in their own pane above all areas. Added to the map or to the
+    last data group (then it runs once that group is on the map).
     """
 
     _template = Template(
@@ -43,8 +44,10 @@ class SmallAreasOnTop(MacroElement):
                 areas.forEach(function(a) { a[1].bringToFront(); });
             }
             restack();
+            if (map._tmRestack) { map.off("overlayadd", map._tmRestack); }  // the data layers are replaced often
+            map._tmRestack = restack;
             map.on("overlayadd", restack);
-        })({{ this._parent.get_name() }});
+        })({{ this._parent.get_name() }}._map || {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )

@@ -6,8 +6,7 @@ from typing import Any
 
 import folium
 
-from layers.features import fill_opacity, kind_group, qualifier_of, records, threats_of
-from layers.uncertain import uncertain
+from layers.features import dashed_if_uncertain, fill_opacity, kind_group, qualifier_of, records, threats_of
 
 NAME = "Threat areas"
 BINS: tuple[tuple[int, int | None, str], ...] = (
@@ -30,13 +29,13 @@ def threat_color(threats: int) -> str:
     return BINS[0][2]
 
 
-def _style(feature: dict[str, Any]) -> dict[str, Any]:
+def style(feature: dict[str, Any]) -> dict[str, Any]:
     color = threat_color(int(feature["properties"].get("threats", 0)))
-    return uncertain(feature, {"color": STROKE, "weight": 1.5, "fillColor": color,
-                               "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.9})
+    return dashed_if_uncertain(feature, {"color": STROKE, "weight": 1.5, "fillColor": color,
+                                         "fillOpacity": fill_opacity(feature, FILL_OPACITY), "opacity": 0.9})
 
 
-def threat_areas(agg: Any) -> folium.FeatureGroup:
+def threat_areas(agg: Any, *, cluster: bool = True) -> folium.FeatureGroup:
     """Unqualified places with at least one threat mention (``agg`` from ``threatmap.export.aggregate_places``)."""
     rows = [row for row in records(agg) if not qualifier_of(row) and threats_of(row) > 0]
-    return kind_group(rows, name=NAME, style=_style, radius=RADIUS)
+    return kind_group(rows, name=NAME, style=style, radius=RADIUS, cluster=cluster)

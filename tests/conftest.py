@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -245,3 +246,84 @@ def postgres_url(pg_cluster: object, request: pytest.FixtureRequest) -> Iterator
         yield url
     finally:
         pg_cluster.drop_database(name)  # type: ignore[attr-defined]
+
+
+def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 90_000) -> None:
+    """Choose ``files`` in the sidebar uploader of ``page``, wait until each is uploaded, then submit the form.
+
+    Streamlit uploads a chosen file in the background (a chip with a spinner); a submit before that ends sends the
+    form without the file, and nothing happens."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files=files)
+    page.wait_for_function(
+        """(n) => { const bar = document.querySelector('[data-testid="stSidebar"]');
+            return bar.querySelectorAll('[data-testid="stFileChip"]').length === n
+                && !bar.querySelector('[data-testid="stFileChipIconSpinner"]'); }""",
+        arg=len(files), timeout=timeout_ms)
+    page.get_by_role("button", name="Add to the map").click()
+
+
+# ---------------------------------------------------------------- Dask: a real scheduler and 2 workers (processes)
+DASK_PLACES = Path(__file__).resolve().parent / "data" / "geoparse_places.yaml"
+DASK_GEODATA = Path(__file__).resolve().parent / "data" / "geoparse_geodata"
+"""The small test gazetteer: workers load it in a fraction of a second."""
+
+
+def dask_missing_reason() -> str | None:
+    """Why the Dask tests cannot run here, or None; with THREATMAP_REQUIRE_DASK=1 they fail instead."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return "dask[distributed] is not installed (pip install -r requirements.txt)"
+    return None
+
+
+def require_dask() -> None:
+    """Skip (or, with THREATMAP_REQUIRE_DASK=1 as in CI, fail) when dask[distributed] is missing."""
+    reason = dask_missing_reason()
+    if reason:
+        if os.environ.get("THREATMAP_REQUIRE_DASK") == "1":
+            pytest.fail(f"THREATMAP_REQUIRE_DASK=1 but {reason}")
+        pytest.skip(reason)
+
+
+def start_dask_worker(scheduler_file: Path, name: str) -> subprocess.Popen[bytes]:
+    """A ``dask worker`` process (no nanny: a SIGKILL really kills it) with one thread, on 127.0.0.1."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dask", "worker", "--scheduler-file", str(scheduler_file), "--name", name,
+         "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
+        cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+
+
+def wait_for_file(path: Path, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Wait until ``path`` exists (RuntimeError when ``process`` exits or the time is up)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"no {path} from {process.args} (exit {process.poll()})")
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The scheduler file of a real ``dask scheduler`` with 2 ``dask worker`` processes, all on 127.0.0.1."""
+    require_dask()
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler_file = folder / "scheduler.json"
+    processes = [subprocess.Popen(  # in the checkout: the scheduler unpickles tasks, it needs threatmap too
+        [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+         "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
+        cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)]
+    try:
+        wait_for_file(scheduler_file, processes[0])
+        processes += [start_dask_worker(scheduler_file, f"worker-{n}") for n in (1, 2)]
+        from distributed import Client
+
+        with Client(scheduler_file=str(scheduler_file), timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield scheduler_file
+    finally:
+        for process in reversed(processes):
+            stop_app(process)

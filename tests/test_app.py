@@ -49,8 +49,9 @@ def mentions(at: AppTest) -> int:
 
 
 def panel_html(at: AppTest) -> str:
-    """The HTML of the passages panel (st.html elements)."""
-    return "".join(getattr(el.proto, "body", "") for el in at.get("html"))
+    """The HTML of the passages panel and the reports feed (st.html elements; not the page's own CSS and script)."""
+    bodies = [getattr(el.proto, "body", "") for el in at.get("html")]
+    return "".join(body for body in bodies if 'class="tm-' in body)
 
 
 def map_args(at: AppTest) -> dict:
@@ -71,10 +72,16 @@ def test_no_map_asset_is_fetched_from_the_internet(app: AppTest) -> None:
     assert "app/static/vendor/leaflet/leaflet.js" in " ".join(args["js_links"])
 
 
+def map_script(at: AppTest) -> str:
+    """The base map's script and the selection's layers (sent apart, so that the base map stays mounted)."""
+    args = map_args(at)
+    return args["script"] + (args.get("feature_group") or "")
+
+
 def test_map_carries_the_named_areas(app: AppTest) -> None:
     from threatmap.gazetteer import default_gazetteer
 
-    script = map_args(app)["script"]
+    script = map_script(app)
     for name in ("hamrin", "qarachogh", "makhmour", "nineveh_plains", "anbar_desert"):
         assert f'"place_id": "{place_id(default_gazetteer(), name)}"' in script, name
 
@@ -193,6 +200,95 @@ def test_map_rows_match_the_export_aggregation(store_path: Path, filters: Filter
         theirs = aggregate_places(store.query(filters), data.gazetteer()).sort_values("id").reset_index(drop=True)
     assert ours[columns].astype(object).equals(theirs[columns].astype(object))
     assert all(a.equals(b) for a, b in zip(ours.geometry, theirs.geometry, strict=True))
+
+
+# ---------------------------------------------------------------- the map view, labels, drawing options
+def test_view_comes_from_the_url_and_survives_a_filter_change(store_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"lat": "35.5", "lon": "44.1", "z": "9"})
+    at.run()
+    assert not at.exception, at.exception
+    args = map_args(at)
+    assert (args["center"], args["zoom"]) == ([35.5, 44.1], 9)
+    base, layers = args["key"], args["feature_group"]
+    at.sidebar.toggle(key="threat_only").set_value(True).run()
+    args = map_args(at)
+    assert args["key"] == base  # the same component: the browser keeps the map, its zoom and centre
+    assert (args["center"], args["zoom"]) == ([35.5, 44.1], 9)
+    assert args["feature_group"] != layers  # only the data layers change
+    assert at.query_params["z"] in ("9", ["9"]) and at.query_params["lat"] in ("35.5000", ["35.5000"])
+
+
+def test_labels_switch_to_arabic(app: AppTest) -> None:
+    assert "Hamrin Mountains" in map_args(app)["feature_group"]
+    app.sidebar.radio(key="label_lang").set_value("ar").run()
+    assert not app.exception, app.exception
+    args = map_args(app)
+    as_js = lambda text: json.dumps(text)[1:-1]  # noqa: E731  # labels travel as JSON (\u escapes)
+    assert as_js("جبال حمرين") in args["feature_group"] and as_js("الأنبار") in args["feature_group"]
+
+
+def test_precision_levels_choose_what_is_drawn(app: AppTest) -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    desert = f'"place_id": "{place_id(default_gazetteer(), "anbar_desert")}"'
+    assert desert in map_script(app)
+    app.sidebar.multiselect(key="precisions").set_value([1, 2, 3, 4]).run()
+    assert desert not in map_script(app)
+    assert mentions(app) == 8  # the counts keep every mention: only the drawing changed
+
+
+def test_month_slider_narrows_everything_to_one_month(app: AppTest, store_path: Path) -> None:
+    slider = app.select_slider(key="month")
+    assert slider.value == "all months" and "2023-05" in slider.options and "2021-01" in slider.options
+    slider.set_value("2023-05").run()
+    assert not app.exception, app.exception
+    assert mentions(app) == expected(store_path, since=dt.date(2023, 5, 1), until=dt.date(2023, 5, 31)) == 1
+    assert "since" not in app.query_params  # the sidebar's dates, not the month, go to the shared link
+
+
+def test_reports_feed_newest_first_and_click_zooms_to_its_places(app: AppTest) -> None:
+    html = panel_html(app)
+    assert html.index("2023-05-10") < html.index("2019-07-15")  # newest first
+    assert "tm-chip" in html
+    before = map_args(app)
+    app.button(key="feed_zoom_0").click().run()
+    assert not app.exception, app.exception
+    after = map_args(app)
+    assert after["zoom"] > before["zoom"] and after["center"] != before["center"]
+    assert "<mark>حمرين</mark>" in panel_html(app)  # its first place is selected: the passages panel shows it
+    assert "#1f78b4" in after["feature_group"]  # and outlined on the map
+
+
+# ---------------------------------------------------------------- search (issue 12, item 7)
+@pytest.mark.parametrize(("query", "doc"), [
+    ("التفتيش", "test-hamrin-ar"),  # a sentence without any place: the whole document is searched
+    ("Hamrin", "test-hamrin-ar"),  # the English name finds the Arabic text, through the gazetteer
+    ("sleeper cells", "test-plains-anbar-en"),  # the placeholder's own example
+])
+def test_search_finds_the_documents_by_any_words_and_any_script(app: AppTest, store_path: Path, query: str,
+                                                                doc: str) -> None:
+    from threatmap.store import Store
+
+    app.sidebar.text_input(key="text").set_value(query).run()
+    assert not app.exception, app.exception
+    with Store.open(store_path) as store:
+        want = store.query(Filters())
+    assert mentions(app) == int((want["doc_id"] == doc).sum()) > 0
+
+
+def test_play_steps_to_the_next_month_without_touching_a_drawn_widget(app: AppTest) -> None:
+    """The play ticker leaves the next month in ``_next``; the slider applies it before it is drawn."""
+    from ui.timeslider import next_month
+
+    months = app.select_slider(key="month").options[1:]
+    app.session_state["_next"] = {"month": next_month(months, "all months")}
+    app.run()
+    assert not app.exception, app.exception
+    assert app.select_slider(key="month").value == months[0]
+    app.session_state["_next"] = {"playing": False}
+    app.run()
+    assert not app.exception and app.toggle(key="playing").value is False
 
 
 def threat_count(at: AppTest) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import alias_bomb
+from conftest import alias_bomb, submit_uploads
 
 pytestmark = pytest.mark.browser
 
@@ -69,14 +69,11 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
     page = _page(browser_context, hostile_server, fetched)
     try:
         page.goto(hostile_server, wait_until="domcontentloaded")
-        uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
-        uploader.wait_for(state="attached", timeout=TIMEOUT_MS)
         deep = b"---\ntitle: " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\nMosul.\n"  # killed the server (SIGSEGV)
         bomb = ("---\n" + alias_bomb() + "---\nMosul.\n").encode()
-        uploader.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": jsonl},
-                                        {"name": "deep.md", "mimeType": "text/markdown", "buffer": deep},
-                                        {"name": "bomb.md", "mimeType": "text/markdown", "buffer": bomb}])
-        page.get_by_role("button", name="Add to the map").click()
+        submit_uploads(page, [{"name": name, "mimeType": "application/json", "buffer": jsonl},
+                              {"name": "deep.md", "mimeType": "text/markdown", "buffer": deep},
+                              {"name": "bomb.md", "mimeType": "text/markdown", "buffer": bomb}])
         alert = page.locator('[data-testid="stAlert"]', has_text="unknown language").first
         alert.wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1000)
@@ -85,9 +82,10 @@ def test_upload_messages_show_file_names_and_values_as_text(browser_context: Any
         assert alert.locator("img").count() == 0
         for refused in ("deep.md:2: front matter refused", "bomb.md:2: front matter refused: anchors and aliases"):
             page.locator('[data-testid="stAlert"]', has_text=refused).first.wait_for(timeout=TIMEOUT_MS)
-        # The stored source is now an option of the Sources filter: open it, it is a plain label too.
-        page.locator('[data-testid="stMultiSelect"]').first.click()
-        page.get_by_role("option", name=value).wait_for(timeout=TIMEOUT_MS)
+        # The stored source is now a value of the Sources filter: chosen through the shared link, its chip is a plain
+        # label too.
+        page.goto(f"{hostile_server}/?source={urllib.parse.quote(value)}", wait_until="domcontentloaded")
+        page.locator('[data-testid="stMultiSelect"]').first.get_by_text(value, exact=True).wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1000)
         assert page.locator(f'img[src*="{ATTACK_HOST}"]').count() == 0
         assert [u for u in fetched if ATTACK_HOST in u] == []

@@ -33,7 +33,9 @@ def fake_parse(doc: Document) -> tuple[Mention, ...]:
 def fake_geoparser(monkeypatch: pytest.MonkeyPatch) -> None:
     from shapely.geometry import Point
 
-    gaz = {"mosul": Place("mosul", "city", {"en": "Mosul", "ar": "الموصل"}, {}, Point(43.13, 36.34), 1)}
+    from threatmap.gazetteer import Gazetteer
+
+    gaz = Gazetteer({"mosul": Place("mosul", "city", {"en": "Mosul", "ar": "الموصل"}, {}, Point(43.13, 36.34), 1)})
     monkeypatch.setattr(cli_store, "_geoparser", lambda args: fake_parse)
     monkeypatch.setattr(cli_store, "_gazetteer", lambda args: gaz)
 
@@ -104,7 +106,9 @@ def test_export_bad_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
 
 def test_export_binary_to_stdout_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--store", str(tmp_path / "s.sqlite"), "--format", "gpkg", "--out", "-"]) == 2
-    assert "works with geojson and csv" in capsys.readouterr().err
+    assert "gpkg cannot go to stdout" in capsys.readouterr().err
+    assert main(["export", "--store", str(tmp_path / "s.sqlite"), "--format", "gpkg"]) == 2  # stdout by default
+    assert "fix: add --out FILE.gpkg" in capsys.readouterr().err
 
 
 def test_unresolved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,3 +152,67 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
         in_region += 25 < lon < 60 and 25 < lat < 45  # Iraq/Syria, lon first
     assert in_region > len(fc["features"]) / 2
     assert polygons > 0  # the real gazetteer has areas: the orientation check above is not vacuous
+
+
+# ---------------------------------------------------------------- rough edges found by a newcomer (issue 12)
+def test_export_writes_to_stdout_without_out(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    capsysbinary.readouterr()
+    assert main(["export", "--store", store, "--format", "geojson"]) == 0
+    captured = capsysbinary.readouterr()
+    assert json.loads(captured.out)["type"] == "FeatureCollection"
+    assert b"to stdout" in captured.err
+
+
+def test_export_and_unresolved_refuse_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere" / "s.sqlite"
+    for argv in (["export", "--format", "csv"], ["unresolved"]):
+        assert main([*argv, "--store", str(missing)]) == 2
+        err = capsys.readouterr().err
+        assert "expected a store at" in err and "no such file" in err and "fix: python -m threatmap ingest" in err
+    assert not missing.exists() and not missing.parent.exists()  # nothing created
+
+
+def test_export_warns_about_an_unknown_place_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    capsys.readouterr()
+    out = tmp_path / "x.csv"
+    assert main(["export", "--store", store, "--format", "csv", "--out", str(out), "--place", "mossul"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: --place 'mossul' is not a place id" in err and "exported 0 mention(s)" in err
+    assert main(["export", "--store", store, "--format", "csv", "--out", str(out), "--place", "mosul"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_export_search_looks_at_the_whole_text_and_every_script(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.sqlite")
+    main(["ingest", "--store", store, str(DATA / "good")])
+    capsys.readouterr()
+    out = tmp_path / "x.csv"
+    assert main(["export", "--store", store, "--format", "csv", "--out", str(out), "--search", "الموصل"]) == 0
+    assert "exported 2 mention(s)" in capsys.readouterr().err  # the Arabic name finds the English texts
+    assert main(["export", "--store", store, "--format", "csv", "--out", str(out), "--search", "no such words"]) == 0
+    assert "exported 0 mention(s)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [[], ["export"], ["eval"], ["validate"], ["ingest"], ["places"]])
+def test_help_is_plain_text(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    text = capsys.readouterr().out
+    assert "`" not in text
+
+
+@pytest.mark.parametrize("command", ["eval", "validate", "export"])
+def test_eval_validate_and_export_have_a_description_and_an_example(command: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    _usage, rest = text.split("\n\n", 1)
+    assert rest.strip().split("\n")[0][:1].isupper()  # a description sentence follows the usage
+    example = text.split("\nexample")[-1]
+    assert "\nexample" in text and "python -m threatmap" in example and command in example

@@ -90,7 +90,8 @@ def test_aggregate_one_row_per_place_and_qualifier(df: pd.DataFrame) -> None:
     assert [m["doc_id"] for m in h["mention_list"]] == ["a", "b", "c"]  # by date, undated last
     m = h["mention_list"][0]
     assert set(m) == {"doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "threat_p", "cue",
-                      "start", "end", "surface"}
+                      "start", "end", "surface", "reviewed", "reviewer", "reviewed_at", "machine_threat",
+                      "machine_place_id"}
     assert m["threat_p"] == (1.0 if m["threat"] else 0.0)  # the fixture's mentions carry the rules' 1.0 / 0.0
     assert m["quote"].startswith("مازال داعش") and m["speaker"] == "مايلز كاغينز" and m["threat"] is True
     geoms = dict(zip(gdf["id"], gdf.geometry, strict=True))
@@ -138,6 +139,10 @@ def _reference_aggregate(df: pd.DataFrame, gazetteer: object) -> pd.DataFrame:
                 "speaker": none(r["speaker"]), "threat": bool(r["threat"]),
                 "threat_p": round(float(r["threat_p"]), 3), "cue": none(r["cue"]),
                 "start": int(r["start"]), "end": int(r["end"]), "surface": r["surface"],
+                "reviewed": bool(r.get("reviewed", False)), "reviewer": none(r.get("reviewer")),
+                "reviewed_at": none(r.get("reviewed_at")),
+                "machine_threat": bool(r.get("machine_threat", r["threat"])),
+                "machine_place_id": r.get("machine_place_id", r["place_id"]),
             } for r in ordered.to_dict("records")],
         })
     frame = pd.DataFrame(records, dtype=object).astype({"precision": "int64", "mentions": "int64",

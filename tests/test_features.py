@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from threatmap.geoparse.context import ParseContext
+from threatmap.geoparse.threat.assess import assess, judge
 from threatmap.geoparse.threat.features import FEATURE_NAMES, MentionSpan, document_features
+
+
+def spans_of(ctx: ParseContext, *places: str) -> list[MentionSpan]:
+    """A mention of the first occurrence of each place in the context's text."""
+    spans = []
+    for place in places:
+        start = ctx.text.index(place)
+        passage = next(p for p in ctx.passages if p.start <= start < p.end)
+        spans.append(MentionSpan(start, start + len(place), passage, "city", 1, place.lower(), "IQ"))
+    return spans
 
 
 def features(text: str, *places: str, lang: str = "en") -> list[dict[str, float]]:
     """The feature rows of the first occurrence of each place, as name -> value."""
     ctx = ParseContext(text, lang=lang)
-    spans = []
-    for place in places:
-        start = text.index(place)
-        passage = next(p for p in ctx.passages if p.start <= start < p.end)
-        spans.append(MentionSpan(start, start + len(place), passage, "city", 1, place.lower(), "IQ"))
-    rows = document_features(ctx, spans)
+    rows = document_features(ctx, spans_of(ctx, *places))
     assert all(len(r.values) == len(FEATURE_NAMES) for r in rows)
     return [dict(zip(FEATURE_NAMES, r.values, strict=True)) for r in rows]
 
@@ -48,3 +54,25 @@ def test_arabic_and_kurdish_text_give_rows_of_the_same_shape() -> None:
     (kmr,) = features("Şervanên DAIŞê hîn li Kerkûkê hene.", "Kerkûk", lang="kmr")
     assert ar["rule_threat"] == 1.0 and ar["lang_ar"] == 1.0
     assert kmr["lang_kmr"] == 1.0 and kmr["actor_before_dist"] < 0.2
+
+
+def test_the_role_columns_are_the_roles_the_rules_decided_on() -> None:
+    text = ("BAGHDAD - The minister met officials from Erbil at the embassy in Amman. The talks with Ankara ended. "
+            "Daesh cells attacked a village 50 km southwest of Kirkuk.")
+    names = ("BAGHDAD", "Erbil", "Amman", "Ankara", "Kirkuk")
+    ctx = ParseContext(text, lang="en")
+    spans = spans_of(ctx, *names)
+    rows = document_features(ctx, spans)
+    columns = ("dateline", "partner", "institution", "agent", "role", "agency")
+    seen = set()
+    for span, row in zip(spans, rows, strict=True):
+        judged = judge(ctx, span.passage, span)
+        assert row.rule == judged.decision == assess(ctx, span.passage, span)
+        assert judged.roles is not None and judged.position is not None
+        values = dict(zip(FEATURE_NAMES, row.values, strict=True))
+        expected = [float(judged.roles.dateline)] + [float(getattr(judged.roles, c) is not None) for c in columns[1:]]
+        assert [values[c] for c in columns] == expected
+        seen |= {c for c in columns if values[c]}
+    assert {"dateline", "partner", "institution"} <= seen  # the text exercises the roles, not only zeros
+    kirkuk = dict(zip(FEATURE_NAMES, rows[-1].values, strict=True))
+    assert kirkuk["distance_ref"] == 1.0 and kirkuk["dec_pos_same_clause"] == 1.0

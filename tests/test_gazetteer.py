@@ -190,3 +190,10 @@ def test_gazetteer_api(gaz: Gazetteer) -> None:
     assert {p.id for p in gaz.children("iraq")} >= {"anbar_governorate", "kurdistan_region", "hamrin_mountains"}
     assert ("العراق", "ar", iraq) in set(gaz.aliases())
     assert default_gazetteer() is default_gazetteer()
+
+
+def test_only_iraqi_and_syrian_first_level_areas_are_typed_governorate() -> None:
+    from threatmap.gazetteer import default_gazetteer
+
+    odd = [p.id for p in default_gazetteer() if p.type == "governorate" and p.country not in ("IQ", "SY")]
+    assert odd == []  # a US state (Florida) is a region of precision 4

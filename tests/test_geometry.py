@@ -33,14 +33,15 @@ def test_direction_from_a_point_is_a_sector_away_from_it() -> None:
     assert se.x > TOWN.x and se.y < TOWN.y
 
 
-def test_direction_on_an_area_keeps_that_part() -> None:
+def test_direction_on_an_area_keeps_its_outer_part_in_that_direction() -> None:
+    """"north of X" on an area is a band along its northern edge (40 % of its extent), not a half or a wedge."""
     north = qualified_geometry(AREA, "north")
-    assert north.bounds == pytest.approx((44.0, 34.0, 46.0, 35.0), abs=0.02)
+    assert north.bounds == pytest.approx((44.0, 34.2, 46.0, 35.0), abs=0.02)
     west = qualified_geometry(AREA, "west")
-    assert west.bounds[2] == pytest.approx(45.0, abs=0.02)
+    assert west.bounds[2] == pytest.approx(44.8, abs=0.02)
     nw = qualified_geometry(AREA, "northwest")
-    assert nw.area == pytest.approx(AREA.area / 2, rel=0.05)
-    assert nw.contains(Point(44.2, 34.8)) and not nw.contains(Point(45.8, 33.2))
+    assert nw.area == pytest.approx(AREA.area * 0.32, rel=0.05)  # the corner beyond 40 % of the diagonal
+    assert nw.contains(Point(44.2, 34.8)) and not nw.contains(Point(45.0, 34.0)) and AREA.contains(nw)
 
 
 def test_near_an_area_or_a_line_is_a_buffer_around_it() -> None:

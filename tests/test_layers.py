@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -13,7 +14,7 @@ from shapely.geometry import Point, box
 from layers import build_map
 from layers.basemap import basemap, load_basemap
 from layers.escape import escape_text, highlight, is_rtl, safe_url, text_block
-from layers.features import features, summary_html
+from layers.features import features, summary_props
 from layers.legend import legend_html
 from layers.offline import VENDOR_URL, install_assets
 from layers.threat_areas import BINS, threat_color
@@ -91,10 +92,11 @@ def test_safe_url_escapes_http() -> None:
 def test_features_carry_only_escaped_short_properties() -> None:
     feats = features([row for _, row in _agg().iterrows()], points=True)
     mosul = next(f for f in feats if f["properties"]["place_id"] == "mosul")
-    assert set(mosul["properties"]) == {"place_id", "qualifier", "threats", "mentions", "precision", "summary"}
-    summary = mosul["properties"]["summary"]
-    assert "<img" not in summary and "${" not in summary and "<script" not in summary and "`" not in summary
-    assert "&lt;img" in summary
+    assert set(mosul["properties"]) == {"place_id", "qualifier", "threats", "mentions", "precision", "uncertain",
+                                        "name", "kind"}  # no Arabic name, no date: no such property
+    name = mosul["properties"]["name"]
+    assert "<img" not in name and "${" not in name and "<script" not in name and "`" not in name
+    assert "&lt;img" in name
 
 
 def test_areas_come_largest_first() -> None:
@@ -104,10 +106,15 @@ def test_areas_come_largest_first() -> None:
     assert [f["id"] for f in areas] == [0, 1]
 
 
-def test_summary_counts_and_arabic_name() -> None:
-    row = _agg().iloc[0]
-    html = summary_html(row)
-    assert "3 threat reports / 4 mentions" in html and 'dir="rtl"' in html and "2020-01-01 – 2023-05-10" in html
+def test_summary_properties_and_the_browser_template() -> None:
+    from layers.tooltip import SUMMARY_JS
+
+    props = summary_props(_agg().iloc[0])
+    assert props == {"name": "Hamrin Mountains", "kind": "mountain range", "name_ar": "جبال حمرين",
+                     "first": "2020-01-01", "last": "2023-05-10"}
+    for field in ("name", "name_ar", "qualifier", "kind", "threats", "mentions", "first", "last"):
+        assert f"p.{field}" in SUMMARY_JS  # the tooltip shows each of them
+    assert "threat report" in SUMMARY_JS and 'dir="rtl"' in SUMMARY_JS
 
 
 def test_threat_color_bins() -> None:
@@ -214,11 +221,81 @@ def test_install_assets_copies_leaflet(tmp_path) -> None:
     assert install_assets(tmp_path / "vendor") == target  # idempotent
 
 
-def test_country_and_governorate_areas_are_faint_so_smaller_areas_show() -> None:
-    from layers.features import fill_opacity
+def test_fill_follows_the_legend_bins_only_and_countries_are_outlines() -> None:
+    """Colour and opacity depend on the number of threat reports, never on the area's size or precision."""
+    threat_areas = importlib.import_module("layers.threat_areas")
 
-    def feature(precision: int) -> dict:
-        return {"properties": {"precision": precision}}
+    def style(precision: int, threats: int, area: float) -> dict:
+        return threat_areas.style({"properties": {"precision": precision, "threats": threats, "area": area}})
 
-    assert fill_opacity(feature(6), 0.45) < fill_opacity(feature(4), 0.45) < fill_opacity(feature(5), 0.45) == 0.45
-    assert fill_opacity(feature(1), 0.3) == 0.3
+    governorate, range_, town = style(4, 5, 9.0), style(5, 5, 0.5), style(1, 5, 0.0)
+    assert governorate["fillColor"] == range_["fillColor"] == town["fillColor"] == threat_color(5)
+    assert governorate["fillOpacity"] == range_["fillOpacity"] == town["fillOpacity"] == threat_areas.FILL_OPACITY
+    assert style(6, 22, 40.0)["fillOpacity"] == 0  # a country never covers the map
+
+
+def test_uncertain_geometries_are_dashed() -> None:
+    for layer in map(importlib.import_module, ("layers.threat_areas", "layers.other_places")):
+        assert "dashArray" in layer.style({"properties": {"precision": 1, "threats": 1, "uncertain": 1}})
+        assert "dashArray" not in layer.style({"properties": {"precision": 1, "threats": 1, "uncertain": 0}})
+    feats = features([row for _, row in _agg().iterrows()], points=False)
+    assert {f["properties"]["place_id"]: f["properties"]["uncertain"] for f in feats} == {
+        "hamrin_mountains": 0, "diyala": 1}
+
+
+def test_labels_in_english_or_arabic_with_a_zoom_per_kind() -> None:
+    from layers.labels import min_zoom, place_labels
+
+    rows = [row for _, row in _agg().iterrows()]
+    english = {label[2]: label for label in place_labels(rows, lang="en")}
+    arabic = {label[2]: label for label in place_labels(rows, lang="ar")}
+    assert "Hamrin Mountains" in english and "جبال حمرين" in arabic and "مخمور" in arabic
+    assert escape_text(PAYLOAD) in english and escape_text(PAYLOAD) in arabic  # no Arabic name: English, escaped
+    assert english["Hamrin Mountains"][3] < english["Makhmour"][3]  # ranges before towns
+    assert min_zoom("governorate") < min_zoom("town") < min_zoom("village")
+    assert min_zoom("town", threat=True) < min_zoom("town")
+    lat, lon = english["Hamrin Mountains"][:2]
+    assert box(43.6, 34.6, 44.4, 35.1).contains(Point(lon, lat))  # an area's label sits inside it
+
+
+def test_governorate_names_label_the_basemap_without_other_properties(tmp_path) -> None:
+    from layers.labels import governorate_labels
+
+    feature = {"type": "Feature", "properties": {"name_en": "<b>Al Anbar</b>", "name_ar": "محافظة الأنبار",
+                                                 "wikidata": "Q1"}, "geometry": box(40, 31, 43, 34).__geo_interface__}
+    (tmp_path / "governorates.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                                                   encoding="utf-8")
+    layers = load_basemap(tmp_path)
+    assert layers["governorates"]["features"][0]["properties"] == {}
+    assert governorate_labels(layers, lang="en")[0][2] == "&lt;b&gt;Al Anbar&lt;/b&gt;"
+    assert governorate_labels(layers, lang="ar")[0][2] == "الأنبار"
+
+
+def test_base_map_holds_no_data_and_the_layers_hold_it() -> None:
+    from layers import base_map, data_layers
+
+    base = _script(base_map({}))
+    assert "hamrin_mountains" not in base and "markercluster" in base  # loaded with the map, used by the layers
+    m = base_map({})
+    for group in data_layers(_agg(), selected=[next(r for _, r in _agg().iterrows() if r["place_id"] == "mosul")]):
+        group.add_to(m)
+    html = _script(m)
+    assert "hamrin_mountains" in html and "L.markerClusterGroup" in html
+    assert html.count("#1f78b4") == 1  # the selected place's outline
+
+
+def test_towns_are_not_clustered_when_asked() -> None:
+    from layers import base_map, data_layers
+
+    m = base_map({})
+    for group in data_layers(_agg(), cluster_towns=False):
+        group.add_to(m)
+    assert "L.markerClusterGroup" not in _script(m)
+
+
+def test_uncertain_areas_are_hatched_by_the_base_map() -> None:
+    from layers import base_map
+
+    html = _script(base_map({}))
+    assert 'id=\\"tm-hatch-threat\\"' in html or "tm-hatch-threat" in html
+    assert "tm-hatched" in html and "layeradd" in html

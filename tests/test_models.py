@@ -9,7 +9,7 @@ from pathlib import Path
 
 from threatmap.models import BBOX_COLUMNS, Mention, Where, mention_columns
 from threatmap.store import Store
-from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
+from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS
 
 MENTION = Mention(doc_id="d", start=3, end=8, surface="Mosul", place_id="mosul", name="Mosul", place_type="city",
                   where=Where(36.34, 43.13, (43.1, 36.3, 43.2, 36.4), "Point", 1), threat=True, threat_p=0.912,
@@ -36,7 +36,7 @@ def test_columns_follow_the_fields() -> None:
     assert names == [k for n in flat for k in (BBOX_COLUMNS if n == "bbox" else (n,))]
     assert len(MENTION.row()) == len(names)
     assert [c.name for c in MENTION_COLUMNS] == names
-    assert set(COLUMNS) == {*names, "title", "source", "url", "date", "lang", "passage"}
+    assert set(COLUMNS) == {*names, "title", "source", "url", "date", "lang", "passage", *REVIEW_COLUMNS}
 
 
 def test_the_table_is_made_of_the_columns(tmp_path: Path) -> None:

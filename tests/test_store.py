@@ -152,7 +152,7 @@ def test_query_columns_and_types(filled: Store) -> None:
     (Filters(threat_only=True), {("a", "mosul"), ("b", "hamrin_mountains"), ("b", "anbar")}),
     (Filters(places=("mosul",)), {("a", "mosul"), ("c", "mosul")}),
     (Filters(types=("governorate",)), {("a", "anbar"), ("b", "anbar")}),
-    (Filters(text="calm in ANBAR"), {("a", "anbar")}),
+    (Filters(text="calm in ANBAR"), {("a", "mosul"), ("a", "anbar")}),  # the whole document, not the passage
     (Filters(text="الانبار"), {("b", "hamrin_mountains"), ("b", "anbar")}),  # أ/ا insensitive
     (Filters(threat_only=True, places=("mosul", "anbar"), since=dt.date(2020, 1, 1)),
      {("a", "mosul"), ("b", "anbar")}),
@@ -280,7 +280,7 @@ def test_counts_aggregate_and_months(filled: Store) -> None:
     assert filled.counts() == Counts(mentions=5, threats=3, places=3, documents=3)
     assert filled.counts(Filters(langs=("ar",))) == Counts(mentions=2, threats=2, places=2, documents=1)
     agg = filled.aggregate()
-    assert list(agg.columns) == ["place_id", "qualifier", "mentions", "threats", "first_date", "last_date"]
+    assert list(agg.columns) == ["place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain"]
     rows = {r.place_id: (r.mentions, r.threats, r.first_date, r.last_date) for r in agg.itertuples()}
     assert rows == {"anbar": (2, 1, "2020-03-04", "2021-01-01"), "mosul": (2, 1, "2020-03-04", "2020-03-04"),
                     "hamrin_mountains": (1, 1, "2021-01-01", "2021-01-01")}
@@ -313,6 +313,14 @@ def test_kurdish_letters_and_diacritics_match_their_arabic_forms(store: Store) -
     add(store, doc("d", "هجوم داعش في المَوْصِل Mosul", lang="ar"))
     assert set(store.query(Filters(text="كهركووك"))["doc_id"]) == {"k"}  # Arabic ك and ه for ک and ە
     assert set(store.query(Filters(text="الموصل"))["doc_id"]) == {"d"}
+
+
+def test_text_search_reads_the_whole_document_and_the_other_spellings(filled: Store) -> None:
+    keys = lambda f: set(zip(filled.query(f)["doc_id"], filled.query(f)["place_id"], strict=True))  # noqa: E731
+    assert keys(Filters(text="was quiet")) == {("c", "mosul")}
+    assert keys(Filters(text="Hamrin")) == set()  # the Arabic document does not say it in Latin letters
+    assert keys(Filters(text="Hamrin", spellings=("حمرين", "Hemrin"))) == {("b", "hamrin_mountains"), ("b", "anbar")}
+    assert keys(Filters(spellings=("حمرين",))) == keys(Filters())  # spellings only count with a text
 
 
 def test_place_keys_one_row_per_place_and_qualifier(filled: Store) -> None:

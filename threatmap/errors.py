@@ -28,8 +28,16 @@ class StoreError(ThreatmapError, RuntimeError):
     """The SQLite store cannot be opened, migrated or written."""
 
 
+class UsageError(ThreatmapError, ValueError):
+    """A command was given arguments that cannot work (e.g. ``--store`` names no store): exit code 2."""
+
+
 class ExportError(ThreatmapError, ValueError):
     """An export was asked for in an unknown format or with invalid filters."""
+
+
+class ReviewError(ThreatmapError, ValueError):
+    """An analyst's review does not fit its document (offsets, place) or names no stored review."""
 
 
 class ThreatModelError(ThreatmapError, RuntimeError):

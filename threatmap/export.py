@@ -30,7 +30,7 @@ DECIMALS = 6
 FORMATS: tuple[str, ...] = ("geojson", "csv", "kml", "gpkg")
 
 _MENTION_KEYS = ("doc_id", "title", "source", "date", "url", "quote", "speaker", "threat", "threat_p", "cue", "start",
-                 "end", "surface")
+                 "end", "surface", "reviewed", "reviewer", "reviewed_at", "machine_threat", "machine_place_id")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -53,7 +53,8 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
         ``name_ar``, ``type``, ``precision``, ``qualifier`` (None when unqualified), ``mentions`` (count),
         ``threats`` (count of threat mentions), ``first_date``, ``last_date`` (ISO strings or None), ``sources``
         (sorted list), and ``mention_list``: a list of dicts {doc_id, title, source, date, url, quote (the
-        passage), speaker, threat, cue, start, end, surface}, ordered by date (undated last). Rows are ordered
+        passage), speaker, threat, cue, start, end, surface, reviewed, reviewer, reviewed_at, machine_threat,
+        machine_place_id}, ordered by date (undated last). Rows are ordered
         by mention count, most first.
 
     Notes
@@ -192,6 +193,9 @@ def to_gpkg(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
     places["mentions"] = places["mentions"].map(lambda v: json.dumps(_json_safe(list(v)), ensure_ascii=False))
     mentions = gpd.GeoDataFrame(df.copy(), geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     mentions["threat"] = mentions["threat"].astype(bool)
+    if "machine_threat" in mentions.columns:  # None for an added mention: a nullable integer column
+        mentions["machine_threat"] = mentions["machine_threat"].map(
+            lambda v: None if none_if_missing(v) is None else int(bool(v))).astype("Int64")
     with tempfile.TemporaryDirectory(prefix="threatmap-") as tmp:
         path = Path(tmp) / "threatmap.gpkg"
         for layer, frame in (("places", places), ("mentions", mentions)):
@@ -312,6 +316,8 @@ def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
         head = " · ".join(e(str(v)) for v in (m["source"], m["date"], m["speaker"]) if v)
         url = http_url(m["url"])  # Google Earth renders balloons as HTML: no javascript: or data: links
         link = f' <a href="{e(url)}">link</a>' if url else ""
+        if m.get("reviewed"):
+            head += f" · reviewed by {e(str(m['reviewer'] or '?'))}"
         lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link} (threat_p {m['threat_p']:.2f})<br/>"
                      f"<span dir=\"auto\">{e(m['quote'] or '')}</span></p>")
     if len(row["mention_list"]) > 25:
@@ -325,7 +331,20 @@ def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:
             "date": none(row["date"]), "url": none(row["url"]), "quote": none(row["passage"]),
             "speaker": none(row["speaker"]), "threat": bool(row["threat"]),
             "threat_p": round(float(row["threat_p"]), 3), "cue": none(row["cue"]),
-            "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"]}
+            "start": int(row["start"]), "end": int(row["end"]), "surface": row["surface"],
+            **_review_dict(row.get("reviewed"), row.get("reviewer"), row.get("reviewed_at"),
+                           row.get("machine_threat", row["threat"]), row.get("machine_place_id", row["place_id"]))}
+
+
+def _review_dict(reviewed: Any, reviewer: Any, reviewed_at: Any, machine_threat: Any, machine_place_id: Any
+                 ) -> dict[str, Any]:
+    """The review keys of an exported mention: whether an analyst reviewed it, who, when, and the machine's
+    values (None for a mention the analyst added)."""
+    machine_threat = none_if_missing(machine_threat)
+    return {"reviewed": bool(reviewed) if none_if_missing(reviewed) is not None else False,
+            "reviewer": none_if_missing(reviewer), "reviewed_at": none_if_missing(reviewed_at),
+            "machine_threat": None if machine_threat is None else bool(machine_threat),
+            "machine_place_id": none_if_missing(machine_place_id)}
 
 
 def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -333,13 +352,21 @@ def _mention_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
     def nones(column: str) -> list[Any]:
         return list(map(none_if_missing, df[column].tolist()))
 
+    def review_column(column: str, default: str | None) -> list[Any]:
+        if column in df.columns:
+            return df[column].tolist()
+        return df[default].tolist() if default else [None] * len(df)
+
     columns = zip(df["doc_id"].tolist(), nones("title"), nones("source"), nones("date"), nones("url"),
                   nones("passage"), nones("speaker"), map(bool, df["threat"].tolist()),
                   (round(float(p), 3) for p in df["threat_p"].tolist()), nones("cue"),
                   map(int, df["start"].tolist()), map(int, df["end"].tolist()), df["surface"].tolist(), strict=True)
+    reviews = zip(review_column("reviewed", None), review_column("reviewer", None),
+                  review_column("reviewed_at", None), review_column("machine_threat", "threat"),
+                  review_column("machine_place_id", "place_id"), strict=True)
     return [{"doc_id": d, "title": t, "source": s, "date": dd, "url": u, "quote": q, "speaker": sp, "threat": th,
-             "threat_p": tp, "cue": c, "start": st, "end": e, "surface": su}
-            for d, t, s, dd, u, q, sp, th, tp, c, st, e, su in columns]
+             "threat_p": tp, "cue": c, "start": st, "end": e, "surface": su, **_review_dict(*r)}
+            for (d, t, s, dd, u, q, sp, th, tp, c, st, e, su), r in zip(columns, reviews, strict=True)]
 
 
 class _LazyRow:

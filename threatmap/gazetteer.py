@@ -33,6 +33,7 @@ class Gazetteer:
         self._places = dict(places)
         self.path = path
         self._preferred: dict[str, Place] | None = None
+        self._by_key: dict[str, list[Place]] | None = None
 
     @classmethod
     def load(cls, places_path: Path | str | None = None, geodata_dir: Path | str | None = None) -> Gazetteer:
@@ -55,6 +56,11 @@ class Gazetteer:
         if isinstance(cached, dict):
             return cls(cached, path=places_path)
         entries, problems = read_gazetteer(places_path)
+        local = local_places_path(places_path)
+        if local.is_file():  # the curator's additions, loaded after places.yaml, validated with it
+            local_entries, local_problems, _ = read_entries(local)
+            entries += [{**e, "_file": str(local)} for e in local_entries]
+            problems += local_problems
         places, geo_problems = build_places(entries, places_path, geodata_dir)
         problems += geo_problems
         problems += validate_entries(entries, places, places_path=places_path)
@@ -88,6 +94,22 @@ class Gazetteer:
                 for alias in aliases:
                     yield alias, lang, place
 
+    def spellings(self, text: str) -> tuple[str, ...]:
+        """Every name and alias (all languages, all scripts) of the places one of whose names is ``text``.
+
+        ``text`` is compared with ``normalize_key``; ``()`` when it names no place. Used by the text search: a
+        place named in one script is found in the others ("Hamrin" -> "حمرين", "Hemrîn" …).
+        """
+        if self._by_key is None:
+            by_key: dict[str, list[Place]] = {}
+            for alias, _lang, place in self.aliases():
+                by_key.setdefault(normalize_key(alias), []).append(place)
+            self._by_key = by_key
+        places = self._by_key.get(normalize_key(text), [])
+        names = {alias for place in places for alias in (*place.names.values(), *(
+            a for group in place.aliases.values() for a in group))}
+        return tuple(sorted(names - {text}))
+
     def children(self, place_id: str) -> list[Place]:
         """The places whose ``parent`` is ``place_id``."""
         return [p for p in self._places.values() if p.parent == place_id]
@@ -106,6 +128,12 @@ def _line_of(problem: Problem) -> int:
     """The line number in ``problem.where`` (``file:line place id``), for listing problems in file order."""
     match = re.search(r":(\d+)(?: place |$)", problem.where)
     return int(match.group(1)) if match else 0
+
+
+def local_places_path(places_path: Path | str) -> Path:
+    """The local overlay gazetteer next to ``places_path``: ``places.local.yaml`` for ``places.yaml``."""
+    path = Path(places_path)
+    return path.with_name(f"{path.stem}.local{path.suffix or '.yaml'}")
 
 
 @lru_cache(maxsize=4)
@@ -239,12 +267,12 @@ def build_places(entries: list[dict[str, Any]], places_path: Path, geodata_dir: 
         pid = e.get("id")
         if not isinstance(pid, str) or not pid or pid in places:
             continue  # reported by validate_entries
-        line = e.get("_lines", {}).get("geometry", e["_line"])
+        line = e.get("_lines", {}).get("geometry", e["_line"]) - e.get("_offset", 0)
         try:
             geom = _geometry(e.get("geometry"), features)
         except (KeyError, ValueError, TypeError, OSError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            problems.append(Problem(f"{places_path}:{line} place {pid}", f"geometry: {msg}",
+            problems.append(Problem(f"{e.get('_file', places_path)}:{line} place {pid}", f"geometry: {msg}",
                                     "give 'point: [lon, lat]' or 'file: X.geojson' + 'feature: ID' that exists"))
             continue
         places[pid] = _place(pid, e, geom)

@@ -29,7 +29,7 @@ def cache_path(places_path: Path, geodata_dir: Path, cache_dir: Path | None = No
     """Where the cache of these inputs lives: ``<cache_dir>/gazetteer-<hash of the path>-<sha256 of inputs>.pickle``."""
     digest = hashlib.sha256()
     text = places_path.read_bytes() if places_path.is_file() else b""  # not /dev/zero: reading it never ends
-    inputs = [places_path]
+    inputs = [places_path, places_path.with_name(f"{places_path.stem}.local{places_path.suffix or '.yaml'}")]
     match = _INCLUDE.search(text.decode("utf-8", "replace"))
     if match:
         inputs += [places_path.parent / n.strip().strip("'\"") for n in match.group(1).split(",") if n.strip()]

@@ -2,7 +2,9 @@
 
 One module for the parser, the exports and the map layers: a "near" point becomes a 10 km circle, a "near" line
 or polygon a 15 km buffer around it; a direction on a point becomes a sector 5-30 km away (±30°), on a line or
-polygon the part beyond the line through its centroid perpendicular to the direction (its northern half, …).
+polygon its outer part in that direction: the part beyond a line perpendicular to the direction, placed so that the
+part spans the outer 40 % of the area's extent along it ("north of Iraq" is northern Iraq, a band along its
+northern edge, not a half cut through the centre nor a wedge).
 Distances use a local equirectangular projection centred on the geometry (x = Δlon·111.32·cos φ0 km,
 y = Δlat·110.574 km), accurate to about 1% over a few hundred km.
 """
@@ -34,6 +36,8 @@ NEAR_POINT_KM = 10.0
 NEAR_AREA_KM = 15.0
 SECTOR_KM = (5.0, 30.0)
 SECTOR_HALF_ANGLE = 30.0
+PART_SHARE = 0.4
+"""Share of an area's extent along the direction that a direction qualifier keeps (its "northern part")."""
 
 
 def where_of(place: Place, qualifier: str | None) -> Where:
@@ -92,7 +96,7 @@ def _qualified(wkb: bytes, qualifier: str) -> BaseGeometry:
     elif point_like:
         out = _sector(local.centroid, DIRECTIONS[qualifier])
     else:
-        out = _half(local, DIRECTIONS[qualifier])
+        out = _part(local, DIRECTIONS[qualifier])
     return shapely.transform(out, lambda xy: np.column_stack((xy[:, 0] / kx + lon0, xy[:, 1] / ky + lat0)))
 
 
@@ -106,12 +110,18 @@ def _sector(centre: Point, direction: tuple[float, float]) -> Polygon:
     return Polygon(ring)
 
 
-def _half(local: BaseGeometry, direction: tuple[float, float]) -> BaseGeometry:
+def _part(local: BaseGeometry, direction: tuple[float, float]) -> BaseGeometry:
+    """The part of ``local`` whose projection on ``direction`` lies in the outer :data:`PART_SHARE` of its range."""
     dx, dy = direction
+    coords = shapely.get_coordinates(local)
+    along = coords[:, 0] * dx + coords[:, 1] * dy
+    low, high = float(along.min()), float(along.max())
+    cut = high - PART_SHARE * (high - low)
     minx, miny, maxx, maxy = local.bounds
-    r = 2.0 * max(maxx - minx, maxy - miny, 1.0)
+    r = 2.0 * max(maxx - minx, maxy - miny, 1.0) + abs(cut)
     px, py = -dy, dx
-    half_plane = Polygon([(px * r, py * r), (px * r + dx * r, py * r + dy * r),
-                          (-px * r + dx * r, -py * r + dy * r), (-px * r, -py * r)])
-    part = local.intersection(half_plane)
+    bx, by = dx * cut, dy * cut  # a point on the cutting line
+    beyond = Polygon([(bx + px * r, by + py * r), (bx + px * r + dx * r, by + py * r + dy * r),
+                      (bx - px * r + dx * r, by - py * r + dy * r), (bx - px * r, by - py * r)])
+    part = local.intersection(beyond)
     return local if part.is_empty else part

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -9,11 +10,15 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from layers import data_layers
 from layers.basemap import load_basemap
-from layers.features import geometry_json, records, summary_head
+from layers.escape import escape_text
+from layers.features import geometry_json, records
 from layers.offline import install_assets
 from threatmap import settings
 from threatmap.store.filters import Filters
+from ui import mapview
+from ui.drawing import Drawing, drawn
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,10 +55,10 @@ def store(path: str) -> Any:
     return opened
 
 
-def revision(_store: Any) -> int:
-    """The store's revision (moved by every committed write, from any process): part of every cache key, so an
-    upload or a CLI ingest shows at the next run, and nothing else is reloaded."""
-    return int(_store.revision())
+def revision(store: Any) -> int:
+    """The store's revision, part of every query's cache key: it changes with every committed write, from this
+    process (an upload) or another (``python -m threatmap ingest``), so a page reload shows what was added."""
+    return int(store.revision())
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,17 +90,29 @@ def monthly(_store: Any, filters: Filters, rev: int) -> tuple[pd.DataFrame, int]
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def page(_store: Any, filters: Filters, rev: int, rows: int) -> pd.DataFrame:
+def newest(_store: Any, filters: Filters, rev: int, rows: int) -> pd.DataFrame:
     """The newest ``rows`` mentions of the selection, with their passages (shared: treat as read-only)."""
     return _store.query(filters, limit=rows, newest_first=True)
 
 
+MAX_PLACE_ROWS = 400
+"""Mentions of the selected place fetched for its panel (the newest first; more: narrow the filters)."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def place_rows(_store: Any, filters: Filters, rev: int, place_id: str, rows: int) -> pd.DataFrame:
-    """The newest ``rows`` mentions of one place in the selection, with their passages (the passages panel)."""
-    return _store.query(replace(filters, places=(place_id,)), limit=rows, newest_first=True)
+def place_rows(_store: Any, filters: Filters, rev: int, place_id: str) -> pd.DataFrame:
+    """The newest mentions of one place in the selection, with their passages (the passages and review panels)."""
+    return _store.query(replace(filters, places=(place_id,)), limit=MAX_PLACE_ROWS, newest_first=True)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def context_rows(_store: Any, rev: int, rows: int = 2000) -> pd.DataFrame:
+    """The newest mentions located from their context (no gazetteer place): the curator's unresolved names."""
+    return _store.query(Filters(resolved_by=(CONTEXT,)), limit=rows, newest_first=True)
+
+
+CONTEXT = "context"
+"""``resolved_by`` of a mention located from its context rather than found by its name."""
 SHAPE_COLUMNS = ["id", "place_id", "name", "name_ar", "type", "precision", "qualifier", "geometry"]
 
 
@@ -112,29 +129,58 @@ def _keyed(df: pd.DataFrame) -> pd.DataFrame:
 def shapes(_store: Any, rev: int) -> Any:
     """Name, type and geometry of every (place, qualifier) in the store, resolved once per store revision.
 
-    ``threatmap.export.aggregate_places`` on one mention per (place, qualifier): the same geometry as the exports
-    (gazetteer, qualified geometry, stored fallback), paid once instead of at every filter change.
+    ``threatmap.export.aggregate_places`` on one mention per (place, qualifier) (``Store.place_keys``, reviews
+    applied): the same geometry as the exports (gazetteer, qualified geometry, stored fallback), paid once
+    instead of at every filter change.
     """
     from threatmap.export import aggregate_places
 
-    places = aggregate_places(_store.place_keys(), gazetteer())[SHAPE_COLUMNS]
+    keys = _store.place_keys()
+    places = aggregate_places(keys[keys["place_id"].notna()], gazetteer())[SHAPE_COLUMNS]
     geoms = places.geometry.to_numpy()
+    inside = shapely.point_on_surface(geoms)
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
-                         bbox=shapely.bounds(geoms).tolist(), summary_head=[summary_head(r) for r in records(places)])
+                         bbox=shapely.bounds(geoms).tolist(),
+                         label_lon=shapely.get_x(inside), label_lat=shapely.get_y(inside))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
-    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts and dates
-    (counted by the store)."""
+    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts, dates and
+    whether any mention was located from its context (``uncertain``), counted by the store."""
     counted = _store.aggregate(filters).rename(columns={"qualifier": "_q"})
-    counted = counted[counted["place_id"].notna()]  # places located from context: not drawn yet (as before)
+    counted = counted[counted["place_id"].notna()]  # places located from context have no geometry to draw
     counted["_q"] = counted["_q"].where(counted["_q"].notna(), "")
     base = shapes(_store, rev)
     merged = _keyed(base).merge(counted, on=["place_id", "_q"], how="inner").drop(columns="_q")
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
 
 
+def place_counts(_store: Any, filters: Filters, rev: int, selected: Mapping[str, str] | None) -> dict[str, int]:
+    """Mentions and threat mentions of the selected (place, qualifier) in the selection, from the map's aggregate."""
+    if not selected:
+        return {"mentions": 0, "threats": 0}
+    rows = aggregate(_store, filters, rev)
+    shown = rows["qualifier"].map(lambda q: escape_text(q) if isinstance(q, str) else "")  # as the map sends it
+    hit = rows[(rows["place_id"] == selected.get("place_id")) & (shown == (selected.get("qualifier") or ""))]
+    return {"mentions": int(hit["mentions"].sum()), "threats": int(hit["threats"].sum())}
+
+
+def map_layers(_store: Any, filters: Filters, rev: int, drawing: Drawing, selected: Mapping[str, str] | None) -> str:
+    """The JavaScript of the selection's map layers (cached per filters, drawing options and selected feature)."""
+    selection = (selected or {}).get("place_id", ""), (selected or {}).get("qualifier", "")
+
+    def build() -> list[Any]:
+        rows = drawn(aggregate(_store, filters, rev), drawing)
+        chosen = rows[(rows["place_id"] == selection[0]) & (_qualifier_key(rows) == selection[1])] if len(rows) \
+            else rows
+        return data_layers(rows, lang=drawing.lang, selected=records(chosen), cluster_towns=drawing.cluster,
+                           basemap_layers=basemap())
+
+    return mapview.cached_layers_script(build, (filters, rev, drawing, selection))
+
+
 def refresh() -> None:
-    """After an upload: the store's revision has moved, so every cache key has; forget the old facets now."""
+    """After an upload or a review: the store's revision has moved, so every cache key has; forget the old facets
+    now."""
     facets.clear()

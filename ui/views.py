@@ -12,8 +12,8 @@ from layers.escape import escape_markdown
 
 TABLE_ROWS = 1000
 """Rows sent to the browser in the mentions table (the exports carry everything)."""
-TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "speaker", "source", "lang",
-                 "title"]
+TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "passage", "speaker", "source",
+                 "lang", "title"]
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     ("GeoJSON", "threatmap.geojson", "application/geo+json", "to_geojson_bytes"),
     ("CSV", "threatmap.csv", "text/csv", "to_csv"),
@@ -22,17 +22,40 @@ EXPORTS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def counts(c: Any) -> None:
-    """Mentions, threat mentions, places and documents of the selection (a :class:`threatmap.store.Counts`)."""
+
+def counts(counted: Any) -> None:
+    """Mentions, threat mentions, places and documents of the selection (a ``Counts`` of the store)."""
     cols = st.columns(4)
-    cols[0].metric("Mentions", f"{c.mentions:,}")
-    cols[1].metric("Threat mentions", f"{c.threats:,}")
-    cols[2].metric("Places", f"{c.places:,}")
-    cols[3].metric("Documents", f"{c.documents:,}")
+    cols[0].metric("Mentions", f"{counted.mentions:,}")
+    cols[1].metric("Threat mentions", f"{counted.threats:,}")
+    cols[2].metric("Places", f"{counted.places:,}")
+    cols[3].metric("Documents", f"{counted.documents:,}")
 
 
-def timeline(table: pd.DataFrame, undated: int) -> None:
-    """Stacked bars of mentions per month, threat vs other (``Store.monthly``), and the undated count."""
+def monthly(found: pd.DataFrame) -> pd.DataFrame:
+    """The store's mentions per month (index ``YYYY-MM``, columns ``threat`` and ``other``) on a real time axis:
+    every month between the first and the last, with zeros when nothing was reported (so 2020-03 is not drawn
+    next to 2022-01)."""
+    if found.empty:
+        return pd.DataFrame(columns=["threat", "other"])
+    periods = pd.PeriodIndex(list(found.index), freq="M")
+    axis = pd.period_range(periods.min(), periods.max(), freq="M").strftime("%Y-%m")
+    table = found.reindex(pd.Index(axis, name="month"), fill_value=0).astype("int64")
+    table.columns.name = "threat"
+    return table
+
+
+def newest_first(df: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The first ``rows`` mentions, newest document date first, undated mentions last (order kept among equals),
+    in the table's columns."""
+    order = df["date"].sort_values(ascending=False, na_position="last", kind="stable").index[:rows]
+    shown = df.loc[order]
+    return shown[[c for c in TABLE_COLUMNS if c in shown]]
+
+
+def timeline(found: pd.DataFrame, undated: int) -> None:
+    """Stacked bars of mentions per month, threat vs other (``Store.monthly`` of the selection)."""
+    table = monthly(found)
     st.subheader("Timeline")
     if table.empty:
         st.caption("No dated mention in the selection.")
@@ -42,32 +65,32 @@ def timeline(table: pd.DataFrame, undated: int) -> None:
         st.caption(f"{undated:,} mention(s) come from undated documents and are not in the timeline.")
 
 
-def table(newest: pd.DataFrame, total: int) -> None:
-    """The newest :data:`TABLE_ROWS` mentions of the selection (``Store.query(limit=…, newest_first=True)``)."""
+def table(df: pd.DataFrame, total: int) -> None:
+    """The newest :data:`TABLE_ROWS` mentions of the selection (``df``, from the store) of ``total``."""
     st.subheader("Mentions")
-    st.dataframe(newest[[c for c in TABLE_COLUMNS if c in newest]], hide_index=True, height=300)
-    if total > len(newest):
-        st.caption(f"Showing {len(newest):,} of {total:,} mentions; the exports contain all of them.")
+    st.dataframe(newest_first(df, TABLE_ROWS), hide_index=True, height=300)
+    if total > TABLE_ROWS:
+        st.caption(f"Showing {TABLE_ROWS:,} of {total:,} mentions; the exports contain all of them.")
 
 
-def _deferred(name: str, selection: Callable[[], pd.DataFrame], gaz: Any) -> Callable[[], bytes]:
+def _deferred(name: str, load: Callable[[], pd.DataFrame], gaz: Any) -> Callable[[], bytes]:
     def build() -> bytes:
         from threatmap import export
 
         func = getattr(export, name)
-        df = selection()
-        return func(df) if name == "to_csv" else func(df, gaz)
+        df = load()  # the whole selection, read from the store only when a button is clicked
+        return func(df) if name == "to_csv" else func(df, gaz)  # type: ignore[no-any-return]
 
     return build
 
 
-def exports(selection: Callable[[], pd.DataFrame], gaz: Any, *, empty: bool) -> None:
-    """One download button per format; each file is built (and the selection read) only when it is clicked."""
+def exports(load: Callable[[], pd.DataFrame], gaz: Any, *, empty: bool) -> None:
+    """One download button per format; each file is built (its rows read) only when its button is clicked."""
     st.subheader("Export the selection")
     cols = st.columns(len(EXPORTS))
     for col, (label, file_name, mime, func) in zip(cols, EXPORTS, strict=True):
         col.download_button(
-            label, data=_deferred(func, selection, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
+            label, data=_deferred(func, load, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
             on_click="ignore", disabled=empty,
         )
 
@@ -77,7 +100,7 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
     from threatmap.store.ingest import ingest_upload
 
     for kind, message in st.session_state.pop("upload_messages", []):
-        getattr(st.sidebar, kind)(message)
+        getattr(st.sidebar, kind)(escape_markdown(message))  # names and values are the uploader's
     with st.sidebar.form("upload", clear_on_submit=True):
         files = st.file_uploader(
             "Add documents", type=["md", "txt", "html", "htm", "jsonl"], accept_multiple_files=True,
@@ -86,15 +109,34 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
         submitted = st.form_submit_button("Add to the map")
     if not (submitted and files):
         return
-    messages = []
+    messages: list[tuple[str, str]] = []
+    added = False
     for file in files:
         try:
             result = ingest_upload(file.name, file.getvalue(), store, parser(), max_bytes=max_bytes)
         except ValueError as error:  # DocumentError and friends: a bad file, not a bug
-            messages.append(("error", escape_markdown(f"{file.name}: {error}")))
+            messages.append(("error", f"{file.name}: {error}"))
             continue
-        kind = "success" if not (result.rejected or result.failed) else "warning"
-        messages.append((kind, escape_markdown(f"{file.name}: {result}")))  # names and values are the uploader's
+        messages.extend(upload_messages(file.name, result))
+        added = added or bool(result.added)
     st.session_state["upload_messages"] = messages
-    on_done()
+    if added:  # the store changed: every cached query is stale (rejected files change nothing)
+        on_done()
     st.rerun()
+
+
+def upload_messages(name: str, result: Any) -> list[tuple[str, str]]:
+    """``(kind, text)`` notices for one uploaded file: one ``error`` per rejection (file name, reason and fix, as
+    the ingest wrote them), ``success`` when documents were added, ``info`` when nothing new was stored."""
+    out = [("error", reason if reason.startswith(name) else f"{name}: {reason}") for _, reason in result.rejected]
+    out += [("error", f"{name}: internal error at {where}: {error}") for where, error in result.failed]
+    out += [("info", f"{name}: {note}") for _, note in result.notes]
+    if result.added:
+        out.append(("success", f"{name}: {result.added} document(s) added, {result.mentions} place mention(s), "
+                               f"{result.threat_mentions} judged a threat."))
+    elif result.unchanged:
+        out.append(("info", f"{name}: already stored, nothing changed."))
+    elif not (result.rejected or result.failed):
+        out.append(("error", f"{name}: no document found in the file; fix: upload a .md, .txt, .html or .jsonl "
+                             f"file with text in it."))
+    return out

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from threatmap import settings
 from threatmap.errors import StoreError, ThreatmapError
@@ -26,19 +27,40 @@ _HANDLERS = {
     "reindex": "threatmap.cli.store:cmd_reindex",
     "export": "threatmap.cli.store:cmd_export",
     "unresolved": "threatmap.cli.store:cmd_unresolved",
+    "reviews": "threatmap.cli.reviews:cmd_reviews",
     "train": "threatmap.cli.train:cmd_train",
     "migrate": "threatmap.cli.store:cmd_migrate",
 }
 
 
+DESCRIPTION = "Command-line interface of threatmap: python -m threatmap <command> [options]; " \
+              "python -m threatmap <command> --help for one command."
+"""The --help text (plain: the module docstring's RST markup would show as is)."""
+EXAMPLES = {
+    "validate": "example:\n  python -m threatmap validate\n  python -m threatmap --places my_places.yaml validate",
+    "eval": "example:\n  python -m threatmap eval tests/data/gold_corpus.jsonl --show",
+    "export": "examples:\n  python -m threatmap export --format geojson > threats.geojson\n"
+              "  python -m threatmap export --format csv --since 2022-01-01 --threat-only --search Hamrin\n"
+              "  python -m threatmap export --format gpkg --out threats.gpkg --place hamrin_mountains",
+}
+
+
+def _sub(sub: Any, name: str, *, help: str, description: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A subcommand with its one-line help, a description and (when there is one) an example."""
+    return sub.add_parser(name, help=help, description=description, epilog=EXAMPLES.get(name),  # type: ignore[no-any-return]
+                          formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m threatmap", description=__doc__, epilog=EXIT_CODES,
+    p = argparse.ArgumentParser(prog="python -m threatmap", description=DESCRIPTION, epilog=EXIT_CODES,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--places", default=str(settings.PLACES_PATH), help="gazetteer file (default: %(default)s)")
     p.add_argument("--geodata", default=str(settings.GEODATA_DIR), help="geodata folder (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("validate", help="check places.yaml and geodata/, report every problem at once")
+    _sub(sub, "validate", help="check places.yaml and geodata/, report every problem at once",
+         description="Load places.yaml and geodata/ and check them; every problem is reported at once, with the "
+                     "place id and file:line. Exit 0 when valid, 2 otherwise.")
 
     s = sub.add_parser("places", help="list gazetteer places (a curator's view)")
     s.add_argument("--type", dest="type", help="only places of this type (e.g. mountain_range)")
@@ -47,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("geoparse", help="print one JSON line per place mention")
     s.add_argument("files", nargs="+", metavar="FILE", help=".jsonl of documents, .txt/.md, or - for stdin")
 
-    s = sub.add_parser("eval", help="score the geoparser against gold JSONL")
+    s = _sub(sub, "eval", help="score the geoparser against gold JSONL",
+             description="Geoparse the documents of gold JSONL files (one document per line with its expected "
+                         "mentions) and print precision, recall and F1 of the places and of the threat judgement, "
+                         "per language.")
     s.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
     s.add_argument("--show", action="store_true", help="list every miss")
     s.add_argument("--threat", choices=["model", "rules"], default="model",
@@ -57,15 +82,23 @@ def _parser() -> argparse.ArgumentParser:
     store_opt.add_argument("--store", default=settings.store_target(),
                            help="SQLite file or postgresql://user@host/db URL (default: %(default)s)")
 
-    s = sub.add_parser("ingest", parents=[store_opt], help="add documents (files or folders) to the store")
+    dask_opt = argparse.ArgumentParser(add_help=False)
+    on = dask_opt.add_mutually_exclusive_group()
+    on.add_argument("--scheduler", metavar="tcp://HOST:8786", help="geoparse on the Dask cluster of this scheduler")
+    on.add_argument("--workers", type=_positive, metavar="N", help="geoparse on a local Dask cluster of N processes")
+
+    s = sub.add_parser("ingest", parents=[store_opt, dask_opt], help="add documents (files or folders) to the store")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--max-bytes", type=int, default=settings.MAX_DOC_BYTES, help="size limit per document")
 
-    sub.add_parser("reindex", parents=[store_opt], help="re-geoparse stored documents after places.yaml changes")
+    sub.add_parser("reindex", parents=[store_opt, dask_opt],
+                   help="re-geoparse stored documents after places.yaml changes")
 
-    s = sub.add_parser("export", parents=[store_opt], help="export the filtered mentions")
+    s = _sub(sub, "export", parents=[store_opt], help="export the filtered mentions",
+             description="Write the stored mentions kept by the filters, one feature per place (or per mention), "
+                         "as GeoJSON (RFC 7946), CSV, KML or GeoPackage: the same files as the app's export.")
     s.add_argument("--format", required=True, choices=["geojson", "csv", "kml", "gpkg"])
-    s.add_argument("--out", required=True, help="output file ('-' for stdout with geojson/csv)")
+    s.add_argument("--out", default="-", help="output file (default: stdout; gpkg needs a file)")
     s.add_argument("--since", help="first date, YYYY-MM-DD")
     s.add_argument("--until", help="last date, YYYY-MM-DD")
     s.add_argument("--source", action="append", default=[], help="a source to keep (repeatable)")
@@ -75,7 +108,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="threat_p from which a mention counts as a threat (default: %(default)s)")
     s.add_argument("--place", action="append", default=[], help="a place id to keep (repeatable)")
     s.add_argument("--type", dest="type", action="append", default=[], help="a place type to keep (repeatable)")
+    s.add_argument("--search", metavar="TEXT", help="only documents whose text contains TEXT (as the app's search: "
+                   "case and Arabic letter variants ignored; a place name finds its names in every script)")
     s.add_argument("--per-mention", action="store_true", help="one Feature per mention (geojson)")
+    s.add_argument("--review", choices=["reviewed", "unreviewed", "disagreements"],
+                   help="only reviewed mentions, unreviewed ones, or those where the analyst disagrees")
+
+    _reviews_parser(sub, store_opt)
 
     s = sub.add_parser("train", help="train the threat model on gold (CV grouped by document) and write it")
     s.add_argument("gold", nargs="*", metavar="GOLD.jsonl",
@@ -91,6 +130,35 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")
     s.add_argument("--min-count", type=int, default=1)
     return p
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of workers >= 1, got {text}")
+    return value
+
+
+def _reviews_parser(sub: argparse._SubParsersAction, store_opt: argparse.ArgumentParser) -> None:
+    r = sub.add_parser("reviews", help="the analyst's reviews: add, list, undo, export as gold")
+    rsub = r.add_subparsers(dest="action", required=True)
+    span = argparse.ArgumentParser(add_help=False)
+    span.add_argument("--doc", required=True, help="the document id")
+    span.add_argument("--start", type=int, required=True, help="offset of the mention's first character")
+    span.add_argument("--end", type=int, required=True, help="offset just after its last character")
+    span.add_argument("--reviewer", help="who reviews (recorded with the time)")
+    s = rsub.add_parser("add", parents=[store_opt, span], help="record a review (a new span adds a mention)")
+    s.add_argument("--threat", choices=["true", "false"], help="the passage does / does not report ISIS here")
+    where = s.add_mutually_exclusive_group()
+    where.add_argument("--place", help="the right place id (python -m threatmap places --search NAME lists them)")
+    where.add_argument("--point", nargs=2, type=float, metavar=("LAT", "LON"), help="the place as a point")
+    where.add_argument("--not-a-place", action="store_true", help="this span is not a place")
+    s.add_argument("--precision", type=int, default=1, choices=[1, 2], help="of --point: 1 exact, 2 near")
+    s.add_argument("--reason", help="a short reason")
+    rsub.add_parser("list", parents=[store_opt], help="every review, and the reviews that no longer apply")
+    rsub.add_parser("undo", parents=[store_opt, span], help="remove the review of one mention")
+    s = rsub.add_parser("export", parents=[store_opt], help="write the reviewed documents as gold JSONL")
+    s.add_argument("--out", required=True, help="output file ('-' for stdout)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from threatmap.errors import ExportError
+from threatmap.errors import ExportError, UsageError
 from threatmap.export import export_bytes
 from threatmap.geoparse.unknown import unknown_report
 from threatmap.store import Store
@@ -28,33 +30,72 @@ def _geoparser(args: argparse.Namespace) -> Any:
     return Geoparser.from_gazetteer(_gazetteer(args))
 
 
+def _on_cluster(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "scheduler", None) or getattr(args, "workers", None))
+
+
+def _cluster(args: argparse.Namespace) -> Any:
+    from threatmap.batch.cluster import cluster_client
+
+    return cluster_client(args.scheduler, args.workers, args.places, args.geodata)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """``ingest PATH...``: print the summary; exit 0 all stored, 1 some file rejected, 3 an internal error."""
-    parser = _geoparser(args)
-    with Store.open(args.store) as store:
-        summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
+    """``ingest PATH... [--scheduler ADDR | --workers N]``: print the summary; exit 0 / 1 / 3 as without them."""
+    if _on_cluster(args):
+        from threatmap.batch.run import ingest_on_cluster
+
+        with _cluster(args) as client, Store.open(args.store) as store:
+            summary = ingest_on_cluster(args.paths, store, client, max_bytes=args.max_bytes, progress=True)
+    else:
+        parser = _geoparser(args)
+        with Store.open(args.store) as store:
+            summary = ingest_paths(args.paths, store, parser, max_bytes=args.max_bytes, progress=True)
     print(summary)
     return summary.exit_code
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    """``reindex``: re-geoparse every stored document with the current gazetteer."""
-    parser = _geoparser(args)
-    with Store.open(args.store) as store:
-        summary = reindex(store, parser)
+    """``reindex [--scheduler ADDR | --workers N]``: re-geoparse every stored document with the current gazetteer."""
+    if _on_cluster(args):
+        from threatmap.batch.run import reindex_on_cluster
+
+        with _cluster(args) as client, Store.open(args.store) as store:
+            summary = reindex_on_cluster(store, client, progress=True)
+    else:
+        parser = _geoparser(args)
+        with Store.open(args.store) as store:
+            summary = reindex(store, parser)
     print(summary)
     return summary.exit_code
 
 
+def _existing_store(path: str) -> Store:
+    """The store at ``path``; a missing file is an error (reading must not create an empty store)."""
+    if not Path(path).is_file():
+        raise UsageError(f"expected a store at {path!r}, got no such file; fix: python -m threatmap ingest corpus/ "
+                         f"--store {path} (or give the right --store)")
+    return Store.open(path)
+
+
+def _warn_unknown_places(places: Sequence[str], gazetteer: Any) -> None:
+    for place in places:
+        if place not in gazetteer:
+            print(f"warning: --place {place!r} is not a place id of the gazetteer, so it keeps nothing; fix: "
+                  f"python -m threatmap places --search NAME gives the ids", file=sys.stderr)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    """``export --format F --out FILE [filters]``: write the filtered selection; '-' is stdout (geojson/csv)."""
-    filters = Filters.from_args(args)
-    if args.out == "-" and args.format not in ("geojson", "csv"):
-        raise ExportError(f"--out - (stdout) works with geojson and csv, got --format {args.format!r}; "
-                          f"fix: give a file name")
-    with Store.open(args.store) as store:
-        df = store.query(filters)
+    """``export --format F [--out FILE] [filters]``: write the filtered selection; stdout by default."""
+    if args.out == "-" and args.format not in ("geojson", "csv", "kml"):
+        raise ExportError(f"{args.format} cannot go to stdout (a binary database file); fix: add --out FILE.gpkg")
     gazetteer = _gazetteer(args)
+    filters = Filters.from_args(args)
+    if filters.text:
+        filters = dataclasses.replace(filters, spellings=gazetteer.spellings(filters.text))
+    _warn_unknown_places(filters.places, gazetteer)
+    with _existing_store(args.store) as store:
+        df = store.query(filters)
     data = export_bytes(args.format, df, gazetteer, per_mention=bool(getattr(args, "per_mention", False)))
     if args.out == "-":
         sys.stdout.buffer.write(data)
@@ -67,13 +108,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise ExportError(f"cannot write {str(out)!r}: {exc.strerror}; fix: choose another --out") from None
     places = df[["place_id", "qualifier"]].drop_duplicates().shape[0] if not df.empty else 0
-    print(f"exported {len(df)} mention(s) at {places} place(s) as {args.format} to {args.out}", file=sys.stderr)
+    where = "stdout" if args.out == "-" else args.out
+    print(f"exported {len(df)} mention(s) at {places} place(s) as {args.format} to {where}", file=sys.stderr)
     return 0
 
 
 def cmd_unresolved(args: argparse.Namespace) -> int:
     """``unresolved [--min-count N]``: candidate names with counts and an example passage."""
-    with Store.open(args.store) as store:
+    with _existing_store(args.store) as store:
         report = unknown_report(store, min_count=args.min_count)
     if not report:
         print("no unresolved candidate names")

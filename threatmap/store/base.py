@@ -22,6 +22,7 @@ import pandas as pd
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store.filters import THRESHOLD, Filters
+from threatmap.store.reviews import Orphan, review_of_row, text_hash
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
 from threatmap.store.sql import (
     Dialect,
@@ -29,13 +30,14 @@ from threatmap.store.sql import (
     distinct_sql,
     documents_sql,
     monthly_sql,
+    orphans_sql,
     place_keys_sql,
     rows_sql,
 )
 
 __all__ = ["AGGREGATE_COLUMNS", "Counts", "Facets", "SqlStore", "content_hash", "frame"]
 
-AGGREGATE_COLUMNS = ("place_id", "qualifier", "mentions", "threats", "first_date", "last_date")
+AGGREGATE_COLUMNS = ("place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain")
 """Columns of :meth:`SqlStore.aggregate`."""
 
 
@@ -70,7 +72,8 @@ def content_hash(doc: Document) -> str:
 
 
 _KINDS = {"doc_id": str, "title": str, "source": str, "url": str, "date": str, "lang": str, "passage": str,
-          **{c.name: c.type for c in MENTION_COLUMNS}}
+          **{c.name: c.type for c in MENTION_COLUMNS}, "reviewed": bool, "reviewer": str, "reviewed_at": str,
+          "review_reason": str, "machine_threat": object, "machine_place_id": str}
 
 
 def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
@@ -80,8 +83,11 @@ def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     data: dict[str, pd.Series] = {}
     for name, values in zip(COLUMNS, columns, strict=True):
         kind = _KINDS[name]
-        if kind is bool:
-            arr: np.ndarray = np.array(values, dtype=bool)
+        if kind is object:  # None or a bool (the machine's verdict; None for a mention the analyst added)
+            arr: np.ndarray = np.empty(len(values), dtype=object)
+            arr[:] = [None if v is None else bool(v) for v in values]
+        elif kind is bool:
+            arr = np.array(values, dtype=bool)
         elif kind is int:
             arr = np.array(values, dtype=np.int64)
         elif kind is float:
@@ -121,12 +127,28 @@ class SqlStore:
 
     def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
                          ) -> None:
-        """Insert mention rows and their text-index entries; ``batch``: (document text, rows, mentions) per
-        document."""
+        """Insert mention rows; ``batch``: (document text, rows, mentions) per document."""
+        raise NotImplementedError
+
+    def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
+        """Add the documents just inserted to the text index (their normalised text)."""
         raise NotImplementedError
 
     def close(self) -> None:
         raise NotImplementedError
+
+    # ---------------------------------------------------------------- for the store's own modules (reviews)
+    def writing(self) -> AbstractContextManager[Any]:
+        """One write transaction (it moves the revision); yields a cursor for :meth:`run`."""
+        return self._write()
+
+    def reading(self) -> AbstractContextManager[Any]:
+        """One read transaction on one state of the store; yields a cursor for :meth:`run`."""
+        return self._read()
+
+    def run(self, cur: Any, sql: str, params: Sequence[object] = ()) -> Any:
+        """Run one ``?``-placeholder statement on ``cur`` (from :meth:`writing` / :meth:`reading`)."""
+        return self._execute(cur, sql, params)
 
     def __enter__(self) -> Self:
         return self
@@ -197,10 +219,12 @@ class SqlStore:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._execute_many(
             cur, "INSERT INTO documents (id, content_hash, text, lang, source, date, date_origin, url, title, path, "
-            "speakers, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "speakers, ingested_at, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
-              doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False), now)
-             for doc, digest, _, _ in written])
+              doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False), now,
+              text_hash(doc.text)) for doc, digest, _, _ in written])
+        if written:
+            self._index_documents(cur, [doc for doc, _, _, _ in written])
         batch = [(doc.text, [mention_values(m, doc) for m in mentions], mentions)
                  for doc, _, mentions, _ in written if mentions]
         if batch:
@@ -246,11 +270,19 @@ class SqlStore:
         with self._read() as cur:
             return self._execute(cur, "SELECT 1 FROM documents LIMIT 1").fetchone() is None
 
-    def documents(self) -> list[Document]:
-        """Every stored document (text and metadata), ordered by id."""
+    def documents(self, ids: Sequence[str] | None = None) -> list[Document]:
+        """Every stored document (text and metadata), or those of ``ids`` that are stored, ordered by id."""
+        sql = "SELECT id, text, lang, source, date, date_origin, url, title, speakers, path FROM documents"
         with self._read() as cur:
-            rows = self._execute(cur, "SELECT id, text, lang, source, date, date_origin, url, title, speakers, "
-                                      "path FROM documents ORDER BY id").fetchall()
+            if ids is None:
+                rows = self._execute(cur, sql + " ORDER BY id").fetchall()
+            else:
+                rows = []
+                for i in range(0, len(ids), 500):
+                    chunk = list(ids[i:i + 500])
+                    rows += self._execute(cur, f"{sql} WHERE id IN ({', '.join('?' * len(chunk))})",
+                                          chunk).fetchall()
+                rows.sort(key=lambda r: r[0])
         return [Document(id=r[0], text=r[1], lang=r[2], source=r[3],
                          date=dt.date.fromisoformat(r[4]) if r[4] else None, date_origin=r[5], url=r[6],
                          title=r[7], speakers=tuple(json.loads(r[8] or "[]")), path=r[9]) for r in rows]
@@ -287,17 +319,19 @@ class SqlStore:
         dated ones (undated still last); ``limit`` keeps the first rows only (a page: the passages of what is
         shown). Answered by the database from its indexes; nothing is kept in memory between calls.
         """
-        sql, params = rows_sql(filters or Filters(), self.dialect, limit=limit, newest_first=newest_first)
         with self._read() as cur:
+            sql, params = rows_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur), limit=limit,
+                                   newest_first=newest_first)
             return frame(self._execute(cur, sql, params).fetchall())
 
     def counts(self, filters: Filters | None = None) -> Counts:
         """Mentions, threat mentions, places and documents of the selection (the first three summed from the
         per-place aggregate, documents counted apart)."""
         f = filters or Filters()
-        agg_sql, agg_params = aggregate_sql(f, self.dialect)
-        doc_sql, doc_params = documents_sql(f, self.dialect)
         with self._read() as cur:
+            reviews = self._has_reviews(cur)
+            agg_sql, agg_params = aggregate_sql(f, self.dialect, reviews=reviews)
+            doc_sql, doc_params = documents_sql(f, self.dialect, reviews=reviews)
             groups = self._execute(cur, agg_sql, agg_params).fetchall()
             documents = self._execute(cur, doc_sql, doc_params).fetchone()[0]
         return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
@@ -306,8 +340,8 @@ class SqlStore:
     def aggregate(self, filters: Filters | None = None) -> pd.DataFrame:
         """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``
         None when unqualified; dates ISO strings or None), most mentioned first."""
-        sql, params = aggregate_sql(filters or Filters(), self.dialect)
         with self._read() as cur:
+            sql, params = aggregate_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
             rows = self._execute(cur, sql, params).fetchall()
         df = pd.DataFrame({
             "place_id": pd.Series([r[0] for r in rows], dtype=object),
@@ -316,14 +350,15 @@ class SqlStore:
             "threats": np.array([r[3] or 0 for r in rows], dtype=np.int64),
             "first_date": pd.Series([r[4] for r in rows], dtype=object),
             "last_date": pd.Series([r[5] for r in rows], dtype=object),
+            "uncertain": np.array([bool(r[6]) for r in rows], dtype=bool),
         }, columns=list(AGGREGATE_COLUMNS))
         return df.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
     def monthly(self, filters: Filters | None = None) -> tuple[pd.DataFrame, int]:
         """Mentions per month of the selection (index ``YYYY-MM`` named ``month``, columns ``threat`` and
         ``other``, in order) and the number of undated mentions (not in the table)."""
-        sql, params = monthly_sql(filters or Filters(), self.dialect)
         with self._read() as cur:
+            sql, params = monthly_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
             rows = self._execute(cur, sql, params).fetchall()
         dated = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
         undated = sum(int(r[2] or 0) for r in rows if r[0] is None)
@@ -334,7 +369,29 @@ class SqlStore:
         return table, undated
 
     def place_keys(self) -> pd.DataFrame:
-        """One stored mention of every (place, qualifier), as :meth:`query` rows: what the map's geometries are
-        resolved from, once per revision."""
+        """One mention of every (place, qualifier) of the store, reviews applied, as :meth:`query` rows: what the
+        map's geometries are resolved from, once per revision."""
         with self._read() as cur:
-            return frame(self._execute(cur, place_keys_sql(self.dialect), (THRESHOLD,)).fetchall())
+            sql = place_keys_sql(self.dialect, reviews=self._has_reviews(cur))
+            rows = frame(self._execute(cur, sql, (THRESHOLD,)).fetchall())
+        key = rows["qualifier"].where(rows["qualifier"].notna(), "")
+        return rows[~pd.DataFrame({"p": rows["place_id"], "q": key}).duplicated()].reset_index(drop=True)
+
+    def reviewed_document_ids(self) -> list[str]:
+        """The ids of the stored documents whose text has a review, in order."""
+        with self._read() as cur:
+            return [r[0] for r in self._execute(cur, "SELECT id FROM documents WHERE text_hash IN (SELECT text_hash "
+                                                     "FROM reviews) ORDER BY id").fetchall()]
+
+    def _has_reviews(self, cur: Any) -> bool:
+        """Whether any review is stored (else the queries read the mentions table alone)."""
+        return self._execute(cur, "SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+
+    def orphan_reviews(self) -> tuple[Orphan, ...]:
+        """Reviews that no longer match a stored text, or whose span has no mention and gives no place to add
+        one (reported by ``reviews list``; never dropped)."""
+        why = {"text": "no stored document has this text any more (edited or removed)",
+               "span": "the parser finds no mention at these offsets and the review gives no place to add one"}
+        with self._read() as cur:
+            rows = self._execute(cur, orphans_sql()).fetchall()
+        return tuple(Orphan(review_of_row(r[:-1]), why[r[-1]]) for r in rows)

@@ -97,7 +97,7 @@ def printable_path(path: Path | str) -> str:
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTES, path: str | None = None,
-               where: str | None = None) -> Loaded:
+               where: str | None = None, first_line: int = 1) -> Loaded:
     """Turn the bytes of a file called ``name`` into documents.
 
     Parameters
@@ -115,6 +115,9 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
         Path recorded on the documents (defaults to ``name``).
     where
         How messages name the file (defaults to ``path``, else ``name``), e.g. the path as the user typed it.
+    first_line
+        Number of the first line of ``data`` in its file, for ``file:line`` messages of a ``.jsonl`` chunk
+        (a part of a larger JSONL collection, see :mod:`threatmap.batch`).
 
     Raises
     ------
@@ -134,7 +137,7 @@ def read_bytes(name: str, data: bytes, *, max_bytes: int = settings.MAX_DOC_BYTE
         raise DocumentError(f"{where}: the file is empty; fix: remove it or add the document text")
     stem = PurePath(name).stem
     if suffix == ".jsonl":
-        return _read_jsonl(where, doc_path, text, notes, max_bytes)
+        return _read_jsonl(where, doc_path, text, notes, max_bytes, first_line)
     if suffix in (".html", ".htm"):
         return Loaded((_read_html(where, doc_path, stem, text),), (), notes, (where,))
     return Loaded((_read_text(where, doc_path, stem, text),), (), notes, (where,))
@@ -267,15 +270,15 @@ def _read_html(where: str, doc_path: str, stem: str, html: str) -> Document:
     return _make(where, doc_id=stem, text=body, meta=meta, path=doc_path)
 
 
-def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, str], ...], max_bytes: int
-                ) -> Loaded:
+def _read_jsonl(where: str, doc_path: str, text: str, notes: tuple[tuple[str, str], ...], max_bytes: int,
+                first_line: int = 1) -> Loaded:
     docs: list[Document] = []
     wheres: list[str] = []
     problems: list[tuple[str, str]] = []
     unlisted = 0
     line_notes = list(notes)
     # Only "\n" ends a line: U+2028, U+2029 and U+0085 are legal raw inside JSON strings (str.splitlines splits there).
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         line = line.removesuffix("\r")
         if not line.strip():
             continue

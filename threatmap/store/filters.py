@@ -12,6 +12,9 @@ from threatmap.errors import ExportError
 THRESHOLD = settings.THREAT_THRESHOLD
 """The default threshold on ``threat_p`` from which (inclusive) a mention counts as a threat."""
 
+REVIEW_CHOICES: tuple[str | None, ...] = (None, "reviewed", "unreviewed", "disagreements")
+"""Values of :attr:`Filters.review`."""
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -30,9 +33,20 @@ class Filters:
         ``threat`` column of the selection (map, counts and exports), not only ``threat_only``.
     places, types
         Keep mentions whose ``place_id`` / ``place_type`` is one of these.
+    review
+        ``"reviewed"`` (only mentions an analyst reviewed or added), ``"unreviewed"``, ``"disagreements"``
+        (reviewed mentions whose final threat or place differs from the machine's, and added ones), or None (all).
     text
-        Case- and normalisation-insensitive search in the passages (``normalize_key`` on both sides:
-        أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
+        Keep the mentions of the documents whose whole text contains it, insensitive to case and normalisation
+        (``normalize_key`` on both sides: أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
+    documents
+        Keep the mentions of these documents (ids) only.
+    resolved_by
+        Keep the mentions resolved so (``"gazetteer"``, ``"context"``: located from the context, ``"review"``).
+    spellings
+        Other spellings that match as well as ``text`` (used only with it): the gazetteer's names of the place
+        ``text`` names, in every script (:meth:`threatmap.gazetteer.Gazetteer.spellings`), so "Hamrin" finds
+        "حمرين".
     """
 
     since: dt.date | None = None
@@ -43,7 +57,11 @@ class Filters:
     places: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     text: str | None = None
+    review: str | None = None
     threat_threshold: float = THRESHOLD
+    spellings: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    resolved_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         t = self.threat_threshold
@@ -57,7 +75,10 @@ class Filters:
         if self.since and self.until and self.since > self.until:
             raise ExportError(f"Filters: since {self.since.isoformat()!r} is after until "
                               f"{self.until.isoformat()!r}; fix: swap them")
-        for name in ("sources", "langs", "places", "types"):
+        if self.review not in REVIEW_CHOICES:
+            raise ExportError(f"Filters.review: expected one of {', '.join(map(repr, REVIEW_CHOICES))}, got "
+                              f"{self.review!r}")
+        for name in ("sources", "langs", "places", "types", "spellings", "documents", "resolved_by"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise ExportError(f"Filters.{name}: expected a tuple of strings, got {value!r}")
@@ -76,7 +97,9 @@ class Filters:
                    sources=tuple(getattr(args, "source", None) or ()), langs=tuple(getattr(args, "lang", None) or ()),
                    threat_only=bool(getattr(args, "threat_only", False)),
                    threat_threshold=float(getattr(args, "threat_threshold", None) or THRESHOLD),
-                   places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()))
+                   places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()),
+                   text=(getattr(args, "search", None) or "").strip() or None,
+                   review=getattr(args, "review", None) or None)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:

@@ -85,7 +85,9 @@ class IngestSummary:
         return 3 if self.failed else 1 if self.rejected else 0
 
 
-class _Tally:
+class Tally:
+    """What an ingest run has done so far (mutable, local to one run); :meth:`summary` freezes it."""
+
     def __init__(self) -> None:
         self.counts = {"added": 0, "unchanged": 0, "updated": 0, "mentions": 0, "threat": 0, "unresolved": 0}
         self.rejected: list[tuple[str, str]] = []
@@ -128,7 +130,8 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def _empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
+def empty_folders(paths: Iterable[Path | str]) -> list[tuple[str, str]]:
+    """``(folder, reason)`` of each given folder that holds no document file."""
     return [(printable_path(p), f"{printable_path(p)}: no {', '.join(SUFFIXES)} file in this folder")
             for p in map(Path, paths) if p.is_dir() and not expand_paths([p])]
 
@@ -154,17 +157,17 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
         Show a tqdm progress bar on stderr (only on a terminal, and when there is more than one file).
     """
     parse = parse_function(parser)
-    tally = _Tally()
+    tally = Tally()
     paths = list(paths)
     files = expand_paths(paths)
-    tally.rejected.extend(_empty_folders(paths))
+    tally.rejected.extend(empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
     for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
         _ingest_one(printable_path(path), partial(read_path, path, max_bytes=max_bytes), store, parse, tally)
     return tally.summary()
 
 
-def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: ParseFn, tally: _Tally) -> None:
+def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: ParseFn, tally: Tally) -> None:
     """Read and store one file; its failure, expected or not, is recorded and never stops the batch."""
     try:
         loaded = read()
@@ -172,14 +175,19 @@ def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: Par
         tally.rejected.append((where, str(exc)))
         return
     except Exception as exc:  # a bug or MemoryError on one file must not lose the rest of the batch
-        tally.failed.append((where, f"{type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"))
+        tally.failed.append(internal_error(where, exc))
         return
     try:
         _store_loaded(loaded, store, parse, tally)
     except StoreError:
         raise  # the store itself is broken: no later file can be stored either
     except Exception as exc:
-        tally.failed.append((where, f"{type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"))
+        tally.failed.append(internal_error(where, exc))
+
+
+def internal_error(where: str, exc: BaseException) -> tuple[str, str]:
+    """The ``failed`` entry of a file that hit an unexpected error (a bug, out of memory)."""
+    return where, f"{type(exc).__name__}: {str(exc)[:300]}; fix: report it with this file"
 
 
 ingest = ingest_paths
@@ -190,7 +198,7 @@ def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn
                   max_bytes: int = settings.MAX_DOC_BYTES) -> IngestSummary:
     """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
     parse = parse_function(parser)
-    tally = _Tally()
+    tally = Tally()
     base = Path(name).name
     _ingest_one(name, lambda: read_bytes(base, data, max_bytes=max_bytes, path=f"upload:{base}", where=base),
                 store, parse, tally)
@@ -211,21 +219,22 @@ def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
     Each document's mentions and candidates are replaced in one transaction.
     """
     parse = parse_function(parser)
-    tally = _Tally()
+    tally = Tally()
     done = 0
     for doc in store.documents():
         try:
-            mentions, candidates = _analyse(doc, parse)
+            mentions, candidates = analyse_document(doc, parse)
         except DocumentError as exc:
             tally.rejected.append((doc.path or doc.id, str(exc)))
             continue
         store.replace_mentions(doc.id, mentions, candidates)
-        _count(tally, mentions, candidates)
+        count(tally, mentions, candidates)
         done += 1
     return tally.summary(reindexed=done)
 
 
-def _analyse(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[Candidate]]:
+def analyse_document(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[Candidate]]:
+    """The mentions and candidate names of one document; a geoparser failure is a DocumentError naming it."""
     try:
         mentions = tuple(parse(doc))
     except Exception as exc:  # a geoparser bug on one document must not stop the batch; reported with its type
@@ -234,44 +243,69 @@ def _analyse(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[C
     return mentions, find_candidates(doc, mentions)
 
 
-def _count(tally: _Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
+def count(tally: Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
+    """Add one stored document's mentions, threat mentions and candidates to ``tally``."""
     tally.counts["mentions"] += len(mentions)
     tally.counts["threat"] += sum(1 for m in mentions if m.threat)
     tally.counts["unresolved"] += len(candidates)
 
 
-def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: _Tally) -> None:
+Item = tuple[str, Document, tuple[Mention, ...], list[Candidate]]
+"""A geoparsed document ready to store: where it came from (``file`` or ``file:line``), the document, its mentions
+and its candidate names."""
+
+
+def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: Tally) -> None:
+    write_items(analyse_loaded(loaded, parse, tally, is_stored=store.contains), store, tally)
+
+
+def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
+                   is_stored: Callable[[Document], bool] | None = None) -> list[Item]:
+    """Geoparse the documents of one file (no store needed: a Dask worker runs this, see threatmap.batch).
+
+    Problems and notes of the file, duplicate ids and geoparser failures go to ``tally``; documents for which
+    ``is_stored`` is true are counted unchanged and not geoparsed.
+    """
     tally.rejected.extend(loaded.problems)
     tally.notes.extend(loaded.notes)
-    items = []
-    wheres: list[str] = []
+    items: list[Item] = []
     first: dict[str, str] = {}
     for number, doc in enumerate(loaded.documents):
         at = loaded.wheres[number] if number < len(loaded.wheres) else doc.path or doc.id
         if doc.id in first:
-            tally.rejected.append((at, f"{at}: document id {doc.id!r} appears twice in this file (first at "
-                                   f"{first[doc.id]}); the first one is kept; fix: give each line a distinct \"id\""))
+            tally.rejected.append(repeated_id(at, doc.id, first[doc.id]))
             continue
         first[doc.id] = at
-        if store.contains(doc):  # unchanged: no need to geoparse it again
+        if is_stored is not None and is_stored(doc):  # unchanged: no need to geoparse it again
             tally.counts["unchanged"] += 1
             continue
         try:
-            items.append((doc, *_analyse(doc, parse)))
-            wheres.append(at)
+            items.append((at, doc, *analyse_document(doc, parse)))
         except DocumentError as exc:
             tally.rejected.append((at, str(exc)))
+    return items
+
+
+def repeated_id(at: str, doc_id: str, first_at: str) -> tuple[str, str]:
+    """The rejection of the document at ``at`` whose id the document at ``first_at`` (same file) already has."""
+    return (at, f"{at}: document id {doc_id!r} appears twice in this file (first at {first_at}); the first one is "
+                f"kept; fix: give each line a distinct \"id\"")
+
+
+def write_items(items: Sequence[Item], store: Store, tally: Tally) -> None:
+    """Store the geoparsed documents of one file (or chunk) in one transaction and count what happened."""
     if not items:
         return
     try:
-        statuses = store.add_batch(items)
+        statuses = store.add_batch([(doc, mentions, candidates) for _, doc, mentions, candidates in items])
     except StoreError as exc:  # the file's transaction was rolled back: reject it, keep going with the next
-        tally.rejected.append((items[0][0].path or items[0][0].id, f"{items[0][0].path}: not stored: {exc}"))
+        doc = items[0][1]
+        tally.rejected.append((doc.path or doc.id, f"{doc.path}: not stored: {exc}"))
         return
-    for (_doc, mentions, candidates), at, status in zip(items, wheres, statuses, strict=True):
+    for (at, _doc, mentions, candidates), status in zip(items, statuses, strict=True):
         if isinstance(status, DocumentError):  # named with its file (and JSONL line)
             tally.rejected.append((at, str(status)))
             continue
         tally.counts[status] += 1
         if status != "unchanged":
-            _count(tally, mentions, candidates)
+            count(tally, mentions, candidates)

@@ -1,8 +1,9 @@
 """The shared store: PostgreSQL + PostGIS (``THREATMAP_STORE=postgresql://user@host/db`` or ``--store …``).
 
 The same tables as the SQLite store, plus a PostGIS point per mention (``geom``, GiST index) and the normalised
-passage (``search_key``, pg_trgm GIN index: substring search from the index). Several processes (the app, CLI
-ingests, batch workers) can use it at once: writes are serialised on the revision row, reads see one snapshot.
+text of each document (``documents.search_key``, pg_trgm GIN index: substring search from the index). Several
+processes (the app, CLI ingests, batch workers) can use it at once: writes are serialised on the revision row,
+reads see one snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from threatmap.errors import StoreError
-from threatmap.models import Mention
+from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.migrations import check_version
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
@@ -23,7 +24,7 @@ from threatmap.store.sql import POSTGRESQL, search_key
 __all__ = ["PostgresStore", "postgres_sql"]
 
 _COPY = MENTION_INSERT.replace("INSERT INTO", "COPY").split(" VALUES")[0].replace(
-    ", doc_lang)", ", doc_lang, search_key, geom) FROM STDIN")
+    ", doc_lang)", ", doc_lang, geom) FROM STDIN")
 
 
 def postgres_sql(sql: str) -> str:
@@ -137,10 +138,13 @@ class PostgresStore(SqlStore):
     def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
                          ) -> None:
         with cur.copy(_COPY) as copy:  # COPY: one stream for the whole batch
-            for text, rows, mentions in batch:
+            for _, rows, mentions in batch:
                 for row, m in zip(rows, mentions, strict=True):
-                    copy.write_row((*row, search_key(text[m.passage_start:m.passage_end]),
-                                    f"SRID=4326;POINT({m.where.lon!r} {m.where.lat!r})"))
+                    copy.write_row((*row, f"SRID=4326;POINT({m.where.lon!r} {m.where.lat!r})"))
+
+    def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
+        self._execute_many(cur, "UPDATE documents SET search_key = ? WHERE id = ?",
+                           [(search_key(doc.text), doc.id) for doc in docs])
 
     @contextmanager
     def _write(self) -> Iterator[Any]:

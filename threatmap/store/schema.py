@@ -15,23 +15,29 @@ from __future__ import annotations
 
 from threatmap.models import Column, Document, Mention, mention_columns
 
-__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "SCHEMA_VERSION", "create_sql",
-           "mention_values"]
+__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "REVIEW_COLUMNS", "REVIEW_FIELDS",
+           "SCHEMA_VERSION", "create_sql", "mention_values", "review_sql"]
 
 SCHEMA_VERSION = 5
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
 (places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
-mention, FTS5 / trigram text index, passages cut from the
-text, a revision counter. Bump it with a new entry in
+mention, the documents' FTS5 / trigram text index, each document's text hash (the reviews join on it), the
+review tables in the schema, a revision counter. Bump it with a new entry in
 :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention."""
 DOC_COLUMNS: tuple[str, ...] = ("title", "source", "url", "date", "lang")
 """Document fields repeated on every row of :meth:`Store.query`, after ``doc_id``."""
-COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage")
-"""Columns of :meth:`Store.query`, in order: the document's, the mention's, then the quoted passage."""
+REVIEW_COLUMNS: tuple[str, ...] = ("reviewed", "reviewer", "reviewed_at", "review_reason", "machine_threat",
+                                   "machine_place_id")
+"""Columns a query adds after the passage (the reviews joined in SQL, :mod:`threatmap.store.sql`): whether an
+analyst reviewed the mention, who, when, why, and the machine's own judgement (None for a mention the analyst
+added)."""
+COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage",
+                            *REVIEW_COLUMNS)
+"""Columns of :meth:`Store.query`, in order: the document's, the mention's, the quoted passage, the review's."""
 COPIED: tuple[str, ...] = ("doc_date", "doc_source", "doc_lang")
 """The document fields copied onto each mention row (the filters test them without a join)."""
 
@@ -64,16 +70,41 @@ CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
 """
 
 
+REVIEW_FIELDS: tuple[str, ...] = (
+    "text_hash", "start", "end", "doc_id", "surface", "threat", "not_a_place", "place_id", "name", "place_type", "lat",
+    "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type", "precision", "reviewer", "reason",
+    "reviewed_at")
+"""The columns of a review (:meth:`threatmap.store.reviews.Review.row`), keyed by (text hash, start, end)."""
+
+
+def review_sql(engine: str) -> str:
+    """The review tables: the current review per (text hash, start, end), and the history of every write. No
+    foreign key to the documents: reviews outlive them (re-ingest, reindex). ``passage_start``/``passage_end``:
+    the sentence around a span the analyst added (the passage of the mention it adds)."""
+    real = _TYPES[engine][float]
+    cols = f"""text_hash TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, doc_id TEXT NOT NULL,
+    surface TEXT NOT NULL, threat INTEGER, not_a_place INTEGER NOT NULL DEFAULT 0, place_id TEXT, name TEXT,
+    place_type TEXT, lat {real}, lon {real}, min_lon {real}, min_lat {real}, max_lon {real}, max_lat {real},
+    geometry_type TEXT, precision INTEGER, reviewer TEXT, reason TEXT, reviewed_at TEXT NOT NULL,
+    passage_start INTEGER, passage_end INTEGER"""
+    seq = "seq BIGSERIAL PRIMARY KEY" if engine == "postgresql" else "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+    return f"""
+CREATE TABLE IF NOT EXISTS reviews ({cols}, PRIMARY KEY (text_hash, start, "end"));
+CREATE TABLE IF NOT EXISTS review_history ({seq}, action TEXT NOT NULL, {cols});
+"""
+
+
 def create_sql(engine: str) -> str:
     """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
     ``postgresql``); the version itself is recorded by the caller."""
     mention_id = "id BIGSERIAL PRIMARY KEY, " if engine == "postgresql" else ""
-    extra = (", search_key TEXT NOT NULL DEFAULT '', geom geometry(Point, 4326)" if engine == "postgresql" else "")
+    extra = ", geom geometry(Point, 4326)" if engine == "postgresql" else ""
+    doc_extra = ", search_key TEXT NOT NULL DEFAULT ''" if engine == "postgresql" else ""
     sql = f"""
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
     date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL, text_hash TEXT NOT NULL DEFAULT ''{doc_extra}
 );
 CREATE TABLE IF NOT EXISTS mentions (
     {mention_id}{", ".join(_ddl(c, engine) for c in MENTION_COLUMNS)},
@@ -85,24 +116,25 @@ CREATE TABLE IF NOT EXISTS candidates (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
-{_INDEXES}"""
+CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash);
+{_INDEXES}{review_sql(engine)}"""
     if engine == "postgresql":
         return sql + """
 CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date DESC NULLS LAST, doc_id DESC, start DESC);
 CREATE INDEX IF NOT EXISTS mentions_geom ON mentions USING GIST (geom);
-CREATE INDEX IF NOT EXISTS mentions_search ON mentions USING GIN (search_key gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS documents_search ON documents USING GIN (search_key gin_trgm_ops);
 """
     return sql + "CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date, doc_id, start);\n" + FTS_SQLITE
 
 
 FTS_SQLITE = """
-CREATE VIRTUAL TABLE IF NOT EXISTS mention_fts USING fts5(key, tokenize='trigram');
-CREATE TRIGGER IF NOT EXISTS mentions_fts_delete AFTER DELETE ON mentions BEGIN
-    DELETE FROM mention_fts WHERE rowid = old.rowid;
+CREATE VIRTUAL TABLE IF NOT EXISTS document_fts USING fts5(key, tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
+    DELETE FROM document_fts WHERE rowid = old.rowid;
 END;
 """
-"""SQLite's text index: the normalised passage of each mention (rowid = the mention's), trigram-tokenised, so a
-search is a substring match as before, answered from the index; deleting a mention deletes its entry."""
+"""SQLite's text index: the normalised text of each document (rowid = the document's), trigram-tokenised, so a
+search is a substring match of the whole text, answered from the index; deleting a document deletes its entry."""
 
 MENTION_INSERT = (f"INSERT INTO mentions ({_NAMES}, doc_date, doc_source, doc_lang) "
                   f"VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 3))})")

@@ -1,7 +1,9 @@
 """Filters as SQL: one WHERE clause for both engines, and the queries the app, the exports and the CLI ask.
 
 Every statement is written with ``?`` placeholders; :class:`Dialect` says how an engine spells the parts that
-differ (placeholders, the mention id, the text search).
+differ (placeholders, the mention id, the text search). Every statement reads the mentions through
+:func:`final_mentions`: the machine's mentions with the analysts' reviews joined in SQL (reviewed values win in the
+map, the counts, the timeline, the filters and the exports).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from dataclasses import dataclass
 
 from threatmap.lang.normalize import normalize_key
 from threatmap.store.filters import Filters
-from threatmap.store.schema import MENTION_COLUMNS
+from threatmap.store.schema import MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
 
-__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "monthly_sql", "place_keys_sql", "rows_sql",
-           "search_key", "where"]
+__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "final_mentions", "monthly_sql",
+           "orphans_sql", "place_keys_sql", "rows_sql", "search_key", "where"]
 
 
 def search_key(text: str) -> str:
@@ -30,23 +32,31 @@ class Dialect:
     name: str
     mention_id: str
     """The column that identifies a mention row (``rowid`` / ``id``)."""
-    text_clause: Callable[[str], tuple[str, list[object]]]
-    """The condition (on ``m``) and parameters of a search for a normalised, non-empty needle."""
+    text_clause: Callable[[list[str]], tuple[str, list[object]]]
+    """The condition (on ``m``) and parameters that keep the mentions of the documents whose normalised text
+    contains any of the normalised, non-empty needles."""
 
 
 def _like_pattern(needle: str) -> str:
     return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _sqlite_text(needle: str) -> tuple[str, list[object]]:
-    if len(needle) >= 3:  # the trigram index answers substrings of 3+ characters
-        return ("m.rowid IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?)",
-                ['"' + needle.replace('"', '""') + '"'])
-    return ("m.rowid IN (SELECT rowid FROM mention_fts WHERE key LIKE ? ESCAPE '\\')", [_like_pattern(needle)])
+def _sqlite_text(needles: list[str]) -> tuple[str, list[object]]:
+    tests: list[str] = []
+    params: list[object] = []
+    long = [n for n in needles if len(n) >= 3]  # the trigram index answers substrings of 3+ characters
+    if long:
+        tests.append("rowid IN (SELECT rowid FROM document_fts WHERE document_fts MATCH ?)")
+        params.append(" OR ".join('"' + n.replace('"', '""') + '"' for n in long))
+    for needle in (n for n in needles if len(n) < 3):
+        tests.append("rowid IN (SELECT rowid FROM document_fts WHERE key LIKE ? ESCAPE '\\')")
+        params.append(_like_pattern(needle))
+    return f"m.doc_id IN (SELECT id FROM documents WHERE {' OR '.join(tests)})", params
 
 
-def _postgres_text(needle: str) -> tuple[str, list[object]]:
-    return "m.search_key LIKE ? ESCAPE '\\'", [_like_pattern(needle)]  # GIN pg_trgm index for 3+ characters
+def _postgres_text(needles: list[str]) -> tuple[str, list[object]]:
+    tests = " OR ".join("search_key LIKE ? ESCAPE '\\'" for _ in needles)  # GIN pg_trgm index for 3+ characters
+    return f"m.doc_id IN (SELECT id FROM documents WHERE {tests})", [_like_pattern(n) for n in needles]
 
 
 SQLITE = Dialect("sqlite", "rowid", _sqlite_text)
@@ -57,6 +67,86 @@ P = "COALESCE(m.threat_p, m.threat)"
 """A mention's probability of threat: ``threat_p``, or its verdict as 1.0 / 0.0 (stores from before the model).
 A mention is a threat when it is at least ``Filters.threat_threshold``."""
 _IS_THREAT = f"CASE WHEN {P} >= ? THEN 1 ELSE 0 END"
+
+_NAMES = tuple(c.name for c in MENTION_COLUMNS)
+_PLACE = ("place_id", "name", "place_type", "lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type",
+          "precision")
+_COPIED = ("doc_date", "doc_source", "doc_lang")
+_FINAL = ("mid", *_NAMES, *_COPIED, *REVIEW_COLUMNS)
+"""The columns of :func:`final_mentions`."""
+_NULL_TEXT = "CAST(NULL AS TEXT)"
+
+
+def _machine(dialect: Dialect) -> dict[str, str]:
+    """A machine mention as it is stored (``m``), not reviewed."""
+    out = {"mid": f"m.{dialect.mention_id}", **{n: f'm."{n}"' for n in (*_NAMES, *_COPIED)}}
+    return out | {"reviewed": "0", "reviewer": _NULL_TEXT, "reviewed_at": _NULL_TEXT, "review_reason": _NULL_TEXT,
+                  "machine_threat": "m.threat", "machine_place_id": "m.place_id"}
+
+
+def _reviewed(dialect: Dialect) -> dict[str, str]:
+    """A machine mention ``m`` with its review ``r`` applied: the reviewer's threat (its probability certain,
+    whatever the threshold) and place win; the cue says "reviewed" when the verdict changed."""
+    out = _machine(dialect)
+    for n in _PLACE:
+        out[n] = f'CASE WHEN r.place_id IS NULL THEN m."{n}" ELSE r."{n}" END'
+    return out | {
+        "threat": "COALESCE(r.threat, m.threat)",
+        "threat_p": "CASE WHEN r.threat IS NULL THEN m.threat_p ELSE CAST(r.threat AS DOUBLE PRECISION) END",
+        "cue": "CASE WHEN r.threat IS NULL OR r.threat = m.threat THEN m.cue ELSE 'reviewed' END",
+        "qualifier": "CASE WHEN r.place_id IS NULL THEN m.qualifier ELSE NULL END",
+        "resolved_by": "CASE WHEN r.place_id IS NULL THEN m.resolved_by ELSE 'review' END",
+        "reviewed": "1", "reviewer": "r.reviewer", "reviewed_at": "r.reviewed_at", "review_reason": "r.reason"}
+
+
+def _added() -> dict[str, str]:
+    """A mention the analyst added (``r`` on a span where the machine found none, in document ``d``)."""
+    out = {n: "NULL" for n in _FINAL} | {n: f'r."{n}"' for n in ("start", "end", "surface", *_PLACE)}
+    return out | {
+        "mid": "CAST(NULL AS BIGINT)", "doc_id": "d.id", "threat": "COALESCE(r.threat, 0)",
+        "threat_p": "CAST(COALESCE(r.threat, 0) AS DOUBLE PRECISION)", "cue": "'reviewed'",
+        "passage_start": "COALESCE(r.passage_start, r.start)", "passage_end": 'COALESCE(r.passage_end, r."end")',
+        "resolved_by": "'review'", "doc_date": "d.date", "doc_source": "d.source", "doc_lang": "d.lang",
+        "reviewed": "1", "reviewer": "r.reviewer", "reviewed_at": "r.reviewed_at", "review_reason": "r.reason",
+        "qualifier": _NULL_TEXT, "speaker": _NULL_TEXT, "machine_threat": "CAST(NULL AS INTEGER)",
+        "machine_place_id": _NULL_TEXT}
+
+
+def _select(columns: dict[str, str]) -> str:
+    return ", ".join(f'{columns[n]} AS "{n}"' for n in _FINAL)
+
+
+def _matched(m: str) -> str:
+    """The machine mentions (alias ``m``) a review touches: same text (by its hash), same offsets."""
+    return (f"reviews r JOIN documents rd ON rd.text_hash = r.text_hash JOIN mentions {m} ON {m}.doc_id = rd.id "
+            f'AND {m}.start = r.start AND {m}."end" = r."end"')
+
+
+def final_mentions(dialect: Dialect, *, reviews: bool) -> str:
+    """The mentions every query reads, as a subquery aliased ``m`` (columns ``mid``, the mention's, ``doc_date``,
+    ``doc_source``, ``doc_lang`` and :data:`REVIEW_COLUMNS`): the machine's mentions with the reviews applied —
+    a reviewed mention takes the reviewer's values, a "not a place" review removes it, a review with a place on a
+    span the machine missed adds one. ``reviews`` False (no review stored) reads the mentions table alone."""
+    machine = f"SELECT {_select(_machine(dialect))} FROM mentions m"
+    if not reviews:
+        return f"({machine}) AS m"
+    mid = dialect.mention_id
+    return (f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')}) "
+            f"UNION ALL SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} WHERE r.not_a_place = 0 "
+            f"UNION ALL SELECT {_select(_added())} FROM reviews r JOIN documents d ON d.text_hash = r.text_hash "
+            f"WHERE r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x WHERE "
+            f'x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m')
+
+
+def orphans_sql() -> str:
+    """The reviews that match no stored text (no document hashes to it), or whose span has no machine mention and
+    gives no place to add one: columns of ``REVIEW_SELECT`` plus why (``'text'`` / ``'span'``)."""
+    columns = ", ".join(f'r."{c}"' for c in REVIEW_FIELDS)
+    return (f"SELECT {columns}, CASE WHEN NOT EXISTS (SELECT 1 FROM documents d WHERE d.text_hash = "
+            f"r.text_hash) THEN 'text' ELSE 'span' END FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM documents d "
+            f"WHERE d.text_hash = r.text_hash) OR (r.not_a_place = 0 AND r.place_id IS NULL AND NOT EXISTS ("
+            f"SELECT 1 FROM documents d JOIN mentions m ON m.doc_id = d.id WHERE d.text_hash = r.text_hash AND "
+            f'm.start = r.start AND m."end" = r."end")) ORDER BY r.doc_id, r.start, r."end"')
 
 
 def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
@@ -73,14 +163,21 @@ def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
         conds.append(f"{P} >= ?")
         params.append(f.threat_threshold)
     for column, values in (("doc_source", f.sources), ("doc_lang", f.langs), ("place_id", f.places),
-                           ("place_type", f.types)):
+                           ("place_type", f.types), ("doc_id", f.documents), ("resolved_by", f.resolved_by)):
         if values:
             conds.append(f"m.{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
+    if f.review == "reviewed":
+        conds.append("m.reviewed = 1")
+    elif f.review == "unreviewed":
+        conds.append("m.reviewed = 0")
+    elif f.review == "disagreements":  # the final threat or place differs from the machine's, or an added mention
+        conds.append("m.reviewed = 1 AND (m.machine_threat IS NULL OR m.machine_threat <> m.threat OR "
+                     "m.machine_place_id IS NULL AND m.place_id IS NOT NULL OR m.machine_place_id <> m.place_id)")
     if f.text and f.text.strip():
-        needle = search_key(f.text)
-        if needle:
-            clause, extra = dialect.text_clause(needle)
+        needles = sorted({search_key(n) for n in (f.text, *f.spellings)} - {""})
+        if needles:
+            clause, extra = dialect.text_clause(needles)
             conds.append(clause)
             params.extend(extra)
         else:  # nothing left to search for (only marks the normalisation deletes): nothing matches
@@ -92,32 +189,34 @@ _EXPRESSIONS = {"threat": _IS_THREAT, "threat_p": P}
 _ROW_COLUMNS = ", ".join(
     ["m.doc_id", "d.title", "m.doc_source", "d.url", "m.doc_date", "m.doc_lang",
      *(_EXPRESSIONS.get(c.name, f'm."{c.name}"') for c in MENTION_COLUMNS[1:]),
-     "substr(d.text, m.passage_start + 1, m.passage_end - m.passage_start)"])
+     "substr(d.text, m.passage_start + 1, m.passage_end - m.passage_start)",
+     *(f"m.{c}" for c in REVIEW_COLUMNS)])
 """The columns of :data:`threatmap.store.schema.COLUMNS`: ``threat`` from ``threat_p`` and the threshold (the one
 ``?`` of the list), the passage cut from the text (characters, as the offsets count them)."""
 _ORDER = "m.doc_date IS NULL, m.doc_date, m.doc_id, m.start"
 _NEWEST = "m.doc_date DESC NULLS LAST, m.doc_id DESC, m.start DESC"  # the order of the mentions_date index
 
 
-def rows_sql(f: Filters, dialect: Dialect, *, limit: int | None = None, newest_first: bool = False
+def rows_sql(f: Filters, dialect: Dialect, *, reviews: bool, limit: int | None = None, newest_first: bool = False
              ) -> tuple[str, list[object]]:
     """The mentions kept by ``f`` with their document fields and passage, ordered by date (undated last),
     document and offset (``newest_first``: newest first, undated still last)."""
     clause, params = where(f, dialect)
     params = [f.threat_threshold, *params]
-    sql = (f"SELECT {_ROW_COLUMNS} FROM mentions m JOIN documents d ON d.id = m.doc_id {clause} "
-           f"ORDER BY {_NEWEST if newest_first else _ORDER}")
+    sql = (f"SELECT {_ROW_COLUMNS} FROM {final_mentions(dialect, reviews=reviews)} JOIN documents d ON "
+           f"d.id = m.doc_id {clause} ORDER BY {_NEWEST if newest_first else _ORDER}")
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
     return sql, params
 
 
-def documents_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
+def documents_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """The number of distinct documents with a mention kept by ``f``: from the documents table when only document
-    fields are filtered (one index probe per document), else DISTINCT over the kept mentions (in a subquery:
-    hashed, where ``COUNT(DISTINCT …)`` would sort)."""
-    if not (f.threat_only or f.places or f.types or (f.text and f.text.strip())):
+    fields are filtered and no review is stored (one index probe per document), else DISTINCT over the kept
+    mentions (in a subquery: hashed, where ``COUNT(DISTINCT …)`` would sort)."""
+    by_mention = (f.threat_only, f.places, f.types, f.review, f.documents, f.resolved_by, f.text and f.text.strip())
+    if not (reviews or any(by_mention)):
         conds: list[str] = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"]
         params: list[object] = []
         for test, value in (("d.date >= ?", f.since), ("d.date <= ?", f.until)):
@@ -130,22 +229,27 @@ def documents_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
                 params.extend(values)
         return f"SELECT COUNT(*) FROM documents d WHERE {' AND '.join(conds)}", params
     clause, kept = where(f, dialect)
-    return f"SELECT COUNT(*) FROM (SELECT DISTINCT m.doc_id FROM mentions m {clause}) AS kept", kept
+    return (f"SELECT COUNT(*) FROM (SELECT DISTINCT m.doc_id FROM {final_mentions(dialect, reviews=reviews)} "
+            f"{clause}) AS kept", kept)
 
 
-def aggregate_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
-    """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date (grouped on
-    the columns themselves, in the order of the ``mentions_place`` index; NULL qualifiers form one group)."""
+def aggregate_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
+    """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date, and whether
+    any was located from its context (grouped on the columns themselves, in the order of the ``mentions_place``
+    index; NULL qualifiers form one group)."""
     clause, params = where(f, dialect)
-    return (f"SELECT m.place_id, m.qualifier, COUNT(*), SUM({_IS_THREAT}), MIN(m.doc_date), MAX(m.doc_date) "
-            f"FROM mentions m {clause} GROUP BY m.place_id, m.qualifier", [f.threat_threshold, *params])
+    return (f"SELECT m.place_id, m.qualifier, COUNT(*), SUM({_IS_THREAT}), MIN(m.doc_date), MAX(m.doc_date), "
+            f"MAX(CASE WHEN m.resolved_by = 'context' THEN 1 ELSE 0 END) "
+            f"FROM {final_mentions(dialect, reviews=reviews)} {clause} GROUP BY m.place_id, m.qualifier",
+            [f.threat_threshold, *params])
 
 
-def monthly_sql(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
+def monthly_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """Per month (``YYYY-MM``, NULL for undated mentions) kept by ``f``: threat mentions and the others."""
     clause, params = where(f, dialect)
-    return (f"SELECT substr(m.doc_date, 1, 7), SUM({_IS_THREAT}), COUNT(*) FROM mentions m {clause} "
-            f"GROUP BY substr(m.doc_date, 1, 7)", [f.threat_threshold, *params])
+    return (f"SELECT substr(m.doc_date, 1, 7), SUM({_IS_THREAT}), COUNT(*) FROM "
+            f"{final_mentions(dialect, reviews=reviews)} {clause} GROUP BY substr(m.doc_date, 1, 7)",
+            [f.threat_threshold, *params])
 
 
 def distinct_sql(table: str, column: str) -> str:
@@ -156,9 +260,14 @@ def distinct_sql(table: str, column: str) -> str:
             f"SELECT v FROM t WHERE v IS NOT NULL")
 
 
-def place_keys_sql(dialect: Dialect) -> str:
-    """One mention (the first stored) of every (place, qualifier) in the store, as :func:`rows_sql` rows (one
-    parameter: the threat threshold)."""
-    mid = dialect.mention_id
-    return (f"SELECT {_ROW_COLUMNS} FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.{mid} IN "
-            f"(SELECT MIN({mid}) FROM mentions GROUP BY place_id, qualifier) ORDER BY {_ORDER}")
+def place_keys_sql(dialect: Dialect, *, reviews: bool) -> str:
+    """One mention (the first stored) of every (place, qualifier) of the machine, and every reviewed mention, as
+    :func:`rows_sql` rows (one parameter: the threat threshold); the caller keeps one row per key."""
+    final = final_mentions(dialect, reviews=reviews)
+    first = (f"SELECT MIN(mid) FROM {final.removesuffix(' AS m')} AS f WHERE f.reviewed = 0 "
+             f"GROUP BY f.place_id, f.qualifier")
+    if not reviews:
+        first = f"SELECT MIN({dialect.mention_id}) FROM mentions GROUP BY place_id, qualifier"
+    return (f"SELECT {_ROW_COLUMNS} FROM {final} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN ({first}) "
+            f"OR m.reviewed = 1 ORDER BY {_ORDER}")
+

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from threatmap.errors import StoreError
-from threatmap.models import Mention
+from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.migrations import check_version, migrate_sqlite
+from threatmap.store.reviews import text_hash
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
 from threatmap.store.sql import SQLITE, search_key
 
@@ -20,8 +21,8 @@ __all__ = ["SQLiteStore", "connect"]
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection to the file at ``path`` (created with its folder), WAL, foreign keys on, with the function
-    ``tm_key(text)`` (the text index's normalisation) registered."""
+    """A connection to the file at ``path`` (created with its folder), WAL, foreign keys on, with the functions
+    ``tm_key(text)`` (the text index's normalisation) and ``tm_sha256(text)`` (a review's text hash) registered."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -29,6 +30,7 @@ def connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"cannot open the store {str(path)!r}: {exc}; fix: check the path (--store or "
                          f"THREATMAP_STORE) and its permissions") from None
     conn.create_function("tm_key", 1, search_key, deterministic=True)
+    conn.create_function("tm_sha256", 1, text_hash, deterministic=True)
     return conn
 
 
@@ -108,11 +110,11 @@ class SQLiteStore(SqlStore):
 
     def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
                          ) -> None:
-        before = cur.execute("SELECT COALESCE(MAX(rowid), 0) FROM mentions").fetchone()[0]
         cur.executemany(MENTION_INSERT, [row for _, rows, _ in batch for row in rows])
-        cur.execute("INSERT INTO mention_fts (rowid, key) SELECT m.rowid, tm_key(substr(d.text, m.passage_start + 1, "
-                    "m.passage_end - m.passage_start)) FROM mentions m JOIN documents d ON d.id = m.doc_id "
-                    "WHERE m.rowid > ?", (before,))  # the rows just inserted: rowids above the largest before
+
+    def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
+        cur.executemany("INSERT INTO document_fts (rowid, key) SELECT rowid, ? FROM documents WHERE id = ?",
+                        [(search_key(doc.text), doc.id) for doc in docs])
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from threatmap.geoparse.context import ParseContext
@@ -14,19 +15,22 @@ from threatmap.geoparse.threat.scope import agency_speaker, dateline, reference_
 from threatmap.lang.scripts import is_arabic
 from threatmap.models import Passage, ThreatDecision
 
-__all__ = ["BLOCKERS", "POSITIVE", "Span", "assess", "assess_text", "cue_families"]
+__all__ = ["BLOCKERS", "POSITIVE", "Judgement", "PlaceRoles", "Position", "Span", "assess", "assess_text",
+           "clause_at", "cue_families", "judge", "locate", "token_at"]
 
 _FILLER = frozenset({"filler"})
 _EMPTY: frozenset[str] = frozenset()
 _WINDOW = 7  # tokens left of a mention searched for "with" (partner) and "embassy in" (institution)
 
 
-def _clause(a: Analysis, pos: int) -> tuple[int, int]:
+def clause_at(a: Analysis, pos: int) -> tuple[int, int]:
+    """The clause [start, end) of the analysed passage that contains character ``pos`` (passage-relative)."""
     i = bisect.bisect_right(a.clauses, pos) - 1
     return a.clauses[i], a.clauses[i + 1] if i + 1 < len(a.clauses) else len(a.text)
 
 
-def _tok(a: Analysis, pos: int) -> int:
+def token_at(a: Analysis, pos: int) -> int:
+    """The token of the analysed passage at (or last before) character ``pos`` (passage-relative)."""
     return max(0, bisect.bisect_right(a.spans, (pos, len(a.text) + 1)) - 1)
 
 
@@ -37,6 +41,76 @@ class Span(Protocol):
     def start(self) -> int: ...
     @property
     def end(self) -> int: ...
+
+
+class Position(NamedTuple):
+    """Where a mention sits in an analysed passage: its normalised characters [m0, m1) relative to the passage,
+    its first and last tokens, and its clause's characters [c0, c1)."""
+
+    m0: int
+    m1: int
+    t0: int
+    t1: int
+    c0: int
+    c1: int
+
+
+def locate(a: Analysis, mention: Span) -> Position:
+    """The :class:`Position` of ``mention`` (original offsets) in the analysed passage ``a``."""
+    m0 = a.ctx.to_normalized(mention.start) - a.base
+    m1 = max(m0 + 1, a.ctx.to_normalized(mention.end) - a.base)
+    c0, c1 = clause_at(a, m0)
+    return Position(m0, m1, token_at(a, m0), token_at(a, m1 - 1), c0, c1)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRoles:
+    """The roles the rules find for a place in its sentence (each the hit that gives it, or None)."""
+
+    dateline: bool
+    """The place is the report's dateline ("BAGHDAD (Reuters) -", "أربيل - رووداو")."""
+    partner: Hit | None
+    """A "with"/"between" governs it: a partner, not where ISIS acts."""
+    institution: Hit | None
+    """It locates an embassy, base or meeting ("embassy in Baghdad")."""
+    agent: Hit | None
+    """It names who speaks or acts ("the United States condemns")."""
+    role: Hit | None
+    """It is addressed, owns a force, or locates the speaker."""
+    agency: Hit | None
+    """It owns a ministry or agency that speaks."""
+
+    @classmethod
+    def of(cls, a: Analysis, passage: Passage, mention: Span, pos: Position) -> PlaceRoles:
+        """Every role of ``mention`` at ``pos`` in the analysed ``passage``."""
+        t0, t1, c0, c1 = pos.t0, pos.t1, pos.c0, pos.c1
+        return cls(dateline(a.ctx.text, passage, mention.start, mention.end, first=t0 == 0), _partner(a, t0, c0),
+                   _institution(a, t0, t1, c0, c1), _agent(a, t0, t1, c1), _role(a, t0),
+                   _agency(a, t0, t1, c0, c1))
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The rules' decision on a mention, with the analysis, position and roles it was made from (None when the
+    passage has nothing to analyse or the mention lies outside it)."""
+
+    decision: ThreatDecision
+    analysis: Analysis | None = None
+    position: Position | None = None
+    roles: PlaceRoles | None = None
+
+
+def judge(ctx: ParseContext, passage: Passage, mention: Span) -> Judgement:
+    """:func:`assess`, keeping what the decision was made from (the threat model's features reuse it)."""
+    text, start, end = ctx.text, mention.start, mention.end
+    if not (0 <= passage.start <= start < end <= passage.end <= len(text)):
+        return Judgement(ThreatDecision(False, None))
+    a = analyse(ctx, passage, reference_year(ctx))
+    if a is None or not a.spans:
+        return Judgement(ThreatDecision(False, None), a)
+    pos = locate(a, mention)
+    roles = PlaceRoles.of(a, passage, mention, pos)
+    return Judgement(_verdict(text, passage, a, pos, roles), a, pos, roles)
 
 
 def assess(ctx: ParseContext, passage: Passage, mention: Span) -> ThreatDecision:
@@ -59,31 +133,22 @@ def assess(ctx: ParseContext, passage: Passage, mention: Span) -> ThreatDecision
     ThreatDecision
         ``threat`` and the cue words (verbatim from the passage) that decided, or None when nothing did.
     """
-    text, start, end = ctx.text, mention.start, mention.end
-    if not (0 <= passage.start <= start < end <= passage.end <= len(text)):
-        return ThreatDecision(False, None)
-    a = analyse(ctx, passage, reference_year(ctx))
-    if a is None or not a.spans:
-        return ThreatDecision(False, None)
-    m0 = ctx.to_normalized(start) - a.base
-    m1 = max(m0 + 1, ctx.to_normalized(end) - a.base)
-    t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
-    if dateline(text, passage, start, end, first=t0 == 0):
+    return judge(ctx, passage, mention).decision
+
+
+def _verdict(text: str, passage: Passage, a: Analysis, pos: Position, roles: PlaceRoles) -> ThreatDecision:
+    """The rules in order: dateline, partner, question, institution/agent/role/agency, then the nearest cue."""
+    if roles.dateline:
         return ThreatDecision(False, None)  # "BAGHDAD (Reuters) -", "أربيل - رووداو": where the report was filed
-    c0, c1 = _clause(a, m0)
-    partner = _partner(a, t0, c0)
-    if partner is not None:
-        return _decision(text, passage, a, partner, False)
-    if m0 >= a.interrogative_from:
+    if roles.partner is not None:
+        return _decision(text, passage, a, roles.partner, False)
+    if pos.m0 >= a.interrogative_from:
         return _question(text, passage, a)
-    institution = (_institution(a, t0, t1, c0, c1) or _agent(a, t0, t1, c1) or _role(a, t0)
-                   or _agency(a, t0, t1, c0, c1))
+    institution = roles.institution or roles.agent or roles.role or roles.agency
     if institution is not None:
         return _decision(text, passage, a, institution, False)
-    best = _nearest(a, m0, m1, t0, t1, c0, c1)
+    best = _nearest(a, *pos)
     return _decision(text, passage, a, best, best is not None and best.kind in POSITIVE)
-
-
 
 
 def assess_text(text: str, passage: Passage, start: int, end: int, *, lang: str | None = None,
@@ -123,7 +188,7 @@ def _nearest(a: Analysis, m0: int, m1: int, t0: int, t1: int, c0: int, c1: int) 
     for hit in (left, right):
         if hit is None:
             continue
-        h0, h1 = _clause(a, hit.start)
+        h0, h1 = clause_at(a, hit.start)
         relative = hit is right and "relative" in a.cover.get(_tok_range(a, h0, h1)[0], ())
         if fragment or relative or not _anchored(a, h0, h1):
             return hit

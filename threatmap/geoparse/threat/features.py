@@ -17,16 +17,7 @@ from dataclasses import dataclass
 from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.actors import actor_marks, document_actors
 from threatmap.geoparse.threat.analysis import Analysis, analyse
-from threatmap.geoparse.threat.assess import (
-    _agency,
-    _agent,
-    _clause,
-    _institution,
-    _partner,
-    _role,
-    _tok,
-    assess,
-)
+from threatmap.geoparse.threat.assess import PlaceRoles, Position, judge, locate
 from threatmap.geoparse.threat.cues import Hit, document_hits
 from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE
 from threatmap.geoparse.threat.scope import dateline, reference_year
@@ -164,10 +155,9 @@ def _summary(a: Analysis | None) -> _PassageSummary:
 
 def _dist(toks: Sequence[tuple[int, int]], t0: int, t1: int) -> int:
     """Tokens from the mention [t0, t1] to the nearest of ``toks`` ((t0, t1) pairs), capped at ``_FAR``."""
-    best = _FAR
-    for h0, h1 in toks:
-        best = min(best, max(0, h0 - t1, t0 - h1))
-    return best
+    if not toks:
+        return _FAR
+    return min(_FAR, *(max(0, h0 - t1, t0 - h1) for h0, h1 in toks))
 
 
 def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> list[FeatureRow]:
@@ -203,6 +193,8 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                float(doc_date is not None),
                0.0 if doc_date is None or ref_year is None else min(10.0, max(0.0, doc_date.year - ref_year))]
     tail = _document_tail(text, doc_hits.hits, kb, ref_year)
+    per_passage: dict[int, _PassageFeatures] = {}  # id of an Analysis (alive in ctx's memo) -> its features
+    sibling_nstarts: dict[int, list[int]] = {}  # passage start -> normalised starts of its mentions
     by_passage: dict[int, list[MentionSpan]] = {}
     by_place: dict[str, list[MentionSpan]] = {}
     for m in mentions:
@@ -214,11 +206,27 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         k = bisect.bisect_right(starts, m.passage.start) - 1
         k = k if 0 <= k < len(passages) and passages[k] == m.passage else -1
         a = analysis(k) if k >= 0 else analyse(ctx, m.passage, ref_year)
+        judged = judge(ctx, m.passage, m)
+        decision = judged.decision
+        pos = roles = None
+        if a is not None and a.spans:
+            if judged.analysis is a and judged.position is not None and judged.roles is not None:
+                pos, roles = judged.position, judged.roles
+            else:
+                pos = locate(a, m)
+                roles = PlaceRoles.of(a, m.passage, m, pos)
+        per = per_passage.get(id(a)) if a is not None else None
+        if a is not None and per is None:
+            per = per_passage[id(a)] = _PassageFeatures.of(a)
         context = [neighbour(k - 1) if k > 0 else neighbour(-1), neighbour(k - 2) if k > 1 else neighbour(-1),
                    neighbour(k + 1) if k >= 0 else neighbour(-1)]
         same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
-        values = _row(text, a, m, by_passage[m.passage.start], context, same_line, doc_ctx, lang=lang,
-                      index=(k, len(passages)))
+        siblings = by_passage[m.passage.start]
+        sibling_starts = sibling_nstarts.get(m.passage.start)
+        if sibling_starts is None:
+            sibling_starts = sibling_nstarts[m.passage.start] = [ctx.to_normalized(o.start) for o in siblings]
+        values = _row(text, a, per, pos, roles, m, siblings, sibling_starts, context, same_line, doc_ctx,
+                      lang=lang, index=(k, len(passages)))
         others = [o for o in by_place.get(m.place_id, ()) if o is not m]
         other_pos = [summaries.get(bisect.bisect_right(starts, o.passage.start) - 1, _summary(None)).dec_pos
                      for o in others]
@@ -227,15 +235,14 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         heading = (line1 < 0 or not text[m.passage.end:line1].strip()) and not text[line0:m.passage.start].strip() \
             and len(text[m.passage.start:m.passage.end].split()) <= 12 and not text[m.passage.start:m.passage.end] \
             .rstrip().endswith((".", "؟", "?", "!"))
-        values += [*_actor_sides(a, m), float(heading), min(1.0, m.start / 2000), min(5, len(others)),
+        values += [*_actor_sides(a, pos), float(heading), min(1.0, m.start / 2000), min(5, len(others)),
                    sum(other_pos) / len(others) if others else -1.0, min(10, context[0].pos_count),
                    min(10, context[2].pos_count), float(context[2].block), *tail,
                    float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
                    *_word_context(text, m)]
-        decision = assess(ctx, m.passage, m)
-        for_threat = _quote(text, a, m, _POSITIVE) or (doc_hits.quote(passages[k - 1], _POSITIVE)
+        for_threat = _quote(text, a, pos, _POSITIVE) or (doc_hits.quote(passages[k - 1], _POSITIVE)
                                                        if k > 0 and same_line and context[0].actor else None)
-        against = _quote(text, a, m, _AGAINST)
+        against = _quote(text, a, pos, _AGAINST)
         rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
                                for_threat, against))
     return rows
@@ -265,13 +272,11 @@ def _document_tail(text: str, hits: Sequence[Hit], kb: float, ref_year: int | No
             float(max(-5, min(20, latest_gap))), math.log1p(kb)]
 
 
-def _actor_sides(a: Analysis | None, m: MentionSpan) -> list[float]:
+def _actor_sides(a: Analysis | None, pos: Position | None) -> list[float]:
     """Token distance to the nearest ISIS mention before and after the place, in the same passage."""
-    if a is None or not a.spans:
+    if a is None or pos is None:
         return [1.0, 1.0]
-    m0 = a.ctx.to_normalized(m.start) - a.base
-    m1 = max(m0 + 1, a.ctx.to_normalized(m.end) - a.base)
-    t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
+    t0, t1 = pos.t0, pos.t1
     before = [t0 - t for t in a.actor_toks if t < t0]
     after = [t - t1 for t in a.actor_toks if t > t1]
     return [min([_FAR, *before]) / _FAR, min([_FAR, *after]) / _FAR]
@@ -280,15 +285,15 @@ def _actor_sides(a: Analysis | None, m: MentionSpan) -> list[float]:
 _AGAINST = frozenset({*BLOCKERS, "institution", "other_actor"})
 
 
-def _quote(text: str, a: Analysis | None, m: MentionSpan | None, kinds: frozenset[str]) -> str | None:
-    """The decisive hit of ``kinds`` nearest the mention (any, when ``m`` is None), verbatim from the text."""
+def _quote(text: str, a: Analysis | None, pos: Position | None, kinds: frozenset[str]) -> str | None:
+    """The decisive hit of ``kinds`` nearest the mention at ``pos`` (the last one, when ``pos`` is None), verbatim."""
     if a is None:
         return None
     hits = [h for h in a.decisive if h.kind in kinds]
     if not hits:
         return None
-    if m is not None:
-        m0 = a.ctx.to_normalized(m.start) - a.base
+    if pos is not None:
+        m0 = pos.m0
         hit = min(hits, key=lambda h: abs(h.start - m0))
     else:
         hit = hits[-1]
@@ -296,9 +301,10 @@ def _quote(text: str, a: Analysis | None, m: MentionSpan | None, kinds: frozense
     return text[s:e].strip() or None
 
 
-def _row(text: str, a: Analysis | None, m: MentionSpan, siblings: Sequence[MentionSpan],
-         context: list[_PassageSummary], same_line: bool, doc_ctx: list[float], *, lang: str | None,
-         index: tuple[int, int]) -> list[float]:
+def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Position | None,
+         roles_of: PlaceRoles | None, m: MentionSpan, siblings: Sequence[MentionSpan], sibling_starts: list[int],
+         context: list[_PassageSummary],
+         same_line: bool, doc_ctx: list[float], *, lang: str | None, index: tuple[int, int]) -> list[float]:
     """Every feature but the first two (the rules' verdict)."""
     p = m.passage
     before = text[max(p.start, m.start - 40):m.start]
@@ -307,7 +313,7 @@ def _row(text: str, a: Analysis | None, m: MentionSpan, siblings: Sequence[Menti
                                       or _LIST_GAP_RE.fullmatch(text, m.end, o.start) is not None)
                       for o in siblings if o.end <= m.start or m.end <= o.start)
     fam_vals: list[float] = []
-    if a is None or not a.spans:
+    if a is None or per is None or pos is None or roles_of is None:
         roles = [float(dateline(text, p, m.start, m.end, first=True)), 0, 0, 0, 0, 0, 0, float(p.question)]
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), 1, 1.0, 0.0,
                 index[0] / max(1, index[1]), float(index[0] == 0)]
@@ -315,27 +321,22 @@ def _row(text: str, a: Analysis | None, m: MentionSpan, siblings: Sequence[Menti
         for _ in _FAMILIES:
             fam_vals += [0.0, 1.0]
     else:
-        m0 = a.ctx.to_normalized(m.start) - a.base
-        m1 = max(m0 + 1, a.ctx.to_normalized(m.end) - a.base)
-        t0, t1 = _tok(a, m0), _tok(a, m1 - 1)
-        c0, c1 = _clause(a, m0)
-        roles = [float(dateline(text, p, m.start, m.end, first=t0 == 0)), float(_partner(a, t0, c0) is not None),
-                 float(_institution(a, t0, t1, c0, c1) is not None), float(_agent(a, t0, t1, c1) is not None),
-                 float(_role(a, t0) is not None), float(_agency(a, t0, t1, c0, c1) is not None),
+        m0, _, t0, t1, c0, c1 = pos
+        roles = [float(roles_of.dateline), float(roles_of.partner is not None),
+                 float(roles_of.institution is not None), float(roles_of.agent is not None),
+                 float(roles_of.role is not None), float(roles_of.agency is not None),
                  float(m0 >= a.interrogative_from), float(p.question)]
-        in_clause = sum(1 for o in siblings if c0 <= a.ctx.to_normalized(o.start) - a.base < c1)
-        n_tok = len(a.spans)
+        lo, hi = a.base + c0, a.base + c1
+        in_clause = sum(1 for n in sibling_starts if lo <= n < hi)
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), min(10, in_clause),
-                float(t0 == 0), math.log1p(n_tok), index[0] / max(1, index[1]), float(index[0] == 0)]
-        dec = _decisive_features(a, t0, t1, c0, c1)
-        by_kind = _by_kind(a)
+                float(t0 == 0), per.log_tokens, index[0] / max(1, index[1]), float(index[0] == 0)]
+        dec = per.decisive_features(a, pos)
         for fam in _FAMILIES:
-            hits = by_kind.get(fam)
-            if hits is None:
+            fam_hits = per.by_kind.get(fam)
+            if fam_hits is None:
                 fam_vals += [0.0, 1.0]
                 continue
-            fam_vals += [float(any(c0 <= h.start < c1 for h in hits)),
-                         _dist([(h.t0, h.t1) for h in hits], t0, t1) / _FAR]
+            fam_vals += [float(any(c0 <= h.start < c1 for h in fam_hits)), _dist(per.toks[fam], t0, t1) / _FAR]
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
            float(context[1].dec_pos), float(context[1].actor), float(context[2].dec_pos), float(context[2].actor),
            float(same_line)]
@@ -343,29 +344,45 @@ def _row(text: str, a: Analysis | None, m: MentionSpan, siblings: Sequence[Menti
     return roles + body + dec + ctx + doc_ctx + fam_vals + kind
 
 
-def _by_kind(a: Analysis) -> dict[str, list[Hit]]:
-    """The passage's hits grouped by family."""
-    by_kind: dict[str, list[Hit]] = {}
-    for h in a.hits:
-        by_kind.setdefault(h.kind, []).append(h)
-    return by_kind
+@dataclass(frozen=True, slots=True)
+class _PassageFeatures:
+    """What the features need of an analysed passage that does not depend on the mention (computed once)."""
 
+    by_kind: dict[str, list[Hit]]
+    toks: dict[str, list[tuple[int, int]]]
+    pos: list[Hit]
+    block: list[Hit]
+    other: list[Hit]
+    negations: list[int]
+    log_tokens: float
+    block_toks: list[tuple[int, int]]
+    other_toks: list[tuple[int, int]]
 
-def _decisive_features(a: Analysis, t0: int, t1: int, c0: int, c1: int) -> list[float]:
-    """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
-    pos = [h for h in a.decisive if h.kind in _POSITIVE]
-    block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
-    other = [h for h in a.decisive if h.kind == "other_actor"]
+    @classmethod
+    def of(cls, a: Analysis) -> _PassageFeatures:
+        by_kind: dict[str, list[Hit]] = {}
+        for h in a.hits:
+            by_kind.setdefault(h.kind, []).append(h)
+        block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
+        other = [h for h in a.decisive if h.kind == "other_actor"]
+        return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in by_kind.items()},
+                   [h for h in a.decisive if h.kind in _POSITIVE], block, other,
+                   [h.start for h in by_kind.get("negation", ())], math.log1p(len(a.spans)),
+                   [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other])
 
-    def same(hs: list) -> float:
-        return float(any(c0 <= h.start < c1 for h in hs))
+    def decisive_features(self, a: Analysis, at: Position) -> list[float]:
+        """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
+        t0, t1, c0, c1 = at.t0, at.t1, at.c0, at.c1
 
-    def dist(hs: list) -> float:
-        return _dist([(h.t0, h.t1) for h in hs], t0, t1) / _FAR
+        def same(hs: list[Hit]) -> float:
+            return float(any(c0 <= h.start < c1 for h in hs))
 
-    pos_before = [h for h in pos if h.t1 < t0]
-    pos_after = [h for h in pos if h.t0 > t1]
-    negated = float(any(h.kind == "negation" and c0 <= h.start < c1 for h in a.hits))
-    return [same(pos), dist(pos), dist(pos_before), dist(pos_after), same(block), dist(block), same(other),
-            dist(other), min(10, len(pos)), min(10, len(block)), min(10, len(a.actor_toks)),
-            min(10, len(a.clauses)), negated]
+        pos, block, other = self.pos, self.block, self.other
+        pos_toks = [(h.t0, h.t1) for h in pos]
+        pos_before = [tt for tt in pos_toks if tt[1] < t0]
+        pos_after = [tt for tt in pos_toks if tt[0] > t1]
+        negated = float(any(c0 <= s < c1 for s in self.negations))
+        return [same(pos), _dist(pos_toks, t0, t1) / _FAR, _dist(pos_before, t0, t1) / _FAR,
+                _dist(pos_after, t0, t1) / _FAR, same(block), _dist(self.block_toks, t0, t1) / _FAR, same(other),
+                _dist(self.other_toks, t0, t1) / _FAR, min(10, len(pos)), min(10, len(block)),
+                min(10, len(a.actor_toks)), min(10, len(a.clauses)), negated]
