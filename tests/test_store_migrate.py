@@ -53,3 +53,33 @@ def test_a_newer_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="newer than this threatmap"):
         Store.open(path)
     assert main(["migrate", "--store", str(path)]) == 3  # a store error
+
+
+V4 = Path(__file__).resolve().parent / "data" / "store_v4.sql"
+
+
+def test_a_version_4_store_with_reviews_migrates_and_reads_as_the_overlay_did(tmp_path: Path) -> None:
+    """A store of main before issue 14 (schema 4, issue 13's review tables; made by tests/data/store_v4.sql): after
+    ``migrate`` the reviews are joined in SQL and every query reads what issue 13's Python overlay read then."""
+    path = tmp_path / "v4.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V4.read_text(encoding="utf-8"))
+    conn.close()
+    with pytest.raises(StoreError, match=r"schema version 4, expected 5"):
+        Store.open(path)
+    assert main(["migrate", "--store", str(path)]) == 0
+    with Store.open(path) as store:
+        df = store.query()
+        got = list(zip(df["doc_id"], df["start"], df["place_id"], df["threat"], df["reviewed"], df["machine_threat"],
+                       df["cue"], strict=True))
+        assert got == [("a", 19, "mosul", True, False, True, "ISIS"), ("a", 34, "anbar", True, True, False, "reviewed"),
+                       ("b", 21, "hamrin_mountains", True, False, True, "ISIS"),
+                       ("b", 28, "anbar", True, False, True, "ISIS"),
+                       ("c", 29, "tikrit", False, True, None, "reviewed")]  # Mosul of "c": not a place
+        assert df.loc[df["place_id"] == "tikrit", "passage"].tolist() == ["The road to Tikrit is open."]
+        assert len(store.query(Filters(review="disagreements"))) == 2 and not store.orphan_reviews()
+        assert store.counts() == store.counts(Filters()) and store.counts().mentions == 5
+        assert store.counts().threats == 4 and store.counts().places == 4
+        agg = store.aggregate().set_index("place_id")
+        assert agg.loc["anbar", "mentions"] == 2 and agg.loc["anbar", "threats"] == 2 and "tikrit" in agg.index
+        assert set(store.query(Filters(text="tikrit"))["doc_id"]) == {"c"}  # the documents' text index is filled
