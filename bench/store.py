@@ -61,9 +61,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(target: str, repeat: int) -> dict:
-    """In this process: open, facets, then per filter the app's three questions; peak RSS at the end."""
-    out: dict = {"rss_before_mb": rss_mb()}
+def add_reviews(target: str, n: int) -> None:
+    """``n`` analyst reviews spread over the store (a verdict flipped, every tenth a place moved to a clicked
+    point), written as the app writes them: the queries then read the reviews joined in SQL."""
+    from threatmap.store.reviews import ReviewLog, point_place
+
+    with ReviewLog.open(target) as log:
+        rows = log.store.query(Filters(), limit=n * 50)
+        for i, row in enumerate(rows.iloc[::50].itertuples()):
+            place = point_place(33.3 + i % 7 * 0.1, 44.4, name=f"point {i}") if i % 10 == 0 else None
+            log.record(log.make(row.doc_id, int(row.start), int(row.end), threat=not row.threat, place=place,
+                                reviewer="bench"))
+
+
+def measure(target: str, repeat: int, reviews: int = 0) -> dict:
+    """In this process: open, facets, then per filter the app's four questions; peak RSS at the end."""
+    out: dict = {"rss_before_mb": rss_mb(), "reviews": reviews}
+    if reviews:
+        add_reviews(target, reviews)
     t0 = time.perf_counter()
     store = Store.open(target)
     facets = store.facets()
@@ -80,8 +95,9 @@ def measure(target: str, repeat: int) -> dict:
         counts_ms, counts = timed(lambda f=f: store.counts(f), repeat, cpu)
         agg_ms, _ = timed(lambda f=f: store.aggregate(f), repeat, cpu)
         page_ms, _ = timed(lambda f=f: store.query(f, limit=1000, newest_first=True), repeat, cpu)
+        months_ms, _ = timed(lambda f=f: store.monthly(f), repeat, cpu)
         out["filters"][name] = {"rows": counts.mentions, "counts": counts_ms, "aggregate": agg_ms, "page": page_ms,
-                                "cpu": sum(cpu)}
+                                "months": months_ms, "cpu": sum(cpu)}
     ms, df = timed(lambda: store.query(Filters(places=("place_001",))), max(1, repeat // 4))
     out["all rows of 1 place"] = {"rows": len(df), "ms": ms}
     out["rss_peak_mb"] = rss_mb()
@@ -118,15 +134,15 @@ def write_rate(store: Store, *, documents: int = 2000, per_doc: int = 10, batch:
 
 
 def report(name: str, r: dict) -> None:
-    print(f"\n== {name}: {r['mentions']:,} mentions; open + facets {r['open_facets_ms']:.0f} ms; first view "
-          f"(aggregate + counts + page) {r['first_view_ms']:.0f} ms; peak RSS {r['rss_peak_mb']:.0f} MB "
+    print(f"\n== {name}: {r['mentions']:,} mentions, {r['reviews']:,} reviews; open + facets "
+          f"{r['open_facets_ms']:.0f} ms; first view (aggregate + counts + page) {r['first_view_ms']:.0f} ms; peak RSS {r['rss_peak_mb']:.0f} MB "
           f"(before opening {r['rss_before_mb']:.0f} MB)")
-    print(f"{'filter':<24} {'rows':>9} {'counts':>8} {'aggregate':>10} {'page 1000':>10} {'sum ms':>8} "
-          f"{'client CPU ms':>14}   (medians; wall ms unless said)")
+    print(f"{'filter':<24} {'rows':>9} {'counts':>8} {'aggregate':>10} {'page 1000':>10} {'months':>8} "
+          f"{'sum ms':>8} {'CPU ms':>8}   (medians; wall ms unless said; CPU: this process, the four)")
     for case, v in r["filters"].items():
-        total = v["counts"] + v["aggregate"] + v["page"]
+        total = v["counts"] + v["aggregate"] + v["page"] + v["months"]
         print(f"{case:<24} {v['rows']:>9,} {v['counts']:>8.1f} {v['aggregate']:>10.1f} {v['page']:>10.1f} "
-              f"{total:>8.1f} {v.get('cpu', float('nan')):>14.1f}")
+              f"{v['months']:>8.1f} {total:>8.1f} {v.get('cpu', float('nan')):>8.1f}")
     print(f"all rows of 1 place (an export): {r['all rows of 1 place']['rows']:,} rows in "
           f"{r['all rows of 1 place']['ms']:.0f} ms")
     w = r["writes"]
@@ -136,7 +152,7 @@ def report(name: str, r: dict) -> None:
 
 
 def bench_queries(tmp: Path, *, backends: list[str], documents: int, per_doc: int, repeat: int,
-                  postgres_url: str | None) -> None:
+                  postgres_url: str | None, reviews: int = 0) -> None:
     import contextlib
 
     for backend in backends:
@@ -155,11 +171,12 @@ def bench_queries(tmp: Path, *, backends: list[str], documents: int, per_doc: in
                 fill_postgres(target, documents=documents, per_doc=per_doc)
             print(f"{backend}: filled {documents:,} documents, {documents * per_doc:,} mentions in "
                   f"{time.perf_counter() - t0:.0f} s (bulk)", flush=True)
-            done = subprocess.run([sys.executable, __file__, "--measure", target, "--repeat", str(repeat)],
-                                  capture_output=True, text=True, check=False)
-            if done.returncode:
-                raise RuntimeError(done.stderr[-3000:])
-            report(backend, json.loads(done.stdout.strip().splitlines()[-1]))
+            for n in (0, reviews) if reviews else (0,):
+                done = subprocess.run([sys.executable, __file__, "--measure", target, "--repeat", str(repeat),
+                                       "--reviews", str(n)], capture_output=True, text=True, check=False)
+                if done.returncode:
+                    raise RuntimeError(done.stderr[-3000:])
+                report(backend, json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def _parser():
@@ -217,15 +234,16 @@ def main() -> None:
     p.add_argument("--table", action="store_true", help="with --measure: print the table, not JSON")
     p.add_argument("--ingest", action="store_true", help="also measure ingest throughput on the demo corpus")
     p.add_argument("--copies", type=int, default=30, help="copies of the demo corpus for --ingest")
+    p.add_argument("--reviews", type=int, default=0, help="measure again after adding this many reviews")
     args = p.parse_args()
     if args.measure:
-        result = measure(args.measure, args.repeat)
+        result = measure(args.measure, args.repeat, args.reviews)
         report(args.measure, result) if args.table else print(json.dumps(result))
         return
     tmp = Path(tempfile.mkdtemp(prefix="threatmap-bench-"))
     try:
         bench_queries(tmp, backends=args.backend, documents=args.mentions // args.per_doc, per_doc=args.per_doc,
-                      repeat=args.repeat, postgres_url=args.postgres_url)
+                      repeat=args.repeat, postgres_url=args.postgres_url, reviews=args.reviews)
         if args.ingest:
             bench_ingest(tmp, copies=args.copies)
     finally:
