@@ -135,7 +135,8 @@ def write_rate(store: Store, *, documents: int = 2000, per_doc: int = 10, batch:
 
 def report(name: str, r: dict) -> None:
     print(f"\n== {name}: {r['mentions']:,} mentions, {r['reviews']:,} reviews; open + facets "
-          f"{r['open_facets_ms']:.0f} ms; first view (aggregate + counts + page) {r['first_view_ms']:.0f} ms; peak RSS {r['rss_peak_mb']:.0f} MB "
+          f"{r['open_facets_ms']:.0f} ms; first view (aggregate + counts + page) {r['first_view_ms']:.0f} ms; "
+          f"peak RSS {r['rss_peak_mb']:.0f} MB "
           f"(before opening {r['rss_before_mb']:.0f} MB)")
     print(f"{'filter':<24} {'rows':>9} {'counts':>8} {'aggregate':>10} {'page 1000':>10} {'months':>8} "
           f"{'sum ms':>8} {'CPU ms':>8}   (medians; wall ms unless said; CPU: this process, the four)")
