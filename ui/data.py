@@ -16,7 +16,9 @@ from layers.escape import escape_text
 from layers.features import geometry_json, records
 from layers.offline import install_assets
 from threatmap import settings
+from threatmap.store import Counts
 from threatmap.store.filters import Filters
+from threatmap.store.schema import COLUMNS
 from ui import mapview
 from ui.drawing import Drawing, drawn
 
@@ -77,10 +79,19 @@ def facets(_store: Any, rev: int) -> dict[str, Any]:
     }
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def per_place(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
+    """The store's per-(place, qualifier) counts of the selection (``Store.aggregate``): behind the map and the
+    counts, asked once per filter (shared: treat as read-only)."""
+    return _store.aggregate(filters)  # type: ignore[no-any-return]
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def counts(_store: Any, filters: Filters, rev: int) -> Any:
+def counts(_store: Any, filters: Filters, rev: int) -> Counts:
     """Mentions, threat mentions, places and documents of the selection (counted by the store)."""
-    return _store.counts(filters)
+    rows = per_place(_store, filters, rev)
+    return Counts(int(rows["mentions"].sum()), int(rows["threats"].sum()), int(rows["place_id"].nunique()),
+                  int(_store.document_count(filters)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -107,7 +118,11 @@ def place_rows(_store: Any, filters: Filters, rev: int, place_id: str) -> pd.Dat
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def context_rows(_store: Any, rev: int, rows: int = 2000) -> pd.DataFrame:
-    """The newest mentions located from their context (no gazetteer place): the curator's unresolved names."""
+    """The newest mentions located from their context (no gazetteer place): the curator's unresolved names. Asked
+    of the store only when the whole store's per-place counts (cached for the map) show any."""
+    everything = per_place(_store, Filters(), rev)
+    if not (everything["uncertain"].any() or everything["place_id"].isna().any()):
+        return pd.DataFrame(columns=list(COLUMNS))
     return _store.query(Filters(resolved_by=(CONTEXT,)), limit=rows, newest_first=True)
 
 
@@ -148,7 +163,7 @@ def shapes(_store: Any, rev: int) -> Any:
 def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts, dates and
     whether any mention was located from its context (``uncertain``), counted by the store."""
-    counted = _store.aggregate(filters).rename(columns={"qualifier": "_q"})
+    counted = per_place(_store, filters, rev).rename(columns={"qualifier": "_q"})
     counted = counted[counted["place_id"].notna()]  # places located from context have no geometry to draw
     counted["_q"] = counted["_q"].where(counted["_q"].notna(), "")
     base = shapes(_store, rev)

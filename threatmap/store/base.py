@@ -337,6 +337,12 @@ class SqlStore:
         return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
                       len({g[0] for g in groups if g[0] is not None}), int(documents))
 
+    def document_count(self, filters: Filters | None = None) -> int:
+        """The documents with a mention kept by ``filters`` (what :meth:`counts` adds to :meth:`aggregate`)."""
+        with self._read() as cur:
+            sql, params = documents_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
+            return int(self._execute(cur, sql, params).fetchone()[0])
+
     def aggregate(self, filters: Filters | None = None) -> pd.DataFrame:
         """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``
         None when unqualified; dates ISO strings or None), most mentioned first."""

@@ -62,7 +62,7 @@ CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
 CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, threat,
                                                     place_type, place_id);
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat_p, threat, doc_date, doc_source,
-                                                      doc_lang, place_type);
+                                                      doc_lang, place_type, resolved_by);
 CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source);
 CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
