@@ -4,10 +4,12 @@ aggregate, months, the review filters), a "not a place" review removes a mention
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from test_store import filled, store, target  # noqa: F401  (the contract's fixtures: both engines)
 
+from threatmap.cli import main
 from threatmap.models import Where
 from threatmap.store import Filters, Store
 from threatmap.store.reviews import ReviewLog, ReviewPlace
@@ -86,3 +88,23 @@ def test_undo_and_orphans(reviewed: Store, target: str) -> None:  # noqa: F811
     assert "tikrit" not in set(reviewed.query()["place_id"])
     with ReviewLog.open(target) as other:  # another process's view: the reviews are stored, not kept in memory
         assert len(other.reviews()) == 3
+
+
+def test_migrate_to_copies_a_store_into_the_other_engine(reviewed: Store, target: str,  # noqa: F811
+                                                         request: pytest.FixtureRequest, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``migrate --store SQLITE --to postgresql://…`` (and back): documents, machine mentions, candidates, reviews and
+    their history; every query reads the same; a second run adds nothing."""
+    other = (str(tmp_path / "copy.sqlite") if target.startswith("postgresql://")
+             else request.getfixturevalue("postgres_url"))
+    assert main(["migrate", "--store", target, "--to", other]) == 0
+    assert "4 documents added (6 mentions), 0 already there, 3 reviews, 3 review history rows" in \
+        capsys.readouterr().out
+    with Store.open(other) as copy:
+        for f in (Filters(), Filters(review="disagreements"), Filters(text="tikrit"), Filters(langs=("ar",))):
+            mine, theirs = reviewed.query(f), copy.query(f)
+            assert mine.drop(columns="reviewed_at").equals(theirs.drop(columns="reviewed_at")), f
+        assert copy.counts() == reviewed.counts() and copy.facets() == reviewed.facets()
+        assert len(ReviewLog(copy).history()) == 3
+    assert main(["migrate", "--store", target, "--to", other]) == 0
+    assert "0 documents added (0 mentions), 4 already there" in capsys.readouterr().out

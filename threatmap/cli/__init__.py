@@ -125,7 +125,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="synthetic gold: in every training fold, never in a reported test fold; repeatable")
     s.add_argument("--folds", type=int, default=5, help="cross-validation folds, grouped by document")
     s.add_argument("--out", default=str(settings.THREAT_MODEL_PATH), help="model file (default: %(default)s)")
-    sub.add_parser("migrate", parents=[store_opt], help="bring a store of an older schema to the current one")
+    s = sub.add_parser("migrate", parents=[store_opt], help="bring a store of an older schema to the current one; "
+                       "--to copies it into another store (a SQLite file into PostgreSQL + PostGIS)")
+    s.add_argument("--to", metavar="FILE|URL", help="then copy the store into this one (created when new), e.g. "
+                   "postgresql://user@host/db; idempotent: run it again to finish an interrupted copy")
 
     s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")
     s.add_argument("--min-count", type=int, default=1)

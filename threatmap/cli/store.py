@@ -129,7 +129,19 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    """``migrate``: bring the store to the current schema (only on request: opening an older store refuses)."""
+    """``migrate``: bring the store to the current schema (only on request: opening an older store refuses);
+    with ``--to TARGET``, then copy it into the store at TARGET (e.g. a SQLite file into PostgreSQL + PostGIS)."""
     before, after = migrate(args.store)
     print(f"schema version {before} -> {after}" if before != after else f"already at schema version {after}")
+    if not args.to:
+        return 0
+    from threatmap.store.transfer import copy_store
+
+    with Store.open(args.store) as source, Store.open(args.to) as target:
+        total = source.facets().documents
+        done = copy_store(source, target,  # type: ignore[arg-type]
+                          progress=lambda n: print(f"\r{n:,} / {total:,} documents", end="", file=sys.stderr))
+    print(file=sys.stderr)
+    print(f"copied into {target.label}: {done.added:,} documents added ({done.mentions:,} mentions), "
+          f"{done.unchanged:,} already there, {done.reviews:,} reviews, {done.history:,} review history rows")
     return 0
