@@ -13,7 +13,7 @@ from threatmap.errors import ExportError, UsageError
 from threatmap.export import export_bytes
 from threatmap.geoparse.unknown import unknown_report
 from threatmap.store import Store
-from threatmap.store.backend import migrate
+from threatmap.store.backend import is_url, migrate
 from threatmap.store.filters import Filters
 from threatmap.store.ingest import ingest_paths, reindex
 
@@ -71,8 +71,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _existing_store(path: str) -> Store:
-    """The store at ``path``; a missing file is an error (reading must not create an empty store)."""
-    if not Path(path).is_file():
+    """The store at ``path`` (a file, or a ``postgresql://`` URL); a missing file is an error (reading must not
+    create an empty store)."""
+    if not is_url(path) and not Path(path).is_file():
         raise UsageError(f"expected a store at {path!r}, got no such file; fix: python -m threatmap ingest corpus/ "
                          f"--store {path} (or give the right --store)")
     return Store.open(path)
