@@ -95,20 +95,33 @@ def exports(load: Callable[[], pd.DataFrame], gaz: Any, *, empty: bool) -> None:
         )
 
 
-def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Callable[[], None]) -> None:
-    """A sidebar form: files -> ``threatmap.store.ingest.ingest_upload`` -> refresh the map (``parser()`` on submit)."""
-    from threatmap.store.ingest import ingest_upload
+UPLOAD_FILES = "upload_files"
+"""Session-state key of the uploader's chosen files."""
+UPLOAD_MESSAGES = "upload_messages"
+"""Session-state key of the notices of the last submitted upload (shown until the next one)."""
 
-    for kind, message in st.session_state.pop("upload_messages", []):
+
+def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Callable[[], None]) -> None:
+    """A sidebar form: files -> ``threatmap.store.ingest.ingest_upload`` -> refresh the map.
+
+    The ingest runs in the submit button's callback, before the script: a rerun asked for meanwhile (the map reports
+    its view after drawing) would otherwise stop the script before it reached the form, and the submit would be lost.
+    The notices of the last upload stay until the next one."""
+    for kind, message in st.session_state.get(UPLOAD_MESSAGES, []):
         getattr(st.sidebar, kind)(escape_markdown(message))  # names and values are the uploader's
     with st.sidebar.form("upload", clear_on_submit=True):
-        files = st.file_uploader(
-            "Add documents", type=["md", "txt", "html", "htm", "jsonl"], accept_multiple_files=True,
+        st.file_uploader(
+            "Add documents", type=["md", "txt", "html", "htm", "jsonl"], accept_multiple_files=True, key=UPLOAD_FILES,
             help=f"Markdown with YAML front matter, plain text, HTML or JSONL; at most {max_bytes // 1024:,} KB each.",
         )
-        submitted = st.form_submit_button("Add to the map")
-    if not (submitted and files):
-        return
+        st.form_submit_button("Add to the map", on_click=ingest_uploads, args=(store, parser, max_bytes, on_done))
+
+
+def ingest_uploads(store: Any, parser: Callable[[], Any], max_bytes: int, on_done: Callable[[], None]) -> None:
+    """The submit callback: ingest every chosen file, keep one notice per outcome, refresh when the store changed."""
+    from threatmap.store.ingest import ingest_upload
+
+    files = st.session_state.get(UPLOAD_FILES) or []
     messages: list[tuple[str, str]] = []
     added = False
     for file in files:
@@ -119,10 +132,11 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
             continue
         messages.extend(upload_messages(file.name, result))
         added = added or bool(result.added)
-    st.session_state["upload_messages"] = messages
+    if not files:
+        messages.append(("info", "No file chosen: drop files on the uploader, wait for them to load, then add them."))
+    st.session_state[UPLOAD_MESSAGES] = messages
     if added:  # the store changed: every cached query is stale (rejected files change nothing)
         on_done()
-    st.rerun()
 
 
 def upload_messages(name: str, result: Any) -> list[tuple[str, str]]:
