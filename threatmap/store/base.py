@@ -23,7 +23,7 @@ from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.reviews import Orphan, review_of_row, text_hash
-from threatmap.store.schema import COLUMNS, MENTION_COLUMNS
+from threatmap.store.schema import frame
 from threatmap.store.sql import (
     Dialect,
     aggregate_sql,
@@ -69,34 +69,6 @@ def content_hash(doc: Document) -> str:
     payload = [doc.id, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
                doc.date_origin, doc.url, doc.title, list(doc.speakers)]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-_KINDS = {"doc_id": str, "title": str, "source": str, "url": str, "date": str, "lang": str, "passage": str,
-          **{c.name: c.type for c in MENTION_COLUMNS}, "reviewed": bool, "reviewer": str, "reviewed_at": str,
-          "review_reason": str, "machine_threat": object, "machine_place_id": str}
-
-
-def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """Rows in the order of :data:`COLUMNS` as a DataFrame: text columns of object dtype (None stays None, never
-    NaN), ``threat`` bool, offsets int64, coordinates float64."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
-    data: dict[str, pd.Series] = {}
-    for name, values in zip(COLUMNS, columns, strict=True):
-        kind = _KINDS[name]
-        if kind is object:  # None or a bool (the machine's verdict; None for a mention the analyst added)
-            arr: np.ndarray = np.empty(len(values), dtype=object)
-            arr[:] = [None if v is None else bool(v) for v in values]
-        elif kind is bool:
-            arr = np.array(values, dtype=bool)
-        elif kind is int:
-            arr = np.array(values, dtype=np.int64)
-        elif kind is float:
-            arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-        else:
-            arr = np.empty(len(values), dtype=object)
-            arr[:] = list(values)
-        data[name] = pd.Series(arr, dtype=arr.dtype, copy=False)
-    return pd.DataFrame(data, columns=list(COLUMNS))
 
 
 class SqlStore:

@@ -13,10 +13,16 @@ text by its offsets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
 from threatmap.models import Column, Document, Mention, mention_columns
 
 __all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "REVIEW_COLUMNS", "REVIEW_FIELDS",
-           "SCHEMA_VERSION", "create_sql", "mention_values", "review_sql"]
+           "SCHEMA_VERSION", "create_sql", "frame", "mention_values", "review_sql"]
 
 SCHEMA_VERSION = 5
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
@@ -154,3 +160,31 @@ def mention_values(mention: Mention, doc: Document | tuple[str | None, str | Non
     else:
         copied = doc
     return (*values, *copied)
+
+
+_KINDS = {"doc_id": str, "title": str, "source": str, "url": str, "date": str, "lang": str, "passage": str,
+          **{c.name: c.type for c in MENTION_COLUMNS}, "reviewed": bool, "reviewer": str, "reviewed_at": str,
+          "review_reason": str, "machine_threat": object, "machine_place_id": str}
+
+
+def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Rows in the order of :data:`COLUMNS` as a DataFrame: text columns of object dtype (None stays None, never
+    NaN), ``threat`` bool, offsets int64, coordinates float64."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
+    data: dict[str, pd.Series] = {}
+    for name, values in zip(COLUMNS, columns, strict=True):
+        kind = _KINDS[name]
+        if kind is object:  # None or a bool (the machine's verdict; None for a mention the analyst added)
+            arr: np.ndarray = np.empty(len(values), dtype=object)
+            arr[:] = [None if v is None else bool(v) for v in values]
+        elif kind is bool:
+            arr = np.array(values, dtype=bool)
+        elif kind is int:
+            arr = np.array(values, dtype=np.int64)
+        elif kind is float:
+            arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = list(values)
+        data[name] = pd.Series(arr, dtype=arr.dtype, copy=False)
+    return pd.DataFrame(data, columns=list(COLUMNS))
