@@ -237,6 +237,18 @@ def _offline(page: Any, external: list[str]) -> None:
     page.route("**/*", route)
 
 
+def wait_healthy(url: str, t_start: float, *, limit: float = 60) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check (started at ``t_start``)."""
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return
+        except OSError:
+            if time.perf_counter() - t_start > limit:
+                raise RuntimeError(f"the app did not start within {limit:.0f} s") from None
+            time.sleep(0.05)
+
+
 def browser_times(store: Path, *, features: int) -> dict[str, Any]:
     """Process start → map drawn, page open → map drawn, and websocket bytes, in Chromium."""
     from playwright.sync_api import sync_playwright
@@ -250,14 +262,7 @@ def browser_times(store: Path, *, features: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         url = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() - t_start > 60:
-                    raise RuntimeError("the app did not start within 60 s") from None
-                time.sleep(0.05)
+        wait_healthy(url, t_start)
         out["process start -> health ok"] = time.perf_counter() - t_start
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
             context = _chromium(playwright, profile)

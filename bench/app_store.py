@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +88,7 @@ def browser_visit(target: str, root: Path) -> dict[str, float]:
     CPU seconds and peak RSS for start-up plus that visit."""
     from playwright.sync_api import sync_playwright
 
-    from bench.app_bench import _chromium, _free_port, _offline
+    from bench.app_bench import _chromium, _free_port, _offline, wait_healthy
 
     port = _free_port()
     env = {**os.environ, "THREATMAP_STORE": target, "PYTHONPATH": str(root)}
@@ -98,15 +97,8 @@ def browser_visit(target: str, root: Path) -> dict[str, float]:
                                cwd=str(root), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out: dict[str, float] = {}
     try:
-        url, t_start = f"http://127.0.0.1:{port}", time.perf_counter()
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() - t_start > 60:
-                    raise RuntimeError("the app did not start within 60 s") from None
-                time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, time.perf_counter())
         cpu0, _ = _proc(process.pid)
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
             context = _chromium(playwright, profile)
