@@ -67,8 +67,9 @@ def add_reviews(target: str, n: int) -> None:
     from threatmap.store.reviews import ReviewLog, point_place
 
     with ReviewLog.open(target) as log:
-        rows = log.store.query(Filters(), limit=n * 50)
-        for i, row in enumerate(rows.iloc[::50].itertuples()):
+        rows = log.store.query(Filters(), limit=n * 60)
+        rows = rows[rows["surface"].str.strip() == rows["surface"]]  # the synthetic spans may end on a space
+        for i, row in enumerate(rows.iloc[::50].head(n).itertuples()):
             place = point_place(33.3 + i % 7 * 0.1, 44.4, name=f"point {i}") if i % 10 == 0 else None
             log.record(log.make(row.doc_id, int(row.start), int(row.end), threat=not row.threat, place=place,
                                 reviewer="bench"))
