@@ -350,8 +350,9 @@ class SqlStore:
         """One mention of every (place, qualifier) of the store, reviews applied, as :meth:`query` rows: what the
         map's geometries are resolved from, once per revision."""
         with self._read() as cur:
-            sql = place_keys_sql(self.dialect, reviews=self._has_reviews(cur))
-            rows = frame(self._execute(cur, sql, (THRESHOLD,)).fetchall())
+            reviews = self._has_reviews(cur)
+            sql = place_keys_sql(self.dialect, reviews=reviews)
+            rows = frame(self._execute(cur, sql, (THRESHOLD,) * (2 if reviews else 1)).fetchall())
         key = rows["qualifier"].where(rows["qualifier"].notna(), "")
         return rows[~pd.DataFrame({"p": rows["place_id"], "q": key}).duplicated()].reset_index(drop=True)
 

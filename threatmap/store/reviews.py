@@ -3,7 +3,7 @@
 A review confirms, rejects or corrects one mention (or adds one the parser missed). It is keyed to the SHA-256
 of the document's *text* and the mention's character offsets, never to row ids: it survives ``reindex``,
 re-ingest, a new gazetteer and a new model, and it is applied to the machine's mentions when they are read
-(joined in SQL by every query: :func:`threatmap.store.sql.final_mentions`). The last write per mention wins;
+(joined in SQL by every query: :func:`threatmap.store.sql.final_parts`). The last write per mention wins;
 ``review_history`` keeps all of them.
 Each write is one transaction (the review and its history row together): a killed process leaves both or
 neither.

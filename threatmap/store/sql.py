@@ -2,7 +2,7 @@
 
 Every statement is written with ``?`` placeholders; :class:`Dialect` says how an engine spells the parts that
 differ (placeholders, the mention id, the text search). Every statement reads the mentions through
-:func:`final_mentions`: the machine's mentions with the analysts' reviews joined in SQL (reviewed values win in the
+:func:`final_parts`: the machine's mentions with the analysts' reviews joined in SQL (reviewed values win in the
 map, the counts, the timeline, the filters and the exports).
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from threatmap.lang.normalize import normalize_key
 from threatmap.store.filters import Filters
-from threatmap.store.schema import MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
+from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
 
-__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "final_mentions", "monthly_sql",
+__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "final_parts", "monthly_sql",
            "orphans_sql", "place_keys_sql", "rows_sql", "search_key", "where"]
 
 
@@ -73,7 +73,7 @@ _PLACE = ("place_id", "name", "place_type", "lat", "lon", "min_lon", "min_lat", 
           "precision")
 _COPIED = ("doc_date", "doc_source", "doc_lang")
 _FINAL = ("mid", *_NAMES, *_COPIED, *REVIEW_COLUMNS)
-"""The columns of :func:`final_mentions`."""
+"""The columns of :func:`final_parts`."""
 _NULL_TEXT = "CAST(NULL AS TEXT)"
 
 
@@ -122,20 +122,25 @@ def _matched(m: str) -> str:
             f'AND {m}.start = r.start AND {m}."end" = r."end"')
 
 
-def final_mentions(dialect: Dialect, *, reviews: bool) -> str:
-    """The mentions every query reads, as a subquery aliased ``m`` (columns ``mid``, the mention's, ``doc_date``,
-    ``doc_source``, ``doc_lang`` and :data:`REVIEW_COLUMNS`): the machine's mentions with the reviews applied —
-    a reviewed mention takes the reviewer's values, a "not a place" review removes it, a review with a place on a
-    span the machine missed adds one. ``reviews`` False (no review stored) reads the mentions table alone."""
+def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
+    """The mentions every query reads, as subqueries aliased ``m`` (columns ``mid``, the mention's, ``doc_date``,
+    ``doc_source``, ``doc_lang`` and :data:`REVIEW_COLUMNS`) whose union is the machine's mentions with the reviews
+    applied: a reviewed mention takes the reviewer's values, a "not a place" review removes it, a review with a
+    place on a span the machine missed adds one.
+
+    With no review stored, one part: the mentions table. Else two: the machine's mentions no review touches (a
+    plain subquery on the table, which the engines flatten: the filters keep their indexes; ``NOT IN`` a set
+    computed once per statement), and the reviewed and added ones (as many as there are reviews). A query asks
+    each part and combines their answers (:func:`rows_sql`, :func:`aggregate_sql` …)."""
     machine = f"SELECT {_select(_machine(dialect))} FROM mentions m"
     if not reviews:
-        return f"({machine}) AS m"
+        return [f"({machine}) AS m"]
     mid = dialect.mention_id
-    return (f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')}) "
-            f"UNION ALL SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} WHERE r.not_a_place = 0 "
+    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')})) AS m",
+            f"(SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} WHERE r.not_a_place = 0 "
             f"UNION ALL SELECT {_select(_added())} FROM reviews r JOIN documents d ON d.text_hash = r.text_hash "
             f"WHERE r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x WHERE "
-            f'x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m')
+            f'x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']
 
 
 def orphans_sql() -> str:
@@ -186,35 +191,44 @@ def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
 
 
 _EXPRESSIONS = {"threat": _IS_THREAT, "threat_p": P}
-_ROW_COLUMNS = ", ".join(
+_ROW_COLUMNS = ", ".join(f'{expr} AS "{name}"' for expr, name in zip(
     ["m.doc_id", "d.title", "m.doc_source", "d.url", "m.doc_date", "m.doc_lang",
      *(_EXPRESSIONS.get(c.name, f'm."{c.name}"') for c in MENTION_COLUMNS[1:]),
      "substr(d.text, m.passage_start + 1, m.passage_end - m.passage_start)",
-     *(f"m.{c}" for c in REVIEW_COLUMNS)])
+     *(f"m.{c}" for c in REVIEW_COLUMNS)], COLUMNS, strict=True))
 """The columns of :data:`threatmap.store.schema.COLUMNS`: ``threat`` from ``threat_p`` and the threshold (the one
 ``?`` of the list), the passage cut from the text (characters, as the offsets count them)."""
 _ORDER = "m.doc_date IS NULL, m.doc_date, m.doc_id, m.start"
 _NEWEST = "m.doc_date DESC NULLS LAST, m.doc_id DESC, m.start DESC"  # the order of the mentions_date index
+_ORDER_ROWS = _ORDER.replace("doc_date", "date")  # the same orders on the output columns
+_NEWEST_ROWS = _NEWEST.replace("doc_date", "date")
+
+
+def _union(selects: list[str]) -> str:
+    return " UNION ALL ".join(f"SELECT * FROM ({sql}) AS p{i}" for i, sql in enumerate(selects))
 
 
 def rows_sql(f: Filters, dialect: Dialect, *, reviews: bool, limit: int | None = None, newest_first: bool = False
              ) -> tuple[str, list[object]]:
     """The mentions kept by ``f`` with their document fields and passage, ordered by date (undated last),
-    document and offset (``newest_first``: newest first, undated still last)."""
-    clause, params = where(f, dialect)
-    params = [f.threat_threshold, *params]
-    sql = (f"SELECT {_ROW_COLUMNS} FROM {final_mentions(dialect, reviews=reviews)} JOIN documents d ON "
-           f"d.id = m.doc_id {clause} ORDER BY {_NEWEST if newest_first else _ORDER}")
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
-    return sql, params
+    document and offset (``newest_first``: newest first, undated still last); each part ordered and limited by
+    its indexes, then merged."""
+    clause, kept = where(f, dialect)
+    order = _NEWEST if newest_first else _ORDER
+    tail = " LIMIT ?" if limit is not None else ""
+    one = [f.threat_threshold, *kept, *([int(limit)] if limit is not None else [])]
+    parts = [f"SELECT {_ROW_COLUMNS} FROM {part} JOIN documents d ON d.id = m.doc_id {clause} ORDER BY {order}{tail}"
+             for part in final_parts(dialect, reviews=reviews)]
+    if len(parts) == 1:
+        return parts[0], one
+    return (f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_NEWEST_ROWS if newest_first else _ORDER_ROWS}{tail}",
+            one * len(parts) + ([int(limit)] if limit is not None else []))
 
 
 def documents_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """The number of distinct documents with a mention kept by ``f``: from the documents table when only document
-    fields are filtered and no review is stored (one index probe per document), else DISTINCT over the kept
-    mentions (in a subquery: hashed, where ``COUNT(DISTINCT …)`` would sort)."""
+    fields are filtered and no review is stored (one index probe per document), else the distinct documents of
+    the kept mentions of each part (hashed, where ``COUNT(DISTINCT …)`` would sort)."""
     by_mention = (f.threat_only, f.places, f.types, f.review, f.documents, f.resolved_by, f.text and f.text.strip())
     if not (reviews or any(by_mention)):
         conds: list[str] = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"]
@@ -229,27 +243,38 @@ def documents_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, 
                 params.extend(values)
         return f"SELECT COUNT(*) FROM documents d WHERE {' AND '.join(conds)}", params
     clause, kept = where(f, dialect)
-    return (f"SELECT COUNT(*) FROM (SELECT DISTINCT m.doc_id FROM {final_mentions(dialect, reviews=reviews)} "
-            f"{clause}) AS kept", kept)
+    parts = final_parts(dialect, reviews=reviews)
+    return (f"SELECT COUNT(*) FROM ({' UNION '.join(f'SELECT m.doc_id FROM {p} {clause}' for p in parts)}) AS kept",
+            kept * len(parts))
+
+
+def _combined(f: Filters, dialect: Dialect, reviews: bool, select: str, group: str, outer: str, outer_group: str
+              ) -> tuple[str, list[object]]:
+    """``select … GROUP BY group`` over each part; with two parts, ``outer`` re-aggregates their rows."""
+    clause, kept = where(f, dialect)
+    parts = [f"SELECT {select} FROM {part} {clause} GROUP BY {group}" for part in final_parts(dialect,
+                                                                                             reviews=reviews)]
+    params = [f.threat_threshold, *kept]
+    if len(parts) == 1:
+        return parts[0], params
+    return f"SELECT {outer} FROM ({_union(parts)}) AS a GROUP BY {outer_group}", params * len(parts)
 
 
 def aggregate_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date, and whether
     any was located from its context (grouped on the columns themselves, in the order of the ``mentions_place``
     index; NULL qualifiers form one group)."""
-    clause, params = where(f, dialect)
-    return (f"SELECT m.place_id, m.qualifier, COUNT(*), SUM({_IS_THREAT}), MIN(m.doc_date), MAX(m.doc_date), "
-            f"MAX(CASE WHEN m.resolved_by = 'context' THEN 1 ELSE 0 END) "
-            f"FROM {final_mentions(dialect, reviews=reviews)} {clause} GROUP BY m.place_id, m.qualifier",
-            [f.threat_threshold, *params])
+    return _combined(f, dialect, reviews,
+                     f"m.place_id AS place_id, m.qualifier AS qualifier, COUNT(*) AS n, SUM({_IS_THREAT}) AS t, "
+                     f"MIN(m.doc_date) AS lo, MAX(m.doc_date) AS hi, "
+                     f"MAX(CASE WHEN m.resolved_by = 'context' THEN 1 ELSE 0 END) AS u", "m.place_id, m.qualifier",
+                     "place_id, qualifier, SUM(n), SUM(t), MIN(lo), MAX(hi), MAX(u)", "place_id, qualifier")
 
 
 def monthly_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """Per month (``YYYY-MM``, NULL for undated mentions) kept by ``f``: threat mentions and the others."""
-    clause, params = where(f, dialect)
-    return (f"SELECT substr(m.doc_date, 1, 7), SUM({_IS_THREAT}), COUNT(*) FROM "
-            f"{final_mentions(dialect, reviews=reviews)} {clause} GROUP BY substr(m.doc_date, 1, 7)",
-            [f.threat_threshold, *params])
+    return _combined(f, dialect, reviews, f"substr(m.doc_date, 1, 7) AS month, SUM({_IS_THREAT}) AS t, COUNT(*) AS n",
+                     "substr(m.doc_date, 1, 7)", "month, SUM(t), SUM(n)", "month")
 
 
 def distinct_sql(table: str, column: str) -> str:
@@ -261,13 +286,11 @@ def distinct_sql(table: str, column: str) -> str:
 
 
 def place_keys_sql(dialect: Dialect, *, reviews: bool) -> str:
-    """One mention (the first stored) of every (place, qualifier) of the machine, and every reviewed mention, as
-    :func:`rows_sql` rows (one parameter: the threat threshold); the caller keeps one row per key."""
-    final = final_mentions(dialect, reviews=reviews)
-    first = (f"SELECT MIN(mid) FROM {final.removesuffix(' AS m')} AS f WHERE f.reviewed = 0 "
-             f"GROUP BY f.place_id, f.qualifier")
-    if not reviews:
-        first = f"SELECT MIN({dialect.mention_id}) FROM mentions GROUP BY place_id, qualifier"
-    return (f"SELECT {_ROW_COLUMNS} FROM {final} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN ({first}) "
-            f"OR m.reviewed = 1 ORDER BY {_ORDER}")
-
+    """One mention (the first stored) of every (place, qualifier) the machine's unreviewed mentions hold, and every
+    reviewed or added mention, as :func:`rows_sql` rows (one parameter per part: the threat threshold); the
+    caller keeps one row per key."""
+    machine, *reviewed = final_parts(dialect, reviews=reviews)
+    first = (f"SELECT {_ROW_COLUMNS} FROM {machine} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN "
+             f"(SELECT MIN(m.mid) FROM {machine} GROUP BY m.place_id, m.qualifier)")
+    parts = [first, *(f"SELECT {_ROW_COLUMNS} FROM {p} JOIN documents d ON d.id = m.doc_id" for p in reviewed)]
+    return f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_ORDER_ROWS}"
