@@ -117,9 +117,11 @@ def _select(columns: dict[str, str]) -> str:
 
 
 def _matched(m: str) -> str:
-    """The machine mentions (alias ``m``) a review touches: same text (by its hash), same offsets."""
-    return (f"reviews r JOIN documents rd ON rd.text_hash = r.text_hash JOIN mentions {m} ON {m}.doc_id = rd.id "
-            f'AND {m}.start = r.start AND {m}."end" = r."end"')
+    """The machine mentions (alias ``m``) a review touches: same text (by its hash), same offsets; a FROM and the
+    start of its WHERE. ``CROSS JOIN`` keeps the reviews the outer loop on SQLite (a few rows probing two indexes,
+    whatever the statistics say of a table created after the last ANALYZE); PostgreSQL plans it as a join."""
+    return (f"reviews r CROSS JOIN documents rd CROSS JOIN mentions {m} WHERE rd.text_hash = r.text_hash AND "
+            f'{m}.doc_id = rd.id AND {m}.start = r.start AND {m}."end" = r."end"')
 
 
 def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
@@ -137,10 +139,10 @@ def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
         return [f"({machine}) AS m"]
     mid = dialect.mention_id
     return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')})) AS m",
-            f"(SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} WHERE r.not_a_place = 0 "
-            f"UNION ALL SELECT {_select(_added())} FROM reviews r JOIN documents d ON d.text_hash = r.text_hash "
-            f"WHERE r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x WHERE "
-            f'x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']
+            f"(SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} AND r.not_a_place = 0 "
+            f"UNION ALL SELECT {_select(_added())} FROM reviews r CROSS JOIN documents d WHERE d.text_hash = "
+            f"r.text_hash AND r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x "
+            f'WHERE x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']
 
 
 def orphans_sql() -> str:
