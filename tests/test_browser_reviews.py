@@ -79,7 +79,8 @@ def test_review_reload_export_reindex(browser_context: Any, store_copy: Path, ga
         assert mention["reviewed"] is True and mention["threat"] is True and mention["machine_threat"] is False
         assert mention["reviewer"] == HOSTILE
         assert session.page.evaluate(PWNED_JS) == [] and session.map_frame.evaluate(PWNED_JS) == []
-        assert session.external == [] and session.failed == []
+        assert session.external == []  # nothing left the machine; requests the reload cut short are not failures
+        assert [f for f in session.failed if not f.endswith("net::ERR_ABORTED")] == []
         pages.close()
     finally:
         stop_app(process)
