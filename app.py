@@ -12,7 +12,7 @@ layout.page_style()
 st.title("Reported ISIS threat areas — Iraq and Syria")
 data.assets()
 
-store = data.store(str(settings.STORE_PATH))
+store = data.store(settings.store_target())
 gaz = data.gazetteer()
 rev = data.revision(store)
 facets = data.facets(store, rev)
@@ -20,9 +20,9 @@ chosen = sidebar.filter_sidebar(facets, spellings=gaz.spellings)
 filters = timeslider.month_slider(chosen, facets)  # the month narrows what is shown, not the shared link
 drawing = sidebar.drawing_sidebar()
 reviewer = review.reviewer_field()
-df = data.query(store, filters, rev)
+counted = data.counts(store, filters, rev)  # every figure below is asked of the store in SQL, none loads it all
 
-views.counts(df)
+views.counts(counted)
 map_col, side_col = layout.map_columns()
 returned = mapview.returned(data.basemap())
 selected = panel.selection(returned)
@@ -30,16 +30,17 @@ clicked = review.clicked_point(returned)  # a click on the map places an unknown
 with map_col:
     mapview.show(data.basemap(), data.map_layers(store, filters, rev, drawing, selected))
 with side_col:
-    panel.passages_panel(df, selected)
-    if selected:
-        review.review_panel(panel.selected_rows(df, selected), review.review_log(str(settings.STORE_PATH)), gaz,
-                            clicked, reviewer, data.refresh)
-    feed.reports_feed(df, key=(filters, rev))
+    rows = data.place_rows(store, filters, rev, selected["place_id"]) if selected else None
+    panel.passages_panel(rows, selected, **data.place_counts(store, filters, rev, selected))
+    if selected and rows is not None:
+        review.review_panel(panel.selected_rows(rows, selected), review.review_log(store, settings.store_target()),
+                            gaz, clicked, reviewer, data.refresh)
+    feed.reports_feed(lambda n: data.newest(store, filters, rev, n), counted.mentions)
 
 sidebar.write_query_params(chosen, selected, mapview.view_params(), reviewer=reviewer)
-views.timeline(df, key=(filters, rev))
-views.table(df, key=(filters, rev))
-views.exports(df, gaz)
-curator.curator_panel(store, df, gaz, clicked, reviewer)
+views.timeline(*data.monthly(store, filters, rev))
+views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
+views.exports(lambda: store.query(filters), gaz, empty=counted.mentions == 0)
+curator.curator_panel(store, data.context_rows(store, rev), gaz, clicked, reviewer)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

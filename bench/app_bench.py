@@ -174,13 +174,12 @@ def server_times_fresh(store: Path) -> dict[str, Any]:
 
 def pipeline_times(store: Path) -> dict[str, float]:
     """Seconds of the app's own work per filter change, without Streamlit's overhead: the same calls as app.py
-    (query, aggregate, what is drawn, the layers' script, timeline, table, feed), warm store; the base map is
-    built once per process and not counted."""
+    (counts, aggregate, what is drawn, the layers' script, months, table page, the feed's first page), warm store;
+    the base map is built once per process and not counted."""
     from layers import data_layers
     from ui import data, drawing, feed, mapview, views
 
     s = Store.open(store)
-    data.query(s, Filters(), 0)
     data.shapes(s, 0)
     out = {}
     for label, filters in [
@@ -189,12 +188,12 @@ def pipeline_times(store: Path) -> dict[str, float]:
         ("text 'Place 7'", Filters(text="Place 7")), ("everything", Filters()),
     ]:
         t0 = time.perf_counter()
-        df = data.query(s, filters, 0)
+        data.counts(s, filters, 0)
         rows = drawing.drawn(data.aggregate(s, filters, 0), drawing.Drawing())
         mapview.layers_script(data_layers(rows))
-        views.monthly(df)
-        views.newest_first(df, views.TABLE_ROWS)
-        feed.passages(df, label)
+        views.monthly(data.monthly(s, filters, 0)[0])
+        views.newest_first(data.newest(s, filters, 0, views.TABLE_ROWS), views.TABLE_ROWS)
+        feed.page_of(lambda n, f=filters: data.newest(s, f, 0, n), 1)  # type: ignore[misc]
         out[f"filter: {label}"] = time.perf_counter() - t0
     return out
 
@@ -238,6 +237,18 @@ def _offline(page: Any, external: list[str]) -> None:
     page.route("**/*", route)
 
 
+def wait_healthy(url: str, t_start: float, *, limit: float = 60) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check (started at ``t_start``)."""
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return
+        except OSError:
+            if time.perf_counter() - t_start > limit:
+                raise RuntimeError(f"the app did not start within {limit:.0f} s") from None
+            time.sleep(0.05)
+
+
 def browser_times(store: Path, *, features: int) -> dict[str, Any]:
     """Process start → map drawn, page open → map drawn, and websocket bytes, in Chromium."""
     from playwright.sync_api import sync_playwright
@@ -251,14 +262,7 @@ def browser_times(store: Path, *, features: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         url = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() - t_start > 60:
-                    raise RuntimeError("the app did not start within 60 s") from None
-                time.sleep(0.05)
+        wait_healthy(url, t_start)
         out["process start -> health ok"] = time.perf_counter() - t_start
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
             context = _chromium(playwright, profile)
@@ -304,7 +308,7 @@ def naive(store: Path, *, n: int) -> dict[str, Any]:
     import layers.offline
     from layers.offline import install_assets, offline_map
 
-    df = Store.open(store).query(Filters()).head(n)
+    df = Store.open(store).query(Filters(), limit=n)
     # Stock folium: without the app's template shortcut (layers.offline.cache_templates), as a naive app would be.
     patched = getattr(layers.offline, "cache_templates", None)
     layers.offline.cache_templates = lambda: None

@@ -213,6 +213,41 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
             context.close()
 
 
+def postgres_missing_reason() -> str | None:
+    """Why the PostgreSQL + PostGIS tests cannot run here, or None; with THREATMAP_REQUIRE_POSTGIS=1 they fail."""
+    from pg_cluster import missing_reason
+
+    return missing_reason()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for the session, with a template database holding postgis and pg_trgm."""
+    reason = postgres_missing_reason()
+    if reason:
+        if os.environ.get("THREATMAP_REQUIRE_POSTGIS") == "1":
+            pytest.fail(f"THREATMAP_REQUIRE_POSTGIS=1 but {reason}")
+        pytest.skip(f"PostgreSQL + PostGIS tests skipped: {reason}")
+    from pg_cluster import cluster
+
+    with cluster() as running:
+        running.create_database("threatmap_template")
+        yield running
+
+
+@pytest.fixture
+def postgres_url(pg_cluster: object, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a new, empty database (postgis and pg_trgm installed) on the session's cluster."""
+    import re
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name)[:40].lower() + f"_{os.getpid()}_{time.monotonic_ns() % 10**6}"
+    url = pg_cluster.create_database(name, template="threatmap_template")  # type: ignore[attr-defined]
+    try:
+        yield url
+    finally:
+        pg_cluster.drop_database(name)  # type: ignore[attr-defined]
+
+
 UPLOADED_JS = """(n) => { const bar = document.querySelector('[data-testid="stSidebar"]');
     const chips = bar ? bar.querySelectorAll('[data-testid="stFileChip"]').length : 0;
     return chips === n && !bar.querySelector('[data-testid="stFileChipIconSpinner"]') ? 'done' : chips; }"""

@@ -44,4 +44,5 @@ def test_the_table_is_made_of_the_columns(tmp_path: Path) -> None:
     Store.open(path).close()
     with sqlite3.connect(path) as conn:
         table = [row[1] for row in conn.execute("PRAGMA table_info(mentions)")]
-    assert table == [c.name for c in mention_columns()]  # the passage is cut from the text by its offsets
+    assert table == [c.name for c in mention_columns()] + ["doc_date", "doc_source", "doc_lang"]  # the passage is
+    # cut from the document text; the document's date, source and language are copied for one-table filters

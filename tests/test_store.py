@@ -15,9 +15,9 @@ import pytest
 
 from threatmap.errors import DocumentError, ExportError, StoreError
 from threatmap.models import Candidate, Document, Mention, Where
-from threatmap.store import Store
+from threatmap.store import Counts, Store
 from threatmap.store.filters import Filters
-from threatmap.store.schema import COLUMNS, SCHEMA_VERSION
+from threatmap.store.schema import COLUMNS
 
 PLACES = {  # surface regex -> (place_id, type, lon, lat, bbox)
     "Mosul|الموصل": ("mosul", "city", 43.13, 36.34, (43.13, 36.34, 43.13, 36.34)),
@@ -49,9 +49,17 @@ def doc(doc_id: str, text: str, *, date: dt.date | None = None, source: str | No
                     date_origin="metadata" if date else None, title=f"T {doc_id}", path=path or f"{doc_id}.md")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new store is opened: a SQLite file, or a new PostgreSQL database (the same contract on both)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return str(tmp_path / "sub" / "s.sqlite")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store.open(tmp_path / "sub" / "s.sqlite") as s:
+def store(target: str) -> Store:
+    with Store.open(target) as s:
         yield s
 
 
@@ -78,7 +86,7 @@ def test_open_creates_parent_folder_schema_and_wal(tmp_path: Path) -> None:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"documents", "mentions", "candidates"} <= tables
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"documents_date", "documents_source", "documents_lang", "mentions_place", "mentions_threat"} <= indexes
+    assert {"documents_date", "mentions_source", "mentions_lang", "mentions_place", "mentions_date"} <= indexes
 
 
 def test_add_is_idempotent_by_content_hash(store: Store) -> None:
@@ -177,9 +185,9 @@ def test_replace_mentions(filled: Store) -> None:
         filled.replace_mentions("zz", ())
 
 
-def test_query_sees_writes_of_another_connection(filled: Store) -> None:
+def test_query_sees_writes_of_another_connection(filled: Store, target: str) -> None:
     assert len(filled.query()) == 5
-    with Store.open(filled.path) as other:
+    with Store.open(target) as other:
         add(other, doc("d", "ISIS in Anbar"))
     assert len(filled.query()) == 6
 
@@ -219,10 +227,9 @@ def test_one_store_shared_by_threads(store: Store) -> None:
     assert store.facets().documents == 60 and len(store.query()) == 120
 
 
-def test_reopen_keeps_everything(filled: Store) -> None:
-    path = filled.path
+def test_reopen_keeps_everything(filled: Store, target: str) -> None:
     filled.close()
-    with Store.open(path) as again:
+    with Store.open(target) as again:
         assert again.facets().documents == 3
         assert isinstance(again.query(), pd.DataFrame)
 
@@ -237,7 +244,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_other_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "v.sqlite"
     sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
-    with pytest.raises(StoreError, match=f"schema version 99, expected {SCHEMA_VERSION}"):
+    with pytest.raises(StoreError, match="schema version 99, newer"):
         Store.open(path)
 
 
@@ -268,20 +275,44 @@ def test_threat_p_is_stored_and_the_threshold_decides_what_counts(store: Store) 
     assert store.query()["threat"].tolist() == [True, True]  # the snapshot itself is untouched
 
 
-def test_a_version_1_store_gains_threat_p_from_its_verdicts(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    with Store.open(path) as s:
-        add(s, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar."))
-    conn = sqlite3.connect(path)  # rebuild the version-1 table (no threat_p) with the same rows
-    conn.executescript("""
-        CREATE TABLE m1 AS SELECT doc_id, start, "end", surface, place_id, name, place_type, lat, lon, min_lon,
-            min_lat, max_lon, max_lat, geometry_type, precision, threat, cue, qualifier, speaker, passage_start,
-            passage_end, 'copy' AS passage FROM mentions;  -- version 1 also copied the passage (dropped by 4)
-        DROP TABLE mentions; ALTER TABLE m1 RENAME TO mentions; PRAGMA user_version=1;""")
-    conn.close()
-    with Store.open(path) as s:
-        df = s.query()
-    assert df["threat_p"].tolist() == [1.0, 0.0] and df["threat"].tolist() == [True, False]
+# ---------------------------------------------------------------- answered in SQL (the same on both engines)
+def test_counts_aggregate_and_months(filled: Store) -> None:
+    assert filled.counts() == Counts(mentions=5, threats=3, places=3, documents=3)
+    assert filled.counts(Filters(langs=("ar",))) == Counts(mentions=2, threats=2, places=2, documents=1)
+    agg = filled.aggregate()
+    assert list(agg.columns) == ["place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain"]
+    rows = {r.place_id: (r.mentions, r.threats, r.first_date, r.last_date) for r in agg.itertuples()}
+    assert rows == {"anbar": (2, 1, "2020-03-04", "2021-01-01"), "mosul": (2, 1, "2020-03-04", "2020-03-04"),
+                    "hamrin_mountains": (1, 1, "2021-01-01", "2021-01-01")}
+    assert agg["qualifier"].isna().all() and agg["mentions"].tolist() == [2, 2, 1]  # most mentioned first
+    table, undated = filled.monthly()
+    assert table.index.tolist() == ["2020-03", "2021-01"] and undated == 1
+    assert table.to_dict("list") == {"threat": [1, 2], "other": [1, 0]}
+    empty = filled.aggregate(Filters(places=("nowhere",)))
+    assert empty.empty and list(empty.columns) == list(agg.columns)
+
+
+def test_a_page_of_rows_newest_first_with_passages(filled: Store) -> None:
+    page = filled.query(limit=2, newest_first=True)
+    assert page["doc_id"].tolist() == ["b", "b"] and set(page["passage"]) == {"مازال داعش يهدد جبال حمرين والأنبار"}
+    last = filled.query(newest_first=True)
+    assert last["doc_id"].tolist()[-1] == "c"  # undated last
+    assert filled.query(Filters(threat_only=True), limit=1)["passage"].tolist() == ["ISIS attacked near Mosul."]
+
+
+@pytest.mark.parametrize("text, docs", [
+    ("jibal", set()), ("ال", {"b"}), ("  ", {"a", "b", "c"}), ("MOSUL.", {"a"}), ('"', set()),
+    ("الأنبار", {"b"}), ("حمرين", {"b"}), ("anbar", {"a"}), ("100%", set()), ("_", set()),
+])
+def test_text_search_is_a_normalised_substring_search(filled: Store, text: str, docs: set[str]) -> None:
+    assert set(filled.query(Filters(text=text))["doc_id"]) == docs
+
+
+def test_kurdish_letters_and_diacritics_match_their_arabic_forms(store: Store) -> None:
+    add(store, doc("k", "داعش لە کەرکووک Mosul", lang="ckb"))  # Sorani: ک and ە
+    add(store, doc("d", "هجوم داعش في المَوْصِل Mosul", lang="ar"))
+    assert set(store.query(Filters(text="كهركووك"))["doc_id"]) == {"k"}  # Arabic ك and ه for ک and ە
+    assert set(store.query(Filters(text="الموصل"))["doc_id"]) == {"d"}
 
 
 def test_text_search_reads_the_whole_document_and_the_other_spellings(filled: Store) -> None:
@@ -292,22 +323,36 @@ def test_text_search_reads_the_whole_document_and_the_other_spellings(filled: St
     assert keys(Filters(spellings=("حمرين",))) == keys(Filters())  # spellings only count with a text
 
 
-def test_a_version_2_store_takes_places_located_from_context(tmp_path: Path) -> None:
-    path = tmp_path / "v2.sqlite"
-    with Store.open(path) as s:
-        add(s, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar."))
-    conn = sqlite3.connect(path)  # rebuild the version-2 table: place_id NOT NULL, no resolved_by, passage copies
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(mentions)") if r[1] != "resolved_by"]
-    ddl = ", ".join(f'"{c}"' + (" TEXT NOT NULL" if c == "place_id" else "") for c in cols)
-    names = ", ".join(f'"{c}"' for c in cols)
-    conn.executescript(f"""
-        CREATE TABLE m2 ({ddl}, passage TEXT); INSERT INTO m2 SELECT {names}, 'copy' FROM mentions;
-        DROP TABLE mentions; ALTER TABLE m2 RENAME TO mentions; PRAGMA user_version=2;""")
-    conn.close()
+def test_place_keys_one_row_per_place_and_qualifier(filled: Store) -> None:
+    keys = filled.place_keys()
+    assert list(keys.columns) == list(COLUMNS)
+    assert sorted(keys["place_id"]) == ["anbar", "hamrin_mountains", "mosul"]
+
+
+def test_every_commit_moves_the_revision(filled: Store, target: str) -> None:
+    before = filled.revision()
+    with Store.open(target) as other:
+        add(other, doc("d", "ISIS in Anbar"))
+    assert filled.revision() > before
+    assert filled.counts().documents == 4
+    again = filled.revision()
+    add(filled, doc("d", "ISIS in Anbar"))  # unchanged: a transaction all the same
+    assert filled.revision() >= again
+
+
+def test_documents_without_kept_mentions_are_not_counted(filled: Store) -> None:
+    add(filled, doc("e", "Nothing to see here.", date=dt.date(2020, 5, 5)))
+    assert filled.facets().documents == 4
+    assert filled.counts().documents == 3  # "e" has no mention
+    assert filled.counts(Filters(since=dt.date(2020, 1, 1), until=dt.date(2020, 12, 31))).documents == 1
+    assert filled.counts(Filters(sources=("Wire",), threat_only=True)).documents == 1
+
+
+def test_a_place_located_from_context_has_no_place_id(store: Store) -> None:
     context = Mention(doc_id="b", start=0, end=6, surface="غرانيج", place_id=None, name="غرانيج",
                       place_type="village", where=Where(34.7, 40.8, (40.5, 34.4, 41.1, 35.0), "Point", 3),
                       threat=False, passage_start=0, passage_end=6, resolved_by="context")
-    with Store.open(path) as s:
-        assert s.query()["resolved_by"].tolist() == ["gazetteer", "gazetteer"]
-        s.add_document(Document("b", "غرانيج"), [context])
-        assert s.query()["place_id"].isna().sum() == 1
+    store.add_document(Document("b", "غرانيج"), [context])
+    df = store.query()
+    assert df["place_id"].isna().tolist() == [True] and df["resolved_by"].tolist() == ["context"]
+    assert store.counts().places == 0 and store.counts().mentions == 1  # counted, but no gazetteer place

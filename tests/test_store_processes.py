@@ -42,14 +42,14 @@ def _seed(path: Path) -> Store:
 
 
 class _CommitAfterDocuments(sqlite3.Connection):
-    """A connection on which another process commits a document right after the documents were read (where a
-    reader that reads documents and mentions in two transactions gets mentions of a document it does not know)."""
+    """A connection on which another process commits a document right after the per-place aggregate was read (where
+    a reader that counts mentions and documents in two transactions gets counts of two different states)."""
 
     store_path: Path | None = None  # set on the instance by the test
     fired = False
 
     def after(self, sql: str) -> None:
-        if self.store_path is not None and not self.fired and "FROM documents" in sql and "text" in sql:
+        if self.store_path is not None and not self.fired and "GROUP BY m.place_id" in sql:
             self.fired = True
             _write_from_another_process(self.store_path, "second")
 
@@ -86,10 +86,10 @@ def test_a_commit_by_another_process_during_a_read_never_splits_it(tmp_path: Pat
     monkeypatch.undo()
     try:
         opened[0].store_path = path
-        first = store.query()  # another process commits "second" between this read's SELECTs of documents and mentions
+        first = store.counts()  # another process commits "second" between this read's SELECTs of mentions and documents
         assert opened[0].fired
-        assert set(first["doc_id"]) == {"first"}  # one consistent state: before the commit
-        assert set(store.query()["doc_id"]) == {"first", "second"}  # and the next read sees it
+        assert (first.mentions, first.documents) == (1, 1)  # one consistent state: before the commit
+        assert (store.counts().mentions, store.counts().documents) == (2, 2)  # and the next read sees it
     finally:
         store.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -70,10 +71,13 @@ def test_table_newest_first_and_undated_last() -> None:
 
 
 def test_timeline_has_every_month_between_first_and_last() -> None:
-    table = views.monthly(_mentions())
+    found = pd.DataFrame({"threat": [1, 0, 1], "other": [0, 1, 0]},  # Store.monthly: only months with mentions
+                         index=pd.Index(["2020-01", "2020-03", "2022-04"], dtype=object, name="month"))
+    table = views.monthly(found)
     assert table.index[0] == "2020-01" and table.index[-1] == "2022-04" and len(table) == 28
     assert table.loc["2021-06"].tolist() == [0, 0]
-    assert table["threat"].sum() == 2 and table["other"].sum() == 1  # undated mentions left out
+    assert table["threat"].sum() == 2 and table["other"].sum() == 1
+    assert views.monthly(found.iloc[0:0]).empty
 
 
 def test_table_has_a_passage_column() -> None:
@@ -117,7 +121,8 @@ def _passages() -> pd.DataFrame:
     return pd.DataFrame({
         "doc_id": ["old", "new", "new", "undated"], "passage_start": [0, 0, 0, 0],
         "date": ["2019-01-01", "2023-05-10", "2023-05-10", None],
-        "passage": ["ISIS near Mosul", "خلايا داعش في جبال حمرين قرب <img src=x>", "same", "x"],
+        "passage": ["ISIS near Mosul", "خلايا داعش في جبال حمرين قرب <img src=x>",
+                    "خلايا داعش في جبال حمرين قرب <img src=x>", "x"],  # one passage, two mentions
         "start": [11, 20, 0, 0], "end": [16, 25, 1, 1], "lang": ["en", "ar", "ar", "en"],
         "name": ["Mosul", "Hamrin Mountains", "Diyala", "Erbil"], "qualifier": [None, None, "north", None],
         "threat": [False, True, False, False], "source": ["Wire", "Outlet", "Outlet", None],
@@ -127,20 +132,44 @@ def _passages() -> pd.DataFrame:
     })
 
 
+def _newest(df: pd.DataFrame) -> Callable[[int], pd.DataFrame]:
+    """A stand-in for ``Store.query(limit=n, newest_first=True)`` over ``df``, counting the rows it is asked for."""
+    ordered = df.sort_values(["date", "doc_id", "start"], ascending=False, na_position="last", kind="stable")
+    asked: list[int] = []
+
+    def fetch(n: int) -> pd.DataFrame:
+        asked.append(n)
+        return ordered.head(n)
+
+    fetch.asked = asked  # type: ignore[attr-defined]
+    return fetch
+
+
 def test_feed_lists_passages_newest_first_with_chips_source_and_date() -> None:
-    df = _passages()
-    keys = feed.passages(df, "k")
-    assert keys["doc_id"].tolist() == ["new", "old", "undated"]
-    (rows,) = feed.page_rows(df, keys.iloc[:1])
-    html = feed.card_html(rows)
+    fetch = _newest(_passages())
+    shown, more = feed.page_of(fetch, 1)
+    assert [g["doc_id"].iloc[0] for g in shown] == ["new", "old", "undated"] and not more
+    html = feed.card_html(shown[0])
     assert "Hamrin Mountains" in html and "Diyala (north)" in html and "Outlet" in html and "2023-05-10" in html
     assert 'dir="rtl"' in html and "&lt;img" in html and "<img" not in html
     assert "threat p" not in html  # no probability column: nothing invented
-    assert "threat p = 0.81" in feed.card_html(rows.assign(threat_p=[0.81, 0.2]))
+    assert "threat p = 0.81" in feed.card_html(shown[0].assign(threat_p=[0.81, 0.2]))
+
+
+def test_feed_reads_only_the_newest_rows_it_needs() -> None:
+    many = pd.DataFrame({"doc_id": [f"d{i:03}" for i in range(100) for _ in range(5)],
+                         "passage_start": [0] * 500, "start": list(range(5)) * 100,
+                         "date": [f"2020-01-{1 + i % 28:02}" for i in range(100) for _ in range(5)]})
+    fetch = _newest(many)
+    shown, more = feed.page_of(fetch, 2)  # five mentions per passage: the rows asked for double until enough
+    assert len(shown) == feed.PAGE_SIZE and more and max(fetch.asked) < 200  # type: ignore[attr-defined]
+    assert [len(g) for g in shown] == [5] * feed.PAGE_SIZE and shown[0]["start"].tolist() == [0, 1, 2, 3, 4]
+    last, more = feed.page_of(fetch, 13)  # 100 passages: 12 full pages and 4 on the last
+    assert len(last) == 4 and not more and feed.page_of(fetch, 14) == ([], False)
 
 
 def test_feed_click_frames_the_passage_places() -> None:
-    (rows,) = feed.page_rows(_passages(), feed.passages(_passages(), "k2").iloc[:1])
+    (rows, *_), _ = feed.page_of(_newest(_passages()), 1)
     (lat, lon), zoom = mapview.view_for_bbox(feed.bbox_of(rows))
     assert 33.5 < lat < 35.1 and 43.6 < lon < 45.8 and 6 <= zoom <= 10
     assert mapview.view_for_bbox((43.1, 36.3, 43.1, 36.3))[1] == 12  # one town: close, not the maximum zoom
@@ -157,16 +186,3 @@ def test_a_speaker_who_is_the_outlet_is_not_repeated() -> None:
     assert names_outlet("رووداو", "Rudaw")  # the interviewer line of the seed interview
     assert not names_outlet("مايلز كاغينز", "Rudaw") and not names_outlet("Myles Caggins", "Rudaw")
     assert not names_outlet(None, "Rudaw") and not names_outlet("رووداو", None)
-
-
-def test_places_located_from_their_context_are_uncertain() -> None:
-    from ui.data import recount
-
-    df = pd.DataFrame({"place_id": ["a", "a", "b"], "qualifier": [None, None, None], "threat": [True, False, True],
-                       "date": ["2020-01-01", None, "2021-02-03"],
-                       "resolved_by": ["gazetteer", "context", "gazetteer"]})
-    counts = recount(df).set_index("place_id")
-    assert counts.loc["a", "uncertain"] and not counts.loc["b", "uncertain"]
-    a = counts.loc["a"]
-    assert (a["mentions"], a["threats"], a["first_date"]) == (2, 1, "2020-01-01")
-    assert not recount(df.drop(columns="resolved_by"))["uncertain"].any()  # a store without the column

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
 from typing import Any, get_args, get_origin, get_type_hints
@@ -208,6 +208,21 @@ class Mention:
                 else:
                     values.append(part)
         return tuple(values)
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Mention:
+        """The mention of a row of :func:`mention_columns` (the inverse of :meth:`row`; booleans from 0/1)."""
+        values = iter(row)
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "where":
+                lat, lon, *bbox, geometry_type, precision = (next(values) for _ in range(8))
+                kwargs["where"] = Where(float(lat), float(lon), tuple(float(b) for b in bbox),  # type: ignore
+                                        str(geometry_type), int(precision))
+            else:
+                value = next(values)
+                kwargs[f.name] = bool(value) if f.name == "threat" else value
+        return cls(**kwargs)
 
 
 @dataclass(frozen=True, slots=True)

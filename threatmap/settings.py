@@ -40,7 +40,18 @@ GEODATA_DIR: Path = _path("THREATMAP_GEODATA", ROOT / "geodata")
 CORPUS_DIR: Path = _path("THREATMAP_CORPUS", ROOT / "corpus")
 CACHE_DIR: Path = _path("THREATMAP_CACHE", ROOT / ".cache" / "threatmap")
 """Build artefacts made at run time from committed sources (the pickled gazetteer); safe to delete."""
-STORE_PATH: Path = _path("THREATMAP_STORE", ROOT / "data" / "threatmap.sqlite")
+_STORE = os.environ.get("THREATMAP_STORE", "")
+STORE_URL: str | None = _STORE if _STORE.startswith(("postgresql://", "postgres://")) else None
+"""A shared PostgreSQL + PostGIS store (``THREATMAP_STORE=postgresql://user@host/db``), or None."""
+STORE_PATH: Path = ROOT / "data" / "threatmap.sqlite" if STORE_URL or not _STORE else Path(_STORE).expanduser()
+"""The SQLite store used when :data:`STORE_URL` is None."""
+
+
+def store_target() -> str:
+    """What the app and the CLI open: :data:`STORE_URL` when set, else :data:`STORE_PATH`."""
+    return STORE_URL or str(STORE_PATH)
+
+
 MAX_DOC_BYTES: int = _int("THREATMAP_MAX_DOC_BYTES", 5 * 1024 * 1024)
 ALLOW_UPLOADS: bool = _bool("THREATMAP_ALLOW_UPLOADS", True)
 THREAT_GOLD: tuple[Path, ...] = (ROOT / "tests" / "data" / "gold" / "seed.jsonl",

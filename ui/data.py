@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
 
 from layers import data_layers
 from layers.basemap import load_basemap
+from layers.escape import escape_text
 from layers.features import geometry_json, records
 from layers.offline import install_assets
 from threatmap import settings
+from threatmap.store import Counts
 from threatmap.store.filters import Filters
+from threatmap.store.schema import COLUMNS
 from ui import mapview
 from ui.drawing import Drawing, drawn
 
@@ -77,9 +80,50 @@ def facets(_store: Any, rev: int) -> dict[str, Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def query(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
-    """One row per mention of the filtered selection (shared: treat as read-only)."""
-    return _store.query(filters)
+def per_place(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
+    """The store's per-(place, qualifier) counts of the selection (``Store.aggregate``): behind the map and the
+    counts, asked once per filter (shared: treat as read-only)."""
+    return _store.aggregate(filters)  # type: ignore[no-any-return]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def counts(_store: Any, filters: Filters, rev: int) -> Counts:
+    """Mentions, threat mentions, places and documents of the selection (counted by the store)."""
+    rows = per_place(_store, filters, rev)
+    return Counts(int(rows["mentions"].sum()), int(rows["threats"].sum()), int(rows["place_id"].nunique()),
+                  int(_store.document_count(filters)))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def monthly(_store: Any, filters: Filters, rev: int) -> tuple[pd.DataFrame, int]:
+    """Mentions per month of the selection (threat / other) and the undated count (counted by the store)."""
+    return _store.monthly(filters)  # type: ignore[no-any-return]
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def newest(_store: Any, filters: Filters, rev: int, rows: int) -> pd.DataFrame:
+    """The newest ``rows`` mentions of the selection, with their passages (shared: treat as read-only)."""
+    return _store.query(filters, limit=rows, newest_first=True)
+
+
+MAX_PLACE_ROWS = 400
+"""Mentions of the selected place fetched for its panel (the newest first; more: narrow the filters)."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def place_rows(_store: Any, filters: Filters, rev: int, place_id: str) -> pd.DataFrame:
+    """The newest mentions of one place in the selection, with their passages (the passages and review panels)."""
+    return _store.query(replace(filters, places=(place_id,)), limit=MAX_PLACE_ROWS, newest_first=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def context_rows(_store: Any, rev: int, rows: int = 2000) -> pd.DataFrame:
+    """The newest mentions located from their context (no gazetteer place): the curator's unresolved names. Asked
+    of the store only when the whole store's per-place counts (cached for the map) show any."""
+    everything = per_place(_store, Filters(), rev)
+    if not (everything["uncertain"].any() or everything["place_id"].isna().any()):
+        return pd.DataFrame(columns=list(COLUMNS))
+    return _store.query(Filters(resolved_by=(CONTEXT,)), limit=rows, newest_first=True)
 
 
 CONTEXT = "context"
@@ -100,13 +144,14 @@ def _keyed(df: pd.DataFrame) -> pd.DataFrame:
 def shapes(_store: Any, rev: int) -> Any:
     """Name, type and geometry of every (place, qualifier) in the store, resolved once per store revision.
 
-    ``threatmap.export.aggregate_places`` on one mention per (place, qualifier): the same geometry as the exports
-    (gazetteer, qualified geometry, stored fallback), paid once instead of at every filter change.
+    ``threatmap.export.aggregate_places`` on one mention per (place, qualifier) (``Store.place_keys``, reviews
+    applied): the same geometry as the exports (gazetteer, qualified geometry, stored fallback), paid once
+    instead of at every filter change.
     """
     from threatmap.export import aggregate_places
 
-    keys = _keyed(query(_store, Filters(), rev)).drop_duplicates(["place_id", "_q"]).drop(columns="_q")
-    places = aggregate_places(keys, gazetteer())[SHAPE_COLUMNS]
+    keys = _store.place_keys()
+    places = aggregate_places(keys[keys["place_id"].notna()], gazetteer())[SHAPE_COLUMNS]
     geoms = places.geometry.to_numpy()
     inside = shapely.point_on_surface(geoms)
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
@@ -114,40 +159,26 @@ def shapes(_store: Any, rev: int) -> Any:
                          label_lon=shapely.get_x(inside), label_lat=shapely.get_y(inside))
 
 
-def recount(df: pd.DataFrame) -> pd.DataFrame:
-    """Per (place, qualifier key ``_q``): mentions, threats, first and last date, and whether any mention was
-    located from its context (``uncertain``)."""
-    codes, days = pd.factorize(df["date"])  # parse each distinct date once, not every row
-    parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy()
-    frame = pd.DataFrame({
-        "place_id": df["place_id"], "_q": _qualifier_key(df),
-        "_t": df["threat"].astype("int64"),
-        "_d": np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT")) if len(days) else pd.NaT,
-        # a place located from its context, not found by its name (issue 10's ``resolved_by``): drawn as uncertain
-        "_u": (df["resolved_by"] == CONTEXT) if "resolved_by" in df else False,
-    })
-    counts = (
-        frame.groupby(["place_id", "_q"], sort=False)
-        .agg(mentions=("_t", "size"), threats=("_t", "sum"), first_date=("_d", "min"), last_date=("_d", "max"),
-             uncertain=("_u", "any"))
-        .reset_index()
-    )
-    for column in ("first_date", "last_date"):
-        days = counts[column]
-        counts[column] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
-    return counts
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
-    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts and dates."""
-    df = query(_store, filters, rev)
+    """One row per (place, qualifier) of the selection: :func:`shapes` plus the selection's counts, dates and
+    whether any mention was located from its context (``uncertain``), counted by the store."""
+    counted = per_place(_store, filters, rev).rename(columns={"qualifier": "_q"})
+    counted = counted[counted["place_id"].notna()]  # places located from context have no geometry to draw
+    counted["_q"] = counted["_q"].where(counted["_q"].notna(), "")
     base = shapes(_store, rev)
-    if df.empty:
-        return base.iloc[0:0].assign(mentions=0, threats=0, first_date=None, last_date=None)
-    counts = recount(df)
-    merged = _keyed(base).merge(counts, on=["place_id", "_q"], how="inner").drop(columns="_q")
+    merged = _keyed(base).merge(counted, on=["place_id", "_q"], how="inner").drop(columns="_q")
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def place_counts(_store: Any, filters: Filters, rev: int, selected: Mapping[str, str] | None) -> dict[str, int]:
+    """Mentions and threat mentions of the selected (place, qualifier) in the selection, from the map's aggregate."""
+    if not selected:
+        return {"mentions": 0, "threats": 0}
+    rows = aggregate(_store, filters, rev)
+    shown = rows["qualifier"].map(lambda q: escape_text(q) if isinstance(q, str) else "")  # as the map sends it
+    hit = rows[(rows["place_id"] == selected.get("place_id")) & (shown == (selected.get("qualifier") or ""))]
+    return {"mentions": int(hit["mentions"].sum()), "threats": int(hit["threats"].sum())}
 
 
 def map_layers(_store: Any, filters: Filters, rev: int, drawing: Drawing, selected: Mapping[str, str] | None) -> str:
@@ -165,5 +196,6 @@ def map_layers(_store: Any, filters: Filters, rev: int, drawing: Drawing, select
 
 
 def refresh() -> None:
-    """After an upload: the store's revision has changed already; drop the facets of older revisions too."""
+    """After an upload or a review: the store's revision has moved, so every cache key has; forget the old facets
+    now."""
     facets.clear()

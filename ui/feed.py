@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -19,23 +19,27 @@ CSS = (
 )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def passages(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    """One row per passage (document, passage start): newest document date first, undated last."""
-    if _df.empty:
-        return _df.iloc[0:0][["doc_id", "passage_start", "date"]]
-    keys = _df[["doc_id", "passage_start", "date"]].drop_duplicates(["doc_id", "passage_start"])
-    return keys.sort_values(["date", "doc_id", "passage_start"], ascending=[False, True, True],
-                            na_position="last", kind="stable").reset_index(drop=True)
-
-
-def page_rows(df: pd.DataFrame, keys: pd.DataFrame) -> list[pd.DataFrame]:
-    """The mention rows of each passage in ``keys``, in the order of ``keys``."""
-    wanted = set(zip(keys["doc_id"], keys["passage_start"], strict=True))
-    rows = df[df["doc_id"].isin(set(keys["doc_id"])).to_numpy()]  # cheap first cut, then the exact pairs
-    rows = rows[[(d, p) in wanted for d, p in zip(rows["doc_id"], rows["passage_start"], strict=True)]]
+def passage_groups(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """The mention rows (newest first, as the store orders them) grouped by passage (document, passage start), in
+    the order of their first row; each group's rows by offset."""
+    if rows.empty:
+        return []
     groups = dict(list(rows.groupby(["doc_id", "passage_start"], sort=False)))
-    return [groups[k] for k in zip(keys["doc_id"], keys["passage_start"], strict=True) if k in groups]
+    return [g.sort_values("start", kind="stable") for g in groups.values()]
+
+
+def page_of(fetch: Callable[[int], pd.DataFrame], page: int) -> tuple[list[pd.DataFrame], bool]:
+    """The passages of ``page`` (from 1) and whether there are more after it. ``fetch(n)`` returns the newest
+    ``n`` mention rows of the selection; the rows asked for double until the page is full or the selection
+    ends (a passage holds one or many mentions), so only the newest rows are ever read."""
+    wanted = page * PAGE_SIZE + 1
+    n = wanted * 3
+    while True:
+        rows = fetch(n)
+        groups = passage_groups(rows)
+        if len(groups) >= wanted or len(rows) < n:
+            return groups[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(groups) > page * PAGE_SIZE
+        n *= 2
 
 
 def _probability(rows: pd.DataFrame) -> str:
@@ -80,19 +84,23 @@ def _zoom_to(rows: pd.DataFrame) -> None:
                                      else ""}
 
 
-def reports_feed(df: pd.DataFrame, *, key: Hashable) -> None:
-    """The feed with a page selector; "Show on map" moves the map to a report's places and selects the first."""
-    keys = passages(df, key)
-    total = len(keys)
+def reports_feed(fetch: Callable[[int], pd.DataFrame], mentions: int) -> None:
+    """The feed with a page selector; "Show on map" moves the map to a report's places and selects the first.
+    ``fetch(n)``: the newest ``n`` mention rows of the selection; ``mentions``: how many it holds."""
     st.subheader("Reports")
-    if not total:
+    if not mentions:
         st.info("No passage in the filtered window.")
         return
-    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-    page = int(st.number_input(f"Page (of {pages:,}; {total:,} passages, newest first)", min_value=1,
+    pages = (mentions + PAGE_SIZE - 1) // PAGE_SIZE  # at most: a passage holds one mention or more
+    page = int(st.number_input(f"Page ({mentions:,} mentions in the window, newest passages first)", min_value=1,
                                max_value=pages, value=1, step=1, key="feed_page"))
-    shown = keys.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown, more = page_of(fetch, page)
+    if not shown:
+        st.info("No more passages: the earlier pages hold them all.")
+        return
     st.html(CSS)
-    for i, rows in enumerate(page_rows(df, shown)):
+    for i, rows in enumerate(shown):
         st.html(card_html(rows))
         st.button("Show on map", key=f"feed_zoom_{i}", on_click=_zoom_to, args=(rows,), type="tertiary")
+    if not more:
+        st.caption("The last passage of the window.")

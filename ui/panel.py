@@ -36,6 +36,7 @@ def selection(returned: Mapping[str, Any] | None) -> dict[str, str] | None:
 
 
 def selected_rows(df: pd.DataFrame, sel: Mapping[str, str]) -> pd.DataFrame:
+    """The rows of ``df`` (a place's newest mentions) of the selected place and qualifier."""
     rows = df[df["place_id"] == sel["place_id"]]
     qualifiers = rows["qualifier"].map(lambda q: escape_text(q) if isinstance(q, str) else "")
     return rows[qualifiers == (sel.get("qualifier") or "")]
@@ -100,9 +101,12 @@ def _card(group: pd.DataFrame) -> str:
     )
 
 
-def passages_panel(df: pd.DataFrame, sel: Mapping[str, str] | None) -> None:
-    """List the passages of the selected feature (or say how to select one)."""
-    if not sel:
+def passages_panel(df: pd.DataFrame | None, sel: Mapping[str, str] | None, *, mentions: int = 0,
+                   threats: int = 0) -> None:
+    """List the passages of the selected feature (or say how to select one). ``df``: the place's newest mention
+    rows (``ui.data.place_rows``); ``mentions``, ``threats``: its counts in the selection (from the map's
+    aggregate)."""
+    if not sel or df is None:
         st.caption("Click an area or a town on the map to read the passages that mention it; the reports of the "
                    "filtered window are listed below.")
         return
@@ -115,7 +119,10 @@ def passages_panel(df: pd.DataFrame, sel: Mapping[str, str] | None) -> None:
     rows = rows.sort_values(["date", "doc_id", "passage_start"], ascending=[False, True, True], na_position="last")
     groups = list(rows.groupby(["doc_id", "passage_start"], sort=False))
     cards = [_card(group) for _, group in groups[:MAX_PASSAGES]]
-    more = f"<p><i>… and {len(groups) - MAX_PASSAGES} more passages (narrow the filters).</i></p>" if len(
-        groups) > MAX_PASSAGES else ""
-    head = f"<h4>{name}{qualifier}</h4><p>{len(groups)} passage(s), {int(rows['threat'].sum())} threat mention(s)</p>"
+    shown = sum(len(g) for _, g in groups[:MAX_PASSAGES])
+    total = max(mentions, len(rows))
+    more = (f"<p><i>… and {total - shown:,} more mention(s) (narrow the filters).</i></p>"
+            if total > shown else "")
+    head = (f"<h4>{name}{qualifier}</h4><p>{total:,} mention(s), {max(threats, int(rows['threat'].sum())):,} threat "
+            f"mention(s); the newest {min(len(groups), MAX_PASSAGES)} passage(s) below</p>")
     st.html(CSS + f'<div class="tm-panel">{head}{"".join(cards)}{more}</div>')

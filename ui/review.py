@@ -23,9 +23,9 @@ MAX_MATCHES = 30
 
 
 @st.cache_resource(show_spinner=False)
-def review_log(path: str) -> ReviewLog:
-    """The review tables of the store at ``path`` (one connection per process, behind a lock)."""
-    return ReviewLog.open(path)
+def review_log(_store: Any, target: str) -> ReviewLog:
+    """The review tables of the app's store (opened at ``target``), written through its connection."""
+    return ReviewLog(_store)
 
 
 def reviewer_field() -> str | None:

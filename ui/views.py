@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -24,57 +23,39 @@ EXPORTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 
-def counts(df: pd.DataFrame) -> None:
-    """Mentions, threat mentions, places and documents of the selection."""
+def counts(counted: Any) -> None:
+    """Mentions, threat mentions, places and documents of the selection (a ``Counts`` of the store)."""
     cols = st.columns(4)
-    cols[0].metric("Mentions", f"{len(df):,}")
-    cols[1].metric("Threat mentions", f"{int(df['threat'].sum()) if len(df) else 0:,}")
-    cols[2].metric("Places", f"{df['place_id'].nunique():,}")
-    cols[3].metric("Documents", f"{df['doc_id'].nunique():,}")
+    cols[0].metric("Mentions", f"{counted.mentions:,}")
+    cols[1].metric("Threat mentions", f"{counted.threats:,}")
+    cols[2].metric("Places", f"{counted.places:,}")
+    cols[3].metric("Documents", f"{counted.documents:,}")
 
 
-def monthly(df: pd.DataFrame) -> pd.DataFrame:
-    """Mentions per month (index ``YYYY-MM``), columns ``threat`` and ``other``; undated mentions left out.
-
-    Every month between the first and the last dated mention is present, with zeros when nothing was reported:
-    the index is a real time axis, so 2020-03 is not drawn next to 2022-01.
-    """
-    codes, uniques = pd.factorize(df["date"])  # missing dates get -1; few distinct days: work per day, not row
-    if not len(uniques):
+def monthly(found: pd.DataFrame) -> pd.DataFrame:
+    """The store's mentions per month (index ``YYYY-MM``, columns ``threat`` and ``other``) on a real time axis:
+    every month between the first and the last, with zeros when nothing was reported (so 2020-03 is not drawn
+    next to 2022-01)."""
+    if found.empty:
         return pd.DataFrame(columns=["threat", "other"])
-    month_of_day, months = pd.factorize(np.array([str(u)[:7] for u in uniques], dtype=object))
-    dated = codes >= 0
-    threat = df["threat"].to_numpy(dtype=bool)[dated]
-    counts = np.bincount(month_of_day[codes[dated]] * 2 + threat, minlength=2 * len(months)).reshape(-1, 2)
-    found = pd.DataFrame({"threat": counts[:, 1], "other": counts[:, 0]}, index=pd.Index(months, name="month"))
-    periods = pd.PeriodIndex(list(months), freq="M")
+    periods = pd.PeriodIndex(list(found.index), freq="M")
     axis = pd.period_range(periods.min(), periods.max(), freq="M").strftime("%Y-%m")
     table = found.reindex(pd.Index(axis, name="month"), fill_value=0).astype("int64")
     table.columns.name = "threat"
     return table
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _monthly(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    return monthly(_df)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _newest(_df: pd.DataFrame, key: Hashable) -> pd.DataFrame:
-    return newest_first(_df, TABLE_ROWS)
-
-
 def newest_first(df: pd.DataFrame, rows: int) -> pd.DataFrame:
-    """The first ``rows`` mentions, newest document date first, undated mentions last (order kept among equals)."""
+    """The first ``rows`` mentions, newest document date first, undated mentions last (order kept among equals),
+    in the table's columns."""
     order = df["date"].sort_values(ascending=False, na_position="last", kind="stable").index[:rows]
     shown = df.loc[order]
     return shown[[c for c in TABLE_COLUMNS if c in shown]]
 
 
-def timeline(df: pd.DataFrame, *, key: Hashable) -> None:
-    """Stacked bars of mentions per month, threat vs other (``key`` identifies ``df`` for the cache)."""
-    table = _monthly(df, key)
-    undated = int(df["date"].isna().sum())
+def timeline(found: pd.DataFrame, undated: int) -> None:
+    """Stacked bars of mentions per month, threat vs other (``Store.monthly`` of the selection)."""
+    table = monthly(found)
     st.subheader("Timeline")
     if table.empty:
         st.caption("No dated mention in the selection.")
@@ -84,32 +65,33 @@ def timeline(df: pd.DataFrame, *, key: Hashable) -> None:
         st.caption(f"{undated:,} mention(s) come from undated documents and are not in the timeline.")
 
 
-def table(df: pd.DataFrame, *, key: Hashable) -> None:
-    """The first :data:`TABLE_ROWS` mentions, newest first (``key`` identifies ``df`` for the cache)."""
+def table(df: pd.DataFrame, total: int) -> None:
+    """The newest :data:`TABLE_ROWS` mentions of the selection (``df``, from the store) of ``total``."""
     st.subheader("Mentions")
-    st.dataframe(_newest(df, key), hide_index=True, height=300)
-    if len(df) > TABLE_ROWS:
-        st.caption(f"Showing {TABLE_ROWS:,} of {len(df):,} mentions; the exports contain all of them.")
+    st.dataframe(newest_first(df, TABLE_ROWS), hide_index=True, height=300)
+    if total > TABLE_ROWS:
+        st.caption(f"Showing {TABLE_ROWS:,} of {total:,} mentions; the exports contain all of them.")
 
 
-def _deferred(name: str, df: pd.DataFrame, gaz: Any) -> Callable[[], bytes]:
+def _deferred(name: str, load: Callable[[], pd.DataFrame], gaz: Any) -> Callable[[], bytes]:
     def build() -> bytes:
         from threatmap import export
 
         func = getattr(export, name)
-        return func(df) if name == "to_csv" else func(df, gaz)
+        df = load()  # the whole selection, read from the store only when a button is clicked
+        return func(df) if name == "to_csv" else func(df, gaz)  # type: ignore[no-any-return]
 
     return build
 
 
-def exports(df: pd.DataFrame, gaz: Any) -> None:
-    """One download button per format; each file is built only when its button is clicked."""
+def exports(load: Callable[[], pd.DataFrame], gaz: Any, *, empty: bool) -> None:
+    """One download button per format; each file is built (its rows read) only when its button is clicked."""
     st.subheader("Export the selection")
     cols = st.columns(len(EXPORTS))
     for col, (label, file_name, mime, func) in zip(cols, EXPORTS, strict=True):
         col.download_button(
-            label, data=_deferred(func, df, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
-            on_click="ignore", disabled=df.empty,
+            label, data=_deferred(func, load, gaz), file_name=file_name, mime=mime, key=f"export_{func}",
+            on_click="ignore", disabled=empty,
         )
 
 

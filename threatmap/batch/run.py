@@ -25,6 +25,7 @@ from threatmap.batch.cluster import ClusterError, worker_parse
 from threatmap.batch.partitions import CHUNK_BYTES, Partition, partitions, read_partition
 from threatmap.errors import DocumentError
 from threatmap.models import Candidate, Document, Mention
+from threatmap.store import Store
 from threatmap.store.ingest import (
     IngestSummary,
     Item,
@@ -38,7 +39,6 @@ from threatmap.store.ingest import (
     repeated_id,
     write_items,
 )
-from threatmap.store.sqlite import Store
 
 REINDEX_CHUNK = 100
 """Stored documents sent to a worker per reindex task."""

@@ -29,6 +29,7 @@ _HANDLERS = {
     "unresolved": "threatmap.cli.store:cmd_unresolved",
     "reviews": "threatmap.cli.reviews:cmd_reviews",
     "train": "threatmap.cli.train:cmd_train",
+    "migrate": "threatmap.cli.store:cmd_migrate",
 }
 
 
@@ -78,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="decide threat by the trained model (default) or the rules alone")
 
     store_opt = argparse.ArgumentParser(add_help=False)
-    store_opt.add_argument("--store", default=str(settings.STORE_PATH), help="SQLite store (default: %(default)s)")
+    store_opt.add_argument("--store", default=settings.store_target(),
+                           help="SQLite file or postgresql://user@host/db URL (default: %(default)s)")
 
     dask_opt = argparse.ArgumentParser(add_help=False)
     on = dask_opt.add_mutually_exclusive_group()
@@ -123,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="synthetic gold: in every training fold, never in a reported test fold; repeatable")
     s.add_argument("--folds", type=int, default=5, help="cross-validation folds, grouped by document")
     s.add_argument("--out", default=str(settings.THREAT_MODEL_PATH), help="model file (default: %(default)s)")
+    s = sub.add_parser("migrate", parents=[store_opt], help="bring a store of an older schema to the current one; "
+                       "--to copies it into another store (a SQLite file into PostgreSQL + PostGIS)")
+    s.add_argument("--to", metavar="FILE|URL", help="then copy the store into this one (created when new), e.g. "
+                   "postgresql://user@host/db; idempotent: run it again to finish an interrupted copy")
 
     s = sub.add_parser("unresolved", parents=[store_opt], help="candidate place names the gazetteer lacks")
     s.add_argument("--min-count", type=int, default=1)

@@ -13,6 +13,7 @@ from threatmap.errors import ExportError, UsageError
 from threatmap.export import export_bytes
 from threatmap.geoparse.unknown import unknown_report
 from threatmap.store import Store
+from threatmap.store.backend import is_url, migrate
 from threatmap.store.filters import Filters
 from threatmap.store.ingest import ingest_paths, reindex
 
@@ -70,8 +71,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def _existing_store(path: str) -> Store:
-    """The store at ``path``; a missing file is an error (reading must not create an empty store)."""
-    if not Path(path).is_file():
+    """The store at ``path`` (a file, or a ``postgresql://`` URL); a missing file is an error (reading must not
+    create an empty store)."""
+    if not is_url(path) and not Path(path).is_file():
         raise UsageError(f"expected a store at {path!r}, got no such file; fix: python -m threatmap ingest corpus/ "
                          f"--store {path} (or give the right --store)")
     return Store.open(path)
@@ -124,4 +126,23 @@ def cmd_unresolved(args: argparse.Namespace) -> int:
         example = " ".join(passage.split())
         example = example if len(example) <= 120 else example[:117] + "…"
         print(f"{count:>5}  {surface:<30}  {example}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """``migrate``: bring the store to the current schema (only on request: opening an older store refuses);
+    with ``--to TARGET``, then copy it into the store at TARGET (e.g. a SQLite file into PostgreSQL + PostGIS)."""
+    before, after = migrate(args.store)
+    print(f"schema version {before} -> {after}" if before != after else f"already at schema version {after}")
+    if not args.to:
+        return 0
+    from threatmap.store.transfer import copy_store
+
+    with Store.open(args.store) as source, Store.open(args.to) as target:
+        total = source.facets().documents
+        done = copy_store(source, target,  # type: ignore[arg-type]
+                          progress=lambda n: print(f"\r{n:,} / {total:,} documents", end="", file=sys.stderr))
+    print(file=sys.stderr)
+    print(f"copied into {target.label}: {done.added:,} documents added ({done.mentions:,} mentions), "
+          f"{done.unchanged:,} already there, {done.reviews:,} reviews, {done.history:,} review history rows")
     return 0

@@ -39,6 +39,10 @@ class Filters:
     text
         Keep the mentions of the documents whose whole text contains it, insensitive to case and normalisation
         (``normalize_key`` on both sides: أ/ا, ى/ي, ة/ه, diacritics, Kurdish letters and Latin case do not matter).
+    documents
+        Keep the mentions of these documents (ids) only.
+    resolved_by
+        Keep the mentions resolved so (``"gazetteer"``, ``"context"``: located from the context, ``"review"``).
     spellings
         Other spellings that match as well as ``text`` (used only with it): the gazetteer's names of the place
         ``text`` names, in every script (:meth:`threatmap.gazetteer.Gazetteer.spellings`), so "Hamrin" finds
@@ -56,6 +60,8 @@ class Filters:
     review: str | None = None
     threat_threshold: float = THRESHOLD
     spellings: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    resolved_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         t = self.threat_threshold
@@ -72,7 +78,7 @@ class Filters:
         if self.review not in REVIEW_CHOICES:
             raise ExportError(f"Filters.review: expected one of {', '.join(map(repr, REVIEW_CHOICES))}, got "
                               f"{self.review!r}")
-        for name in ("sources", "langs", "places", "types", "spellings"):
+        for name in ("sources", "langs", "places", "types", "spellings", "documents", "resolved_by"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise ExportError(f"Filters.{name}: expected a tuple of strings, got {value!r}")

@@ -16,8 +16,8 @@ from threatmap.errors import DocumentError, StoreError
 from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
+from threatmap.store.backend import Store
 from threatmap.store.documents import SUFFIXES, Loaded, printable_path, read_bytes, read_path
-from threatmap.store.sqlite import Store
 
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
 

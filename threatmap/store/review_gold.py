@@ -12,8 +12,9 @@ import json
 from typing import Any
 
 from threatmap.export import none_if_missing
+from threatmap.store.backend import Store
+from threatmap.store.filters import Filters
 from threatmap.store.reviews import Review, ReviewLog, text_hash
-from threatmap.store.sqlite import Store
 
 __all__ = ["gold_bytes", "reviewed_gold"]
 
@@ -26,8 +27,9 @@ def reviewed_gold(store: Store, log: ReviewLog) -> list[dict[str, Any]]:
     if not reviews:
         return []
     out: list[dict[str, Any]] = []
-    frame = store.query()
-    for doc in store.documents():
+    ids = store.reviewed_document_ids()
+    frame = store.query(Filters(documents=tuple(ids))) if ids else store.query(Filters(places=("",)))
+    for doc in store.documents(ids):
         digest = text_hash(doc.text)
         mine = {(s, e): r for (h, s, e), r in reviews.items() if h == digest}
         if not mine:

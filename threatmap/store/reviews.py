@@ -3,7 +3,8 @@
 A review confirms, rejects or corrects one mention (or adds one the parser missed). It is keyed to the SHA-256
 of the document's *text* and the mention's character offsets, never to row ids: it survives ``reindex``,
 re-ingest, a new gazetteer and a new model, and it is applied to the machine's mentions when they are read
-(:mod:`threatmap.store.overlay`). The last write per mention wins; ``review_history`` keeps all of them.
+(joined in SQL by every query: :func:`threatmap.store.sql.final_parts`). The last write per mention wins;
+``review_history`` keeps all of them.
 Each write is one transaction (the review and its history row together): a killed process leaves both or
 neither.
 """
@@ -12,39 +13,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from threatmap.errors import ReviewError, StoreError
+from threatmap.errors import ReviewError
 from threatmap.geometry import where_of
+from threatmap.lang.sentences import sentence_span
 from threatmap.models import BBOX_COLUMNS, Where
 from threatmap.protocols import PlaceLookup
+from threatmap.store.schema import REVIEW_FIELDS
 
-__all__ = ["REVIEW_SCHEMA", "REVIEW_SELECT", "Review", "ReviewLog", "ReviewPlace", "point_place", "review_of_row",
+if TYPE_CHECKING:
+    from threatmap.store.base import SqlStore
+
+__all__ = ["REVIEW_SELECT", "Orphan", "Review", "ReviewLog", "ReviewPlace", "point_place", "review_of_row",
            "text_hash"]
 
 POINT_TYPE = "point"
 """``place_type`` of a place given by a clicked point (not in the gazetteer)."""
 
-_FIELDS = ("text_hash", "start", "end", "doc_id", "surface", "threat", "not_a_place", "place_id", "name",
-           "place_type", "lat", "lon", *BBOX_COLUMNS, "geometry_type", "precision", "reviewer", "reason",
-           "reviewed_at")
+_FIELDS = REVIEW_FIELDS
 _COLS = ", ".join(f'"{c}"' for c in _FIELDS)
-_DDL = """text_hash TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, doc_id TEXT NOT NULL,
-    surface TEXT NOT NULL, threat INTEGER, not_a_place INTEGER NOT NULL DEFAULT 0, place_id TEXT, name TEXT,
-    place_type TEXT, lat REAL, lon REAL, min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL, geometry_type TEXT,
-    precision INTEGER, reviewer TEXT, reason TEXT, reviewed_at TEXT NOT NULL"""
-
-REVIEW_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS reviews ({_DDL}, PRIMARY KEY (text_hash, start, "end"));
-CREATE TABLE IF NOT EXISTS review_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, action TEXT NOT NULL, {_DDL});
-"""
-"""The two review tables (``CREATE … IF NOT EXISTS``); no foreign key to the documents: reviews outlive them."""
-REVIEW_SELECT = f'SELECT {_COLS} FROM reviews ORDER BY doc_id, start, "end"'
+_MARKS = ", ".join("?" * (len(_FIELDS) + 2))
+_SELECT = f"SELECT {_COLS} FROM reviews"
+REVIEW_SELECT = f'{_SELECT} ORDER BY doc_id, start, "end"'
 """Every current review, columns in the order :func:`review_of_row` reads."""
 
 
@@ -105,6 +99,14 @@ class Review:
                 where.precision if where else None, self.reviewer, self.reason, self.reviewed_at)
 
 
+@dataclass(frozen=True, slots=True)
+class Orphan:
+    """A review that no longer applies, and why."""
+
+    review: Review
+    why: str
+
+
 def review_of_row(row: Sequence[object]) -> Review:
     """A :class:`Review` from a row of :data:`REVIEW_SELECT` (or of the history, without its first two columns)."""
     v = dict(zip(_FIELDS, row, strict=True))
@@ -142,34 +144,27 @@ def point_place(lat: float, lon: float, *, name: str, precision: int = 1) -> Rev
 
 
 class ReviewLog:
-    """The review tables of a store file, through a connection of their own (WAL; safe next to a Store).
+    """The review tables of a store (either engine), written through the store's own transactions: each write is
+    one transaction that also moves the store's revision (so the app's caches see it).
 
-    Safe to share between threads (one connection behind a lock), e.g. through Streamlit's ``cache_resource``.
+    ``ReviewLog(store)`` shares an open store (the app's); :meth:`open` opens the store at a target and closes it
+    with the log. Safe to share between threads as the store is.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
-        self._lock = threading.RLock()
+    def __init__(self, store: SqlStore, *, owned: bool = False) -> None:
+        self.store = store
+        self._owned = owned
 
     @classmethod
-    def open(cls, path: Path | str) -> ReviewLog:
-        """Open the review tables of the store at ``path`` (creating them if needed)."""
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(f"BEGIN; {REVIEW_SCHEMA} COMMIT;")
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the reviews of the store {str(path)!r}: {exc}; fix: check the path "
-                             f"(--store or THREATMAP_STORE)") from None
-        return cls(conn, path)
+    def open(cls, target: Path | str) -> ReviewLog:
+        """The review log of the store at ``target`` (a SQLite path or a ``postgresql://`` URL)."""
+        from threatmap.store.backend import Store
+
+        return cls(Store.open(target), owned=True)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        if self._owned:
+            self.store.close()
 
     def __enter__(self) -> ReviewLog:
         return self
@@ -177,39 +172,17 @@ class ReviewLog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Cursor]:
-        with self._lock:
-            cur = self._conn.cursor()
-            try:
-                cur.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot write to the store {str(self.path)!r}: {exc}; fix: retry, or close the "
-                                 f"program holding it") from None
-            try:
-                yield cur
-                if cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
-                    cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")  # the store's revision
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
-
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+        with self.store.reading() as cur:
+            return [tuple(r) for r in self.store.run(cur, sql, params).fetchall()]
 
     def document_text(self, doc_id: str) -> str:
         """The stored text of ``doc_id``; ReviewError when no such document is stored."""
-        rows = self._read("SELECT text FROM documents WHERE id = ?", (doc_id,)) if self._has_documents() else []
-        row = rows[0] if rows else None
-        if row is None:
+        rows = self._read("SELECT text FROM documents WHERE id = ?", (doc_id,))
+        if not rows:
             raise ReviewError(f"expected the id of a stored document, got {doc_id!r}; fix: see the ids in "
                               f"`python -m threatmap export --format csv --out -` (column doc_id)")
-        return str(row[0])
-
-    def _has_documents(self) -> bool:
-        return bool(self._read("SELECT 1 FROM sqlite_master WHERE name = 'documents'"))
+        return str(rows[0][0])
 
     def make(self, doc_id: str, start: int, end: int, *, threat: bool | None = None,
              place: ReviewPlace | None = None, not_a_place: bool = False, reviewer: str | None = None,
@@ -231,30 +204,39 @@ class ReviewLog:
                       reason=_clean(reason), reviewed_at=now)
 
     def record(self, review: Review) -> Review:
-        """Write ``review`` (merged over the current review of the same mention) and its history row."""
-        with self._write() as cur:
-            old = cur.execute(f'SELECT {_COLS} FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?',
-                              review.key).fetchone()
+        """Write ``review`` (merged over the current review of the same mention) and its history row; the sentence
+        around the span is kept with it (the passage of a mention the review adds)."""
+        text = self.document_text(review.doc_id)
+        span = sentence_span(text, review.start, review.end, reach=400)
+        with self.store.writing() as cur:
+            old = self.store.run(cur, f'{_SELECT} WHERE text_hash = ? AND start = ? AND "end" = ?',
+                                      review.key).fetchone()
             final = review.merged_over(review_of_row(old) if old else None)
-            marks = ", ".join("?" * len(_FIELDS))
-            cur.execute(f"INSERT OR REPLACE INTO reviews ({_COLS}) VALUES ({marks})", final.row())
-            cur.execute(f"INSERT INTO review_history (action, {_COLS}) VALUES ('review', {marks})", final.row())
+            self.store.run(cur, 'DELETE FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?',
+                                review.key)
+            self.store.run(cur, f"INSERT INTO reviews ({_COLS}, passage_start, passage_end) VALUES ({_MARKS})",
+                                (*final.row(), *span))
+            self._history(cur, "review", final, span)
         return final
+
+    def _history(self, cur: object, action: str, review: Review, span: tuple[int, int] | tuple[None, None]) -> None:
+        self.store.run(cur, f"INSERT INTO review_history (action, {_COLS}, passage_start, passage_end) VALUES "
+                                 f"(?, {_MARKS})", (action, *review.row(), *span))
 
     def undo(self, doc_id: str, start: int, end: int, *, reviewer: str | None = None) -> Review:
         """Remove the current review of ``doc_id[start:end]`` (the history keeps it, and the undo)."""
         digest = text_hash(self.document_text(doc_id))
-        with self._write() as cur:
-            old = cur.execute(f'SELECT {_COLS} FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?',
-                              (digest, start, end)).fetchone()
+        with self.store.writing() as cur:
+            old = self.store.run(cur, f'{_SELECT} WHERE text_hash = ? AND start = ? AND "end" = ?',
+                                      (digest, start, end)).fetchone()
             if old is None:
                 raise ReviewError(f"expected a reviewed mention, got none at {doc_id!r} {start}-{end}; fix: see "
                                   f"`python -m threatmap reviews list`")
-            cur.execute('DELETE FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?', (digest, start, end))
+            self.store.run(cur, 'DELETE FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?',
+                                (digest, start, end))
             gone = replace(review_of_row(old), reviewer=_clean(reviewer) or review_of_row(old).reviewer,
                            reviewed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-            cur.execute(f"INSERT INTO review_history (action, {_COLS}) VALUES ('undo', "
-                        f"{', '.join('?' * len(_FIELDS))})", gone.row())
+            self._history(cur, "undo", gone, (None, None))
         return review_of_row(old)
 
     def reviews(self) -> list[Review]:

@@ -1,99 +1,190 @@
 """The store's tables and queries, derived from the records: one schema per record, never listed again by hand.
 
 The mentions table, its INSERT and SELECT, the columns of :meth:`threatmap.store.Store.query` (and so of the
-CSV export and the GeoPackage ``mentions`` layer) all come from :func:`threatmap.models.mention_columns`.
+CSV export and the GeoPackage ``mentions`` layer) all come from :func:`threatmap.models.mention_columns`. The DDL
+is written once for both engines (SQLite, PostgreSQL + PostGIS); :mod:`threatmap.store.migrations` versions it.
+
+Each mention row also carries its document's date, source and language (``doc_date``, ``doc_source``,
+``doc_lang``: a document is never edited in place, only replaced with its mentions), so every filter is an indexed
+test on one table. The two wide indexes cover every filter column: grouping by place (the map) and counting
+documents read the index alone, never the rows. The quoted passage is not stored: it is cut from the document
+text by its offsets.
 """
 
 from __future__ import annotations
 
-from threatmap.models import Column, Mention, mention_columns
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "MENTION_SELECT", "MIGRATIONS",
-           "REVIEW_COLUMNS", "SCHEMA", "SCHEMA_VERSION", "mention_values"]
+import numpy as np
+import pandas as pd
 
-SCHEMA_VERSION = 4
-"""``PRAGMA user_version`` of a store; bump it when a column is added, removed or renamed (2: ``threat_p``;
-3: ``resolved_by``, and ``place_id`` may be null: places located from context; 4: no copy of the passage per
-mention — it is cut from the document text by its offsets; the copy grew quadratically on a long sentence full of
-names)."""
+from threatmap.models import Column, Document, Mention, mention_columns
+
+__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "REVIEW_COLUMNS", "REVIEW_FIELDS",
+           "SCHEMA_VERSION", "create_sql", "frame", "mention_values", "review_sql"]
+
+SCHEMA_VERSION = 5
+"""Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
+loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
+(places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
+mention, the documents' FTS5 / trigram text index, each document's text hash (the reviews join on it), the
+review tables in the schema, a revision counter. Bump it with a new entry in
+:mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
-"""The flat columns of a stored mention (the quoted passage is cut from the document text by its offsets)."""
+"""The flat columns of a stored mention."""
 DOC_COLUMNS: tuple[str, ...] = ("title", "source", "url", "date", "lang")
 """Document fields repeated on every row of :meth:`Store.query`, after ``doc_id``."""
 REVIEW_COLUMNS: tuple[str, ...] = ("reviewed", "reviewer", "reviewed_at", "review_reason", "machine_threat",
                                    "machine_place_id")
-"""Columns a query adds after the passage (:mod:`threatmap.store.overlay`): whether an analyst reviewed the mention,
-who, when, why, and the machine's own judgement (None for a mention the analyst added)."""
+"""Columns a query adds after the passage (the reviews joined in SQL, :mod:`threatmap.store.sql`): whether an
+analyst reviewed the mention, who, when, why, and the machine's own judgement (None for a mention the analyst
+added)."""
 COLUMNS: tuple[str, ...] = ("doc_id", *DOC_COLUMNS, *(c.name for c in MENTION_COLUMNS[1:]), "passage",
                             *REVIEW_COLUMNS)
 """Columns of :meth:`Store.query`, in order: the document's, the mention's, the quoted passage, the review's."""
+COPIED: tuple[str, ...] = ("doc_date", "doc_source", "doc_lang")
+"""The document fields copied onto each mention row (the filters test them without a join)."""
 
-_SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"}
-_CONSTRAINTS = {"doc_id": "REFERENCES documents(id) ON DELETE CASCADE"}
+_TYPES = {"sqlite": {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"},
+          "postgresql": {str: "TEXT", int: "INTEGER", float: "DOUBLE PRECISION", bool: "INTEGER"}}
 
 
-def _ddl(column: Column) -> str:
-    parts = [f'"{column.name}"', _SQL_TYPES[column.type]]
+def _ddl(column: Column, engine: str) -> str:
+    parts = [f'"{column.name}"', _TYPES[engine][column.type]]
     if not column.optional:
         parts.append("NOT NULL")
-    if column.name in _CONSTRAINTS:
-        parts.append(_CONSTRAINTS[column.name])
+    if column.name == "doc_id":
+        parts.append("REFERENCES documents(id) ON DELETE CASCADE")
     return " ".join(parts)
 
 
 _NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, threat,
+                                                    place_type, place_id);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat_p, threat, doc_date, doc_source,
+                                                      doc_lang, place_type, resolved_by);
+CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source);
+CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
+CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
+CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
+"""
 
-SCHEMA = f"""
+
+REVIEW_FIELDS: tuple[str, ...] = (
+    "text_hash", "start", "end", "doc_id", "surface", "threat", "not_a_place", "place_id", "name", "place_type", "lat",
+    "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type", "precision", "reviewer", "reason",
+    "reviewed_at")
+"""The columns of a review (:meth:`threatmap.store.reviews.Review.row`), keyed by (text hash, start, end)."""
+
+
+def review_sql(engine: str) -> str:
+    """The review tables: the current review per (text hash, start, end), and the history of every write. No
+    foreign key to the documents: reviews outlive them (re-ingest, reindex). ``passage_start``/``passage_end``:
+    the sentence around a span the analyst added (the passage of the mention it adds)."""
+    real = _TYPES[engine][float]
+    cols = f"""text_hash TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, doc_id TEXT NOT NULL,
+    surface TEXT NOT NULL, threat INTEGER, not_a_place INTEGER NOT NULL DEFAULT 0, place_id TEXT, name TEXT,
+    place_type TEXT, lat {real}, lon {real}, min_lon {real}, min_lat {real}, max_lon {real}, max_lat {real},
+    geometry_type TEXT, precision INTEGER, reviewer TEXT, reason TEXT, reviewed_at TEXT NOT NULL,
+    passage_start INTEGER, passage_end INTEGER"""
+    seq = "seq BIGSERIAL PRIMARY KEY" if engine == "postgresql" else "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+    return f"""
+CREATE TABLE IF NOT EXISTS reviews ({cols}, PRIMARY KEY (text_hash, start, "end"));
+CREATE TABLE IF NOT EXISTS review_history ({seq}, action TEXT NOT NULL, {cols});
+"""
+
+
+def create_sql(engine: str) -> str:
+    """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
+    ``postgresql``); the version itself is recorded by the caller."""
+    mention_id = "id BIGSERIAL PRIMARY KEY, " if engine == "postgresql" else ""
+    extra = ", geom geometry(Point, 4326)" if engine == "postgresql" else ""
+    doc_extra = ", search_key TEXT NOT NULL DEFAULT ''" if engine == "postgresql" else ""
+    sql = f"""
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
     date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL, text_hash TEXT NOT NULL DEFAULT ''{doc_extra}
 );
 CREATE TABLE IF NOT EXISTS mentions (
-    {", ".join(_ddl(c) for c in MENTION_COLUMNS)}
+    {mention_id}{", ".join(_ddl(c, engine) for c in MENTION_COLUMNS)},
+    doc_date TEXT, doc_source TEXT, doc_lang TEXT{extra}
 );
 CREATE TABLE IF NOT EXISTS candidates (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     surface TEXT NOT NULL, trigger TEXT, passage TEXT
 );
-CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
-CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
-CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id);
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id);
-CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
-CREATE INDEX IF NOT EXISTS mentions_threat ON mentions(threat);
-CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('revision', 0);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
+CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash);
+{_INDEXES}{review_sql(engine)}"""
+    if engine == "postgresql":
+        return sql + """
+CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date DESC NULLS LAST, doc_id DESC, start DESC);
+CREATE INDEX IF NOT EXISTS mentions_geom ON mentions USING GIST (geom);
+CREATE INDEX IF NOT EXISTS documents_search ON documents USING GIN (search_key gin_trgm_ops);
 """
-"""The tables of a store (``CREATE … IF NOT EXISTS``: opening an existing store changes nothing)."""
+    return sql + "CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date, doc_id, start);\n" + FTS_SQLITE
 
-_V3_COPY = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS if c.name != "resolved_by")
-MIGRATIONS: dict[int, str] = {
-    1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;",
-    2: ("ALTER TABLE mentions RENAME TO mentions_v2; "
-        f"CREATE TABLE mentions ({', '.join(_ddl(c) for c in MENTION_COLUMNS)}, passage TEXT); "
-        f"INSERT INTO mentions ({_V3_COPY}, resolved_by, passage) "
-        f"SELECT {_V3_COPY}, 'gazetteer', passage FROM mentions_v2; DROP TABLE mentions_v2;"),
-    3: "ALTER TABLE mentions DROP COLUMN passage;",
-}
-"""SQL that brings a store of the key's version to the next one (version 1 lacks ``threat_p``: its rows read the
-stored verdict as 1.0 / 0.0 until ``python -m threatmap reindex``; version 2 is rebuilt so that ``place_id`` may be
-null, its rows resolved by the gazetteer; version 3 still holds the passage copies)."""
 
-MENTION_INSERT = f"INSERT INTO mentions ({_NAMES}) VALUES ({', '.join('?' * len(MENTION_COLUMNS))})"
+FTS_SQLITE = """
+CREATE VIRTUAL TABLE IF NOT EXISTS document_fts USING fts5(key, tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
+    DELETE FROM document_fts WHERE rowid = old.rowid;
+END;
+"""
+"""SQLite's text index: the normalised text of each document (rowid = the document's), trigram-tokenised, so a
+search is a substring match of the whole text, answered from the index; deleting a document deletes its entry."""
+
+MENTION_INSERT = (f"INSERT INTO mentions ({_NAMES}, doc_date, doc_source, doc_lang) "
+                  f"VALUES ({', '.join('?' * (len(MENTION_COLUMNS) + 3))})")
 """Insert one mention: the values of :func:`mention_values`."""
-MENTION_SELECT = f"SELECT {_NAMES} FROM mentions"
-"""Every stored mention, columns :data:`MENTION_COLUMNS` (the passage is cut from the document text instead)."""
 
 _BOOLS = tuple(i for i, c in enumerate(MENTION_COLUMNS) if c.type is bool)
 
 
-def mention_values(mention: Mention) -> tuple[object, ...]:
-    """The row of ``mention`` for :data:`MENTION_INSERT` (booleans as 0/1)."""
+def mention_values(mention: Mention, doc: Document | tuple[str | None, str | None, str | None]) -> tuple[object, ...]:
+    """The row of ``mention`` for :data:`MENTION_INSERT` (booleans as 0/1), with its document's date, source and
+    language (a Document, or those three values as stored)."""
     values = list(mention.row())
     for i in _BOOLS:
         values[i] = int(bool(values[i]))
-    return tuple(values)
+    if isinstance(doc, Document):
+        copied: tuple[str | None, ...] = (doc.date.isoformat() if doc.date else None, doc.source, doc.lang)
+    else:
+        copied = doc
+    return (*values, *copied)
+
+
+_KINDS = {"doc_id": str, "title": str, "source": str, "url": str, "date": str, "lang": str, "passage": str,
+          **{c.name: c.type for c in MENTION_COLUMNS}, "reviewed": bool, "reviewer": str, "reviewed_at": str,
+          "review_reason": str, "machine_threat": object, "machine_place_id": str}
+
+
+def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Rows in the order of :data:`COLUMNS` as a DataFrame: text columns of object dtype (None stays None, never
+    NaN), ``threat`` bool, offsets int64, coordinates float64."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
+    data: dict[str, pd.Series] = {}
+    for name, values in zip(COLUMNS, columns, strict=True):
+        kind = _KINDS[name]
+        if kind is object:  # None or a bool (the machine's verdict; None for a mention the analyst added)
+            arr: np.ndarray = np.empty(len(values), dtype=object)
+            arr[:] = [None if v is None else bool(v) for v in values]
+        elif kind is bool:
+            arr = np.array(values, dtype=bool)
+        elif kind is int:
+            arr = np.array(values, dtype=np.int64)
+        elif kind is float:
+            arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = list(values)
+        data[name] = pd.Series(arr, dtype=arr.dtype, copy=False)
+    return pd.DataFrame(data, columns=list(COLUMNS))

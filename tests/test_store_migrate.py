@@ -1,0 +1,85 @@
+"""Versioned schema: an older store is refused with the fix, and migrated only on request (``migrate``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from threatmap.cli import main
+from threatmap.errors import StoreError
+from threatmap.store import Filters, Store
+from threatmap.store.schema import SCHEMA_VERSION
+
+V1 = Path(__file__).resolve().parent / "data" / "store_v1.sql"
+
+
+@pytest.fixture
+def v1_store(tmp_path: Path) -> Path:
+    """A store written by threatmap before issue 14 (schema 1: passages stored per mention, no text index)."""
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1.read_text(encoding="utf-8"))
+    conn.close()
+    return path
+
+
+def test_an_older_store_is_refused_with_the_command_that_migrates_it(v1_store: Path) -> None:
+    with pytest.raises(StoreError, match=r"schema version 1, expected 5; fix: .*python -m threatmap migrate"):
+        Store.open(v1_store)
+    assert sqlite3.connect(v1_store).execute("PRAGMA user_version").fetchone()[0] == 1  # untouched
+
+
+def test_migrate_keeps_everything_and_fills_the_text_index(v1_store: Path, capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    assert main(["migrate", "--store", str(v1_store)]) == 0
+    assert "schema version 1 -> 5" in capsys.readouterr().out
+    with Store.open(v1_store) as store:
+        assert store.counts().mentions == 5 and store.facets().documents == 3
+        df = store.query()  # no threat_p before the model: the stored verdicts read as 1.0 / 0.0
+        assert df["threat_p"].tolist() == [float(t) for t in df["threat"]] and df["threat"].sum() == 3
+        assert set(store.query(Filters(text="الانبار"))["doc_id"]) == {"b"}
+        assert set(store.query(Filters(sources=("Rudaw",)))["doc_id"]) == {"b"}
+        assert store.query(Filters(places=("mosul",)))["passage"].tolist() == ["ISIS attacked near Mosul.",
+                                                                             "Mosul was quiet."]
+    assert main(["migrate", "--store", str(v1_store)]) == 0
+    assert f"already at schema version {SCHEMA_VERSION}" in capsys.readouterr().out
+
+
+def test_a_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    sqlite3.connect(path).execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}").connection.close()
+    with pytest.raises(StoreError, match="newer than this threatmap"):
+        Store.open(path)
+    assert main(["migrate", "--store", str(path)]) == 3  # a store error
+
+
+V4 = Path(__file__).resolve().parent / "data" / "store_v4.sql"
+
+
+def test_a_version_4_store_with_reviews_migrates_and_reads_as_the_overlay_did(tmp_path: Path) -> None:
+    """A store of main before issue 14 (schema 4, issue 13's review tables; made by tests/data/store_v4.sql): after
+    ``migrate`` the reviews are joined in SQL and every query reads what issue 13's Python overlay read then."""
+    path = tmp_path / "v4.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V4.read_text(encoding="utf-8"))
+    conn.close()
+    with pytest.raises(StoreError, match=r"schema version 4, expected 5"):
+        Store.open(path)
+    assert main(["migrate", "--store", str(path)]) == 0
+    with Store.open(path) as store:
+        df = store.query()
+        got = list(zip(df["doc_id"], df["start"], df["place_id"], df["threat"], df["reviewed"], df["machine_threat"],
+                       df["cue"], strict=True))
+        assert got == [("a", 19, "mosul", True, False, True, "ISIS"), ("a", 34, "anbar", True, True, False, "reviewed"),
+                       ("b", 21, "hamrin_mountains", True, False, True, "ISIS"),
+                       ("b", 28, "anbar", True, False, True, "ISIS"),
+                       ("c", 29, "tikrit", False, True, None, "reviewed")]  # Mosul of "c": not a place
+        assert df.loc[df["place_id"] == "tikrit", "passage"].tolist() == ["The road to Tikrit is open."]
+        assert len(store.query(Filters(review="disagreements"))) == 2 and not store.orphan_reviews()
+        assert store.counts() == store.counts(Filters()) and store.counts().mentions == 5
+        assert store.counts().threats == 4 and store.counts().places == 4
+        agg = store.aggregate().set_index("place_id")
+        assert agg.loc["anbar", "mentions"] == 2 and agg.loc["anbar", "threats"] == 2 and "tikrit" in agg.index
+        assert set(store.query(Filters(text="tikrit"))["doc_id"]) == {"c"}  # the documents' text index is filled

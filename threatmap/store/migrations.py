@@ -1,0 +1,113 @@
+"""Versioned schema: the numbered steps that bring an older store to :data:`SCHEMA_VERSION`, run only on request
+(``python -m threatmap migrate``), never silently when a store is opened."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from threatmap.errors import StoreError
+from threatmap.models import Column
+from threatmap.store.schema import MENTION_COLUMNS, SCHEMA_VERSION, create_sql, review_sql
+
+__all__ = ["SQLITE_STEPS", "check_version", "migrate_sqlite"]
+
+_V3 = tuple(c for c in MENTION_COLUMNS)
+_V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
+
+
+def _v3_ddl(column: Column) -> str:
+    kind = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER"}[column.type]
+    default = " DEFAULT 'gazetteer'" if column.name == "resolved_by" else ""
+    ref = " REFERENCES documents(id) ON DELETE CASCADE" if column.name == "doc_id" else ""
+    return f'"{column.name}" {kind}{"" if column.optional else " NOT NULL"}{default}{ref}'
+
+
+_V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
+"""The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
+
+SQLITE_STEPS: dict[int, str] = {
+    1: "ALTER TABLE mentions ADD COLUMN threat_p REAL;",
+    2: ("ALTER TABLE mentions RENAME TO mentions_v2; "
+        f"CREATE TABLE mentions ({', '.join(_v3_ddl(c) for c in _V3)}, passage TEXT); "
+        f"INSERT INTO mentions ({_V3_COPY}, resolved_by, passage) "
+        f"SELECT {_V3_COPY}, 'gazetteer', passage FROM mentions_v2; DROP TABLE mentions_v2;"),
+    3: "ALTER TABLE mentions DROP COLUMN passage;",
+    4: f"""
+ALTER TABLE mentions ADD COLUMN doc_date TEXT;
+ALTER TABLE mentions ADD COLUMN doc_source TEXT;
+ALTER TABLE mentions ADD COLUMN doc_lang TEXT;
+UPDATE mentions SET (doc_date, doc_source, doc_lang) =
+    (SELECT d.date, d.source, d.lang FROM documents d WHERE d.id = mentions.doc_id);
+ALTER TABLE documents ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
+UPDATE documents SET text_hash = tm_sha256(text);
+{_V4_REVIEWS}
+ALTER TABLE reviews ADD COLUMN passage_start INTEGER;
+ALTER TABLE reviews ADD COLUMN passage_end INTEGER;
+ALTER TABLE review_history ADD COLUMN passage_start INTEGER;
+ALTER TABLE review_history ADD COLUMN passage_end INTEGER;
+DROP INDEX IF EXISTS mentions_place;
+DROP INDEX IF EXISTS mentions_doc;
+DROP INDEX IF EXISTS mentions_threat;
+DROP INDEX IF EXISTS documents_source;
+DROP INDEX IF EXISTS documents_lang;
+{create_sql("sqlite")}
+INSERT INTO document_fts (rowid, key) SELECT rowid, tm_key(text) FROM documents;
+""",
+}
+"""SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
+verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
+may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies dropped (issue 11); 4 -> 5: the
+document fields copied onto the mentions, each document's text hash (the reviews join on it), the review tables
+(issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
+texts, the revision counter)."""
+
+
+def check_version(version: int, label: str) -> None:
+    """Refuse a store whose schema is not :data:`SCHEMA_VERSION`, saying what to do."""
+    if version == SCHEMA_VERSION:
+        return
+    if version < SCHEMA_VERSION:
+        raise StoreError(f"the store {label!r} has schema version {version}, expected {SCHEMA_VERSION}; fix: "
+                         f"back it up, then run `python -m threatmap migrate --store {label}`")
+    raise StoreError(f"the store {label!r} has schema version {version}, newer than this threatmap "
+                     f"({SCHEMA_VERSION}); fix: update threatmap, or point --store to another store")
+
+
+def migrate_sqlite(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Run the steps from the store's version to :data:`SCHEMA_VERSION`, each in its own transaction (a step
+    that fails leaves the store at the version before it); returns (version before, version after)."""
+    conn.execute("PRAGMA foreign_keys=ON")
+    version = before = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+        version = before = 1
+    if version > SCHEMA_VERSION:
+        check_version(version, "this store")
+    while version < SCHEMA_VERSION:
+        if version not in SQLITE_STEPS:
+            raise StoreError(f"no migration from schema version {version}; fix: ingest the documents into a new "
+                             f"store")
+        try:
+            conn.executescript(f"BEGIN; {SQLITE_STEPS[version]} PRAGMA user_version={version + 1}; COMMIT;")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK") if conn.in_transaction else None
+            raise StoreError(f"migration from schema version {version} failed: {exc}; the store is left at "
+                             f"version {version}") from None
+        version += 1
+    if before < SCHEMA_VERSION:
+        _fill_review_passages(conn)
+    return before, version
+
+
+def _fill_review_passages(conn: sqlite3.Connection) -> None:
+    """The sentence around each migrated review's span (the passage of a mention it adds), from a stored text with
+    its hash; a review whose text is gone keeps none (it is an orphan)."""
+    from threatmap.lang.sentences import sentence_span
+
+    rows = conn.execute('SELECT r.text_hash, r.start, r."end", (SELECT d.text FROM documents d WHERE d.text_hash = '
+                        "r.text_hash LIMIT 1) FROM reviews r WHERE r.passage_start IS NULL").fetchall()
+    spans = [(*sentence_span(text, start, end, reach=400), digest, start, end)
+             for digest, start, end, text in rows if text is not None and 0 <= start < end <= len(text)]
+    conn.executescript("BEGIN;")
+    conn.executemany('UPDATE reviews SET passage_start = ?, passage_end = ? WHERE text_hash = ? AND start = ? AND '
+                     '"end" = ?', spans)
+    conn.execute("COMMIT")

@@ -1,0 +1,298 @@
+"""Filters as SQL: one WHERE clause for both engines, and the queries the app, the exports and the CLI ask.
+
+Every statement is written with ``?`` placeholders; :class:`Dialect` says how an engine spells the parts that
+differ (placeholders, the mention id, the text search). Every statement reads the mentions through
+:func:`final_parts`: the machine's mentions with the analysts' reviews joined in SQL (reviewed values win in the
+map, the counts, the timeline, the filters and the exports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from threatmap.lang.normalize import normalize_key
+from threatmap.store.filters import Filters
+from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
+
+__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "final_parts", "monthly_sql",
+           "orphans_sql", "place_keys_sql", "rows_sql", "search_key", "where"]
+
+
+def search_key(text: str) -> str:
+    """The normalised form the text index holds and searches for (``normalize_key``: letter variants,
+    diacritics, Kurdish letters, Latin case)."""
+    return normalize_key(text or "").replace("\0", " ")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the engines in the statements of this module."""
+
+    name: str
+    mention_id: str
+    """The column that identifies a mention row (``rowid`` / ``id``)."""
+    text_clause: Callable[[list[str]], tuple[str, list[object]]]
+    """The condition (on ``m``) and parameters that keep the mentions of the documents whose normalised text
+    contains any of the normalised, non-empty needles."""
+
+
+def _like_pattern(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _sqlite_text(needles: list[str]) -> tuple[str, list[object]]:
+    tests: list[str] = []
+    params: list[object] = []
+    long = [n for n in needles if len(n) >= 3]  # the trigram index answers substrings of 3+ characters
+    if long:
+        tests.append("rowid IN (SELECT rowid FROM document_fts WHERE document_fts MATCH ?)")
+        params.append(" OR ".join('"' + n.replace('"', '""') + '"' for n in long))
+    for needle in (n for n in needles if len(n) < 3):
+        tests.append("rowid IN (SELECT rowid FROM document_fts WHERE key LIKE ? ESCAPE '\\')")
+        params.append(_like_pattern(needle))
+    return f"m.doc_id IN (SELECT id FROM documents WHERE {' OR '.join(tests)})", params
+
+
+def _postgres_text(needles: list[str]) -> tuple[str, list[object]]:
+    tests = " OR ".join("search_key LIKE ? ESCAPE '\\'" for _ in needles)  # GIN pg_trgm index for 3+ characters
+    return f"m.doc_id IN (SELECT id FROM documents WHERE {tests})", [_like_pattern(n) for n in needles]
+
+
+SQLITE = Dialect("sqlite", "rowid", _sqlite_text)
+POSTGRESQL = Dialect("postgresql", "id", _postgres_text)
+
+
+P = "COALESCE(m.threat_p, m.threat)"
+"""A mention's probability of threat: ``threat_p``, or its verdict as 1.0 / 0.0 (stores from before the model).
+A mention is a threat when it is at least ``Filters.threat_threshold``."""
+_IS_THREAT = f"CASE WHEN {P} >= ? THEN 1 ELSE 0 END"
+
+_NAMES = tuple(c.name for c in MENTION_COLUMNS)
+_PLACE = ("place_id", "name", "place_type", "lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type",
+          "precision")
+_COPIED = ("doc_date", "doc_source", "doc_lang")
+_FINAL = ("mid", *_NAMES, *_COPIED, *REVIEW_COLUMNS)
+"""The columns of :func:`final_parts`."""
+_NULL_TEXT = "CAST(NULL AS TEXT)"
+
+
+def _machine(dialect: Dialect) -> dict[str, str]:
+    """A machine mention as it is stored (``m``), not reviewed."""
+    out = {"mid": f"m.{dialect.mention_id}", **{n: f'm."{n}"' for n in (*_NAMES, *_COPIED)}}
+    return out | {"reviewed": "0", "reviewer": _NULL_TEXT, "reviewed_at": _NULL_TEXT, "review_reason": _NULL_TEXT,
+                  "machine_threat": "m.threat", "machine_place_id": "m.place_id"}
+
+
+def _reviewed(dialect: Dialect) -> dict[str, str]:
+    """A machine mention ``m`` with its review ``r`` applied: the reviewer's threat (its probability certain,
+    whatever the threshold) and place win; the cue says "reviewed" when the verdict changed."""
+    out = _machine(dialect)
+    for n in _PLACE:
+        out[n] = f'CASE WHEN r.place_id IS NULL THEN m."{n}" ELSE r."{n}" END'
+    return out | {
+        "threat": "COALESCE(r.threat, m.threat)",
+        "threat_p": "CASE WHEN r.threat IS NULL THEN m.threat_p ELSE CAST(r.threat AS DOUBLE PRECISION) END",
+        "cue": "CASE WHEN r.threat IS NULL OR r.threat = m.threat THEN m.cue ELSE 'reviewed' END",
+        "qualifier": "CASE WHEN r.place_id IS NULL THEN m.qualifier ELSE NULL END",
+        "resolved_by": "CASE WHEN r.place_id IS NULL THEN m.resolved_by ELSE 'review' END",
+        "reviewed": "1", "reviewer": "r.reviewer", "reviewed_at": "r.reviewed_at", "review_reason": "r.reason"}
+
+
+def _added() -> dict[str, str]:
+    """A mention the analyst added (``r`` on a span where the machine found none, in document ``d``)."""
+    out = {n: "NULL" for n in _FINAL} | {n: f'r."{n}"' for n in ("start", "end", "surface", *_PLACE)}
+    return out | {
+        "mid": "CAST(NULL AS BIGINT)", "doc_id": "d.id", "threat": "COALESCE(r.threat, 0)",
+        "threat_p": "CAST(COALESCE(r.threat, 0) AS DOUBLE PRECISION)", "cue": "'reviewed'",
+        "passage_start": "COALESCE(r.passage_start, r.start)", "passage_end": 'COALESCE(r.passage_end, r."end")',
+        "resolved_by": "'review'", "doc_date": "d.date", "doc_source": "d.source", "doc_lang": "d.lang",
+        "reviewed": "1", "reviewer": "r.reviewer", "reviewed_at": "r.reviewed_at", "review_reason": "r.reason",
+        "qualifier": _NULL_TEXT, "speaker": _NULL_TEXT, "machine_threat": "CAST(NULL AS INTEGER)",
+        "machine_place_id": _NULL_TEXT}
+
+
+def _select(columns: dict[str, str]) -> str:
+    return ", ".join(f'{columns[n]} AS "{n}"' for n in _FINAL)
+
+
+def _matched(m: str) -> str:
+    """The machine mentions (alias ``m``) a review touches: same text (by its hash), same offsets; a FROM and the
+    start of its WHERE. ``CROSS JOIN`` keeps the reviews the outer loop on SQLite (a few rows probing two indexes,
+    whatever the statistics say of a table created after the last ANALYZE); PostgreSQL plans it as a join."""
+    return (f"reviews r CROSS JOIN documents rd CROSS JOIN mentions {m} WHERE rd.text_hash = r.text_hash AND "
+            f'{m}.doc_id = rd.id AND {m}.start = r.start AND {m}."end" = r."end"')
+
+
+def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
+    """The mentions every query reads, as subqueries aliased ``m`` (columns ``mid``, the mention's, ``doc_date``,
+    ``doc_source``, ``doc_lang`` and :data:`REVIEW_COLUMNS`) whose union is the machine's mentions with the reviews
+    applied: a reviewed mention takes the reviewer's values, a "not a place" review removes it, a review with a
+    place on a span the machine missed adds one.
+
+    With no review stored, one part: the mentions table. Else two: the machine's mentions no review touches (a
+    plain subquery on the table, which the engines flatten: the filters keep their indexes; ``NOT IN`` a set
+    computed once per statement), and the reviewed and added ones (as many as there are reviews). A query asks
+    each part and combines their answers (:func:`rows_sql`, :func:`aggregate_sql` …)."""
+    machine = f"SELECT {_select(_machine(dialect))} FROM mentions m"
+    if not reviews:
+        return [f"({machine}) AS m"]
+    mid = dialect.mention_id
+    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')})) AS m",
+            f"(SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} AND r.not_a_place = 0 "
+            f"UNION ALL SELECT {_select(_added())} FROM reviews r CROSS JOIN documents d WHERE d.text_hash = "
+            f"r.text_hash AND r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x "
+            f'WHERE x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']
+
+
+def orphans_sql() -> str:
+    """The reviews that match no stored text (no document hashes to it), or whose span has no machine mention and
+    gives no place to add one: columns of ``REVIEW_SELECT`` plus why (``'text'`` / ``'span'``)."""
+    columns = ", ".join(f'r."{c}"' for c in REVIEW_FIELDS)
+    return (f"SELECT {columns}, CASE WHEN NOT EXISTS (SELECT 1 FROM documents d WHERE d.text_hash = "
+            f"r.text_hash) THEN 'text' ELSE 'span' END FROM reviews r WHERE NOT EXISTS (SELECT 1 FROM documents d "
+            f"WHERE d.text_hash = r.text_hash) OR (r.not_a_place = 0 AND r.place_id IS NULL AND NOT EXISTS ("
+            f"SELECT 1 FROM documents d JOIN mentions m ON m.doc_id = d.id WHERE d.text_hash = r.text_hash AND "
+            f'm.start = r.start AND m."end" = r."end")) ORDER BY r.doc_id, r.start, r."end"')
+
+
+def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
+    """The WHERE clause (``WHERE …`` or ``''``) on ``mentions m`` that keeps what ``f`` keeps, and its parameters."""
+    conds: list[str] = []
+    params: list[object] = []
+    if f.since is not None:
+        conds.append("m.doc_date >= ?")
+        params.append(f.since.isoformat())
+    if f.until is not None:
+        conds.append("m.doc_date <= ?")  # NULL (undated) never passes
+        params.append(f.until.isoformat())
+    if f.threat_only:
+        conds.append(f"{P} >= ?")
+        params.append(f.threat_threshold)
+    for column, values in (("doc_source", f.sources), ("doc_lang", f.langs), ("place_id", f.places),
+                           ("place_type", f.types), ("doc_id", f.documents), ("resolved_by", f.resolved_by)):
+        if values:
+            conds.append(f"m.{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if f.review == "reviewed":
+        conds.append("m.reviewed = 1")
+    elif f.review == "unreviewed":
+        conds.append("m.reviewed = 0")
+    elif f.review == "disagreements":  # the final threat or place differs from the machine's, or an added mention
+        conds.append("m.reviewed = 1 AND (m.machine_threat IS NULL OR m.machine_threat <> m.threat OR "
+                     "m.machine_place_id IS NULL AND m.place_id IS NOT NULL OR m.machine_place_id <> m.place_id)")
+    if f.text and f.text.strip():
+        needles = sorted({search_key(n) for n in (f.text, *f.spellings)} - {""})
+        if needles:
+            clause, extra = dialect.text_clause(needles)
+            conds.append(clause)
+            params.extend(extra)
+        else:  # nothing left to search for (only marks the normalisation deletes): nothing matches
+            conds.append("1 = 0")
+    return ("WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+_EXPRESSIONS = {"threat": _IS_THREAT, "threat_p": P}
+_ROW_COLUMNS = ", ".join(f'{expr} AS "{name}"' for expr, name in zip(
+    ["m.doc_id", "d.title", "m.doc_source", "d.url", "m.doc_date", "m.doc_lang",
+     *(_EXPRESSIONS.get(c.name, f'm."{c.name}"') for c in MENTION_COLUMNS[1:]),
+     "substr(d.text, m.passage_start + 1, m.passage_end - m.passage_start)",
+     *(f"m.{c}" for c in REVIEW_COLUMNS)], COLUMNS, strict=True))
+"""The columns of :data:`threatmap.store.schema.COLUMNS`: ``threat`` from ``threat_p`` and the threshold (the one
+``?`` of the list), the passage cut from the text (characters, as the offsets count them)."""
+_ORDER = "m.doc_date IS NULL, m.doc_date, m.doc_id, m.start"
+_NEWEST = "m.doc_date DESC NULLS LAST, m.doc_id DESC, m.start DESC"  # the order of the mentions_date index
+_ORDER_ROWS = _ORDER.replace("doc_date", "date")  # the same orders on the output columns
+_NEWEST_ROWS = _NEWEST.replace("doc_date", "date")
+
+
+def _union(selects: list[str]) -> str:
+    return " UNION ALL ".join(f"SELECT * FROM ({sql}) AS p{i}" for i, sql in enumerate(selects))
+
+
+def rows_sql(f: Filters, dialect: Dialect, *, reviews: bool, limit: int | None = None, newest_first: bool = False
+             ) -> tuple[str, list[object]]:
+    """The mentions kept by ``f`` with their document fields and passage, ordered by date (undated last),
+    document and offset (``newest_first``: newest first, undated still last); each part ordered and limited by
+    its indexes, then merged."""
+    clause, kept = where(f, dialect)
+    order = _NEWEST if newest_first else _ORDER
+    tail = " LIMIT ?" if limit is not None else ""
+    one = [f.threat_threshold, *kept, *([int(limit)] if limit is not None else [])]
+    parts = [f"SELECT {_ROW_COLUMNS} FROM {part} JOIN documents d ON d.id = m.doc_id {clause} ORDER BY {order}{tail}"
+             for part in final_parts(dialect, reviews=reviews)]
+    if len(parts) == 1:
+        return parts[0], one
+    return (f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_NEWEST_ROWS if newest_first else _ORDER_ROWS}{tail}",
+            one * len(parts) + ([int(limit)] if limit is not None else []))
+
+
+def documents_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
+    """The number of distinct documents with a mention kept by ``f``: from the documents table when only document
+    fields are filtered and no review is stored (one index probe per document), else the distinct documents of
+    the kept mentions of each part (hashed, where ``COUNT(DISTINCT …)`` would sort)."""
+    by_mention = (f.threat_only, f.places, f.types, f.review, f.documents, f.resolved_by, f.text and f.text.strip())
+    if not (reviews or any(by_mention)):
+        conds: list[str] = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"]
+        params: list[object] = []
+        for test, value in (("d.date >= ?", f.since), ("d.date <= ?", f.until)):
+            if value is not None:
+                conds.append(test)
+                params.append(value.isoformat())
+        for column, values in (("source", f.sources), ("lang", f.langs)):
+            if values:
+                conds.append(f"d.{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        return f"SELECT COUNT(*) FROM documents d WHERE {' AND '.join(conds)}", params
+    clause, kept = where(f, dialect)
+    parts = final_parts(dialect, reviews=reviews)
+    return (f"SELECT COUNT(*) FROM ({' UNION '.join(f'SELECT m.doc_id FROM {p} {clause}' for p in parts)}) AS kept",
+            kept * len(parts))
+
+
+def _combined(f: Filters, dialect: Dialect, reviews: bool, select: str, group: str, outer: str, outer_group: str
+              ) -> tuple[str, list[object]]:
+    """``select … GROUP BY group`` over each part; with two parts, ``outer`` re-aggregates their rows."""
+    clause, kept = where(f, dialect)
+    parts = [f"SELECT {select} FROM {part} {clause} GROUP BY {group}" for part in final_parts(dialect,
+                                                                                             reviews=reviews)]
+    params = [f.threat_threshold, *kept]
+    if len(parts) == 1:
+        return parts[0], params
+    return f"SELECT {outer} FROM ({_union(parts)}) AS a GROUP BY {outer_group}", params * len(parts)
+
+
+def aggregate_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
+    """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date, and whether
+    any was located from its context (grouped on the columns themselves, in the order of the ``mentions_place``
+    index; NULL qualifiers form one group)."""
+    return _combined(f, dialect, reviews,
+                     f"m.place_id AS place_id, m.qualifier AS qualifier, COUNT(*) AS n, SUM({_IS_THREAT}) AS t, "
+                     f"MIN(m.doc_date) AS lo, MAX(m.doc_date) AS hi, "
+                     f"MAX(CASE WHEN m.resolved_by = 'context' THEN 1 ELSE 0 END) AS u", "m.place_id, m.qualifier",
+                     "place_id, qualifier, SUM(n), SUM(t), MIN(lo), MAX(hi), MAX(u)", "place_id, qualifier")
+
+
+def monthly_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
+    """Per month (``YYYY-MM``, NULL for undated mentions) kept by ``f``: threat mentions and the others."""
+    return _combined(f, dialect, reviews, f"substr(m.doc_date, 1, 7) AS month, SUM({_IS_THREAT}) AS t, COUNT(*) AS n",
+                     "substr(m.doc_date, 1, 7)", "month, SUM(t), SUM(n)", "month")
+
+
+def distinct_sql(table: str, column: str) -> str:
+    """The distinct non-null values of an indexed column, in order, by one index probe per value (a loose index
+    scan: a few milliseconds at millions of rows, where ``SELECT DISTINCT`` reads them all)."""
+    return (f"WITH RECURSIVE t(v) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+            f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > t.v) FROM t WHERE t.v IS NOT NULL) "
+            f"SELECT v FROM t WHERE v IS NOT NULL")
+
+
+def place_keys_sql(dialect: Dialect, *, reviews: bool) -> str:
+    """One mention (the first stored) of every (place, qualifier) the machine's unreviewed mentions hold, and every
+    reviewed or added mention, as :func:`rows_sql` rows (one parameter per part: the threat threshold); the
+    caller keeps one row per key."""
+    machine, *reviewed = final_parts(dialect, reviews=reviews)
+    first = (f"SELECT {_ROW_COLUMNS} FROM {machine} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN "
+             f"(SELECT MIN(m.mid) FROM {machine} GROUP BY m.place_id, m.qualifier)")
+    parts = [first, *(f"SELECT {_ROW_COLUMNS} FROM {p} JOIN documents d ON d.id = m.doc_id" for p in reviewed)]
+    return f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_ORDER_ROWS}"
