@@ -20,17 +20,27 @@ from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.actors import actor_marks, document_actors
 from threatmap.geoparse.threat.analysis import Analysis, analyse
 from threatmap.geoparse.threat.assess import PlaceRoles, Position, judge, locate
-from threatmap.geoparse.threat.cues import Hit, document_hits
-from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE
+from threatmap.geoparse.threat.cues import Hit
+from threatmap.geoparse.threat.lexicon import BLOCKERS
 from threatmap.geoparse.threat.lists import list_features, listed
+from threatmap.geoparse.threat.passage_features import (
+    FAMILIES,
+    FAR,
+    NO_SUMMARY,
+    POSITIVE_KINDS,
+    DocumentHits,
+    PassageFeatures,
+    PassageSummary,
+    any_in,
+    summarize,
+    token_distance,
+)
 from threatmap.geoparse.threat.scope import dateline, reference_year
 from threatmap.models import Passage, ThreatDecision
 
 __all__ = ["FEATURE_NAMES", "FeatureRow", "MentionSpan", "document_features"]
 
-_FAMILIES = ("threat", "presence_bound", "attack", "combat", "defeat", "history", "actor", "negation", "recent",
-             "question", "partner", "locative", "anchor", "presuppose", "speech")
-_DOC_FAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history",
+_DOCFAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history",
                  "humanitarian", "political", "stability", "institution", "recent", "negation", "question")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _PREV_WORDS: dict[str, tuple[str, ...]] = {  # closed-class words right before a place, by role (all languages)
@@ -46,9 +56,6 @@ _PREV_ROWS = {w: tuple(float(w in _PREV_WORDS[k]) for k in _PREV_KEYS) for ws in
 """A closed-class word -> its ``prev_word_*`` values (a word of no role: all 0)."""
 _NO_PREV = (0.0,) * len(_PREV_KEYS)
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_FAR = 30  # token distances are capped here (and "absent" is this far)
-_POSITIVE = frozenset(POSITIVE)
-_BLOCKERS = frozenset(BLOCKERS)
 _TYPES = ("country", "governorate", "district", "subdistrict", "city", "town", "village", "camp", "mountain_range",
           "desert", "plain", "valley", "river", "lake", "region")
 _DISTANCE_RE = re.compile(  # "20 km southwest of", "على بعد 30 كم جنوب", "50 kîlometre li başûrê"
@@ -79,12 +86,12 @@ def _names() -> tuple[str, ...]:
              "prev1_dec_pos", "prev1_actor", "prev1_block", "prev1_other", "prev2_dec_pos", "prev2_actor",
              "next1_dec_pos", "next1_actor", "same_line_prev", "doc_isis", "doc_other", "doc_actor_density",
              "doc_other_density", "doc_pos_passages", "doc_block_passages", "doc_dated", "doc_age"]
-    for fam in _FAMILIES:
+    for fam in FAMILIES:
         names += [f"{fam}_clause", f"{fam}_dist"]
     names += [f"type_{t}" for t in _TYPES] + ["precision"]
     names += ["actor_before_dist", "actor_after_dist", "heading", "doc_offset", "same_place_elsewhere",
               "same_place_threat_share", "prev1_pos_count", "next1_pos_count", "next1_block"]
-    names += [f"doc_{fam}_density" for fam in _DOC_FAMILIES]
+    names += [f"doc_{fam}_density" for fam in _DOCFAMILIES]
     names += ["doc_past_years", "doc_latest_year_gap", "doc_kb", "in_iraq_syria", "abroad"]
     names += [f"prev_word_{k}" for k in _PREV_KEYS] + ["possessive_after", "capital_after"]
     names += ["list_size", "list_rule_share"]
@@ -107,80 +114,6 @@ class FeatureRow:
     """The nearest blocker, institution or other actor in the passage, verbatim."""
 
 
-@dataclass(frozen=True, slots=True)
-class _PassageSummary:
-    dec_pos: bool
-    actor: bool
-    block: bool
-    other: bool
-    pos_count: int = 0
-
-
-class _DocumentHits:
-    """Every cue of the whole document, found in one pass over its normalised text (normalised offsets)."""
-
-    __slots__ = ("ctx", "hits", "starts")
-
-    def __init__(self, ctx: ParseContext) -> None:
-        self.ctx = ctx
-        self.hits = document_hits(ctx)[1]
-        self.starts = [h.start for h in self.hits]
-
-    def within(self, passage: Passage) -> list[Hit]:
-        """The hits inside ``passage`` (original offsets)."""
-        n0, n1 = self.ctx.to_normalized(passage.start), self.ctx.to_normalized(passage.end)
-        return [h for h in self.hits[bisect.bisect_left(self.starts, n0):bisect.bisect_left(self.starts, n1)]
-                if h.end <= n1]
-
-    def summary(self, passage: Passage | None) -> _PassageSummary:
-        """Raw cue presence of a neighbouring passage (no actor attribution: it is not analysed)."""
-        if passage is None:
-            return _PassageSummary(False, False, False, False)
-        kinds = [h.kind for h in self.within(passage)]
-        pos = sum(1 for k in kinds if k in _POSITIVE)
-        return _PassageSummary(pos > 0, "actor" in kinds, any(k in _BLOCKERS for k in kinds), "other_actor" in kinds,
-                               pos)
-
-    def quote(self, passage: Passage, kinds: frozenset[str]) -> str | None:
-        """The last hit of ``kinds`` in ``passage``, verbatim."""
-        found = [h for h in self.within(passage) if h.kind in kinds]
-        if not found:
-            return None
-        s, e = self.ctx.to_original(found[-1].start, found[-1].end)
-        return self.ctx.text[s:e].strip() or None
-
-
-_NO_SUMMARY = _PassageSummary(False, False, False, False)
-
-
-def _summary(a: Analysis | None) -> _PassageSummary:
-    if a is None:
-        return _PassageSummary(False, False, False, False)
-    kinds = {h.kind for h in a.decisive}
-    return _PassageSummary(bool(kinds & _POSITIVE), bool(a.actor_toks), bool(kinds & _BLOCKERS),
-                           "other_actor" in kinds, sum(1 for h in a.decisive if h.kind in _POSITIVE))
-
-
-def _dist(toks: Sequence[tuple[int, int]], t0: int, t1: int) -> int:
-    """Tokens from the mention [t0, t1] to the nearest of ``toks`` ((t0, t1) pairs), capped at ``_FAR``."""
-    best = _FAR
-    for h0, h1 in toks:  # min(_FAR, max(0, h0 - t1, t0 - h1) over toks), without a generator per call
-        d = h0 - t1
-        if t0 - h1 > d:
-            d = t0 - h1
-        if d <= 0:
-            return 0
-        if d < best:
-            best = d
-    return best
-
-
-def _any_in(sorted_starts: list[int], c0: int, c1: int) -> bool:
-    """Whether a value of ``sorted_starts`` lies in [c0, c1)."""
-    i = bisect.bisect_left(sorted_starts, c0)
-    return i < len(sorted_starts) and sorted_starts[i] < c1
-
-
 def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> list[FeatureRow]:
     """One feature row (``FEATURE_NAMES``) per mention of the document being parsed, in the order given."""
     text, passages, doc_date = ctx.text, ctx.passages, ctx.doc_date
@@ -193,10 +126,10 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
             analyses[k] = analyse(ctx, passages[k], ref_year) if 0 <= k < len(passages) else None
         return analyses[k]
 
-    doc_hits = _DocumentHits(ctx)
-    neighbours: dict[int, _PassageSummary] = {}
+    doc_hits = DocumentHits(ctx)
+    neighbours: dict[int, PassageSummary] = {}
 
-    def neighbour(k: int) -> _PassageSummary:
+    def neighbour(k: int) -> PassageSummary:
         if k not in neighbours:
             neighbours[k] = doc_hits.summary(passages[k] if 0 <= k < len(passages) else None)
         return neighbours[k]
@@ -207,14 +140,14 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
     n_isis = sum(1 for _, fam in marks if fam != "other_actor")
     n_other = sum(1 for _, fam in marks if fam == "other_actor")
     mention_passages = sorted({bisect.bisect_right(starts, m.passage.start) - 1 for m in mentions})
-    summaries = {k: _summary(analysis(k)) for k in mention_passages}
+    summaries = {k: summarize(analysis(k)) for k in mention_passages}
     pos_share = sum(s.dec_pos for s in summaries.values()) / max(1, len(summaries))
     block_share = sum(s.block for s in summaries.values()) / max(1, len(summaries))
     doc_ctx = [float(isis), float(other), min(5.0, n_isis / kb), min(5.0, n_other / kb), pos_share, block_share,
                float(doc_date is not None),
                0.0 if doc_date is None or ref_year is None else min(10.0, max(0.0, doc_date.year - ref_year))]
     tail = _document_tail(text, doc_hits.hits, kb, ref_year)
-    per_passage: dict[int, _PassageFeatures] = {}  # id of an Analysis (alive in ctx's memo) -> its features
+    per_passage: dict[int, PassageFeatures] = {}  # id of an Analysis (alive in ctx's memo) -> its features
     sibling_nstarts: dict[int, list[int]] = {}  # passage start -> normalised starts of its mentions
     by_passage: dict[int, list[MentionSpan]] = {}
     by_place: dict[str, list[MentionSpan]] = {}
@@ -223,7 +156,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         if m.place_id:
             by_place.setdefault(m.place_id, []).append(m)
     elsewhere = _Elsewhere(mentions, by_place, [summaries.get(bisect.bisect_right(starts, m.passage.start) - 1,
-                                                               _NO_SUMMARY).dec_pos for m in mentions])
+                                                               NO_SUMMARY).dec_pos for m in mentions])
     headings: dict[tuple[int, int], bool] = {}
     rows = []
     for m in mentions:
@@ -241,7 +174,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                 roles = PlaceRoles.of(a, m.passage, m, pos)
         per = per_passage.get(id(a)) if a is not None else None
         if a is not None and per is None:
-            per = per_passage[id(a)] = _PassageFeatures.of(a)
+            per = per_passage[id(a)] = PassageFeatures.of(a)
         context = [neighbour(k - 1) if k > 0 else neighbour(-1), neighbour(k - 2) if k > 1 else neighbour(-1),
                    neighbour(k + 1) if k >= 0 else neighbour(-1)]
         same_line = k > 0 and "\n" not in text[passages[k - 1].end:m.passage.start]
@@ -260,7 +193,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                    min(10, context[2].pos_count), float(context[2].block), *tail,
                    float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
                    *_word_context(text, m)]
-        for_threat = _quote(text, a, pos, _POSITIVE) or (doc_hits.quote(passages[k - 1], _POSITIVE)
+        for_threat = _quote(text, a, pos, POSITIVE_KINDS) or (doc_hits.quote(passages[k - 1], POSITIVE_KINDS)
                                                        if k > 0 and same_line and context[0].actor else None)
         against = _quote(text, a, pos, _AGAINST)
         rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
@@ -313,14 +246,14 @@ def _word_context(text: str, m: MentionSpan) -> list[float]:
 
 def _document_tail(text: str, hits: Sequence[Hit], kb: float, ref_year: int | None) -> list[float]:
     """Cue densities over the whole document, and how much of it is dated in the past."""
-    counts = {fam: 0 for fam in _DOC_FAMILIES}
+    counts = {fam: 0 for fam in _DOCFAMILIES}
     for h in hits:
         if h.kind in counts:
             counts[h.kind] += 1
     years = [int(y) for y in _YEAR_RE.findall(text)]
     past = sum(1 for y in years if ref_year is not None and y < ref_year - 1)
     latest_gap = (ref_year - max(years)) if years and ref_year is not None else 0
-    return [*(min(20.0, counts[f] / kb) for f in _DOC_FAMILIES), min(20.0, past / kb),
+    return [*(min(20.0, counts[f] / kb) for f in _DOCFAMILIES), min(20.0, past / kb),
             float(max(-5, min(20, latest_gap))), math.log1p(kb)]
 
 
@@ -331,7 +264,7 @@ def _actor_sides(a: Analysis | None, pos: Position | None) -> list[float]:
     t0, t1 = pos.t0, pos.t1
     before = [t0 - t for t in a.actor_toks if t < t0]
     after = [t - t1 for t in a.actor_toks if t > t1]
-    return [min([_FAR, *before]) / _FAR, min([_FAR, *after]) / _FAR]
+    return [min([FAR, *before]) / FAR, min([FAR, *after]) / FAR]
 
 
 _AGAINST = frozenset({*BLOCKERS, "institution", "other_actor"})
@@ -353,9 +286,9 @@ def _quote(text: str, a: Analysis | None, pos: Position | None, kinds: frozenset
     return text[s:e].strip() or None
 
 
-def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Position | None,
+def _row(text: str, a: Analysis | None, per: PassageFeatures | None, pos: Position | None,
          roles_of: PlaceRoles | None, m: MentionSpan, siblings: Sequence[MentionSpan], sibling_starts: list[int],
-         context: list[_PassageSummary],
+         context: list[PassageSummary],
          same_line: bool, doc_ctx: list[float], *, index: tuple[int, int]) -> list[float]:
     """Every feature but the first two (the rules' verdict)."""
     p = m.passage
@@ -368,7 +301,7 @@ def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Posit
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), 1, 1.0, 0.0,
                 index[0] / max(1, index[1]), float(index[0] == 0)]
         dec: list[float] = [0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]
-        for _ in _FAMILIES:
+        for _ in FAMILIES:
             fam_vals += [0.0, 1.0]
     else:
         m0, _, t0, t1, c0, c1 = pos
@@ -381,63 +314,14 @@ def _row(text: str, a: Analysis | None, per: _PassageFeatures | None, pos: Posit
         body = [float(distance_ref), float(list_member), min(10, len(siblings)), min(10, in_clause),
                 float(t0 == 0), per.log_tokens, index[0] / max(1, index[1]), float(index[0] == 0)]
         dec = per.decisive_features(a, pos)
-        for fam in _FAMILIES:
+        for fam in FAMILIES:
             fam_hits = per.by_kind.get(fam)
             if fam_hits is None:
                 fam_vals += [0.0, 1.0]
                 continue
-            fam_vals += [float(_any_in(per.starts[fam], c0, c1)), _dist(per.toks[fam], t0, t1) / _FAR]
+            fam_vals += [float(any_in(per.starts[fam], c0, c1)), token_distance(per.toks[fam], t0, t1) / FAR]
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
            float(context[1].dec_pos), float(context[1].actor), float(context[2].dec_pos), float(context[2].actor),
            float(same_line)]
     kind = [float(m.place_type == t) for t in _TYPES] + [float(m.precision)]
     return roles + body + dec + ctx + doc_ctx + fam_vals + kind
-
-
-@dataclass(frozen=True, slots=True)
-class _PassageFeatures:
-    """What the features need of an analysed passage that does not depend on the mention (computed once)."""
-
-    by_kind: dict[str, list[Hit]]
-    toks: dict[str, list[tuple[int, int]]]  # family of _FAMILIES -> (t0, t1) of its hits
-    pos: list[Hit]
-    block: list[Hit]
-    other: list[Hit]
-    negations: list[int]
-    log_tokens: float
-    block_toks: list[tuple[int, int]]
-    other_toks: list[tuple[int, int]]
-    starts: dict[str, list[int]]  # family of _FAMILIES -> sorted character starts of its hits
-    pos_toks: list[tuple[int, int]]
-    pos_starts: list[int]
-    block_starts: list[int]
-    other_starts: list[int]
-
-    @classmethod
-    def of(cls, a: Analysis) -> _PassageFeatures:
-        by_kind: dict[str, list[Hit]] = {}
-        for h in a.hits:
-            by_kind.setdefault(h.kind, []).append(h)
-        block = [h for h in a.decisive if h.kind in _BLOCKERS or h.kind == "institution"]
-        other = [h for h in a.decisive if h.kind == "other_actor"]
-        pos = [h for h in a.decisive if h.kind in _POSITIVE]
-        featured = [(k, by_kind[k]) for k in _FAMILIES if k in by_kind]  # the families with features of their own
-        return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in featured}, pos, block, other,
-                   sorted(h.start for h in by_kind.get("negation", ())), math.log1p(len(a.spans)),
-                   [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other],
-                   {k: sorted(h.start for h in hs) for k, hs in featured}, [(h.t0, h.t1) for h in pos],
-                   sorted(h.start for h in pos), sorted(h.start for h in block), sorted(h.start for h in other))
-
-    def decisive_features(self, a: Analysis, at: Position) -> list[float]:
-        """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
-        t0, t1, c0, c1 = at.t0, at.t1, at.c0, at.c1
-        pos, block = self.pos, self.block
-        pos_toks = self.pos_toks
-        pos_before = [tt for tt in pos_toks if tt[1] < t0]
-        pos_after = [tt for tt in pos_toks if tt[0] > t1]
-        return [float(_any_in(self.pos_starts, c0, c1)), _dist(pos_toks, t0, t1) / _FAR,
-                _dist(pos_before, t0, t1) / _FAR, _dist(pos_after, t0, t1) / _FAR,
-                float(_any_in(self.block_starts, c0, c1)), _dist(self.block_toks, t0, t1) / _FAR,
-                float(_any_in(self.other_starts, c0, c1)), _dist(self.other_toks, t0, t1) / _FAR,
-                min(10, len(pos)), min(10, len(block)),
-                min(10, len(a.actor_toks)), min(10, len(a.clauses)), float(_any_in(self.negations, c0, c1))]
