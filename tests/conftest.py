@@ -274,6 +274,41 @@ def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 
     page.get_by_role("button", name="Add to the map").click()
 
 
+IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+"""True while the app runs no script (Streamlit shows its status widget during a run)."""
+
+
+def wait_idle(page: Any, *, timeout_ms: int = 90_000, settle_ms: int = 1000) -> None:
+    """Wait until the app has run no script for ``settle_ms`` (e.g. the rerun the map asks for once drawn)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+        page.wait_for_timeout(settle_ms)
+        if page.evaluate(IDLE_JS):
+            return
+    raise AssertionError(f"the app was still running scripts after {timeout_ms / 1000:.0f} s")
+
+
+def download(page: Any, button: str, *, timeout_ms: int = 90_000, tries: int = 3) -> Any:
+    """Click the download button named ``button`` once the app is idle and return the Download.
+
+    A download button's file is built on the click, by the script run that drew the button: a click that lands while
+    a new run replaces it (the map's report of its view, a filter) starts no download, so the click is made again,
+    at most ``tries`` times, each after the app has gone idle."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, tries + 1):
+        wait_idle(page, timeout_ms=timeout_ms)
+        try:
+            with page.expect_download(timeout=timeout_ms / tries) as info:
+                page.get_by_role("button", name=button).click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")
+
+
 # ---------------------------------------------------------------- Dask: a real scheduler and 2 workers (processes)
 DASK_PLACES = Path(__file__).resolve().parent / "data" / "geoparse_places.yaml"
 DASK_GEODATA = Path(__file__).resolve().parent / "data" / "geoparse_geodata"

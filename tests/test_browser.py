@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, place_id, submit_uploads
+from conftest import ROOT, download, place_id, submit_uploads
 
 pytestmark = pytest.mark.browser
 
@@ -213,12 +213,8 @@ def test_date_filter_removes_features(session: Session, gaz: Any) -> None:
 
 def test_geojson_download_is_rfc7946(session: Session, tmp_path: Path) -> None:
     session.drawn()
-    session.page.wait_for_timeout(2000)  # the map reports its view once drawn: let that rerun settle first
-    button = session.page.get_by_role("button", name="GeoJSON")
-    with session.page.expect_download(timeout=2 * TIMEOUT_MS) as info:
-        button.click()
     path = tmp_path / "export.geojson"
-    info.value.save_as(path)
+    download(session.page, "GeoJSON", timeout_ms=2 * TIMEOUT_MS).save_as(path)  # after the map's own rerun
     data = json.loads(path.read_text(encoding="utf-8"))
     assert_rfc7946(data)
     assert len(data["features"]) > 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, place_id, start_app, stop_app
+from conftest import ROOT, download, place_id, start_app, stop_app
 from test_browser import MAP_IFRAME, PWNED_JS, TIMEOUT_MS, Session, _open
 
 pytestmark = pytest.mark.browser
@@ -69,10 +69,8 @@ def test_review_reload_export_reindex(browser_context: Any, store_copy: Path, ga
 
         page.reload(wait_until="domcontentloaded")
         wait_threats(session, erbil, 1)
-        with page.expect_download(timeout=TIMEOUT_MS) as info:
-            page.get_by_role("button", name="GeoJSON").click()
         path = tmp_path / "export.geojson"
-        info.value.save_as(path)
+        download(page, "GeoJSON", timeout_ms=TIMEOUT_MS).save_as(path)
         feature = next(f for f in json.loads(path.read_text(encoding="utf-8"))["features"]
                        if f["properties"]["place_id"] == erbil)
         (mention,) = feature["properties"]["mentions"]
