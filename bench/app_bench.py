@@ -249,19 +249,25 @@ def wait_healthy(url: str, t_start: float, *, limit: float = 60) -> None:
             time.sleep(0.05)
 
 
+def start_streamlit(root: Path, store: str, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run`` of ``root``'s ``app.py`` serving ``store`` on a free port of 127.0.0.1 (extra ``env``
+    variables on top of this process's); the process and its URL, before it answers (see :func:`wait_healthy`)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port",
+                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=str(root), env={**os.environ, "THREATMAP_STORE": store, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, f"http://127.0.0.1:{port}"
+
+
 def browser_times(store: Path, *, features: int) -> dict[str, Any]:
     """Process start → map drawn, page open → map drawn, and websocket bytes, in Chromium."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = {**os.environ, "THREATMAP_STORE": str(store)}
     t_start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, url = start_streamlit(ROOT, str(store))
     out: dict[str, Any] = {}
     try:
-        url = f"http://127.0.0.1:{port}"
         wait_healthy(url, t_start)
         out["process start -> health ok"] = time.perf_counter() - t_start
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:

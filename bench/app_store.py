@@ -88,16 +88,11 @@ def browser_visit(target: str, root: Path) -> dict[str, float]:
     CPU seconds and peak RSS for start-up plus that visit."""
     from playwright.sync_api import sync_playwright
 
-    from bench.app_bench import _chromium, _free_port, _offline, wait_healthy
+    from bench.app_bench import _chromium, _offline, start_streamlit, wait_healthy
 
-    port = _free_port()
-    env = {**os.environ, "THREATMAP_STORE": target, "PYTHONPATH": str(root)}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port",
-                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=str(root), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, url = start_streamlit(root, target, PYTHONPATH=str(root))
     out: dict[str, float] = {}
     try:
-        url = f"http://127.0.0.1:{port}"
         wait_healthy(url, time.perf_counter())
         cpu0, _ = _proc(process.pid)
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
