@@ -34,6 +34,12 @@ class Example:
     rule: bool
     synthetic: bool
     values: tuple[float, ...]
+    span: tuple[int, int] = (0, 0)
+    """The mention's characters in its document's text."""
+    passage: tuple[int, int] = (0, 0)
+    """Its passage's characters in the document's text."""
+    cue: str | None = None
+    """The rules' deciding cue words."""
 
 
 def mention_spans(passages: Sequence[Passage], mentions: Sequence[Mention],
@@ -60,7 +66,8 @@ def _examples_of(gold: GoldDocument, geoparser: Any, synthetic: bool, prefix: st
     countries = {pid: place.country for pid, place in geoparser.places.items()}
     rows = document_features(ctx, mention_spans(passages, mentions, countries))
     return [Example(f"{prefix}{doc.id}", doc.lang or "?", bool(gold.mentions[j].threat), rows[i].rule.threat,
-                    synthetic, rows[i].values) for i, j in pairs]
+                    synthetic, rows[i].values, (mentions[i].start, mentions[i].end),
+                    (mentions[i].passage_start, mentions[i].passage_end), rows[i].rule.cue) for i, j in pairs]
 
 
 def build_examples(files: Iterable[GoldFile], geoparser: Any) -> list[Example]:
