@@ -93,7 +93,7 @@ def _names() -> tuple[str, ...]:
               "same_place_threat_share", "prev1_pos_count", "next1_pos_count", "next1_block"]
     names += [f"doc_{fam}_density" for fam in _DOCFAMILIES]
     names += ["doc_past_years", "doc_latest_year_gap", "doc_kb", "in_iraq_syria", "abroad"]
-    names += [f"prev_word_{k}" for k in _PREV_KEYS] + ["possessive_after", "capital_after"]
+    names += [f"prev_word_{k}" for k in _PREV_KEYS] + ["possessive_after", "capital_after", "role_block"]
     names += ["list_size", "list_rule_share"]
     return tuple(names)
 
@@ -192,7 +192,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                    others_pos / n_others if n_others else -1.0, min(10, context[0].pos_count),
                    min(10, context[2].pos_count), float(context[2].block), *tail,
                    float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
-                   *_word_context(text, m)]
+                   *_word_context(text, m), float(_role_block(a, pos, roles))]
         for_threat = _quote(text, a, pos, POSITIVE_KINDS) or (doc_hits.quote(passages[k - 1], POSITIVE_KINDS)
                                                        if k > 0 and same_line and context[0].actor else None)
         against = _quote(text, a, pos, _AGAINST)
@@ -200,6 +200,15 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                                for_threat, against))
     extra = list_features(text, mentions, [r.rule.threat for r in rows])
     return [FeatureRow((*r.values, *x), r.rule, r.for_threat, r.against) for r, x in zip(rows, extra, strict=True)]
+
+
+def _role_block(a: Analysis | None, pos: Position | None, roles: PlaceRoles | None) -> bool:
+    """Whether a role of the place decides the rules' verdict before any cue: a dateline, a partner, an institution,
+    an agent, an addressee/owner/speaker, a speaking agency, or the question part of the passage."""
+    if a is None or pos is None or roles is None:
+        return False
+    return roles.dateline or pos.m0 >= a.interrogative_from or any(
+        r is not None for r in (roles.partner, roles.institution, roles.agent, roles.role, roles.agency))
 
 
 def _heading(text: str, p: Passage) -> bool:
