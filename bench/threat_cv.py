@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from threatmap import settings  # noqa: E402
+from threatmap.evaluate import read_gold  # noqa: E402
 from threatmap.gazetteer import Gazetteer  # noqa: E402
 from threatmap.geoparse import Geoparser  # noqa: E402
-from threatmap.evaluate import read_gold  # noqa: E402
 from threatmap.geoparse.threat.model import THRESHOLD  # noqa: E402
 from threatmap.learn.dataset import Example, GoldFile, build_examples  # noqa: E402
 from threatmap.learn.train import CvResult, cross_validate, format_cv, format_repeats  # noqa: E402
