@@ -73,7 +73,8 @@ class MentionSpan:
     precision: int
     place_id: str = ""
     country: str | None = None
-    """ISO code of the country the place lies in (None for places abroad without one)."""
+    """ISO code of the country the place lies in (None for places abroad without one, and for an unlocated name:
+    that is neither in Iraq/Syria nor abroad for the model)."""
 
 
 def _names() -> tuple[str, ...]:
@@ -191,7 +192,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
         values += [*_actor_sides(a, pos), float(heading), min(1.0, m.start / 2000), min(5, n_others),
                    others_pos / n_others if n_others else -1.0, min(10, context[0].pos_count),
                    min(10, context[2].pos_count), float(context[2].block), *tail,
-                   float(m.country in ("IQ", "SY")), float(m.country not in ("IQ", "SY")),
+                   float(m.country in ("IQ", "SY")), float(bool(m.place_id) and m.country not in ("IQ", "SY")),
                    *_word_context(text, m), float(_role_block(a, pos, roles))]
         for_threat = _quote(text, a, pos, POSITIVE_KINDS) or (doc_hits.quote(passages[k - 1], POSITIVE_KINDS)
                                                        if k > 0 and same_line and context[0].actor else None)
