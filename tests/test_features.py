@@ -85,3 +85,24 @@ def test_the_role_columns_are_the_roles_the_rules_decided_on() -> None:
     assert {"dateline", "partner", "institution"} <= seen  # the text exercises the roles, not only zeros
     kirkuk = dict(zip(FEATURE_NAMES, rows[-1].values, strict=True))
     assert kirkuk["distance_ref"] == 1.0 and kirkuk["dec_pos_same_clause"] == 1.0
+
+
+def test_role_block_marks_a_verdict_decided_by_a_role_before_any_cue() -> None:
+    text = ("BAGHDAD - The U.S. embassy in Amman condemned the ISIS attack on a village near Kirkuk. "
+            "Is ISIS still present in Mosul?")
+    baghdad, amman, kirkuk, mosul = features(text, "BAGHDAD", "Amman", "Kirkuk", "Mosul")
+    assert baghdad["role_block"] == amman["role_block"] == mosul["role_block"] == 1.0  # dateline, embassy, question
+    assert kirkuk["role_block"] == 0.0 and kirkuk["rule_threat"] == 1.0
+
+
+def test_an_unlocated_name_is_neither_in_iraq_and_syria_nor_abroad() -> None:
+    text = "ISIS cells attacked Karrada, Paris and Kirkuk."
+    ctx = ParseContext(text, lang="en")
+    spans = spans_of(ctx, "Karrada", "Paris", "Kirkuk")
+    unlocated = MentionSpan(spans[0].start, spans[0].end, spans[0].passage, "city", 1, "", None)
+    paris = MentionSpan(spans[1].start, spans[1].end, spans[1].passage, "city", 1, "paris", "FR")
+    rows = document_features(ctx, [unlocated, paris, spans[2]])
+    karrada_row, paris_row, kirkuk_row = (dict(zip(FEATURE_NAMES, r.values, strict=True)) for r in rows)
+    assert (karrada_row["in_iraq_syria"], karrada_row["abroad"]) == (0.0, 0.0)
+    assert (paris_row["in_iraq_syria"], paris_row["abroad"]) == (0.0, 1.0)
+    assert (kirkuk_row["in_iraq_syria"], kirkuk_row["abroad"]) == (1.0, 0.0)
