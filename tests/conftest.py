@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -296,12 +297,13 @@ def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 
         page.get_by_role("button", name="Add to the map").click()
         try:
             page.wait_for_function(f"() => ({RECEIPT_JS})()[0] > {before}", timeout=timeout_ms)
-        except PlaywrightTimeout:  # the submit was not received: make it again
+        except PlaywrightTimeout:  # the submit was not received: make it again (the warning shows in the CI log)
+            warnings.warn(f"no upload receipt after {timeout_ms / 1000:.0f} s: submitting again", stacklevel=2)
             continue
         before, checked = page.evaluate(RECEIPT_JS)
         if checked == len(files):
             return
-        # received without (all) the files: choose them again
+        warnings.warn(f"upload {before} checked {checked} of {len(files)} files: choosing them again", stacklevel=2)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     errors = page.locator('[data-testid="stException"]').all_inner_texts()
     raise AssertionError(f"no receipt for {len(files)} files after {tries} submits; sidebar: {sidebar!r}; "
