@@ -1,12 +1,14 @@
 """Benchmark: threat judgement cross-validated by document on the real gold, per language, in one run.
 
-Run: ``python bench/threat_cv.py [GOLD.jsonl ...] [--synthetic FILE ...] [--repeats N]``. Prints, per language, the
-number of scored mentions (found by the geoparser and by gold, gold threat not null), accuracy and threat F1 of
-answering "threat" always, of the rules alone, and of the trained model (out of fold: GroupKFold by document,
-calibration fitted inside each training fold), the model's accuracy on its worst and best fold, its Brier score, and
-its reliability table. ``--repeats N`` adds N more runs on shuffled document splits (seeds 1..N) and prints the
-model's mean and range over them: with 7 Sorani and 7 Kurmanji documents one split is not the whole story. Synthetic
-files join the training folds only. Nothing is written (``python -m threatmap train`` writes the model file).
+Run: ``python bench/threat_cv.py [GOLD.jsonl ...] [--synthetic FILE ...] [--repeats N] [--errors]``. Prints, per
+language, the number of scored mentions (found by the geoparser and by gold, gold threat not null), accuracy and
+threat F1 of answering "threat" always, of the rules alone, and of the trained model (out of fold: GroupKFold by
+document, calibration fitted inside each training fold), the model's accuracy on its worst and best fold, its Brier
+score, and its reliability table. ``--repeats N`` adds N more runs on shuffled document splits (seeds 1..N) and prints
+the model's mean and range over them: with 7 Sorani and 7 Kurmanji documents one split is not the whole story.
+``--errors`` prints the model's out-of-fold errors of the reported split, per language, with the gold label, the
+rules' verdict and cue, the probability and the passage around the place. Synthetic files join the training folds
+only. Nothing is written (``python -m threatmap train`` writes the model file).
 """
 
 from __future__ import annotations
