@@ -10,7 +10,8 @@ In order, within the name's sentence:
    هجين … وتضم عدة قرى: X، Y"), else in the same line up to 600 characters back (precision 4).
 
 A town gives precision 2 (the area around it), a district or sub-district 3, a governorate 4. Countries and
-larger regions locate nothing: the name is then kept without geometry (not drawn).
+larger regions locate nothing: the name is then kept without geometry (``resolved_by`` "unlocated": listed,
+exported, in the curator's list, not drawn).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from threatmap.geoparse.discover import ContextName, cues
 from threatmap.models import Place, Where
 
-__all__ = ["Located", "context_where", "locate"]
+__all__ = ["Located", "area_precision", "context_where", "locate"]
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _NUMBERS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -37,6 +38,15 @@ _DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilomet\w*|miles?|كم|كيلو
                        r"(north|south|east|west|شمال|جنوب|شرق|غرب|bakur|başûr|rojhilat|rojava|باکوور|باشوور|"
                        r"ڕۆژهەڵات|ڕۆژئاوا)[\s-]?(east|west|شرق|غرب)?", re.I)
 _PRECISION = {"city": 2, "town": 2, "village": 2, "camp": 2, "subdistrict": 3, "district": 3, "governorate": 4}
+_UNKNOWN_PRECISION = 4
+
+
+def area_precision(place_type: str) -> int:
+    """The precision a name of this type gets when a place locates it (the area around a town 2, a district 3,
+    else 4): what the threat stage reads for a name nothing locates."""
+    return _PRECISION.get(place_type, _UNKNOWN_PRECISION)
+
+
 _WINDOW = 90  # characters from the name to the place that locates it
 
 

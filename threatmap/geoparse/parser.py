@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.discover import find_context_names
-from threatmap.geoparse.locate import context_where, locate
+from threatmap.geoparse.locate import area_precision, context_where, locate
 from threatmap.geoparse.match.lexicon import kurdish_word_keys
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.skeleton import SkeletonIndex, sorani_word_skeletons
@@ -25,7 +25,7 @@ from threatmap.geoparse.threat.assess import assess as default_assess
 from threatmap.geoparse.threat.features import MentionSpan
 from threatmap.geoparse.threat.model import RulesDecider, ThreatDecider, ThreatModel
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
-from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
+from threatmap.models import UNLOCATED, Document, Mention, Passage, Place, ThreatDecision, Where
 from threatmap.protocols import PlaceSource
 
 __all__ = ["Assess", "Geoparser"]
@@ -95,8 +95,7 @@ class Geoparser:
             matches = _with_skeleton_hits(ctx, matches, self.skeleton, self.matcher.knows)
         chosen = self._choose(ctx.norm.text, matches) if matches else []
         anchors = [(m.start, m.end, place) for m, place, _ in chosen]
-        located = [(c, loc) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])
-                   if (loc := locate(text, c, anchors)) is not None]
+        located = [(c, locate(text, c, anchors)) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])]
         if not chosen and not located:
             return (), ()
         passages = ctx.passages
@@ -111,15 +110,17 @@ class Geoparser:
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
                 name=place.name, place_type=place.type, where=where, passage_start=passage.start,
                 passage_end=passage.end, qualifier=qual, speaker=passage.speaker)))
-        for c, loc in located:  # names the gazetteer lacks, located from context (see geoparse.discover)
+        for c, loc in located:  # names the gazetteer lacks, located from context or not at all (geoparse.discover)
             passage = _passage_of(text, passages, starts, c.start, c.end, document.source)
-            anchor = self.places.get(loc.anchor_id)
-            spans.append(MentionSpan(c.start, c.end, passage, c.place_type, loc.precision, "",
+            anchor = self.places.get(loc.anchor_id) if loc is not None else None
+            spans.append(MentionSpan(c.start, c.end, passage, c.place_type,
+                                     loc.precision if loc is not None else area_precision(c.place_type), "",
                                      anchor.country if anchor is not None else None))
             items.append((c.start, len(spans) - 1, dict(
                 doc_id=document.id, start=c.start, end=c.end, surface=c.surface, place_id=None, name=c.surface,
-                place_type=c.place_type, where=context_where(loc), passage_start=passage.start,
-                passage_end=passage.end, qualifier=None, speaker=passage.speaker, resolved_by="context")))
+                place_type=c.place_type, where=context_where(loc) if loc is not None else None,
+                passage_start=passage.start, passage_end=passage.end, qualifier=None, speaker=passage.speaker,
+                resolved_by="context" if loc is not None else UNLOCATED)))
         items.sort(key=lambda item: item[0])
         order = [k for _, k, _ in items]
         decisions = self._threat.decide(ctx, [spans[k] for k in order])
