@@ -241,3 +241,14 @@ def test_a_name_nothing_locates_is_kept_without_geometry(real_geoparser: Geopars
     (n, mosul) = real_geoparser.parse(located)
     assert n.resolved_by == "context" and n.where is not None and mosul.place_id == "mosul"
     assert find_candidates(located, [n, mosul]) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("عقد الاجتماع في بروكسل اليوم.", [("بروكسل", "brussels")]),  # a city abroad after "in"
+    ("وصل الوفد إلى سيول.", [("سيول", "seoul")]),
+    ("تتكون من مياه الأودية والسيول المنحدرة من الجبال.", []),  # "and the floods": no preposition, an article
+    ("ضربت سيول جارفة المنطقة.", []),  # "torrential floods"
+])
+def test_a_city_abroad_needs_a_locative_preposition(real_geoparser: Geoparser, text: str,
+                                                     expected: list[tuple[str, str]]) -> None:
+    assert places(real_geoparser, text, lang="ar") == expected

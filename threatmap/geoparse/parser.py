@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -41,6 +42,11 @@ _LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
 _SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
 _EVIDENCE_CHARS = 250
 _MINOR_TYPES = frozenset({"city", "town", "village"})
+_HOME_COUNTRIES = frozenset({"IQ", "SY"})
+"""Generated cities outside these (GeoNames' capitals and big cities abroad) take a locative preposition as the
+evidence their one-word Arabic names need: "في بروكسل" is Brussels, "والسيول" ("and the floods") is not Seoul."""
+_LOCATIVE = re.compile(r"(?:^|\s)(?:في|فى|الي|الى|من|عبر|نحو|حتي|حتى)\s+$")
+"""The normalised preposition just before a name ("in", "to", "from", "via", "towards", "as far as")."""
 
 
 class Geoparser:
@@ -48,7 +54,7 @@ class Geoparser:
 
     def __init__(self, places: dict[str, Place], matcher: Matcher, *, split_passages: SplitPassages | None = None,
                  assess: Assess | None = None, threat: str | ThreatDecider = "model",
-                 skeleton: SkeletonIndex | None = None) -> None:
+                 skeleton: SkeletonIndex | None = None, abroad: frozenset[str] = frozenset()) -> None:
         self.places = places
         self.matcher = matcher
         self.skeleton = skeleton
@@ -59,6 +65,8 @@ class Geoparser:
                            for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)
         self._where: dict[tuple[str, str | None], Where] = {}
+        self._abroad = abroad
+        """Ids of the generated cities abroad: a locative preposition is their evidence (:data:`_HOME_COUNTRIES`)."""
 
     @classmethod
     def from_gazetteer(cls, gazetteer: PlaceSource, *, split_passages: SplitPassages | None = None,
@@ -74,7 +82,8 @@ class Geoparser:
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
         matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated, kurdish_words=kurdish_word_keys())
         skeleton = SkeletonIndex.build(aliases, strict_places=strict, ordinary=sorani_word_skeletons())
-        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat, skeleton=skeleton)
+        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat, skeleton=skeleton,
+                   abroad=frozenset(i for i in strict if places[i].country not in _HOME_COUNTRIES))
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
         """The place mentions of ``document``, sorted by start; offsets index ``document.text``.
@@ -146,7 +155,7 @@ class Geoparser:
                             countries=countries, preferred=self._preferred)
                     for m, hint in zip(matches, hint_of, strict=True)]
         accepted = [place is not None and not (m.needs_context and _construct_head(ntext, matches, i))
-                    and (not m.needs_context or bool(hint_of[i] or quals[i]))
+                    and (not m.needs_context or bool(hint_of[i] or quals[i]) or self._after_locative(ntext, m))
                     for i, (m, place) in enumerate(zip(matches, resolved, strict=True))]
         for _ in range(2):  # evidence spreads: a town accepted from a related place supports its list neighbour
             for i, m in enumerate(matches):
@@ -163,6 +172,11 @@ class Geoparser:
         kept_links = [links[i] if keep[k + 1] == i + 1 else None for k, i in enumerate(keep[:-1])]
         _propagate_qualifiers(kept_quals, kept_links, places, [hint_of[i] for i in keep])
         return [(matches[i], place, q) for i, place, q in zip(keep, places, kept_quals, strict=True)]
+
+    def _after_locative(self, ntext: str, m: Match) -> bool:
+        """Whether ``m`` names a city abroad, without clitics, right after a locative preposition (في بروكسل)."""
+        return (not m.prefix and self._abroad.issuperset(m.place_ids)
+                and _LOCATIVE.search(ntext, max(0, m.nstart - 8), m.nstart) is not None)
 
     def _near_related(self, place: Place, m: Match, mentioned: dict[str, list[int]]) -> bool:
         """Whether the parent, a sibling or a child of ``place`` is named within ``_EVIDENCE_CHARS`` of ``m``."""
