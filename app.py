@@ -22,7 +22,7 @@ drawing = sidebar.drawing_sidebar()
 reviewer = review.reviewer_field()
 counted = data.counts(store, filters, rev)  # every figure below is asked of the store in SQL, none loads it all
 
-views.counts(counted)
+views.counts(counted, data.unlocated(store, filters, rev))
 map_col, side_col = layout.map_columns()
 returned = mapview.returned(data.basemap())
 selected = panel.selection(returned)

@@ -38,6 +38,10 @@ _SOURCES_ROWS = (
      "wheel `wkls` 1.4.0 (read with pyarrow at build time, not installed)",
      "**ODbL 1.0**: © OpenStreetMap contributors, Overture Maps Foundation. A derived database: share-alike, keep "
      "this notice (https://opendatacommons.org/licenses/odbl/1-0/)"),
+    ("spellings_ar.yaml", "Arabic formal names of states (المملكة البلجيكية = Belgium): a state word and the nisba "
+     "adjective of a country's one-word Arabic name (`scripts/_formal_names.py`), added to the countries' aliases",
+     "the Arabic country names of `countries.geojson` and `places.yaml`", "public domain (Natural Earth names); "
+     "rule: this project (MIT)"),
     ("sketches.yaml", "the hand-drawn coordinates (input of the script) with basis and precision", "curator",
      "this project (MIT)"),
     ("curation.yaml", "ordinary words never taken as aliases from GeoNames (input of the script)", "curator",

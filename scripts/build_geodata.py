@@ -35,6 +35,8 @@ from shapely.geometry import Point, shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _formal_names import HEADER as FORMAL_HEADER  # noqa: E402
+from _formal_names import formal_names  # noqa: E402
 from _geodata_sources import (  # noqa: E402
     NE_SRC,
     collection,
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     taken = {normalize_key(n) for e in entries for n in _all_names(e)}
     texts["spellings.yaml"] = spellings_text(kurdish_spellings(entries, key=normalize_key, taken=taken), _q)
     texts["spellings_en.yaml"] = _latin_text(places_text, entries, texts[OVERTURE.name])
+    texts["spellings_ar.yaml"] = spellings_text(formal_names(entries, key=normalize_key, taken=taken), _q,
+                                                header=FORMAL_HEADER)
     return _write_or_check(texts, places_text, check=args.check)
 
 

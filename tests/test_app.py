@@ -320,3 +320,32 @@ def test_a_shared_link_restores_the_threshold_and_the_panel_shows_threat_p(store
     assert not at.exception, at.exception
     assert at.sidebar.slider(key="threat_threshold").value == pytest.approx(0.7)
     assert "threat_p 0.70" in panel_html(at)  # حمرين: 5 letters, threat → 0.6 + 0.1
+
+
+def test_an_unlocated_mention_is_listed_and_said_not_drawn(test_store: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name nothing locates: counted among the mentions, said unlocated under the counts, shown in the feed
+    with its chip marked, never in the map's features."""
+    import shutil
+
+    from threatmap.models import Document, Mention
+    from threatmap.store import Store
+
+    path = tmp_path / "unlocated.sqlite"
+    shutil.copy(test_store, path)
+    monkeypatch.setattr(settings, "STORE_PATH", path)
+    before = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    features_before = map_script(before).count('"type": "Feature"')
+    assert features_before > 0
+    text = "ISIS fighters attacked the village of Kisik at dawn."
+    with Store.open(path) as store:
+        total = store.counts().mentions
+        store.add_document(Document("kisik", text, lang="en", source="Wire", date=dt.date(2030, 1, 1)), [Mention(
+            doc_id="kisik", start=38, end=43, surface="Kisik", place_id=None, name="Kisik", place_type="village",
+            where=None, threat=True, threat_p=0.9, passage_start=0, passage_end=len(text), resolved_by="unlocated")])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert mentions(at) == total + 1
+    assert any("1 of the mentions name a place that nothing in its text locates" in c.value for c in at.caption)
+    assert "Kisik · not located" in panel_html(at)  # the newest passage: first in the feed
+    assert map_script(at).count('"type": "Feature"') == features_before

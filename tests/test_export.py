@@ -298,3 +298,50 @@ def test_a_place_located_from_context_is_its_own_group_with_its_stored_box(tmp_p
     (row,) = agg.itertuples()
     assert row.place_id is None and row.id == "context:غرانيج@34.6,40.9" and row.mentions == 2
     assert row.geometry.equals(Polygon([(40.8, 34.5), (41.0, 34.5), (41.0, 34.7), (40.8, 34.7)]))
+
+
+@pytest.fixture
+def with_unlocated(tmp_path: Path) -> pd.DataFrame:
+    """Mosul (located) and Kisik twice, a village name nothing in its sentence locates (no geometry)."""
+    text = "ISIS attacked the village of Kisik and Mosul; Kisik again." + " " * 10
+    kisik = [Mention(doc_id="u", start=s, end=s + 5, surface="Kisik", place_id=None, name="Kisik",
+                     place_type="village", where=None, threat=True, threat_p=0.9, passage_start=0, passage_end=58,
+                     resolved_by="unlocated") for s in (29, 46)]
+    with Store.open(tmp_path / "u.sqlite") as store:
+        store.add_document(Document("u", text, lang="en", source="Wire", date=dt.date(2019, 5, 1)),
+                           [*kisik, mention("u", 39, "mosul", threat=True)])
+        return store.query(Filters())
+
+
+def test_an_unlocated_mention_is_listed_in_every_export_but_kml_and_never_drawn(with_unlocated: pd.DataFrame,
+                                                                                 tmp_path: Path) -> None:
+    df = with_unlocated
+    assert df["resolved_by"].tolist() == ["unlocated", "gazetteer", "unlocated"]
+    assert df["lat"].isna().tolist() == [True, False, True] and df["precision"].isna().sum() == 2
+
+    agg = aggregate_places(df, GAZ)
+    kisik = agg[agg["id"] == "unlocated:Kisik"].iloc[0]
+    assert kisik.geometry is None and kisik["mentions"] == 2 and pd.isna(kisik["precision"])
+    assert [m["start"] for m in kisik["mention_list"]] == [29, 46]
+
+    collection = json.loads(to_geojson_bytes(df, GAZ))
+    by_id = {f["id"]: f for f in collection["features"]}
+    assert by_id["unlocated:Kisik"]["geometry"] is None  # RFC 7946 3.2: an unlocated Feature
+    assert by_id["unlocated:Kisik"]["properties"]["precision"] is None
+    assert by_id["mosul"]["geometry"]["type"] == "Point"
+    per_mention = to_geojson(df, GAZ, per_mention=True)["features"]
+    assert [f["geometry"] is None for f in per_mention] == [True, False, True]
+
+    rows = pd.read_csv(io.BytesIO(to_csv(df)), encoding="utf-8-sig", keep_default_na=False)
+    assert rows["lat"].tolist()[0] == "" and rows["lon"].tolist()[2] == "" and rows["surface"].tolist()[0] == "Kisik"
+
+    root = ET.fromstring(to_kml(df, GAZ))
+    names = [e.text for e in root.iter("{http://www.opengis.net/kml/2.2}name")]
+    assert "Mosul" in names and "Kisik" not in names  # KML: left out (documented)
+
+    path = tmp_path / "u.gpkg"
+    path.write_bytes(to_gpkg(df, GAZ))
+    mentions = gpd.read_file(path, layer="mentions")
+    places = gpd.read_file(path, layer="places")
+    assert mentions.geometry.isna().tolist() == [True, False, True]
+    assert places.set_index("id").geometry.isna().to_dict() == {"mosul": False, "unlocated:Kisik": True}

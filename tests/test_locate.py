@@ -55,3 +55,13 @@ def test_the_same_line_locates_at_governorate_size_but_a_list_line_does_not() ->
     assert (loc.anchor_id, loc.precision, loc.how) == ("diyala", 4, "paragraph")
     tal_afar = _place("tal_afar", "city", 42.45, 36.37)
     assert _locate("-- Near Tal Afar, a strike.\n-- Near Kisik, a strike.", {"Tal Afar": tal_afar}) is None
+
+
+def test_a_camp_is_located_by_the_camp_listed_with_it_at_governorate_size() -> None:
+    hol = _place("al_hol_camp", "camp", 41.15, 36.38)
+    loc = _locate("يعيش آلاف في مخيمي الهول والروج للنازحين", {"الهول": hol})
+    assert (loc.anchor_id, loc.precision, loc.how) == ("al_hol_camp", 4, "sibling")
+    loc = _locate("gelo wê rewşa kampên Hol û Roj çi be?", {"Hol": hol})
+    assert (loc.anchor_id, loc.precision) == ("al_hol_camp", 4)
+    # a camp named earlier in the sentence, not in the list, still contains nothing
+    assert _locate("near al-Hol camp, fighters attacked the village of Tuwaymin.", {"al-Hol": hol}) is None

@@ -218,3 +218,37 @@ def test_the_head_of_a_construct_is_no_place(real_geoparser: Geoparser) -> None:
 def test_al_riyadh_near_kirkuk_is_the_sub_district(real_geoparser: Geoparser) -> None:
     text = "هجوم جنوب غرب كركوك. وشرعت القوات بتفتيش المناطق المحيطة بالرياض والعباسي."
     assert ("الرياض", "ar_riyad") in places(real_geoparser, text, lang="ar")
+
+
+def test_the_islamic_state_of_is_a_name_in_says_where(real_geoparser: Geoparser) -> None:
+    assert places(real_geoparser, "Fighters of the Islamic State of Iraq and Syria attacked.", lang="en") == []
+    assert places(real_geoparser, "The coalition conducted 38 operations against the Islamic State in Iraq and "
+                                  "Syria.", lang="en") == [("Iraq", "iraq"), ("Syria", "syria")]
+
+
+def test_a_name_nothing_locates_is_kept_without_geometry(real_geoparser: Geoparser) -> None:
+    from threatmap.geoparse.unknown import find_candidates
+
+    doc = Document(id="t", text="ISIS fighters attacked the village of Qaryat Zubaydawi at dawn.", lang="en")
+    (m,) = real_geoparser.parse(doc)
+    assert (m.surface, m.place_id, m.resolved_by, m.where, m.lat, m.precision) == (
+        "Qaryat Zubaydawi", None, "unlocated", None, None, None)
+    assert m.threat and m.to_dict()["bbox"] is None and m.to_dict()["lat"] is None
+    assert Mention.from_row(m.row()) == m
+    assert [c.surface for c in find_candidates(doc, [m])] == ["Qaryat Zubaydawi"]  # the curator's list too
+    located = Document(id="u", text="ISIS attacked the village of Qaryat Zubaydawi, 20 km south of Mosul.",
+                       lang="en")
+    (n, mosul) = real_geoparser.parse(located)
+    assert n.resolved_by == "context" and n.where is not None and mosul.place_id == "mosul"
+    assert find_candidates(located, [n, mosul]) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("عقد الاجتماع في بروكسل اليوم.", [("بروكسل", "brussels")]),  # a city abroad after "in"
+    ("وصل الوفد إلى سيول.", [("سيول", "seoul")]),
+    ("تتكون من مياه الأودية والسيول المنحدرة من الجبال.", []),  # "and the floods": no preposition, an article
+    ("ضربت سيول جارفة المنطقة.", []),  # "torrential floods"
+])
+def test_a_city_abroad_needs_a_locative_preposition(real_geoparser: Geoparser, text: str,
+                                                     expected: list[tuple[str, str]]) -> None:
+    assert places(real_geoparser, text, lang="ar") == expected

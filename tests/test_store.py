@@ -280,7 +280,8 @@ def test_counts_aggregate_and_months(filled: Store) -> None:
     assert filled.counts() == Counts(mentions=5, threats=3, places=3, documents=3)
     assert filled.counts(Filters(langs=("ar",))) == Counts(mentions=2, threats=2, places=2, documents=1)
     agg = filled.aggregate()
-    assert list(agg.columns) == ["place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain"]
+    assert list(agg.columns) == ["place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain",
+                                 "unlocated"]
     rows = {r.place_id: (r.mentions, r.threats, r.first_date, r.last_date) for r in agg.itertuples()}
     assert rows == {"anbar": (2, 1, "2020-03-04", "2021-01-01"), "mosul": (2, 1, "2020-03-04", "2020-03-04"),
                     "hamrin_mountains": (1, 1, "2021-01-01", "2021-01-01")}
@@ -356,3 +357,22 @@ def test_a_place_located_from_context_has_no_place_id(store: Store) -> None:
     df = store.query()
     assert df["place_id"].isna().tolist() == [True] and df["resolved_by"].tolist() == ["context"]
     assert store.counts().places == 0 and store.counts().mentions == 1  # counted, but no gazetteer place
+
+
+def test_an_unlocated_mention_is_stored_listed_and_counted_apart(store: Store) -> None:
+    """A name nothing locates (no geometry) round-trips on both engines: listed by the queries, its geometry
+    columns null, counted in the aggregate's ``unlocated`` column of its (no place) group."""
+    d = doc("u", "ISIS attacked the village of Kisik near Mosul.", date=dt.date(2019, 5, 1))
+    kisik = Mention(doc_id="u", start=29, end=34, surface="Kisik", place_id=None, name="Kisik", place_type="village",
+                    where=None, threat=True, threat_p=0.9, passage_start=0, passage_end=len(d.text),
+                    resolved_by="unlocated")
+    store.add_document(d, sorted([*fake_parse(d), kisik], key=lambda m: m.start))
+    df = store.query()
+    row = df[df["surface"] == "Kisik"].iloc[0]
+    assert row["resolved_by"] == "unlocated" and pd.isna(row["lat"]) and pd.isna(row["precision"])
+    assert pd.isna(row["min_lon"]) and row["geometry_type"] is None and row["passage"] == d.text
+    assert df.loc[df["place_id"] == "mosul", "precision"].tolist() == [1]
+    assert len(store.query(Filters(resolved_by=("unlocated",)))) == 1
+    agg = store.aggregate()
+    assert dict(zip(agg["place_id"], agg["unlocated"], strict=True)) == {"mosul": 0, None: 1}
+    assert store.counts() == Counts(2, 2, 1, 1)  # listed; places count only located ones

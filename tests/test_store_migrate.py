@@ -9,8 +9,10 @@ import pytest
 
 from threatmap.cli import main
 from threatmap.errors import StoreError
+from threatmap.models import Document, Mention
 from threatmap.store import Filters, Store
-from threatmap.store.schema import SCHEMA_VERSION
+from threatmap.store.migrations import POSTGRES_STEPS
+from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql, mention_values
 
 V1 = Path(__file__).resolve().parent / "data" / "store_v1.sql"
 
@@ -26,7 +28,8 @@ def v1_store(tmp_path: Path) -> Path:
 
 
 def test_an_older_store_is_refused_with_the_command_that_migrates_it(v1_store: Path) -> None:
-    with pytest.raises(StoreError, match=r"schema version 1, expected 5; fix: .*python -m threatmap migrate"):
+    with pytest.raises(StoreError,
+                       match=rf"schema version 1, expected {SCHEMA_VERSION}; fix: .*python -m threatmap migrate"):
         Store.open(v1_store)
     assert sqlite3.connect(v1_store).execute("PRAGMA user_version").fetchone()[0] == 1  # untouched
 
@@ -34,7 +37,7 @@ def test_an_older_store_is_refused_with_the_command_that_migrates_it(v1_store: P
 def test_migrate_keeps_everything_and_fills_the_text_index(v1_store: Path, capsys: pytest.CaptureFixture[str]
                                                             ) -> None:
     assert main(["migrate", "--store", str(v1_store)]) == 0
-    assert "schema version 1 -> 5" in capsys.readouterr().out
+    assert f"schema version 1 -> {SCHEMA_VERSION}" in capsys.readouterr().out
     with Store.open(v1_store) as store:
         assert store.counts().mentions == 5 and store.facets().documents == 3
         df = store.query()  # no threat_p before the model: the stored verdicts read as 1.0 / 0.0
@@ -65,7 +68,7 @@ def test_a_version_4_store_with_reviews_migrates_and_reads_as_the_overlay_did(tm
     conn = sqlite3.connect(path)
     conn.executescript(V4.read_text(encoding="utf-8"))
     conn.close()
-    with pytest.raises(StoreError, match=r"schema version 4, expected 5"):
+    with pytest.raises(StoreError, match=rf"schema version 4, expected {SCHEMA_VERSION}"):
         Store.open(path)
     assert main(["migrate", "--store", str(path)]) == 0
     with Store.open(path) as store:
@@ -83,3 +86,66 @@ def test_a_version_4_store_with_reviews_migrates_and_reads_as_the_overlay_did(tm
         agg = store.aggregate().set_index("place_id")
         assert agg.loc["anbar", "mentions"] == 2 and agg.loc["anbar", "threats"] == 2 and "tikrit" in agg.index
         assert set(store.query(Filters(text="tikrit"))["doc_id"]) == {"c"}  # the documents' text index is filled
+
+
+GEOMETRY_COLUMNS = ("lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geometry_type", "precision")
+UNLOCATED = Mention(doc_id="u", start=29, end=34, surface="Kisik", place_id=None, name="Kisik", place_type="village",
+                    where=None, threat=True, threat_p=0.9, passage_start=0, passage_end=44, resolved_by="unlocated")
+
+
+def _v5_sql() -> str:
+    """The schema of version 5: today's, with the geometry columns NOT NULL (what 5 -> 6 changed)."""
+    sql = create_sql("sqlite")
+    for name in GEOMETRY_COLUMNS:
+        kind = "TEXT" if name == "geometry_type" else "INTEGER" if name == "precision" else "REAL"
+        sql = sql.replace(f'"{name}" {kind},', f'"{name}" {kind} NOT NULL,', 1)
+    assert sql.count("NOT NULL") == create_sql("sqlite").count("NOT NULL") + len(GEOMETRY_COLUMNS)
+    return sql
+
+
+def test_a_version_5_store_migrates_and_then_keeps_unlocated_mentions(tmp_path: Path) -> None:
+    path = tmp_path / "v5.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(f"BEGIN; {_v5_sql()} PRAGMA user_version=5; COMMIT;")
+    conn.execute("INSERT INTO documents (id, content_hash, text, ingested_at, text_hash) VALUES ('a', 'h', "
+                 "'ISIS near Mosul.', '2026-12-07T00:00:00+00:00', 'x')")
+    located = Mention(doc_id="a", start=11, end=16, surface="Mosul", place_id="mosul", name="Mosul",
+                      place_type="city", where=None, threat=True, passage_start=0, passage_end=16)
+    with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):  # version 5 refuses a mention with no geometry
+        conn.execute(MENTION_INSERT, mention_values(located, (None, None, "en")))
+    values = list(mention_values(located, (None, None, "en")))
+    values[7:15] = [36.34, 43.13, 43.13, 36.34, 43.13, 36.34, "Point", 1]
+    conn.execute(MENTION_INSERT, values)
+    conn.commit()
+    rowid = conn.execute("SELECT rowid FROM mentions").fetchone()[0]
+    conn.close()
+    with pytest.raises(StoreError, match=rf"schema version 5, expected {SCHEMA_VERSION}"):
+        Store.open(path)
+    assert main(["migrate", "--store", str(path)]) == 0
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT rowid, place_id, lat FROM mentions").fetchall() == [(rowid, "mosul", 36.34)]
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                                          "'mentions'")}
+    assert {"mentions_doc", "mentions_place", "mentions_date"} <= indexes
+    conn.close()
+    with Store.open(path) as store:
+        store.add_document(Document("u", "ISIS attacked the village of Kisik, again.", lang="en"), [UNLOCATED])
+        assert store.query(Filters(resolved_by=("unlocated",)))["surface"].tolist() == ["Kisik"]
+        assert store.counts().mentions == 2
+
+
+def test_a_version_5_postgis_store_migrates(postgres_url: str) -> None:
+    import psycopg
+
+    assert set(POSTGRES_STEPS) == set(range(5, SCHEMA_VERSION))
+    Store.open(postgres_url).close()
+    with psycopg.connect(postgres_url) as conn:  # back to version 5: geometry columns NOT NULL
+        conn.execute(f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} SET NOT NULL' for c in GEOMETRY_COLUMNS)}")
+        conn.execute("UPDATE meta SET value = 5 WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=rf"schema version 5, expected {SCHEMA_VERSION}"):
+        Store.open(postgres_url)
+    assert main(["migrate", "--store", postgres_url]) == 0
+    with Store.open(postgres_url) as store:
+        store.add_document(Document("u", "ISIS attacked the village of Kisik, again.", lang="en"), [UNLOCATED])
+        df = store.query()
+        assert df["resolved_by"].tolist() == ["unlocated"] and df["lat"].isna().all()

@@ -5,7 +5,8 @@ mention is paired with at most one gold mention whose span overlaps it (greedy, 
 
 - recognition: a pair is a true positive; P = pairs / predicted, R = pairs / gold.
 - end-to-end: a pair is correct when the predicted point is within 161 km of the gold lat/lon, or the predicted
-  place's geometry contains the gold point; P = correct / predicted, R = correct / gold.
+  place's geometry contains the gold point (an unlocated prediction, with no geometry, is wrong unless the gold
+  place has none either); P = correct / predicted, R = correct / gold.
 - threat: over the pairs whose gold ``threat`` is not null, accuracy and F1 (threat = the positive class), beside the
   always-"threat" baseline on the same pairs; with ``threat_p`` on the predictions, also the Brier score.
 
@@ -251,6 +252,10 @@ def score_document(gold: GoldDocument, predicted: Sequence[Mention], geometries:
 def _score_place(s: Score, gold: GoldDocument, p: Mention, g: GoldMention, geom: Any) -> None:
     if g.lat is None or g.lon is None:  # an unlocated gold place: any place counts as right
         s.correct += 1
+        return
+    if p.lat is None or p.lon is None:  # an unlocated prediction of a located gold place: found, not placed
+        s.misses.append(_miss("place", gold, p.start, p.end, f"predicted no geometry (unlocated), gold "
+                              f"{g.place!r}", gold.document.text))
         return
     km = haversine_km(p.lat, p.lon, g.lat, g.lon)
     if km <= KM_TOLERANCE or (geom is not None and geom.covers(Point(g.lon, g.lat))):

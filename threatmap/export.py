@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import tempfile
@@ -20,9 +19,9 @@ from shapely.geometry.polygon import orient
 
 from threatmap.errors import ExportError
 from threatmap.geometry import qualified_geometry
+from threatmap.kml import to_kml
 from threatmap.models import Place
 from threatmap.protocols import PlaceLookup
-from threatmap.urls import http_url
 
 DECIMALS = 6
 """Decimals kept in GeoJSON coordinates (6 decimals ≈ 0.1 m)."""
@@ -49,13 +48,14 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
     -------
     geopandas.GeoDataFrame
         CRS EPSG:4326; geometry = the place geometry, or ``qualified_geometry(place.geometry, qualifier)`` when
-        a qualifier is set. Columns: ``id`` (``place_id`` or ``place_id:qualifier``), ``place_id``, ``name``,
-        ``name_ar``, ``type``, ``precision``, ``qualifier`` (None when unqualified), ``mentions`` (count),
-        ``threats`` (count of threat mentions), ``first_date``, ``last_date`` (ISO strings or None), ``sources``
-        (sorted list), and ``mention_list``: a list of dicts {doc_id, title, source, date, url, quote (the
-        passage), speaker, threat, cue, start, end, surface, reviewed, reviewer, reviewed_at, machine_threat,
-        machine_place_id}, ordered by date (undated last). Rows are ordered
-        by mention count, most first.
+        a qualifier is set; None (and ``precision`` missing) for the mentions of a name nothing locates
+        (``resolved_by`` "unlocated"), grouped by name (id ``unlocated:<name>``). Columns: ``id`` (``place_id``
+        or ``place_id:qualifier``), ``place_id``, ``name``, ``name_ar``, ``type``, ``precision``, ``qualifier``
+        (None when unqualified), ``mentions`` (count), ``threats`` (count of threat mentions), ``first_date``,
+        ``last_date`` (ISO strings or None), ``sources`` (sorted list), and ``mention_list``: a list of dicts
+        {doc_id, title, source, date, url, quote (the passage), speaker, threat, cue, start, end, surface,
+        reviewed, reviewer, reviewed_at, machine_threat, machine_place_id}, ordered by date (undated last). Rows
+        are ordered by mention count, most first.
 
     Notes
     -----
@@ -69,10 +69,13 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
                                 crs="EPSG:4326")
     df = df.reset_index(drop=True)
     # One vectorised grouping: group numbers in order of first appearance (-1: a missing place_id, dropped). A place
-    # located from context (place_id null) is grouped by its name and point: "context:<name>@<lat>,<lon>".
+    # located from context (place_id null) is grouped by its name and point: "context:<name>@<lat>,<lon>"; a name
+    # nothing locates by its name alone: "unlocated:<name>" (no geometry).
     quals = df["qualifier"].where(df["qualifier"].notna(), "")
-    keys = df["place_id"].where(df["place_id"].notna(), "context:" + df["name"].astype(str) + "@"
-                                + df["lat"].round(2).astype(str) + "," + df["lon"].round(2).astype(str))
+    names = df["name"].astype(str)
+    context = ("context:" + names + "@" + df["lat"].round(2).astype(str) + "," + df["lon"].round(2).astype(str)
+               ).where(df["lat"].notna(), "unlocated:" + names)
+    keys = df["place_id"].where(df["place_id"].notna(), context)
     codes = pd.DataFrame({"p": keys, "q": quals}).groupby(["p", "q"], sort=False).ngroup()
     codes = codes.fillna(-1).to_numpy(dtype=np.int64)
     groups, first_rows = np.unique(codes, return_index=True)
@@ -101,7 +104,7 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
             "name": place.name if place is not None else col["name"][first],
             "name_ar": place.names.get("ar") if place is not None else None,
             "type": place.type if place is not None else col["place_type"][first],
-            "precision": int(col["precision"][first]), "qualifier": qualifier or None,
+            "precision": _precision(col["precision"][first]), "qualifier": qualifier or None,
             "mentions": len(rows), "threats": int(sum(col["threat"][i] for i in rows)),
             "first_date": min(dates) if dates else None, "last_date": max(dates) if dates else None,
             "sources": sorted({s for s in (col["source"][i] for i in rows) if isinstance(s, str) and s}),
@@ -109,7 +112,8 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
         })
         geometries.append(geometry_of(place_id, qualifier or None, _LazyRow(df, first, lists)))
     frame = pd.DataFrame(records, columns=columns, dtype=object)  # object: pandas 3 would turn None into NaN
-    frame = frame.astype({"precision": "int64", "mentions": "int64", "threats": "int64"})
+    unlocated = any(r["precision"] is None for r in records)  # only then a nullable column
+    frame = frame.astype({"precision": "Int64" if unlocated else "int64", "mentions": "int64", "threats": "int64"})
     gdf = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
     return gdf.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(
         drop=True)
@@ -123,17 +127,20 @@ def to_geojson(df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: 
     the count is ``mention_count`` and the list of quoted mentions is ``mentions``; with
     ``per_mention=True`` one Feature per mention (properties: the mention fields, ``quote`` = the passage,
     ``place_id``, ``name``, ``type``, ``precision``, ``qualifier``, ``lang``), with the same geometry.
+
+    A mention whose name nothing locates is a Feature with ``"geometry": null`` (valid GeoJSON, RFC 7946 3.2):
+    listed, never drawn.
     """
     features = []
     if per_mention:
         geometry_of = geometry_resolver(gazetteer)
-        cache: dict[tuple[str, str | None], dict[str, Any]] = {}
+        cache: dict[tuple[str, str | None], dict[str, Any] | None] = {}
         for i, row in enumerate(df.to_dict("records")):
             key = (row["place_id"], none_if_missing(row["qualifier"]))
-            if key not in cache:
+            if key not in cache or key[0] is None:  # no place id: this mention's own point (or none)
                 cache[key] = _geojson_geometry(geometry_of(key[0], key[1], row))
             props = {**_mention_dict(row), "place_id": row["place_id"], "name": row["name"],
-                     "type": row["place_type"], "precision": int(row["precision"]), "qualifier": key[1],
+                     "type": row["place_type"], "precision": _precision(row["precision"]), "qualifier": key[1],
                      "lang": none_if_missing(row["lang"])}
             features.append({"type": "Feature", "id": f"{row['doc_id']}:{row['start']}:{i}",
                              "geometry": cache[key], "properties": props})
@@ -163,35 +170,17 @@ def to_csv(df: pd.DataFrame) -> bytes:
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
-def to_kml(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
-    """KML (opens in Google Earth): one Placemark per (place, qualifier), red when a threat is reported.
-
-    Descriptions are HTML built from escaped values: a hostile passage shows as text, never as markup.
-    """
-    import simplekml
-
-    kml = simplekml.Kml(name="threatmap export")
-    gdf = aggregate_places(df, gazetteer)
-    for row, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True):
-        container = kml if isinstance(geom, Point | Polygon) else kml.newmultigeometry(name=row["name"])
-        for part in _parts(geom):
-            feature = _kml_part(container, part)
-            if container is kml:
-                feature.name = row["name"]
-                _kml_describe(feature, row)
-        if container is not kml:
-            _kml_describe(container, row)
-    return kml.kml().encode("utf-8")
-
-
 def to_gpkg(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> bytes:
     """GeoPackage bytes (opens in QGIS) with two layers: ``places`` (aggregated, columns as the GeoJSON
     properties of :func:`to_geojson`; ``sources`` and ``mentions`` as JSON strings) and ``mentions`` (one point per
-    mention at its stored ``lon``/``lat``, columns as :meth:`Store.query`)."""
+    mention at its stored ``lon``/``lat``, columns as :meth:`Store.query`). A name nothing locates is an
+    attribute row with a null geometry in both layers (QGIS lists it in the attribute table, draws nothing)."""
     places = _file_columns(aggregate_places(df, gazetteer))
     places["sources"] = places["sources"].map(lambda v: json.dumps(list(v), ensure_ascii=False))
     places["mentions"] = places["mentions"].map(lambda v: json.dumps(_json_safe(list(v)), ensure_ascii=False))
-    mentions = gpd.GeoDataFrame(df.copy(), geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    points = gpd.points_from_xy(df["lon"], df["lat"])
+    points[df["lat"].isna().to_numpy()] = None  # an unlocated mention: no geometry, not POINT (nan nan)
+    mentions = gpd.GeoDataFrame(df.copy(), geometry=points, crs="EPSG:4326")
     mentions["threat"] = mentions["threat"].astype(bool)
     if "machine_threat" in mentions.columns:  # None for an added mention: a nullable integer column
         mentions["machine_threat"] = mentions["machine_threat"].map(
@@ -230,15 +219,17 @@ def _place(gazetteer: PlaceLookup | None, place_id: str | None) -> Place | None:
     return None if gazetteer is None or place_id is None else gazetteer.get(place_id)
 
 
-def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str | None, str | None, Any], BaseGeometry]:
+def geometry_resolver(gazetteer: PlaceLookup | None
+                      ) -> Callable[[str | None, str | None, Any], BaseGeometry | None]:
     """``geometry_of(place_id, qualifier, row)``: the geometry every export draws for a (place, qualifier).
 
     The gazetteer's geometry, qualified by :func:`threatmap.geometry.qualified_geometry`; the stored point or
-    bounding box of ``row`` when the place or the qualifier is unknown. Memoised per resolver.
+    bounding box of ``row`` when the place or the qualifier is unknown; None for an unlocated mention. Memoised
+    per resolver.
     """
-    cache: dict[tuple[str, str | None], BaseGeometry] = {}
+    cache: dict[tuple[str, str | None], BaseGeometry | None] = {}
 
-    def geometry_of(place_id: str | None, qualifier: str | None, row: Any) -> BaseGeometry:
+    def geometry_of(place_id: str | None, qualifier: str | None, row: Any) -> BaseGeometry | None:
         if place_id is None or place_id != place_id:  # a place located from context (None, or NaN in a frame)
             return _stored_geometry(row)
         key = (place_id, qualifier)
@@ -258,15 +249,25 @@ def geometry_resolver(gazetteer: PlaceLookup | None) -> Callable[[str | None, st
     return geometry_of
 
 
-def _stored_geometry(row: Any) -> BaseGeometry:
-    """The mention's stored geometry: its point, or its bounding box when that has an area."""
+def _stored_geometry(row: Any) -> BaseGeometry | None:
+    """The mention's stored geometry: its point, or its bounding box when that has an area; None when it has
+    none (an unlocated mention)."""
+    if none_if_missing(row["lat"]) is None:
+        return None
     bounds = [float(row[k]) for k in ("min_lon", "min_lat", "max_lon", "max_lat")]
     if all(math.isfinite(b) for b in bounds) and bounds[0] < bounds[2] and bounds[1] < bounds[3]:
         return box(*bounds)
     return Point(float(row["lon"]), float(row["lat"]))
 
 
-def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
+def _precision(value: Any) -> int | None:
+    """A stored precision as an int; None for an unlocated mention (None, NaN or pandas NA)."""
+    return None if none_if_missing(value) is None else int(value)
+
+
+def _geojson_geometry(geom: BaseGeometry | None) -> dict[str, Any] | None:
+    if geom is None:
+        return None
     rounded = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
     return mapping(_oriented(rounded))
 
@@ -280,49 +281,6 @@ def _oriented(geom: BaseGeometry) -> BaseGeometry:
     if isinstance(geom, GeometryCollection):
         return GeometryCollection([_oriented(g) for g in geom.geoms])
     return geom
-
-
-def _parts(geom: BaseGeometry) -> list[BaseGeometry]:
-    if hasattr(geom, "geoms"):
-        return [p for g in geom.geoms for p in _parts(g)]
-    return [geom]
-
-
-def _kml_part(container: Any, part: BaseGeometry) -> Any:
-    if isinstance(part, Point):
-        return container.newpoint(coords=[(part.x, part.y)])
-    if isinstance(part, Polygon):
-        part = orient(part, 1.0)
-        return container.newpolygon(outerboundaryis=list(part.exterior.coords),
-                                    innerboundaryis=[list(r.coords) for r in part.interiors])
-    return container.newlinestring(coords=list(part.coords))
-
-
-def _kml_describe(feature: Any, row: dict[str, Any]) -> None:
-    threat = row["threats"] > 0
-    color = "ff1f1fd6" if threat else "ff7f7f7f"  # aabbggrr
-    feature.name = row["name"]
-    feature.style.linestyle.color = color
-    feature.style.linestyle.width = 2
-    feature.style.polystyle.color = ("661f1fd6" if threat else "447f7f7f")
-    feature.style.iconstyle.color = color
-    e = html.escape
-    lines = [f"<p><b>{e(row['name'])}</b>" + (f" ({e(row['name_ar'])})" if row["name_ar"] else "")
-             + f" — {e(str(row['type']))}, precision {row['precision']}"
-             + (f", {e(row['qualifier'])}" if row["qualifier"] else "") + "</p>",
-             f"<p>{row['mentions']} mention(s), {row['threats']} threat(s); "
-             f"{e(row['first_date'] or '?')} – {e(row['last_date'] or '?')}</p>"]
-    for m in row["mention_list"][:25]:
-        head = " · ".join(e(str(v)) for v in (m["source"], m["date"], m["speaker"]) if v)
-        url = http_url(m["url"])  # Google Earth renders balloons as HTML: no javascript: or data: links
-        link = f' <a href="{e(url)}">link</a>' if url else ""
-        if m.get("reviewed"):
-            head += f" · reviewed by {e(str(m['reviewer'] or '?'))}"
-        lines.append(f"<p>{'⚠ ' if m['threat'] else ''}<i>{head}</i>{link} (threat_p {m['threat_p']:.2f})<br/>"
-                     f"<span dir=\"auto\">{e(m['quote'] or '')}</span></p>")
-    if len(row["mention_list"]) > 25:
-        lines.append(f"<p>… and {len(row['mention_list']) - 25} more</p>")
-    feature.description = "\n".join(lines)
 
 
 def _mention_dict(row: dict[str, Any]) -> dict[str, Any]:

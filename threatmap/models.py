@@ -128,8 +128,13 @@ class Where:
     """UCDP ``where_prec`` code, see :data:`PRECISION_CODES` (a qualifier makes a point an area: 1 -> 2)."""
 
 
+UNLOCATED = "unlocated"
+"""``Mention.resolved_by`` of a name found from its cue that nothing in its context locates (no geometry)."""
+
 BBOX_COLUMNS: tuple[str, str, str, str] = ("min_lon", "min_lat", "max_lon", "max_lat")
 """The flat columns of :attr:`Where.bbox` in tables, CSV and GeoPackage layers."""
+_WHERE_WIDTH = 8
+"""Flat columns of a :class:`Where`: lat, lon, the four of the bbox, geometry type, precision."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,7 +153,10 @@ class Mention:
     """The gazetteer place; None for a place the gazetteer lacks, recognised and located from context."""
     name: str
     place_type: str
-    where: Where
+    where: Where | None
+    """The geometry; None for a name found from its cue that nothing in its context locates (``resolved_by``
+    ``"unlocated"``): listed in the passages, the exports and the curator's list, never drawn or counted on the
+    map."""
     threat: bool
     threat_p: float | None = None
     """Calibrated probability that the passage asserts present ISIS activity here (``threat`` is p ≥ 0.5); None
@@ -159,48 +167,53 @@ class Mention:
     passage_end: int
     speaker: str | None = None
     resolved_by: str = "gazetteer"
-    """``"gazetteer"`` (a name of ``places.yaml``) or ``"context"`` (a name the gazetteer lacks, recognised from its
+    """``"gazetteer"`` (a name of ``places.yaml``), ``"context"`` (a name the gazetteer lacks, recognised from its
     cue and located from the places around it: derived geometry, precision 2-4; see
-    :mod:`threatmap.geoparse.discover` and :mod:`threatmap.geoparse.locate`)."""
+    :mod:`threatmap.geoparse.discover` and :mod:`threatmap.geoparse.locate`) or ``"unlocated"`` (such a name that
+    nothing around it locates: no geometry)."""
 
     @property
-    def lat(self) -> float:
-        return self.where.lat
+    def lat(self) -> float | None:
+        return self.where.lat if self.where is not None else None
 
     @property
-    def lon(self) -> float:
-        return self.where.lon
+    def lon(self) -> float | None:
+        return self.where.lon if self.where is not None else None
 
     @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return self.where.bbox
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        return self.where.bbox if self.where is not None else None
 
     @property
-    def geometry_type(self) -> str:
-        return self.where.geometry_type
+    def geometry_type(self) -> str | None:
+        return self.where.geometry_type if self.where is not None else None
 
     @property
-    def precision(self) -> int:
-        return self.where.precision
+    def precision(self) -> int | None:
+        return self.where.precision if self.where is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON contract of ``python -m threatmap geoparse`` (see README): flat keys, ``bbox`` a list."""
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, Where):
-                for g in fields(value):
-                    part = getattr(value, g.name)
+            if f.name == "where":  # spread out; all None for an unlocated mention
+                for g in fields(Where):
+                    part = getattr(value, g.name) if value is not None else None
                     out[g.name] = list(part) if isinstance(part, tuple) else part
             else:
                 out[f.name] = value
         return out
 
     def row(self) -> tuple[Any, ...]:
-        """The values of :func:`mention_columns`, in order (the bounding box as four numbers)."""
+        """The values of :func:`mention_columns`, in order (the bounding box as four numbers; all eight geometry
+        columns None for an unlocated mention)."""
         values: list[Any] = []
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "where" and value is None:
+                values.extend([None] * _WHERE_WIDTH)
+                continue
             parts = [getattr(value, g.name) for g in fields(value)] if isinstance(value, Where) else [value]
             for part in parts:
                 if isinstance(part, tuple):
@@ -216,8 +229,8 @@ class Mention:
         kwargs: dict[str, Any] = {}
         for f in fields(cls):
             if f.name == "where":
-                lat, lon, *bbox, geometry_type, precision = (next(values) for _ in range(8))
-                kwargs["where"] = Where(float(lat), float(lon), tuple(float(b) for b in bbox),  # type: ignore
+                lat, lon, *bbox, geometry_type, precision = (next(values) for _ in range(_WHERE_WIDTH))
+                kwargs["where"] = None if lat is None else Where(float(lat), float(lon), tuple(float(b) for b in bbox),  # type: ignore
                                         str(geometry_type), int(precision))
             else:
                 value = next(values)
@@ -247,10 +260,13 @@ def _flat_columns(cls: type) -> list[Column]:
     out: list[Column] = []
     for f in fields(cls):
         hint = hints[f.name]
-        if is_dataclass(hint):
-            out.extend(_flat_columns(hint))  # type: ignore[arg-type]
-            continue
         args = get_args(hint)
+        nested = next((a for a in (hint, *args) if is_dataclass(a)), None)
+        if nested is not None:  # Where, spread out; every part may be None when the Where itself may
+            optional = type(None) in args
+            out.extend(Column(c.name, c.type, c.optional or optional)
+                       for c in _flat_columns(nested))  # type: ignore[arg-type]
+            continue
         if get_origin(hint) is tuple:  # Where.bbox, the only tuple
             out.extend(Column(name, float, False) for name in BBOX_COLUMNS)
         elif type(None) in args:

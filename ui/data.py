@@ -94,6 +94,12 @@ def counts(_store: Any, filters: Filters, rev: int) -> Counts:
                   int(_store.document_count(filters)))
 
 
+def unlocated(_store: Any, filters: Filters, rev: int) -> int:
+    """Mentions of the selection whose name nothing locates (no geometry: listed, never drawn), from the
+    per-place counts the map already asked for."""
+    return int(per_place(_store, filters, rev)["unlocated"].sum())
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def monthly(_store: Any, filters: Filters, rev: int) -> tuple[pd.DataFrame, int]:
     """Mentions per month of the selection (threat / other) and the undated count (counted by the store)."""

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from layers.escape import escape_text, highlight, is_rtl, text_block
+from threatmap.models import UNLOCATED
 from ui import mapview
 
 PAGE_SIZE = 8
@@ -15,7 +16,7 @@ CSS = (
     "<style>.tm-report{border-left:4px solid #bbb;padding:2px 8px;margin:0 0 2px 0;font-size:.9em}"
     ".tm-report.threat{border-left-color:#b30000}.tm-chip{display:inline-block;background:#eef2f6;"
     "border-radius:9px;padding:0 7px;margin:0 3px 2px 0;font-size:.85em}.tm-chip.threat{background:#fde0dd}"
-    ".tm-report .tm-meta{color:#555;font-size:.85em}</style>"
+    ".tm-report .tm-meta{color:#555;font-size:.85em}.tm-chip.unlocated{border:1px dashed #888}</style>"
 )
 
 
@@ -57,11 +58,15 @@ def card_html(rows: pd.DataFrame) -> str:
     spans = [(int(r.start) - int(r.passage_start), int(r.end) - int(r.passage_start)) for r in rows.itertuples()]
     body = text_block(highlight(text, spans), rtl=rtl, lang=lang if rtl else None)
     seen: dict[str, bool] = {}
+    unlocated: set[str] = set()
     for row in rows.itertuples():
         label = str(row.name) + (f" ({row.qualifier})" if isinstance(row.qualifier, str) and row.qualifier else "")
+        if getattr(row, "resolved_by", None) == UNLOCATED:  # listed, never drawn: the chip says so
+            label += " · not located"
+            unlocated.add(label)
         seen[label] = seen.get(label, False) or bool(row.threat)
-    chips = "".join(f'<span class="tm-chip{" threat" if threat else ""}">{escape_text(label)}</span>'
-                    for label, threat in seen.items())
+    chips = "".join(f'<span class="tm-chip{" threat" if threat else ""}{" unlocated" if label in unlocated else ""}">'
+                    f'{escape_text(label)}</span>' for label, threat in seen.items())
     source = escape_text(first["source"] if isinstance(first["source"], str) else "unknown source")
     date = escape_text(first["date"] if isinstance(first["date"], str) else "undated")
     threat = bool(rows["threat"].any())
@@ -101,6 +106,8 @@ def reports_feed(fetch: Callable[[int], pd.DataFrame], mentions: int) -> None:
     st.html(CSS)
     for i, rows in enumerate(shown):
         st.html(card_html(rows))
-        st.button("Show on map", key=f"feed_zoom_{i}", on_click=_zoom_to, args=(rows,), type="tertiary")
+        located = rows[rows["lat"].notna()]  # a passage naming only places nothing locates has nothing to show
+        if not located.empty:
+            st.button("Show on map", key=f"feed_zoom_{i}", on_click=_zoom_to, args=(located,), type="tertiary")
     if not more:
         st.caption("The last passage of the window.")

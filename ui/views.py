@@ -14,7 +14,7 @@ from layers.escape import escape_markdown
 TABLE_ROWS = 1000
 """Rows sent to the browser in the mentions table (the exports carry everything)."""
 TABLE_COLUMNS = ["date", "name", "qualifier", "threat", "threat_p", "cue", "surface", "passage", "speaker", "source",
-                 "lang", "title"]
+                 "lang", "title", "resolved_by"]
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     ("GeoJSON", "threatmap.geojson", "application/geo+json", "to_geojson_bytes"),
     ("CSV", "threatmap.csv", "text/csv", "to_csv"),
@@ -24,13 +24,18 @@ EXPORTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 
-def counts(counted: Any) -> None:
-    """Mentions, threat mentions, places and documents of the selection (a ``Counts`` of the store)."""
+def counts(counted: Any, unlocated: int = 0) -> None:
+    """Mentions, threat mentions, places and documents of the selection (a ``Counts`` of the store), and how many
+    of the mentions name a place nothing locates (listed, not drawn)."""
     cols = st.columns(4)
     cols[0].metric("Mentions", f"{counted.mentions:,}")
     cols[1].metric("Threat mentions", f"{counted.threats:,}")
     cols[2].metric("Places", f"{counted.places:,}")
     cols[3].metric("Documents", f"{counted.documents:,}")
+    if unlocated:
+        st.caption(f"{unlocated:,} of the mentions name a place that nothing in its text locates: they are listed "
+                   f"in the reports, the table and the exports (resolved_by 'unlocated'), and not drawn or counted on "
+                   f"the map.")
 
 
 def monthly(found: pd.DataFrame) -> pd.DataFrame:

@@ -6,11 +6,14 @@ In order, within the name's sentence:
    the place's point moved by that distance (precision 2 up to 50 km, else 3);
 2. a containment phrase to a known place after the name ("X التابعة لناحية Y", "X in Baghdad", "the X
    neighborhood of Baghdad", "X ya li başûrê Y"): that place's point;
-3. the nearest known place before the name in the sentence (the area a list of villages belongs to: "ناحية
+3. a known camp listed just before a camp's name ("مخيمي الهول والروج": a camp contains no other place, but the
+   camps of one list are in one region; precision 4);
+4. the nearest known place before the name in the sentence (the area a list of villages belongs to: "ناحية
    هجين … وتضم عدة قرى: X، Y"), else in the same line up to 600 characters back (precision 4).
 
 A town gives precision 2 (the area around it), a district or sub-district 3, a governorate 4. Countries and
-larger regions locate nothing: the name is then kept without geometry (not drawn).
+larger regions locate nothing: the name is then kept without geometry (``resolved_by`` "unlocated": listed,
+exported, in the curator's list, not drawn).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from threatmap.geoparse.discover import ContextName, cues
 from threatmap.models import Place, Where
 
-__all__ = ["Located", "context_where", "locate"]
+__all__ = ["Located", "area_precision", "context_where", "locate"]
 
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _NUMBERS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -37,6 +40,17 @@ _DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|kilomet\w*|miles?|كم|كيلو
                        r"(north|south|east|west|شمال|جنوب|شرق|غرب|bakur|başûr|rojhilat|rojava|باکوور|باشوور|"
                        r"ڕۆژهەڵات|ڕۆژئاوا)[\s-]?(east|west|شرق|غرب)?", re.I)
 _PRECISION = {"city": 2, "town": 2, "village": 2, "camp": 2, "subdistrict": 3, "district": 3, "governorate": 4}
+_UNKNOWN_PRECISION = 4
+
+
+def area_precision(place_type: str) -> int:
+    """The precision a name of this type gets when a place locates it (the area around a town 2, a district 3,
+    else 4): what the threat stage reads for a name nothing locates."""
+    return _PRECISION.get(place_type, _UNKNOWN_PRECISION)
+
+
+_LIST_GAP = re.compile(r"[\s,،]*(?:and|û|و|&)?\s*", re.I)
+"""What separates two names of one list ("Hol and Roj", "الهول والروج", "Hol û Roj")."""
 _WINDOW = 90  # characters from the name to the place that locates it
 
 
@@ -67,6 +81,10 @@ def locate(text: str, name: ContextName, anchors: Sequence[tuple[int, int, Place
         words = re.findall(r"[^\W\d_][\w-]*", between.lower())
         if words and len(words) <= 3 and all(w in cues().containment_words for w in words):
             return _at(place, "containment")
+    sibling = [p for s, e, p in usable if p.type == "camp" == name.place_type and e <= name.start
+               and _LIST_GAP.fullmatch(text[e:name.start])]
+    if sibling:  # "مخيمي الهول والروج", "kampên Hol û Roj": the camp listed with it, in its governorate-sized area
+        return _at(sibling[-1], "sibling")
     before = [(s, e, p) for s, e, p in usable if e <= name.start and name.start - e <= 2 * _WINDOW
               and p.type != "camp"]  # a camp contains no other place
     if before:

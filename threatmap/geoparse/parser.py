@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, Protocol
 from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.discover import find_context_names
-from threatmap.geoparse.locate import context_where, locate
+from threatmap.geoparse.locate import area_precision, context_where, locate
 from threatmap.geoparse.match.lexicon import kurdish_word_keys
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.skeleton import SkeletonIndex, sorani_word_skeletons
@@ -25,7 +26,7 @@ from threatmap.geoparse.threat.assess import assess as default_assess
 from threatmap.geoparse.threat.features import MentionSpan
 from threatmap.geoparse.threat.model import RulesDecider, ThreatDecider, ThreatModel
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
-from threatmap.models import Document, Mention, Passage, Place, ThreatDecision, Where
+from threatmap.models import UNLOCATED, Document, Mention, Passage, Place, ThreatDecision, Where
 from threatmap.protocols import PlaceSource
 
 __all__ = ["Assess", "Geoparser"]
@@ -41,6 +42,11 @@ _LIST_WORDS = frozenset({"and", "or", "او", "و", "&"})
 _SEPARATOR_TABLE = {ord(c): " " for c in ",،;؛"}
 _EVIDENCE_CHARS = 250
 _MINOR_TYPES = frozenset({"city", "town", "village"})
+_HOME_COUNTRIES = frozenset({"IQ", "SY"})
+"""Generated cities outside these (GeoNames' capitals and big cities abroad) take a locative preposition as the
+evidence their one-word Arabic names need: "في بروكسل" is Brussels, "والسيول" ("and the floods") is not Seoul."""
+_LOCATIVE = re.compile(r"(?:^|\s)(?:في|فى|الي|الى|من|عبر|نحو|حتي|حتى)\s+$")
+"""The normalised preposition just before a name ("in", "to", "from", "via", "towards", "as far as")."""
 
 
 class Geoparser:
@@ -48,7 +54,7 @@ class Geoparser:
 
     def __init__(self, places: dict[str, Place], matcher: Matcher, *, split_passages: SplitPassages | None = None,
                  assess: Assess | None = None, threat: str | ThreatDecider = "model",
-                 skeleton: SkeletonIndex | None = None) -> None:
+                 skeleton: SkeletonIndex | None = None, abroad: frozenset[str] = frozenset()) -> None:
         self.places = places
         self.matcher = matcher
         self.skeleton = skeleton
@@ -59,6 +65,8 @@ class Geoparser:
                            for p in places.values() if p.preferred_for}
         self._related = _related_ids(places)
         self._where: dict[tuple[str, str | None], Where] = {}
+        self._abroad = abroad
+        """Ids of the generated cities abroad: a locative preposition is their evidence (:data:`_HOME_COUNTRIES`)."""
 
     @classmethod
     def from_gazetteer(cls, gazetteer: PlaceSource, *, split_passages: SplitPassages | None = None,
@@ -74,7 +82,8 @@ class Geoparser:
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
         matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated, kurdish_words=kurdish_word_keys())
         skeleton = SkeletonIndex.build(aliases, strict_places=strict, ordinary=sorani_word_skeletons())
-        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat, skeleton=skeleton)
+        return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat, skeleton=skeleton,
+                   abroad=frozenset(i for i in strict if places[i].country not in _HOME_COUNTRIES))
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
         """The place mentions of ``document``, sorted by start; offsets index ``document.text``.
@@ -95,8 +104,7 @@ class Geoparser:
             matches = _with_skeleton_hits(ctx, matches, self.skeleton, self.matcher.knows)
         chosen = self._choose(ctx.norm.text, matches) if matches else []
         anchors = [(m.start, m.end, place) for m, place, _ in chosen]
-        located = [(c, loc) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])
-                   if (loc := locate(text, c, anchors)) is not None]
+        located = [(c, locate(text, c, anchors)) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])]
         if not chosen and not located:
             return (), ()
         passages = ctx.passages
@@ -111,15 +119,17 @@ class Geoparser:
                 doc_id=document.id, start=m.start, end=m.end, surface=text[m.start:m.end], place_id=place.id,
                 name=place.name, place_type=place.type, where=where, passage_start=passage.start,
                 passage_end=passage.end, qualifier=qual, speaker=passage.speaker)))
-        for c, loc in located:  # names the gazetteer lacks, located from context (see geoparse.discover)
+        for c, loc in located:  # names the gazetteer lacks, located from context or not at all (geoparse.discover)
             passage = _passage_of(text, passages, starts, c.start, c.end, document.source)
-            anchor = self.places.get(loc.anchor_id)
-            spans.append(MentionSpan(c.start, c.end, passage, c.place_type, loc.precision, "",
+            anchor = self.places.get(loc.anchor_id) if loc is not None else None
+            spans.append(MentionSpan(c.start, c.end, passage, c.place_type,
+                                     loc.precision if loc is not None else area_precision(c.place_type), "",
                                      anchor.country if anchor is not None else None))
             items.append((c.start, len(spans) - 1, dict(
                 doc_id=document.id, start=c.start, end=c.end, surface=c.surface, place_id=None, name=c.surface,
-                place_type=c.place_type, where=context_where(loc), passage_start=passage.start,
-                passage_end=passage.end, qualifier=None, speaker=passage.speaker, resolved_by="context")))
+                place_type=c.place_type, where=context_where(loc) if loc is not None else None,
+                passage_start=passage.start, passage_end=passage.end, qualifier=None, speaker=passage.speaker,
+                resolved_by="context" if loc is not None else UNLOCATED)))
         items.sort(key=lambda item: item[0])
         order = [k for _, k, _ in items]
         decisions = self._threat.decide(ctx, [spans[k] for k in order])
@@ -145,7 +155,7 @@ class Geoparser:
                             countries=countries, preferred=self._preferred)
                     for m, hint in zip(matches, hint_of, strict=True)]
         accepted = [place is not None and not (m.needs_context and _construct_head(ntext, matches, i))
-                    and (not m.needs_context or bool(hint_of[i] or quals[i]))
+                    and (not m.needs_context or bool(hint_of[i] or quals[i]) or self._after_locative(ntext, m))
                     for i, (m, place) in enumerate(zip(matches, resolved, strict=True))]
         for _ in range(2):  # evidence spreads: a town accepted from a related place supports its list neighbour
             for i, m in enumerate(matches):
@@ -162,6 +172,11 @@ class Geoparser:
         kept_links = [links[i] if keep[k + 1] == i + 1 else None for k, i in enumerate(keep[:-1])]
         _propagate_qualifiers(kept_quals, kept_links, places, [hint_of[i] for i in keep])
         return [(matches[i], place, q) for i, place, q in zip(keep, places, kept_quals, strict=True)]
+
+    def _after_locative(self, ntext: str, m: Match) -> bool:
+        """Whether ``m`` names a city abroad, without clitics, right after a locative preposition (في بروكسل)."""
+        return (not m.prefix and self._abroad.issuperset(m.place_ids)
+                and _LOCATIVE.search(ntext, max(0, m.nstart - 8), m.nstart) is not None)
 
     def _near_related(self, place: Place, m: Match, mentioned: dict[str, list[int]]) -> bool:
         """Whether the parent, a sibling or a child of ``place`` is named within ``_EVIDENCE_CHARS`` of ``m``."""

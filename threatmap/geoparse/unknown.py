@@ -76,7 +76,8 @@ def find_candidates(document: Document, known_mentions: Sequence[Mention]) -> li
     document
         The document; offsets of the candidates index its text.
     known_mentions
-        The geoparser's mentions of this document: a candidate overlapping one is a known place, not reported.
+        The geoparser's mentions of this document: a candidate overlapping one with a geometry is a known place,
+        not reported (an unlocated mention stays in the curator's list).
 
     Returns
     -------
@@ -86,7 +87,7 @@ def find_candidates(document: Document, known_mentions: Sequence[Mention]) -> li
         otherwise (``district of Hit`` -> ``Hit``, ``منطقة مخمور`` -> ``مخمور``).
     """
     text = document.text
-    covered = sorted((m.start, m.end) for m in known_mentions)
+    covered = sorted((m.start, m.end) for m in known_mentions if m.where is not None)  # unlocated: still listed
     found: dict[tuple[int, int], Candidate] = {}
     spans = _spans(text)
     spans += [(c.start, c.end, c.cue) for c in find_context_names(text, covered)  # that nothing located

@@ -10,6 +10,7 @@ from typing import Any
 
 from threatmap.evaluate import GoldDocument, pair_mentions, read_gold
 from threatmap.geoparse.context import ParseContext
+from threatmap.geoparse.locate import area_precision
 from threatmap.geoparse.threat.features import MentionSpan, document_features
 from threatmap.models import Mention, Passage
 
@@ -50,7 +51,8 @@ def mention_spans(passages: Sequence[Passage], mentions: Sequence[Mention],
     for m in mentions:
         passage = by_span.get((m.passage_start, m.passage_end)) or Passage(m.passage_start, m.passage_end,
                                                                             speaker=m.speaker)
-        out.append(MentionSpan(m.start, m.end, passage, m.place_type, m.precision, m.place_id or "",
+        precision = m.precision if m.precision is not None else area_precision(m.place_type)  # unlocated
+        out.append(MentionSpan(m.start, m.end, passage, m.place_type, precision, m.place_id or "",
                                countries.get(m.place_id) if m.place_id is not None else None))
     return out
 

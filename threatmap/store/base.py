@@ -37,8 +37,9 @@ from threatmap.store.sql import (
 
 __all__ = ["AGGREGATE_COLUMNS", "Counts", "Facets", "SqlStore", "content_hash", "frame"]
 
-AGGREGATE_COLUMNS = ("place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain")
-"""Columns of :meth:`SqlStore.aggregate`."""
+AGGREGATE_COLUMNS = ("place_id", "qualifier", "mentions", "threats", "first_date", "last_date", "uncertain",
+                     "unlocated")
+"""Columns of :meth:`SqlStore.aggregate` (``unlocated``: how many of the mentions have no geometry)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,7 @@ class SqlStore:
             "first_date": pd.Series([r[4] for r in rows], dtype=object),
             "last_date": pd.Series([r[5] for r in rows], dtype=object),
             "uncertain": np.array([bool(r[6]) for r in rows], dtype=bool),
+            "unlocated": np.array([r[7] or 0 for r in rows], dtype=np.int64),
         }, columns=list(AGGREGATE_COLUMNS))
         return df.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 

@@ -17,7 +17,7 @@ from typing import Any
 from threatmap.errors import StoreError
 from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
-from threatmap.store.migrations import check_version
+from threatmap.store.migrations import POSTGRES_STEPS, check_version
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
 from threatmap.store.sql import POSTGRESQL, search_key
 
@@ -90,13 +90,22 @@ class PostgresStore(SqlStore):
 
     @staticmethod
     def migrate(url: str) -> tuple[int, int]:
-        """Bring the database to :data:`SCHEMA_VERSION` (version 2 is PostgreSQL's first: nothing to do yet)."""
+        """Bring the database to :data:`SCHEMA_VERSION` by the steps of :data:`POSTGRES_STEPS`, each in its own
+        transaction (a step that fails leaves the store at the version before it); returns (before, after)."""
         store = PostgresStore(_connect(url), url)
         try:
-            version = store._version(create=True)
+            version = before = store._version(create=True)
             if version > SCHEMA_VERSION:
                 check_version(version, store.label)
-            return version, version
+            while version < SCHEMA_VERSION:
+                if version not in POSTGRES_STEPS:
+                    raise StoreError(f"no migration from schema version {version}; fix: ingest the documents into "
+                                     f"a new store")
+                with store._transaction(f"migrate from schema version {version}") as cur:
+                    cur.execute(POSTGRES_STEPS[version])
+                    cur.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (version + 1,))
+                version += 1
+            return before, version
         finally:
             store.close()
 
@@ -140,7 +149,8 @@ class PostgresStore(SqlStore):
         with cur.copy(_COPY) as copy:  # COPY: one stream for the whole batch
             for _, rows, mentions in batch:
                 for row, m in zip(rows, mentions, strict=True):
-                    copy.write_row((*row, f"SRID=4326;POINT({m.where.lon!r} {m.where.lat!r})"))
+                    point = f"SRID=4326;POINT({m.where.lon!r} {m.where.lat!r})" if m.where is not None else None
+                    copy.write_row((*row, point))
 
     def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
         self._execute_many(cur, "UPDATE documents SET search_key = ? WHERE id = ?",

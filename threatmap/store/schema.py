@@ -21,15 +21,28 @@ import pandas as pd
 
 from threatmap.models import Column, Document, Mention, mention_columns
 
-__all__ = ["COLUMNS", "DOC_COLUMNS", "MENTION_COLUMNS", "MENTION_INSERT", "REVIEW_COLUMNS", "REVIEW_FIELDS",
-           "SCHEMA_VERSION", "create_sql", "frame", "mention_values", "review_sql"]
+__all__ = [
+    "COLUMNS",
+    "DOC_COLUMNS",
+    "MENTION_COLUMNS",
+    "MENTION_INSERT",
+    "REVIEW_COLUMNS",
+    "REVIEW_FIELDS",
+    "SCHEMA_VERSION",
+    "create_sql",
+    "frame",
+    "mention_values",
+    "mentions_table_sql",
+    "review_sql",
+]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
 (places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
 mention, the documents' FTS5 / trigram text index, each document's text hash (the reviews join on it), the
-review tables in the schema, a revision counter. Bump it with a new entry in
+review tables in the schema, a revision counter; 6: the geometry columns may be null (a mention whose name
+nothing locates, ``resolved_by`` 'unlocated'). Bump it with a new entry in
 :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
@@ -100,11 +113,19 @@ CREATE TABLE IF NOT EXISTS review_history ({seq}, action TEXT NOT NULL, {cols});
 """
 
 
+def mentions_table_sql(engine: str) -> str:
+    """The mentions table of a new store on ``engine`` (``sqlite`` or ``postgresql``)."""
+    mention_id = "id BIGSERIAL PRIMARY KEY, " if engine == "postgresql" else ""
+    extra = ", geom geometry(Point, 4326)" if engine == "postgresql" else ""
+    return f"""CREATE TABLE IF NOT EXISTS mentions (
+    {mention_id}{", ".join(_ddl(c, engine) for c in MENTION_COLUMNS)},
+    doc_date TEXT, doc_source TEXT, doc_lang TEXT{extra}
+);"""
+
+
 def create_sql(engine: str) -> str:
     """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
     ``postgresql``); the version itself is recorded by the caller."""
-    mention_id = "id BIGSERIAL PRIMARY KEY, " if engine == "postgresql" else ""
-    extra = ", geom geometry(Point, 4326)" if engine == "postgresql" else ""
     doc_extra = ", search_key TEXT NOT NULL DEFAULT ''" if engine == "postgresql" else ""
     sql = f"""
 CREATE TABLE IF NOT EXISTS documents (
@@ -112,10 +133,7 @@ CREATE TABLE IF NOT EXISTS documents (
     date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
     ingested_at TEXT NOT NULL, text_hash TEXT NOT NULL DEFAULT ''{doc_extra}
 );
-CREATE TABLE IF NOT EXISTS mentions (
-    {mention_id}{", ".join(_ddl(c, engine) for c in MENTION_COLUMNS)},
-    doc_date TEXT, doc_source TEXT, doc_lang TEXT{extra}
-);
+{mentions_table_sql(engine)}
 CREATE TABLE IF NOT EXISTS candidates (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     surface TEXT NOT NULL, trigger TEXT, passage TEXT
@@ -169,7 +187,8 @@ _KINDS = {"doc_id": str, "title": str, "source": str, "url": str, "date": str, "
 
 def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Rows in the order of :data:`COLUMNS` as a DataFrame: text columns of object dtype (None stays None, never
-    NaN), ``threat`` bool, offsets int64, coordinates float64."""
+    NaN), ``threat`` bool, offsets int64, coordinates float64 (NaN for an unlocated mention), ``precision`` int64
+    (nullable ``Int64`` when an unlocated mention has none)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
     data: dict[str, pd.Series] = {}
     for name, values in zip(COLUMNS, columns, strict=True):
@@ -179,6 +198,9 @@ def frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
             arr[:] = [None if v is None else bool(v) for v in values]
         elif kind is bool:
             arr = np.array(values, dtype=bool)
+        elif kind is int and any(v is None for v in values):  # the precision of unlocated mentions
+            data[name] = pd.Series(pd.array(values, dtype="Int64"))
+            continue
         elif kind is int:
             arr = np.array(values, dtype=np.int64)
         elif kind is float:

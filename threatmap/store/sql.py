@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from threatmap.lang.normalize import normalize_key
+from threatmap.models import UNLOCATED
 from threatmap.store.filters import Filters
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
 
@@ -263,14 +264,15 @@ def _combined(f: Filters, dialect: Dialect, reviews: bool, select: str, group: s
 
 
 def aggregate_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
-    """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date, and whether
-    any was located from its context (grouped on the columns themselves, in the order of the ``mentions_place``
-    index; NULL qualifiers form one group)."""
+    """Per (place, qualifier) kept by ``f``: mentions, threat mentions, first and last document date, whether
+    any was located from its context, and how many have no geometry (``resolved_by`` 'unlocated'); grouped on
+    the columns themselves, in the order of the ``mentions_place`` index; NULL qualifiers form one group."""
     return _combined(f, dialect, reviews,
                      f"m.place_id AS place_id, m.qualifier AS qualifier, COUNT(*) AS n, SUM({_IS_THREAT}) AS t, "
                      f"MIN(m.doc_date) AS lo, MAX(m.doc_date) AS hi, "
-                     f"MAX(CASE WHEN m.resolved_by = 'context' THEN 1 ELSE 0 END) AS u", "m.place_id, m.qualifier",
-                     "place_id, qualifier, SUM(n), SUM(t), MIN(lo), MAX(hi), MAX(u)", "place_id, qualifier")
+                     f"MAX(CASE WHEN m.resolved_by = 'context' THEN 1 ELSE 0 END) AS u, "
+                     f"SUM(CASE WHEN m.resolved_by = '{UNLOCATED}' THEN 1 ELSE 0 END) AS x", "m.place_id, m.qualifier",
+                     "place_id, qualifier, SUM(n), SUM(t), MIN(lo), MAX(hi), MAX(u), SUM(x)", "place_id, qualifier")
 
 
 def monthly_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:

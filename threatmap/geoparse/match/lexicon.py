@@ -33,7 +33,9 @@ def _words(text: str) -> frozenset[str]:
 # Organisations, persons and outlets whose name contains a place name: never a place mention.
 BLOCKED: tuple[str, ...] = (
     "قوات سوريا الديمقراطية", "قوات سوريا الديموقراطية", "مجلس سوريا الديمقراطية", "Syrian Democratic Forces",
-    "Islamic State of Iraq and Syria", "Islamic State in Iraq and Syria", "Islamic State of Iraq and the Levant",
+    # "of Iraq and Syria" is the name; "the Islamic State in Iraq and Syria" says where it is fought (the gold
+    # annotates the places: tests/data/gold/README.md)
+    "Islamic State of Iraq and Syria", "Islamic State of Iraq and the Levant",
     "Islamic State in Iraq and the Levant", "Islamic State of Iraq and al-Sham", "Islamic State of Iraq",
     "الدولة الإسلامية في العراق والشام", "الدولة الإسلامية في العراق وسوريا", "الدولة الإسلامية في العراق",
     "دولة العراق الإسلامية", "تنظيم الدولة في العراق والشام",
