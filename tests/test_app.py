@@ -349,3 +349,35 @@ def test_an_unlocated_mention_is_listed_and_said_not_drawn(test_store: Path, tmp
     assert any("1 of the mentions name a place that nothing in its text locates" in c.value for c in at.caption)
     assert "Kisik · not located" in panel_html(at)  # the newest passage: first in the feed
     assert map_script(at).count('"type": "Feature"') == features_before
+
+
+def test_a_place_located_from_context_is_drawn_uncertain_and_selectable(test_store: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name the gazetteer lacks, located from its sentence ("10 km south of Hit"): drawn as an uncertain feature
+    of its own, keyed as the exports key it, and a click (the URL's place) lists its passage."""
+    import shutil
+
+    from threatmap.models import Document, Mention, Where
+
+    path = tmp_path / "context.sqlite"
+    shutil.copy(test_store, path)
+    monkeypatch.setattr(settings, "STORE_PATH", path)
+    text = "ISIS fighters attacked the village of Zuwiya, 10 km south of Hit, at dawn."
+    where = Where(33.55, 42.83, (42.78, 33.5, 42.88, 33.6), "Point", 3)
+    from threatmap.store import Store
+
+    with Store.open(path) as store:
+        store.add_document(Document("zuwiya", text, lang="en", source="Wire", date=dt.date(2030, 1, 1)), [Mention(
+            doc_id="zuwiya", start=38, end=44, surface="Zuwiya", place_id=None, name="Zuwiya", place_type="village",
+            where=where, threat=True, threat_p=0.9, passage_start=0, passage_end=len(text), resolved_by="context")])
+    key = "context:Zuwiya@33.55,42.83"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    script = map_script(at)
+    props = script[script.index(f'"place_id": "{key}"'):].split('"place_id"')[1]  # up to the next feature's
+    assert '"uncertain": 1' in props
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["place"] = key
+    at.run()
+    assert not at.exception, at.exception
+    assert "<mark>Zuwiya</mark>" in panel_html(at)

@@ -68,14 +68,9 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"),
                                 crs="EPSG:4326")
     df = df.reset_index(drop=True)
-    # One vectorised grouping: group numbers in order of first appearance (-1: a missing place_id, dropped). A place
-    # located from context (place_id null) is grouped by its name and point: "context:<name>@<lat>,<lon>"; a name
-    # nothing locates by its name alone: "unlocated:<name>" (no geometry).
+    # One vectorised grouping: group numbers in order of first appearance (-1: a missing place_id, dropped).
     quals = df["qualifier"].where(df["qualifier"].notna(), "")
-    names = df["name"].astype(str)
-    context = ("context:" + names + "@" + df["lat"].round(2).astype(str) + "," + df["lon"].round(2).astype(str)
-               ).where(df["lat"].notna(), "unlocated:" + names)
-    keys = df["place_id"].where(df["place_id"].notna(), context)
+    keys = place_keys(df)
     codes = pd.DataFrame({"p": keys, "q": quals}).groupby(["p", "q"], sort=False).ngroup()
     codes = codes.fillna(-1).to_numpy(dtype=np.int64)
     groups, first_rows = np.unique(codes, return_index=True)
@@ -117,6 +112,16 @@ def aggregate_places(df: pd.DataFrame, gazetteer: PlaceLookup | None) -> gpd.Geo
     gdf = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
     return gdf.sort_values(["mentions", "place_id"], ascending=[False, True], kind="stable").reset_index(
         drop=True)
+
+
+def place_keys(df: pd.DataFrame) -> pd.Series:
+    """The place each mention row is grouped under: its gazetteer ``place_id``; for a place located from context
+    (no place id) its name and point, ``context:<name>@<lat>,<lon>`` (2 decimals, ~1 km); for a name nothing
+    locates its name alone, ``unlocated:<name>``. The exports and the map group by it."""
+    names = df["name"].astype(str)
+    context = ("context:" + names + "@" + df["lat"].round(2).astype(str) + "," + df["lon"].round(2).astype(str)
+               ).where(df["lat"].notna(), "unlocated:" + names)
+    return df["place_id"].where(df["place_id"].notna(), context)
 
 
 def to_geojson(df: pd.DataFrame, gazetteer: PlaceLookup | None, *, per_mention: bool = False) -> dict[str, Any]:

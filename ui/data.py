@@ -118,8 +118,16 @@ MAX_PLACE_ROWS = 400
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def place_rows(_store: Any, filters: Filters, rev: int, place_id: str) -> pd.DataFrame:
-    """The newest mentions of one place in the selection, with their passages (the passages and review panels)."""
-    return _store.query(replace(filters, places=(place_id,)), limit=MAX_PLACE_ROWS, newest_first=True)
+    """The newest mentions of one place in the selection, with their passages (the passages and review panels).
+    A place located from context (``context:<name>@<lat>,<lon>``, see :func:`context_places`) is the selection's
+    context-located mentions with that key, which they carry as their ``place_id`` here."""
+    if not place_id.startswith(f"{CONTEXT}:"):
+        return _store.query(replace(filters, places=(place_id,)), limit=MAX_PLACE_ROWS, newest_first=True)
+    from threatmap.export import place_keys
+
+    rows = _store.query(replace(filters, resolved_by=(CONTEXT,)), limit=MAX_CONTEXT_ROWS, newest_first=True)
+    rows = rows.assign(place_id=place_keys(rows))
+    return rows[rows["place_id"] == place_id].head(MAX_PLACE_ROWS).reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -157,12 +165,41 @@ def shapes(_store: Any, rev: int) -> Any:
     from threatmap.export import aggregate_places
 
     keys = _store.place_keys()
-    places = aggregate_places(keys[keys["place_id"].notna()], gazetteer())[SHAPE_COLUMNS]
+    return _drawable(aggregate_places(keys[keys["place_id"].notna()], gazetteer())[SHAPE_COLUMNS])
+
+
+def _drawable(places: Any) -> Any:
+    """``places`` (a GeoDataFrame with geometries) with what the layers draw from: GeoJSON, area, bounds and a
+    label point inside."""
     geoms = places.geometry.to_numpy()
     inside = shapely.point_on_surface(geoms)
     return places.assign(geojson=[geometry_json(g) for g in geoms], area=shapely.area(geoms),
                          bbox=shapely.bounds(geoms).tolist(),
                          label_lon=shapely.get_x(inside), label_lat=shapely.get_y(inside))
+
+
+MAX_CONTEXT_ROWS = 2000
+"""Mentions located from their context fetched for the map (the newest first): they are few (a name the gazetteer
+lacks, placed by "N km south of X" or the area named before it)."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def context_places(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
+    """The selection's places located from their context, one row per name and point (``place_id`` is the
+    exports' key ``context:<name>@<lat>,<lon>``, so a click selects it), drawn as uncertain; asked of the store
+    only when the per-place counts show any."""
+    from threatmap.export import aggregate_places
+
+    counted = per_place(_store, filters, rev)
+    if not counted["uncertain"][counted["place_id"].isna()].any():
+        return pd.DataFrame()
+    rows = _store.query(replace(filters, resolved_by=(CONTEXT,)), limit=MAX_CONTEXT_ROWS, newest_first=True)
+    places = aggregate_places(rows, gazetteer())
+    places = places[places.geometry.notna() & ~places.geometry.is_empty]
+    if places.empty:
+        return pd.DataFrame()
+    drawable = _drawable(places[[*SHAPE_COLUMNS, "mentions", "threats", "first_date", "last_date"]])
+    return drawable.assign(place_id=drawable["id"], uncertain=True, unlocated=0)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -174,6 +211,9 @@ def aggregate(_store: Any, filters: Filters, rev: int) -> Any:
     counted["_q"] = counted["_q"].where(counted["_q"].notna(), "")
     base = shapes(_store, rev)
     merged = _keyed(base).merge(counted, on=["place_id", "_q"], how="inner").drop(columns="_q")
+    context = context_places(_store, filters, rev)
+    if not context.empty:
+        merged = pd.concat([merged, context[merged.columns]], ignore_index=True)
     return merged.sort_values(["mentions", "place_id"], ascending=[False, True]).reset_index(drop=True)
 
 
