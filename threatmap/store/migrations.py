@@ -7,9 +7,10 @@ import sqlite3
 
 from threatmap.errors import StoreError
 from threatmap.models import Column
+from threatmap.store.cube import cube_sql, rebuild_sql
 from threatmap.store.schema import MENTION_COLUMNS, SCHEMA_VERSION, create_sql, review_sql
 
-__all__ = ["SQLITE_STEPS", "check_version", "migrate_sqlite"]
+__all__ = ["CUBES_STEP", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
 
 _V3 = tuple(c for c in MENTION_COLUMNS)
 _V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
@@ -21,6 +22,10 @@ def _v3_ddl(column: Column) -> str:
     ref = " REFERENCES documents(id) ON DELETE CASCADE" if column.name == "doc_id" else ""
     return f'"{column.name}" {kind}{"" if column.optional else " NOT NULL"}{default}{ref}'
 
+
+CUBES_STEP = cube_sql() + ";\n".join(rebuild_sql()) + ";"
+"""5 -> 6 (issue 14, the SQLite filter target): the cubes and their probe index, filled from the mentions. The
+same statements on both engines (:meth:`threatmap.store.postgres.PostgresStore.migrate` runs them too)."""
 
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
@@ -53,13 +58,14 @@ DROP INDEX IF EXISTS documents_lang;
 {create_sql("sqlite")}
 INSERT INTO document_fts (rowid, key) SELECT rowid, tm_key(text) FROM documents;
 """,
+    5: CUBES_STEP,
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
 may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies dropped (issue 11); 4 -> 5: the
 document fields copied onto the mentions, each document's text hash (the reviews join on it), the review tables
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
-texts, the revision counter)."""
+texts, the revision counter; 5 -> 6: :data:`CUBES_STEP`)."""
 
 
 def check_version(version: int, label: str) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 from threatmap.errors import StoreError
 from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
-from threatmap.store.migrations import check_version
+from threatmap.store.cube import cube_sql
+from threatmap.store.migrations import CUBES_STEP, check_version
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
 from threatmap.store.sql import POSTGRESQL, search_key
 
@@ -34,7 +35,7 @@ def postgres_sql(sql: str) -> str:
 
 def _schema() -> str:
     """:func:`create_sql` for PostgreSQL, text compared byte-wise (``COLLATE "C"``) as SQLite does."""
-    return create_sql("postgresql").replace(" TEXT", ' TEXT COLLATE "C"')
+    return (create_sql("postgresql") + cube_sql()).replace(" TEXT", ' TEXT COLLATE "C"')
 
 
 def _label(url: str) -> str:
@@ -90,12 +91,18 @@ class PostgresStore(SqlStore):
 
     @staticmethod
     def migrate(url: str) -> tuple[int, int]:
-        """Bring the database to :data:`SCHEMA_VERSION` (version 2 is PostgreSQL's first: nothing to do yet)."""
+        """Bring the database to :data:`SCHEMA_VERSION` (version 5 was PostgreSQL's first; 5 -> 6 adds the cubes,
+        :data:`threatmap.store.migrations.CUBES_STEP`, in one transaction)."""
         store = PostgresStore(_connect(url), url)
         try:
             version = store._version(create=True)
             if version > SCHEMA_VERSION:
                 check_version(version, store.label)
+            if version == 5:
+                with store._write() as cur:
+                    cur.execute(CUBES_STEP.replace(" TEXT", ' TEXT COLLATE "C"'))
+                    cur.execute("UPDATE meta SET value = 6 WHERE key = 'schema_version'")
+                return version, 6
             return version, version
         finally:
             store.close()

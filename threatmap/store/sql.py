@@ -15,8 +15,21 @@ from threatmap.lang.normalize import normalize_key
 from threatmap.store.filters import Filters
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
 
-__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "final_parts", "monthly_sql",
-           "orphans_sql", "place_keys_sql", "rows_sql", "search_key", "where"]
+__all__ = [
+    "Dialect",
+    "P",
+    "aggregate_sql",
+    "distinct_sql",
+    "documents_sql",
+    "final_parts",
+    "matched_sql",
+    "monthly_sql",
+    "orphans_sql",
+    "place_keys_sql",
+    "rows_sql",
+    "search_key",
+    "where",
+]
 
 
 def search_key(text: str) -> str:
@@ -116,7 +129,7 @@ def _select(columns: dict[str, str]) -> str:
     return ", ".join(f'{columns[n]} AS "{n}"' for n in _FINAL)
 
 
-def _matched(m: str) -> str:
+def matched_sql(m: str) -> str:
     """The machine mentions (alias ``m``) a review touches: same text (by its hash), same offsets; a FROM and the
     start of its WHERE. ``CROSS JOIN`` keeps the reviews the outer loop on SQLite (a few rows probing two indexes,
     whatever the statistics say of a table created after the last ANALYZE); PostgreSQL plans it as a join."""
@@ -138,8 +151,8 @@ def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
     if not reviews:
         return [f"({machine}) AS m"]
     mid = dialect.mention_id
-    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')})) AS m",
-            f"(SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} AND r.not_a_place = 0 "
+    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {matched_sql('t')})) AS m",
+            f"(SELECT {_select(_reviewed(dialect))} FROM {matched_sql('m')} AND r.not_a_place = 0 "
             f"UNION ALL SELECT {_select(_added())} FROM reviews r CROSS JOIN documents d WHERE d.text_hash = "
             f"r.text_hash AND r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x "
             f'WHERE x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']
