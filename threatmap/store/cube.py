@@ -88,7 +88,8 @@ def cube_sql() -> str:
     out = []
     for cube in CUBES:
         keys = ", ".join(f"{k} TEXT" for k in cube.columns)
-        out.append(f"CREATE TABLE IF NOT EXISTS {cube.name} ({keys}, {', '.join(c + ' BIGINT NOT NULL' for c in _COUNTS)});")
+        counts = ", ".join(f"{c} BIGINT NOT NULL" for c in _COUNTS)
+        out.append(f"CREATE TABLE IF NOT EXISTS {cube.name} ({keys}, {counts});")
         out.append(f"CREATE INDEX IF NOT EXISTS {cube.name}_keys ON {cube.name} ({', '.join(cube.columns)});")
         out.append(f"INSERT INTO meta VALUES ('{cube.name}', 0) ON CONFLICT (key) DO NOTHING;")
     out.append("CREATE INDEX IF NOT EXISTS mentions_first ON mentions (COALESCE(place_id, ''), doc_date, qualifier, "
@@ -213,7 +214,7 @@ def _probe(f: Filters, dialect: Dialect, reviews: bool, newest: bool) -> tuple[s
     for test in tests:
         clause = _and(clause, test)
     order = "DESC" if newest else "ASC"
-    return (f"(SELECT m.doc_date FROM mentions m {clause} ORDER BY COALESCE(m.place_id, ''), m.doc_date {order} "
+    return (f"(SELECT m.doc_date FROM mentions m {clause} ORDER BY m.doc_date {order} "
             f"LIMIT 1)"), params
 
 
