@@ -18,7 +18,7 @@ A filter a cube cannot answer exactly is answered from the mentions (:mod:`threa
 list of documents (the cubes know no text), a threshold off the 0.05 grid, dates that do not start and end on
 month boundaries, the review filters ``reviewed``/``disagreements`` (the reviewed mentions alone: few rows),
 and combinations no cube holds (a date range with a source or language filter for the map; places with sources or
-languages for the timeline; places, types or ``resolved_by`` for the document count).
+languages for the timeline; places, two or more types, or ``resolved_by`` for the document count).
 """
 
 from __future__ import annotations
@@ -39,9 +39,27 @@ from threatmap.store.sql import (
     where,
 )
 
-__all__ = ["CUBES", "DOCS", "EDGES", "Cube", "aggregate_cube_sql", "aggregate_query", "compact_if_grown",
-           "cube_sql", "delta_sql", "documents_cube_sql", "documents_query", "grid_step", "maintain",
-           "monthly_cube_sql", "monthly_query", "plan", "rebuild", "rebuild_sql"]
+__all__ = [
+    "CUBES",
+    "DOCS",
+    "DOC_TYPES",
+    "EDGES",
+    "Cube",
+    "aggregate_cube_sql",
+    "aggregate_query",
+    "compact_if_grown",
+    "cube_sql",
+    "delta_sql",
+    "documents_cube_sql",
+    "documents_query",
+    "grid_step",
+    "maintain",
+    "monthly_cube_sql",
+    "monthly_query",
+    "plan",
+    "rebuild",
+    "rebuild_sql",
+]
 
 STEPS = 20
 EDGES: tuple[float, ...] = tuple(k / STEPS for k in range(1, STEPS + 1))
@@ -79,7 +97,11 @@ MONTHS = Cube("agg_month", tuple(map(_key, ("month", "place_type", "resolved_by"
 PLACE_MONTHS = Cube("agg_place_month", tuple(map(_key, ("place_id", "qualifier", "place_type", "resolved_by",
                                                        "month"))))
 DOCS = Cube("agg_doc", tuple(map(_key, ("month", "doc_source", "doc_lang"))), per_document=True)
-CUBES = (PLACES, MONTHS, PLACE_MONTHS, DOCS)
+DOC_TYPES = Cube("agg_doc_type", tuple(map(_key, ("month", "doc_source", "doc_lang", "place_type"))),
+                 per_document=True)
+"""Documents per place type (a document with mentions of two types counts in both: exact for one type only)."""
+CUBES = (PLACES, MONTHS, PLACE_MONTHS, DOCS, DOC_TYPES)
+_DOCUMENT_FIELDS = ("month", "doc_source", "doc_lang")
 _COUNTS = ("n", *(f"c{b:02}" for b in _BUCKETS))
 
 
@@ -102,9 +124,10 @@ def delta_sql(cube: Cube, where_sql: str = "", sign: int = 1) -> str:
     ``sign`` (-1: mentions about to be deleted). Without a condition: the whole cube from the mentions."""
     keys = ", ".join(cube.columns)
     sums = ", ".join(f"{sign} * SUM(CASE WHEN b = {b} THEN 1 ELSE 0 END)" for b in _BUCKETS)
-    if cube.per_document:  # one row per document: its fields and the bucket of its most threatening mention
-        inner = (f"SELECT {', '.join(f'MIN({e}) AS {k}' for k, e in cube.keys)}, MAX({_BUCKET}) AS b "
-                 f"FROM mentions m {where_sql} GROUP BY m.doc_id")
+    if cube.per_document:  # one row per document (and type): its fields, the bucket of its most threatening mention
+        columns = ", ".join(f"MIN({e}) AS {k}" if k in _DOCUMENT_FIELDS else f"{e} AS {k}" for k, e in cube.keys)
+        per = ", ".join(["m.doc_id", *(e for k, e in cube.keys if k not in _DOCUMENT_FIELDS)])
+        inner = f"SELECT {columns}, MAX({_BUCKET}) AS b FROM mentions m {where_sql} GROUP BY {per}"
     else:
         inner = f"SELECT {', '.join(f'{e} AS {k}' for k, e in cube.keys)}, {_BUCKET} AS b FROM mentions m {where_sql}"
     return (f"INSERT INTO {cube.name} ({keys}, {', '.join(_COUNTS)}) SELECT {keys}, {sign} * COUNT(*), {sums} "
@@ -153,8 +176,9 @@ def plan(f: Filters, question: str) -> Cube | None:
         return None
     dated = f.since is not None or f.until is not None
     if question == "documents":
-        ok = not (f.places or f.types or f.resolved_by or f.review)
-        return DOCS if ok else None
+        if f.places or f.resolved_by or f.review or len(f.types) > 1:
+            return None
+        return DOC_TYPES if f.types else DOCS
     if f.review not in (None, "unreviewed"):
         return None
     wanted = {"place_id": bool(f.places), "place_type": bool(f.types), "resolved_by": bool(f.resolved_by),
@@ -273,23 +297,19 @@ def monthly_cube_sql(cube: Cube, f: Filters, dialect: Dialect, *, reviews: bool)
             params)
 
 
-def documents_cube_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
+def documents_cube_sql(cube: Cube, f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """What :func:`threatmap.store.sql.documents_sql` answers, from the documents' cube: documents of the kept
     months, sources and languages (with a mention at or above the threshold, for ``threat_only``). The documents
     whose text has a review are taken out of the cube's count and counted from their final mentions."""
     kept, _ = _sums(f)
-    cw, params = _cube_where(DOCS, f)
-    sql = f"SELECT COALESCE(SUM({kept}), 0) FROM {DOCS.name} c {cw}"
+    cw, params = _cube_where(cube, f)
+    sql = f"SELECT COALESCE(SUM({kept}), 0) FROM {cube.name} c {cw}"
     if not reviews:
         return f"SELECT ({sql})", params
     touched = "m.doc_id IN (SELECT id FROM documents WHERE text_hash IN (SELECT text_hash FROM reviews))"
-    # the reviewed documents as the cube counts them: any mention kept by the document-level filter
-    doc_only = replace(f, threat_only=False)
-    dclause, dparams = _machine_where(doc_only, dialect)
+    # the reviewed documents as the cube counts them: with a machine mention the filter keeps
+    dclause, dparams = _machine_where(f, dialect)
     minus = f"SELECT COUNT(DISTINCT m.doc_id) FROM mentions m {_and(dclause, touched)}"
-    if f.threat_only:
-        minus += f" AND {P} >= ?"
-        dparams = [*dparams, f.threat_threshold]
     rclause, rparams = where(f, dialect)
     plus = " UNION ".join(f"SELECT m.doc_id FROM {part} {_and(rclause, touched)}"
                           for part in final_parts(dialect, reviews=True))
@@ -343,4 +363,5 @@ def monthly_query(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, 
 def documents_query(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """The number of documents of ``f``: from the documents' cube when it answers it, else from the rows."""
     cube = plan(f, "documents")
-    return documents_cube_sql(f, dialect, reviews=reviews) if cube else documents_sql(f, dialect, reviews=reviews)
+    return documents_cube_sql(cube, f, dialect, reviews=reviews) if cube else documents_sql(f, dialect,
+                                                                                             reviews=reviews)
