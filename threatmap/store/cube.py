@@ -121,17 +121,21 @@ def cube_sql() -> str:
 
 def delta_sql(cube: Cube, where_sql: str = "", sign: int = 1) -> str:
     """Append to ``cube`` the counts of the mentions ``m`` kept by ``where_sql`` (``WHERE …`` or ``''``), times
-    ``sign`` (-1: mentions about to be deleted). Without a condition: the whole cube from the mentions."""
+    ``sign`` (-1: mentions about to be deleted). Without a condition: the whole cube from the mentions. Each
+    mention's bucket is computed once, counted per (keys, bucket), then spread over the bucket columns."""
     keys = ", ".join(cube.columns)
-    sums = ", ".join(f"{sign} * SUM(CASE WHEN b = {b} THEN 1 ELSE 0 END)" for b in _BUCKETS)
+    sums = ", ".join(f"{sign} * SUM(CASE WHEN b = {b} THEN k ELSE 0 END)" for b in _BUCKETS)
     if cube.per_document:  # one row per document (and type): its fields, the bucket of its most threatening mention
         columns = ", ".join(f"MIN({e}) AS {k}" if k in _DOCUMENT_FIELDS else f"{e} AS {k}" for k, e in cube.keys)
         per = ", ".join(["m.doc_id", *(e for k, e in cube.keys if k not in _DOCUMENT_FIELDS)])
-        inner = f"SELECT {columns}, MAX({_BUCKET}) AS b FROM mentions m {where_sql} GROUP BY {per}"
+        rows = f"SELECT {columns}, MAX({_BUCKET}) AS b FROM mentions m {where_sql} GROUP BY {per}"
+        counted = f"SELECT {keys}, b, COUNT(*) AS k FROM ({rows}) AS r GROUP BY {keys}, b"
     else:
-        inner = f"SELECT {', '.join(f'{e} AS {k}' for k, e in cube.keys)}, {_BUCKET} AS b FROM mentions m {where_sql}"
-    return (f"INSERT INTO {cube.name} ({keys}, {', '.join(_COUNTS)}) SELECT {keys}, {sign} * COUNT(*), {sums} "
-            f"FROM ({inner}) AS s GROUP BY {keys}")
+        positions = ", ".join(str(i + 1) for i in range(len(cube.keys) + 1))
+        counted = (f"SELECT {', '.join(f'{e} AS {k}' for k, e in cube.keys)}, {_BUCKET} AS b, COUNT(*) AS k "
+                   f"FROM mentions m {where_sql} GROUP BY {positions}")
+    return (f"INSERT INTO {cube.name} ({keys}, {', '.join(_COUNTS)}) SELECT {keys}, {sign} * SUM(k), {sums} "
+            f"FROM ({counted}) AS s GROUP BY {keys}")
 
 
 def compact_sql(cube: Cube) -> list[str]:
