@@ -21,7 +21,7 @@ import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
-from threatmap.store.cube import aggregate_query, compact_if_grown, documents_query, maintain, monthly_query
+from threatmap.store.cube import aggregate_rows, compact_if_grown, documents_query, maintain, monthly_query
 from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.reviews import Orphan, review_of_row, text_hash
 from threatmap.store.schema import frame
@@ -300,9 +300,8 @@ class SqlStore:
         f = filters or Filters()
         with self._read() as cur:
             reviews = self._has_reviews(cur)
-            agg_sql, agg_params = aggregate_query(f, self.dialect, reviews=reviews)
+            groups = aggregate_rows(self, cur, f, reviews=reviews)
             doc_sql, doc_params = documents_query(f, self.dialect, reviews=reviews)
-            groups = self._execute(cur, agg_sql, agg_params).fetchall()
             documents = self._execute(cur, doc_sql, doc_params).fetchone()[0]
         return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
                       len({g[0] for g in groups if g[0] is not None}), int(documents))
@@ -317,8 +316,7 @@ class SqlStore:
         """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``
         None when unqualified; dates ISO strings or None), most mentioned first."""
         with self._read() as cur:
-            sql, params = aggregate_query(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
-            rows = self._execute(cur, sql, params).fetchall()
+            rows = aggregate_rows(self, cur, filters or Filters(), reviews=self._has_reviews(cur))
         df = pd.DataFrame({
             "place_id": pd.Series([r[0] for r in rows], dtype=object),
             "qualifier": pd.Series([r[1] for r in rows], dtype=object),

@@ -233,9 +233,8 @@ def _probe(f: Filters, dialect: Dialect, reviews: bool, newest: bool) -> tuple[s
     """The first (last) date of the kept machine mentions of group ``g``'s place and qualifier: an ordered walk
     of the ``mentions_first`` index that stops at the first row the filter keeps."""
     clause, params = _machine_where(f, dialect)
-    tests = ["COALESCE(m.place_id, '') = COALESCE(g.place_id, '')",
-             "(m.place_id = g.place_id OR m.place_id IS NULL AND g.place_id IS NULL)",
-             "(m.qualifier = g.qualifier OR m.qualifier IS NULL AND g.qualifier IS NULL)", "m.doc_date IS NOT NULL"]
+    tests = ["COALESCE(m.place_id, '') = COALESCE(g.place_id, '')", f"m.place_id {dialect.same} g.place_id",
+             f"m.qualifier {dialect.same} g.qualifier", "m.doc_date IS NOT NULL"]
     if reviews:
         mid = dialect.mention_id
         tests.append(f"m.{mid} NOT IN (SELECT t.{mid} FROM {matched_sql('t')})")
@@ -349,6 +348,20 @@ def rebuild(store: Any, cur: Any) -> None:
     """Every cube recomputed from the mentions."""
     for statement in rebuild_sql():
         store.run(cur, statement)
+
+
+def aggregate_rows(store: Any, cur: Any, f: Filters, *, reviews: bool) -> list[Any]:
+    """The rows of :func:`aggregate_query` on ``store``. PostgreSQL's planner misjudges the probes (it expects one
+    row per place and reads them all through a bitmap, then sorts); without bitmap scans for this statement it
+    walks ``mentions_first`` in date order and stops at the first kept row (26 s -> 0.25 s at 1M mentions)."""
+    sql, params = aggregate_query(f, store.dialect, reviews=reviews)
+    ordered = store.dialect.name == "postgresql" and plan(f, "aggregate") is not None
+    if ordered:
+        store.run(cur, "SET LOCAL enable_bitmapscan = off")
+    rows = list(store.run(cur, sql, params).fetchall())
+    if ordered:
+        store.run(cur, "RESET enable_bitmapscan")
+    return rows
 
 
 def aggregate_query(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:

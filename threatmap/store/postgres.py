@@ -58,7 +58,8 @@ def _connect(url: str) -> Any:
         raise StoreError(f"the store {_label(url)!r} is PostgreSQL, but psycopg is not installed; fix: "
                          f"pip install -r requirements.txt") from None
     try:
-        return psycopg.connect(url, autocommit=False, connect_timeout=10)
+        # no JIT: the store's statements are short, and compiling them cost more than running them (~2 s)
+        return psycopg.connect(url, autocommit=False, connect_timeout=10, options="-c jit=off")
     except psycopg.Error as exc:
         raise StoreError(f"cannot connect to the store {_label(url)!r}: {str(exc).strip()}; fix: check the URL "
                          f"(--store or THREATMAP_STORE), that the server runs and accepts this user") from None

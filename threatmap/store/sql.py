@@ -45,6 +45,9 @@ class Dialect:
     name: str
     mention_id: str
     """The column that identifies a mention row (``rowid`` / ``id``)."""
+    same: str
+    """The operator that says two values are equal or both NULL (``IS`` / ``IS NOT DISTINCT FROM``; PostgreSQL
+    never turns it into an index condition)."""
     text_clause: Callable[[list[str]], tuple[str, list[object]]]
     """The condition (on ``m``) and parameters that keep the mentions of the documents whose normalised text
     contains any of the normalised, non-empty needles."""
@@ -72,8 +75,8 @@ def _postgres_text(needles: list[str]) -> tuple[str, list[object]]:
     return f"m.doc_id IN (SELECT id FROM documents WHERE {tests})", [_like_pattern(n) for n in needles]
 
 
-SQLITE = Dialect("sqlite", "rowid", _sqlite_text)
-POSTGRESQL = Dialect("postgresql", "id", _postgres_text)
+SQLITE = Dialect("sqlite", "rowid", "IS", _sqlite_text)
+POSTGRESQL = Dialect("postgresql", "id", "IS NOT DISTINCT FROM", _postgres_text)
 
 
 P = "COALESCE(m.threat_p, m.threat)"
