@@ -1,12 +1,13 @@
-"""The app on a large store, against a baseline checkout in the same run: page open → map drawn in Chromium on a
-fresh server (nothing cached), the server's peak memory and CPU seconds, and each filter change (AppTest reruns of
-the whole script, in a fresh process).
+"""The app on a large store, against a baseline checkout in the same run: page open → map drawn in Chromium on a fresh
+server (nothing cached), the server's peak memory and CPU seconds, and each filter change (AppTest reruns of the
+whole script, in a fresh process).
 
 Run: ``python bench/app_store.py --mentions 1000000 --baseline /tmp/base --rounds 2`` where ``/tmp/base`` is a
-checkout of the code to compare with (``git worktree add /tmp/base main``: the snapshot store of schema 4). The
-sides alternate (A, B, A, B …) so that the load of a shared machine falls on both. ``--backend postgresql`` adds
-the PostGIS store of this checkout. The stores are filled in bulk by ``bench/store_fill.py`` (places not in the
-gazetteer: the map falls back to each mention's stored point); each side gets its own store, filled the same way.
+checkout of the code to compare with (``git worktree add --detach /tmp/base main``; a baseline before schema 5 is
+filled as schema 4). The sides alternate (A, B, A, B …) so that the load of a shared machine falls on both.
+``--backend postgresql`` adds the PostGIS store of this checkout. The stores are filled in bulk by
+``bench/store_fill.py`` (places not in the gazetteer: the map falls back to each mention's stored point); each side
+gets its own store, filled the same way.
 """
 
 from __future__ import annotations
@@ -115,10 +116,9 @@ def browser_visit(target: str, root: Path) -> dict[str, float]:
 
 def _fill(target: Path, root: Path, mentions: int) -> None:
     """Fill a SQLite store for the app of ``root`` (its own schema), in a process that imports that code."""
-    legacy = root != ROOT
     code = (f"import sys; sys.path[:0] = [{str(root)!r}, {str(ROOT / 'bench')!r}]; from store_fill import fill_sqlite; "
-            f"from pathlib import Path; fill_sqlite(Path({str(target)!r}), documents={mentions // 10}, per_doc=10, "
-            f"legacy={legacy})")
+            f"from pathlib import Path; from threatmap.store.schema import SCHEMA_VERSION; "
+            f"fill_sqlite(Path({str(target)!r}), documents={mentions // 10}, per_doc=10, legacy=SCHEMA_VERSION < 5)")
     subprocess.run([sys.executable, "-c", code], cwd=str(root), check=True)
 
 
@@ -152,7 +152,7 @@ def main() -> None:
                 sides.append(("sqlstore SQLite", str(tmp / "new.sqlite"), ROOT))
                 _fill(tmp / "new.sqlite", ROOT, args.mentions)
             if args.baseline:
-                sides.insert(0, ("baseline SQLite (snapshot)", str(tmp / "base.sqlite"), args.baseline.resolve()))
+                sides.insert(0, ("baseline SQLite", str(tmp / "base.sqlite"), args.baseline.resolve()))
                 _fill(tmp / "base.sqlite", args.baseline.resolve(), args.mentions)
             if "postgresql" in args.backend:
                 from pg_cluster import cluster

@@ -71,10 +71,21 @@ def fill_sqlite(path: Path, *, documents: int, per_doc: int, legacy: bool = Fals
         if not legacy:
             conn.execute("INSERT INTO document_fts (rowid, key) SELECT rowid, ? FROM documents WHERE id = ?",
                          (doc[-1], doc[0]))
+    for statement in _cube_statements():  # a bulk load bypasses the store's writes: the cubes from the mentions
+        conn.execute(statement)
     conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
+
+
+def _cube_statements() -> list[str]:
+    """The statements that fill the pre-aggregated counts, or none for a threatmap without them (a baseline)."""
+    try:
+        from threatmap.store.cube import rebuild_sql
+    except ImportError:
+        return []
+    return rebuild_sql()
 
 
 def fill_postgres(url: str, *, documents: int, per_doc: int) -> None:
@@ -101,6 +112,13 @@ def fill_postgres(url: str, *, documents: int, per_doc: int) -> None:
                     for m in mentions:
                         copy.write_row((*m, f"SRID=4326;POINT({m[8]} {m[7]})"))
         conn.execute("CREATE INDEX" + indexes)
+        statements = _cube_statements()
+        if statements:
+            from threatmap.store.cube import cube_sql
+
+            conn.execute(cube_sql().replace(" TEXT", ' TEXT COLLATE "C"'))
+            for statement in statements:
+                conn.execute(statement)
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
         conn.execute("VACUUM ANALYZE")
 

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from test_store import target  # noqa: F401  (both engines)
 
 from threatmap.cli import main
 from threatmap.errors import StoreError
@@ -28,8 +29,8 @@ def v1_store(tmp_path: Path) -> Path:
 
 
 def test_an_older_store_is_refused_with_the_command_that_migrates_it(v1_store: Path) -> None:
-    with pytest.raises(StoreError,
-                       match=rf"schema version 1, expected {SCHEMA_VERSION}; fix: .*python -m threatmap migrate"):
+    expected = rf"schema version 1, expected {SCHEMA_VERSION}; fix: .*python -m threatmap migrate"
+    with pytest.raises(StoreError, match=expected):
         Store.open(v1_store)
     assert sqlite3.connect(v1_store).execute("PRAGMA user_version").fetchone()[0] == 1  # untouched
 
@@ -149,3 +150,53 @@ def test_a_version_5_postgis_store_migrates(postgres_url: str) -> None:
         store.add_document(Document("u", "ISIS attacked the village of Kisik, again.", lang="en"), [UNLOCATED])
         df = store.query()
         assert df["resolved_by"].tolist() == ["unlocated"] and df["lat"].isna().all()
+
+
+def _as_version_6(store: Store) -> None:
+    """Make ``store`` what the code before the cubes wrote (schema 6): no cubes, no ``mentions_first`` index."""
+    from threatmap.store.cube import CUBES
+
+    with store.writing() as cur:
+        for cube in CUBES:
+            store.run(cur, f"DROP TABLE {cube.name}")
+            store.run(cur, "DELETE FROM meta WHERE key = ?", (cube.name,))
+        store.run(cur, "DROP INDEX mentions_first")
+        if store.dialect.name == "postgresql":
+            store.run(cur, "UPDATE meta SET value = 6 WHERE key = 'schema_version'")
+
+
+def test_a_version_6_store_with_reviews_migrates_and_its_cubes_answer_as_the_mentions_do(target: str) -> None:  # noqa: F811
+    """Schema 6 (before the cubes) -> 7 on both engines: ``migrate`` creates the cubes and fills them from the
+    mentions; the counts the cubes answer then equal the row path's, reviews included."""
+    import datetime as dt
+
+    from test_store import add, doc
+
+    from threatmap.store.cube import aggregate_query, plan
+    from threatmap.store.reviews import ReviewLog
+    from threatmap.store.sql import aggregate_sql
+
+    with Store.open(target) as store:
+        add(store, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar.", date=dt.date(2020, 3, 4)))
+        add(store, doc("b", "مازال داعش يهدد جبال حمرين والأنبار", date=dt.date(2021, 1, 1), source="Rudaw",
+                       lang="ar"))
+        add(store, doc("c", "Mosul was quiet.", date=None, source="Other"))
+        log = ReviewLog(store)
+        log.record(log.make("a", 34, 39, threat=True, reviewer="ana"))
+        before = (store.counts(), store.monthly()[0].to_dict(), store.aggregate().to_dict())
+        _as_version_6(store)
+    if not target.startswith("postgresql://"):
+        conn = sqlite3.connect(target)
+        conn.execute("PRAGMA user_version=6")
+        conn.close()
+    with pytest.raises(StoreError, match=rf"schema version 6, expected {SCHEMA_VERSION}"):
+        Store.open(target)
+    assert main(["migrate", "--store", target]) == 0
+    with Store.open(target) as store:
+        assert (store.counts(), store.monthly()[0].to_dict(), store.aggregate().to_dict()) == before
+        assert plan(Filters(), "aggregate") is not None
+        with store.reading() as cur:
+            fast = sorted(store.run(cur, *aggregate_query(Filters(), store.dialect, reviews=True)).fetchall())
+            slow = sorted(store.run(cur, *aggregate_sql(Filters(), store.dialect, reviews=True)).fetchall())
+            assert [r[:6] for r in fast] == [r[:6] for r in slow] and len(fast) == 3
+            assert int(store.run(cur, "SELECT SUM(n) FROM agg_place").fetchone()[0]) == 5  # the machine's mentions

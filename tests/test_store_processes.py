@@ -42,14 +42,15 @@ def _seed(path: Path) -> Store:
 
 
 class _CommitAfterDocuments(sqlite3.Connection):
-    """A connection on which another process commits a document right after the per-place aggregate was read (where
-    a reader that counts mentions and documents in two transactions gets counts of two different states)."""
+    """A connection on which another process commits a document right after the per-place aggregate was read (from
+    the mentions or from the cubes: the first statement that groups by place), where a reader that counts mentions
+    and documents in two transactions gets counts of two different states."""
 
     store_path: Path | None = None  # set on the instance by the test
     fired = False
 
     def after(self, sql: str) -> None:
-        if self.store_path is not None and not self.fired and "GROUP BY m.place_id" in sql:
+        if self.store_path is not None and not self.fired and "GROUP BY" in sql and "place_id" in sql:
             self.fired = True
             _write_from_another_process(self.store_path, "second")
 

@@ -21,19 +21,11 @@ import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
+from threatmap.store.cube import aggregate_rows, compact_if_grown, documents_query, maintain, monthly_query
 from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.reviews import Orphan, review_of_row, text_hash
 from threatmap.store.schema import frame
-from threatmap.store.sql import (
-    Dialect,
-    aggregate_sql,
-    distinct_sql,
-    documents_sql,
-    monthly_sql,
-    orphans_sql,
-    place_keys_sql,
-    rows_sql,
-)
+from threatmap.store.sql import Dialect, distinct_sql, orphans_sql, place_keys_sql, rows_sql
 
 __all__ = ["AGGREGATE_COLUMNS", "Counts", "Facets", "SqlStore", "content_hash", "frame"]
 
@@ -187,6 +179,7 @@ class SqlStore:
                          written: list[tuple[Document, str, Sequence[Mention], Sequence[Candidate]]]) -> None:
         from threatmap.store.schema import mention_values
 
+        maintain(self, cur, replaced, -1)  # out of the cubes before their mentions go
         for doc_id in replaced:  # their mentions and candidates cascade
             self._execute(cur, "DELETE FROM documents WHERE id = ?", (doc_id,))
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -202,6 +195,8 @@ class SqlStore:
                  for doc, _, mentions, _ in written if mentions]
         if batch:
             self._insert_mentions(cur, batch)
+            maintain(self, cur, [doc.id for doc, _, mentions, _ in written if mentions], 1)
+        compact_if_grown(self, cur)
         self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                            [(doc.id, c.start, c.end, c.surface, c.trigger, c.passage)
                             for doc, _, _, candidates in written for c in candidates])
@@ -220,6 +215,7 @@ class SqlStore:
                                 (doc_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
+            maintain(self, cur, [doc_id], -1)
             self._execute(cur, "DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
             if candidates is not None:
                 self._execute(cur, "DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
@@ -228,6 +224,8 @@ class SqlStore:
 
                 self._insert_mentions(cur, [(row[0], [mention_values(m, tuple(row[1:])) for m in mentions],
                                              mentions)])
+                maintain(self, cur, [doc_id], 1)
+            compact_if_grown(self, cur)
             self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                                [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates or ()])
 
@@ -303,9 +301,8 @@ class SqlStore:
         f = filters or Filters()
         with self._read() as cur:
             reviews = self._has_reviews(cur)
-            agg_sql, agg_params = aggregate_sql(f, self.dialect, reviews=reviews)
-            doc_sql, doc_params = documents_sql(f, self.dialect, reviews=reviews)
-            groups = self._execute(cur, agg_sql, agg_params).fetchall()
+            groups = aggregate_rows(self, cur, f, reviews=reviews)
+            doc_sql, doc_params = documents_query(f, self.dialect, reviews=reviews)
             documents = self._execute(cur, doc_sql, doc_params).fetchone()[0]
         return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
                       len({g[0] for g in groups if g[0] is not None}), int(documents))
@@ -313,15 +310,14 @@ class SqlStore:
     def document_count(self, filters: Filters | None = None) -> int:
         """The documents with a mention kept by ``filters`` (what :meth:`counts` adds to :meth:`aggregate`)."""
         with self._read() as cur:
-            sql, params = documents_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
+            sql, params = documents_query(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
             return int(self._execute(cur, sql, params).fetchone()[0])
 
     def aggregate(self, filters: Filters | None = None) -> pd.DataFrame:
         """One row per (place, qualifier) of the selection, columns :data:`AGGREGATE_COLUMNS` (``qualifier``
         None when unqualified; dates ISO strings or None), most mentioned first."""
         with self._read() as cur:
-            sql, params = aggregate_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
-            rows = self._execute(cur, sql, params).fetchall()
+            rows = aggregate_rows(self, cur, filters or Filters(), reviews=self._has_reviews(cur))
         df = pd.DataFrame({
             "place_id": pd.Series([r[0] for r in rows], dtype=object),
             "qualifier": pd.Series([r[1] for r in rows], dtype=object),
@@ -338,7 +334,7 @@ class SqlStore:
         """Mentions per month of the selection (index ``YYYY-MM`` named ``month``, columns ``threat`` and
         ``other``, in order) and the number of undated mentions (not in the table)."""
         with self._read() as cur:
-            sql, params = monthly_sql(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
+            sql, params = monthly_query(filters or Filters(), self.dialect, reviews=self._has_reviews(cur))
             rows = self._execute(cur, sql, params).fetchall()
         dated = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0])
         undated = sum(int(r[2] or 0) for r in rows if r[0] is None)

@@ -7,9 +7,10 @@ import sqlite3
 
 from threatmap.errors import StoreError
 from threatmap.models import Column
+from threatmap.store.cube import cube_sql, rebuild_sql
 from threatmap.store.schema import MENTION_COLUMNS, SCHEMA_VERSION, create_sql, mentions_table_sql, review_sql
 
-__all__ = ["POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
+__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
 
 _V3 = tuple(c for c in MENTION_COLUMNS)
 _V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
@@ -27,6 +28,9 @@ _WHERE_COLUMNS = ("lat", "lon", "min_lon", "min_lat", "max_lon", "max_lat", "geo
 """The geometry columns, NOT NULL up to version 5, nullable from 6 (unlocated mentions)."""
 _MENTION_INDEXES = ("mentions_doc", "mentions_place", "mentions_source", "mentions_lang", "mentions_type",
                     "mentions_date")
+CUBES_STEP = cube_sql() + ";\n".join(rebuild_sql()) + ";"
+"""6 -> 7 (issue 14, the SQLite filter target): the cubes and their probe index, filled from the mentions. The
+same statements on both engines (PostgreSQL's step makes their text columns ``COLLATE "C"``)."""
 
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
@@ -67,6 +71,7 @@ INSERT INTO mentions ({_V5_NAMES}) SELECT {_V5_NAMES} FROM mentions_v5;
 DROP TABLE mentions_v5;
 {create_sql("sqlite")}
 """,
+    6: CUBES_STEP,
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
@@ -74,13 +79,14 @@ may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies 
 document fields copied onto the mentions, each document's text hash (the reviews join on it), the review tables
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
 texts, the revision counter; 5 -> 6: the table rebuilt (rows and their rowids kept) so that the geometry
-columns may be null, for mentions whose name nothing locates)."""
+columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`)."""
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
+    6: CUBES_STEP.replace(" TEXT", ' TEXT COLLATE "C"'),
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null)."""
+geometry columns may be null; 6 -> 7: the cubes)."""
 
 
 def check_version(version: int, label: str) -> None:

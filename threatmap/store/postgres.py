@@ -17,6 +17,7 @@ from typing import Any
 from threatmap.errors import StoreError
 from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
+from threatmap.store.cube import cube_sql
 from threatmap.store.migrations import POSTGRES_STEPS, check_version
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
 from threatmap.store.sql import POSTGRESQL, search_key
@@ -34,7 +35,7 @@ def postgres_sql(sql: str) -> str:
 
 def _schema() -> str:
     """:func:`create_sql` for PostgreSQL, text compared byte-wise (``COLLATE "C"``) as SQLite does."""
-    return create_sql("postgresql").replace(" TEXT", ' TEXT COLLATE "C"')
+    return (create_sql("postgresql") + cube_sql()).replace(" TEXT", ' TEXT COLLATE "C"')
 
 
 def _label(url: str) -> str:
@@ -57,7 +58,8 @@ def _connect(url: str) -> Any:
         raise StoreError(f"the store {_label(url)!r} is PostgreSQL, but psycopg is not installed; fix: "
                          f"pip install -r requirements.txt") from None
     try:
-        return psycopg.connect(url, autocommit=False, connect_timeout=10)
+        # no JIT: the store's statements are short, and compiling them cost more than running them (~2 s)
+        return psycopg.connect(url, autocommit=False, connect_timeout=10, options="-c jit=off")
     except psycopg.Error as exc:
         raise StoreError(f"cannot connect to the store {_label(url)!r}: {str(exc).strip()}; fix: check the URL "
                          f"(--store or THREATMAP_STORE), that the server runs and accepts this user") from None

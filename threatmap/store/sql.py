@@ -16,8 +16,21 @@ from threatmap.models import UNLOCATED
 from threatmap.store.filters import Filters
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
 
-__all__ = ["Dialect", "aggregate_sql", "distinct_sql", "documents_sql", "final_parts", "monthly_sql",
-           "orphans_sql", "place_keys_sql", "rows_sql", "search_key", "where"]
+__all__ = [
+    "Dialect",
+    "P",
+    "aggregate_sql",
+    "distinct_sql",
+    "documents_sql",
+    "final_parts",
+    "matched_sql",
+    "monthly_sql",
+    "orphans_sql",
+    "place_keys_sql",
+    "rows_sql",
+    "search_key",
+    "where",
+]
 
 
 def search_key(text: str) -> str:
@@ -33,6 +46,9 @@ class Dialect:
     name: str
     mention_id: str
     """The column that identifies a mention row (``rowid`` / ``id``)."""
+    same: str
+    """The operator that says two values are equal or both NULL (``IS`` / ``IS NOT DISTINCT FROM``; PostgreSQL
+    never turns it into an index condition)."""
     text_clause: Callable[[list[str]], tuple[str, list[object]]]
     """The condition (on ``m``) and parameters that keep the mentions of the documents whose normalised text
     contains any of the normalised, non-empty needles."""
@@ -60,8 +76,8 @@ def _postgres_text(needles: list[str]) -> tuple[str, list[object]]:
     return f"m.doc_id IN (SELECT id FROM documents WHERE {tests})", [_like_pattern(n) for n in needles]
 
 
-SQLITE = Dialect("sqlite", "rowid", _sqlite_text)
-POSTGRESQL = Dialect("postgresql", "id", _postgres_text)
+SQLITE = Dialect("sqlite", "rowid", "IS", _sqlite_text)
+POSTGRESQL = Dialect("postgresql", "id", "IS NOT DISTINCT FROM", _postgres_text)
 
 
 P = "COALESCE(m.threat_p, m.threat)"
@@ -117,7 +133,7 @@ def _select(columns: dict[str, str]) -> str:
     return ", ".join(f'{columns[n]} AS "{n}"' for n in _FINAL)
 
 
-def _matched(m: str) -> str:
+def matched_sql(m: str) -> str:
     """The machine mentions (alias ``m``) a review touches: same text (by its hash), same offsets; a FROM and the
     start of its WHERE. ``CROSS JOIN`` keeps the reviews the outer loop on SQLite (a few rows probing two indexes,
     whatever the statistics say of a table created after the last ANALYZE); PostgreSQL plans it as a join."""
@@ -139,8 +155,8 @@ def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
     if not reviews:
         return [f"({machine}) AS m"]
     mid = dialect.mention_id
-    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {_matched('t')})) AS m",
-            f"(SELECT {_select(_reviewed(dialect))} FROM {_matched('m')} AND r.not_a_place = 0 "
+    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {matched_sql('t')})) AS m",
+            f"(SELECT {_select(_reviewed(dialect))} FROM {matched_sql('m')} AND r.not_a_place = 0 "
             f"UNION ALL SELECT {_select(_added())} FROM reviews r CROSS JOIN documents d WHERE d.text_hash = "
             f"r.text_hash AND r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x "
             f'WHERE x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']

@@ -12,6 +12,7 @@ from typing import Any
 from threatmap.errors import StoreError
 from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
+from threatmap.store.cube import cube_sql
 from threatmap.store.migrations import check_version, migrate_sqlite
 from threatmap.store.reviews import text_hash
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
@@ -64,7 +65,8 @@ class SQLiteStore(SqlStore):
             if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
                 version = 1  # the first stores did not record their version
             if version == 0:
-                conn.executescript(f"BEGIN; {create_sql('sqlite')} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+                conn.executescript(f"BEGIN; {create_sql('sqlite')} {cube_sql()} "
+                                   f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
             else:
                 check_version(version, str(path))
         except sqlite3.DatabaseError as exc:
