@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -254,8 +255,14 @@ UPLOADED_JS = """(n) => { const bar = document.querySelector('[data-testid="stSi
 """'done' once the sidebar uploader holds ``n`` uploaded files, else how many file chips it shows."""
 
 
-def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 90_000, tries: int = 3) -> None:
-    """Choose ``files`` in the sidebar uploader of ``page``, wait until each is uploaded, then submit the form.
+RECEIPT_JS = """() => { const bar = document.querySelector('[data-testid="stSidebar"]');
+    const m = bar && bar.innerText.match(/Upload (\\d+): (\\d+) files? checked/);
+    return m ? [Number(m[1]), Number(m[2])] : [0, 0]; }"""
+"""``[number, files]`` of the last upload receipt the sidebar shows (``[0, 0]``: none yet)."""
+
+
+def _choose_and_wait(page: Any, files: list[dict[str, Any]], timeout_ms: int, tries: int) -> None:
+    """Choose ``files`` in the sidebar uploader and wait until each shows as uploaded.
 
     Streamlit uploads a chosen file in the background (a chip with a spinner); a submit before that ends sends the
     form without the file. On a loaded machine a choice made while the page re-renders can be dropped (no chip
@@ -271,7 +278,36 @@ def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 
             chooser.set_input_files(files=files)  # the choice was dropped: no chip at all
             chosen += 1
         page.wait_for_timeout(250)
-    page.get_by_role("button", name="Add to the map").click()
+
+
+def submit_uploads(page: Any, files: list[dict[str, Any]], *, timeout_ms: int = 90_000, tries: int = 2) -> None:
+    """Choose ``files`` in the sidebar uploader of ``page``, submit the form, and wait for the app's receipt.
+
+    The app numbers each upload it received ("Upload 2: 3 files checked"). A submit whose receipt does not come, or
+    whose receipt counts no file, is made again (choosing the files again: the form clears on submit), at most
+    ``tries`` times, each waiting ``timeout_ms`` (long: a repeat of a submit that was only slow would show "already
+    stored"). Ingest is idempotent, so a repeat stores nothing twice. On failure the assertion quotes the sidebar, so
+    a CI log shows what the app did."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate(RECEIPT_JS)[0]
+    for _ in range(tries):
+        if page.evaluate(UPLOADED_JS, len(files)) != "done":  # a lost submit may leave the files chosen
+            _choose_and_wait(page, files, timeout_ms, tries=3)
+        page.get_by_role("button", name="Add to the map").click()
+        try:
+            page.wait_for_function(f"() => ({RECEIPT_JS})()[0] > {before}", timeout=timeout_ms)
+        except PlaywrightTimeout:  # the submit was not received: make it again (the warning shows in the CI log)
+            warnings.warn(f"no upload receipt after {timeout_ms / 1000:.0f} s: submitting again", stacklevel=2)
+            continue
+        before, checked = page.evaluate(RECEIPT_JS)
+        if checked == len(files):
+            return
+        warnings.warn(f"upload {before} checked {checked} of {len(files)} files: choosing them again", stacklevel=2)
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    errors = page.locator('[data-testid="stException"]').all_inner_texts()
+    raise AssertionError(f"no receipt for {len(files)} files after {tries} submits; sidebar: {sidebar!r}; "
+                         f"exceptions: {errors!r}")
 
 
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"

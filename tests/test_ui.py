@@ -94,6 +94,11 @@ def test_each_rejected_upload_is_an_error_with_its_file_name_and_fix() -> None:
     assert [kind for kind, _ in ok] == ["success"]
 
 
+def test_each_upload_receipt_is_numbered_and_counts_its_files() -> None:
+    assert views.UploadReceipt(1, 1, ()).heading == "Upload 1: 1 file checked"
+    assert views.UploadReceipt(2, 3, (("error", "x"),)).heading == "Upload 2: 3 files checked"
+
+
 def test_notices_show_markdown_as_written() -> None:
     assert views.escape_markdown("**x** [a](javascript:b)") == "\\*\\*x\\*\\* \\[a\\]\\(javascript\\:b\\)"
 

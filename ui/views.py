@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -97,8 +98,22 @@ def exports(load: Callable[[], pd.DataFrame], gaz: Any, *, empty: bool) -> None:
 
 UPLOAD_FILES = "upload_files"
 """Session-state key of the uploader's chosen files."""
-UPLOAD_MESSAGES = "upload_messages"
-"""Session-state key of the notices of the last submitted upload (shown until the next one)."""
+UPLOAD_RECEIPT = "upload_receipt"
+"""Session-state key of the last submitted upload's :class:`UploadReceipt` (shown until the next one)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadReceipt:
+    """What the last submit did: its number in this session, how many files it checked, one notice per outcome."""
+
+    number: int
+    files: int
+    notices: tuple[tuple[str, str], ...]
+
+    @property
+    def heading(self) -> str:
+        """``Upload 2: 3 files checked`` — numbered, so a second submit of the same files shows it was received."""
+        return f"Upload {self.number}: {self.files} file{'' if self.files == 1 else 's'} checked"
 
 
 def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Callable[[], None]) -> None:
@@ -106,9 +121,12 @@ def upload(store: Any, parser: Callable[[], Any], *, max_bytes: int, on_done: Ca
 
     The ingest runs in the submit button's callback, before the script: a rerun asked for meanwhile (the map reports
     its view after drawing) would otherwise stop the script before it reached the form, and the submit would be lost.
-    The notices of the last upload stay until the next one."""
-    for kind, message in st.session_state.get(UPLOAD_MESSAGES, []):
-        getattr(st.sidebar, kind)(escape_markdown(message))  # names and values are the uploader's
+    The notices of the last upload stay, under a numbered heading, until the next one."""
+    receipt = st.session_state.get(UPLOAD_RECEIPT)
+    if receipt is not None:
+        st.sidebar.caption(receipt.heading)
+        for kind, message in receipt.notices:
+            getattr(st.sidebar, kind)(escape_markdown(message))  # names and values are the uploader's
     with st.sidebar.form("upload", clear_on_submit=True):
         st.file_uploader(
             "Add documents", type=["md", "txt", "html", "htm", "jsonl"], accept_multiple_files=True, key=UPLOAD_FILES,
@@ -134,7 +152,8 @@ def ingest_uploads(store: Any, parser: Callable[[], Any], max_bytes: int, on_don
         added = added or bool(result.added)
     if not files:
         messages.append(("info", "No file chosen: drop files on the uploader, wait for them to load, then add them."))
-    st.session_state[UPLOAD_MESSAGES] = messages
+    last = st.session_state.get(UPLOAD_RECEIPT)
+    st.session_state[UPLOAD_RECEIPT] = UploadReceipt(last.number + 1 if last else 1, len(files), tuple(messages))
     if added:  # the store changed: every cached query is stale (rejected files change nothing)
         on_done()
 
