@@ -8,7 +8,8 @@ boundary and suffix rules, blocklist, longest match, spelling variants), the ful
 (plus resolution, qualifiers, passages, threat), and flashtext's ``KeywordProcessor.extract_keywords``
 (span_info=True, case-insensitive like ours) with every name and alias of the gazetteer, as the baseline,
 and a bare pyahocorasick pass (``iter`` over the lower-cased text, the same aliases) as the floor.
-The full parse runs twice: threat by the trained model (the default) and by the rules alone.
+The full parse runs twice: threat by the trained model (the default) and by the rules alone. Once everything is
+loaded, the process freezes it out of the full GC passes as ``python -m threatmap`` does (``--no-freeze``: not).
 Fairness: the same documents for all, each warmed up first, the runs interleaved round by round (so a swing
 of the machine's load hits all alike), the best round of each kept; ratios are of figures from one run. Every
 document of every round is a NEW string object (copied before the clock starts): nothing computed for an
@@ -32,6 +33,7 @@ import ahocorasick  # noqa: E402
 from flashtext import KeywordProcessor  # noqa: E402
 
 from threatmap import Document, Gazetteer, Geoparser  # noqa: E402
+from threatmap.longlived import freeze_loaded  # noqa: E402
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
@@ -106,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--places")
     p.add_argument("--geodata")
     p.add_argument("--matcher-only", action="store_true", help="skip the (slow) full Geoparser.parse runs")
+    p.add_argument("--no-freeze", action="store_true",
+                   help="leave the loaded gazetteer in the full GC passes (python -m threatmap, the Dask workers and "
+                        "the app freeze it after loading: threatmap.longlived.freeze_loaded)")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     gazetteer = Gazetteer.load(args.places, args.geodata)
@@ -119,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         kp.add_keyword(alias)
         bare.add_word(alias.lower(), alias)
     bare.make_automaton()
+    if not args.no_freeze:  # as the processes that run the geoparser do once it is loaded
+        freeze_loaded()
     print(f"gazetteer: {len(gazetteer)} places, {len(aliases)} names/aliases; load + automaton {build:.2f} s")
     matcher = geoparser.matcher
     ours, full, by_rules, base, floor = ("threatmap Matcher.find", "Geoparser.parse, threat by the model",

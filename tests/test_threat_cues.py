@@ -53,6 +53,14 @@ def test_find_hits_equals_the_definition(text: str) -> None:
     assert (spans, hits) == _by_definition(norm)
 
 
+@pytest.mark.parametrize("text", [*_texts()[-1:], *_texts()[:6],
+                                  "داعش قصف_القرية ISIS’s cells 2024 \U0001d400\U0001d401 attacked 𝑥 near Kirkuk"])
+def test_find_hits_from_the_word_view_equals_the_regex_tokens(text: str) -> None:
+    """The word view's runs are the tokens (a split instead of a class match); outside the BMP, the regex."""
+    norm, view = normalize_for_matching(text)
+    assert find_hits(norm.text, view) == _by_definition(norm.text)
+
+
 def test_find_hits_orders_phrases_first_and_hides_words_inside_them() -> None:
     norm = normalize_for_matching("Sleeper cells hit a fighting position.")[0].text
     _, hits = find_hits(norm)

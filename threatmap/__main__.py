@@ -4,4 +4,4 @@ import sys
 
 from threatmap.cli import main
 
-sys.exit(main())
+sys.exit(main(owns_process=True))

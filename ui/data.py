@@ -41,8 +41,11 @@ def gazetteer() -> Any:
 def geoparser() -> Any:
     """One geoparser for ingesting uploads and the demo corpus."""
     from threatmap.geoparse.parser import Geoparser
+    from threatmap.longlived import freeze_loaded
 
-    return Geoparser.from_gazetteer(gazetteer())
+    geoparser = Geoparser.from_gazetteer(gazetteer())
+    freeze_loaded()  # the app's process keeps the gazetteer and geoparser: out of the full GC passes
+    return geoparser
 
 
 @st.cache_resource(show_spinner="Building the store from the bundled corpus …")

@@ -66,6 +66,7 @@ class GeoparserPlugin(WorkerPlugin):
         """Build the parser (on the worker); ClusterError when this worker's gazetteer files differ."""
         from threatmap.gazetteer import default_gazetteer
         from threatmap.geoparse.parser import Geoparser
+        from threatmap.longlived import freeze_loaded
         from threatmap.store.ingest import parse_function
 
         try:
@@ -77,6 +78,7 @@ class GeoparserPlugin(WorkerPlugin):
             raise ClusterError(f"worker {worker.address}: its {self.places} or {self.geodata} differs from the "
                                f"client's; fix: give every worker the same gazetteer files")
         self.parse = parse_function(Geoparser.from_gazetteer(default_gazetteer(self.places, self.geodata)))
+        freeze_loaded()  # the worker lives for the batch: its gazetteer leaves the full GC passes
 
 
 def geoparser_plugin(places: Path | str, geodata: Path | str) -> GeoparserPlugin:

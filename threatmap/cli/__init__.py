@@ -164,9 +164,14 @@ def _reviews_parser(sub: argparse._SubParsersAction, store_opt: argparse.Argumen
     s.add_argument("--out", required=True, help="output file ('-' for stdout)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return the process exit code."""
+def main(argv: Sequence[str] | None = None, *, owns_process: bool = False) -> int:
+    """Run one command; return the process exit code.
+
+    ``owns_process``: the command is the whole process (``python -m threatmap``), so it may tune it for a long run
+    (:func:`threatmap.longlived.freeze_loaded` once the gazetteer is loaded); False when called from other code.
+    """
     args = _parser().parse_args(argv)
+    args.owns_process = owns_process
     module_name, func_name = _HANDLERS[args.command].split(":")
     handler = getattr(importlib.import_module(module_name), func_name)
     try:

@@ -22,9 +22,13 @@ __all__ = ["cmd_eval", "cmd_geoparse", "read_inputs"]
 def _geoparser(args: argparse.Namespace) -> Geoparser:
     from threatmap.gazetteer import Gazetteer
     from threatmap.geoparse import Geoparser
+    from threatmap.longlived import freeze_loaded
 
     gazetteer = Gazetteer.load(getattr(args, "places", None), getattr(args, "geodata", None))
-    return Geoparser.from_gazetteer(gazetteer, threat=getattr(args, "threat", "model"))
+    geoparser = Geoparser.from_gazetteer(gazetteer, threat=getattr(args, "threat", "model"))
+    if getattr(args, "owns_process", False):  # python -m threatmap: the loaded gazetteer leaves the full GC passes
+        freeze_loaded()
+    return geoparser
 
 
 def read_inputs(files: list[str], *, stdin: BinaryIO | None = None) -> list[Document]:

@@ -26,8 +26,12 @@ def _gazetteer(args: argparse.Namespace) -> Any:
 
 def _geoparser(args: argparse.Namespace) -> Any:
     from threatmap.geoparse.parser import Geoparser
+    from threatmap.longlived import freeze_loaded
 
-    return Geoparser.from_gazetteer(_gazetteer(args))
+    geoparser = Geoparser.from_gazetteer(_gazetteer(args))
+    if getattr(args, "owns_process", False):  # python -m threatmap: the loaded gazetteer leaves the full GC passes
+        freeze_loaded()
+    return geoparser
 
 
 def _on_cluster(args: argparse.Namespace) -> bool:

@@ -82,13 +82,31 @@ _DECISIVE = frozenset({*POSITIVE, *BLOCKERS, "institution"})
 
 
 _new_hit = tuple.__new__
+_RUN_RE = re.compile(r"[^ ]+")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _bmp_only(text: str) -> bool:
+    """Whether every character of ``text`` lies in the Basic Multilingual Plane (the word view's domain)."""
+    return text.isascii() or _ASTRAL_RE.search(text) is None
 _span = re.Match.span
 
 
-def find_hits(norm: str) -> tuple[list[tuple[int, int]], list[Hit]]:
-    """The tokens of the normalised passage ``norm`` and every lexicon phrase among them (hash look-ups per token)."""
-    spans = list(map(_span, TOKEN_RE.finditer(norm)))
-    entries = list(map(_words_of, TOKEN_RE.findall(norm)))
+def find_hits(norm: str, view: str | None = None) -> tuple[list[tuple[int, int]], list[Hit]]:
+    """The tokens of the normalised passage ``norm`` and every lexicon phrase among them (hash look-ups per token).
+
+    ``view``, when given, is the word view of ``norm`` (:func:`threatmap.lang.normalize.normalize_for_matching`:
+    its letters and digits, every other character a space): its runs of non-spaces are the tokens, found by a
+    plain split instead of a Unicode class match per character (about twice as fast). Only for text within the
+    Basic Multilingual Plane, where the view keeps exactly the characters ``TOKEN_RE`` takes.
+    """
+    if view is not None and len(view) == len(norm) and _bmp_only(norm):
+        spans = list(map(_span, _RUN_RE.finditer(view)))
+        tokens = view.split()
+    else:
+        spans = list(map(_span, TOKEN_RE.finditer(norm)))
+        tokens = TOKEN_RE.findall(norm)
+    entries = list(map(_words_of, tokens))
     hits: list[Hit] = []
     n = len(entries)
     new_hit, hit_cls = _new_hit, Hit
@@ -131,7 +149,7 @@ def document_hits(ctx: ParseContext) -> tuple[list[tuple[int, int]], list[Hit], 
     """Tokens and cues of the whole normalised document, found in one pass, and the hits' first tokens (memoised
     in ``ctx``: every passage cuts its own from these)."""
     def compute() -> tuple[list[tuple[int, int]], list[Hit], list[int]]:
-        spans, hits = find_hits(ctx.norm.text)
+        spans, hits = find_hits(ctx.norm.text, ctx.view)
         return spans, hits, [h.t0 for h in hits]
 
     return ctx.memo(("threat.document_hits",), compute)
