@@ -105,3 +105,9 @@ def test_a_folded_kurmanji_word_is_the_cue_only_where_spelled_so() -> None:
 def test_without_the_original_a_folded_word_matches_as_before() -> None:
     norm = normalize_for_matching("Gund li ser rê ye.")[0].text
     assert "combat" in [h.kind for h in find_hits(norm)[1]]
+
+
+def test_a_spelling_the_lexicon_lists_itself_is_no_other_word() -> None:
+    """alîyê is listed next to aliyê: though an ordinary word alî + yê spells it, it stays the direction word."""
+    assert ("ji alîyê", "direction") in _written_hits("Trombêl ji alîyê Tirkîyê hatin.")
+    assert ("ji aliyê", "direction") in _written_hits("Trombêl ji aliyê Tirkîyê hatin.")

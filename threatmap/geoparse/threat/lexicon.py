@@ -135,7 +135,7 @@ def _folded_words(forms: dict[tuple[str, int], set[str]]) -> dict[int, tuple[tup
                 continue
             others = {o + w[len(key) - len(suf):]
                       for suf in ("", *KMR_CUE_SUFFIXES) if key.endswith(suf) and len(key) - len(suf) >= 2
-                      for o in ordinary.get(key[:len(key) - len(suf)], ())} - {w}
+                      for o in ordinary.get(key[:len(key) - len(suf)], ())} - listed
             if others:
                 raws, rest = out.get(wid, ((), ()))
                 out[wid] = (tuple(sorted({*raws, *ws})), tuple(sorted({*rest, *others})))
