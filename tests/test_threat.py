@@ -162,6 +162,27 @@ class TestBlockers:
             ("قطعت الفصائل المتطرفة الماء عن القامشلي.", "القامشلي", False),
         ])
 
+    def test_a_country_named_as_a_direction_is_no_actor(self) -> None:
+        check([
+            ("Çend trombêlên DAIŞ ji hêla Tirkîyê ketin nav Kobanê û dest bi gulebarandina xelkê kirin.", "Kobanê",
+             True),
+            ("Çend trombêlên DAIŞ ji hêla Tirkîyê ketin nav Kobanê û dest bi gulebarandina xelkê kirin.", "Tirkîyê",
+             False),
+            ("ISIS fighters entered Kobani from the direction of Turkey and attacked civilians.", "Kobani", True),
+            ("دخل مسلحو داعش إلى كوباني من جهة تركيا وهاجموا المدنيين.", "كوباني", True),
+        ])
+
+    def test_a_kurmanji_passive_agent_stays_the_actor(self) -> None:
+        check([
+            ("Piştî êrîşa Daîşê, gundê Zerga ji aliyê artêşa Tirk ve hat bombebarankirin.", "Zerga", False),
+        ])
+
+    def test_the_preposition_ser_is_no_fight(self) -> None:
+        check([
+            ("Ahmed ku ji destê Daîşê reviya, niha li Qamişlo dimîne û bal kişand ser rewşa penaberan.", "Qamişlo",
+             False),
+        ])
+
     def test_negation(self) -> None:
         check([
             ("Officials said there was no ISIS presence in Sulaymaniyah.", "Sulaymaniyah", False),

@@ -80,3 +80,34 @@ def test_released_context_forgets_its_memo() -> None:
     ctx.release()
     assert ctx.memo(("k",), lambda: calls.append(3) or 3) == 3  # computed afresh
     assert calls == [1, 3]
+
+
+def _written_hits(text: str) -> list[tuple[str, str]]:
+    """The (original words, family) of the cues of ``text``, with the original spelling at hand."""
+    norm = normalize_for_matching(text)[0]
+
+    def original(start: int, end: int) -> str:
+        s, e = norm.to_original(start, end)
+        return text[s:e]
+
+    return [(text[slice(*norm.to_original(h.start, h.end))], h.kind) for h in find_hits(norm.text, None, original)[1]]
+
+
+def test_a_folded_kurmanji_word_is_the_cue_only_where_spelled_so() -> None:
+    """şer (war) and ser (on) share the key ser: the preposition, alone or with an ending, is no combat cue."""
+    assert ("Şer", "combat") in _written_hits("Şer li Kobanê berdewam e.")
+    assert ("şerê", "combat") in _written_hits("Di şerê giran de gelek kes hatin kuştin.")
+    assert ("șer", "combat") in _written_hits("Raport dibêje șer dom dike.")  # comma-below ș typed for ş
+    for text in ("Wî bal kişand ser rewşa penaberan.", "Ew li serê çiyê ne.", "Gund li ser rê ye."):
+        assert not [h for h in _written_hits(text) if h[1] in ("combat", "war")], text
+
+
+def test_without_the_original_a_folded_word_matches_as_before() -> None:
+    norm = normalize_for_matching("Gund li ser rê ye.")[0].text
+    assert "combat" in [h.kind for h in find_hits(norm)[1]]
+
+
+def test_a_spelling_the_lexicon_lists_itself_is_no_other_word() -> None:
+    """alîyê is listed next to aliyê: though an ordinary word alî + yê spells it, it stays the direction word."""
+    assert ("ji alîyê", "direction") in _written_hits("Trombêl ji alîyê Tirkîyê hatin.")
+    assert ("ji aliyê", "direction") in _written_hits("Trombêl ji aliyê Tirkîyê hatin.")

@@ -82,6 +82,8 @@ def _analyse(ctx: ParseContext, passage: Passage, ref_year: int | None) -> Analy
                 if h.kind != "actor_weak" or topic]
     if unsorted:
         hits.sort(key=lambda h: h.start)
+    if "direction" in kinds and "other_actor" in kinds:
+        hits = directions_dropped(hits)
     clauses = clause_starts(ntext)
     hits = dated_past(ntext, spans, double_negation(hits), clauses, ref_year)
     interrogative = interrogative_start(ntext, spans, hits, clauses, passage.question)
@@ -105,6 +107,21 @@ def _analyse(ctx: ParseContext, passage: Passage, ref_year: int | None) -> Analy
     analysis.decisive.extend(decisive)
     analysis.decisive_starts.extend(h.start for h in decisive)
     return analysis
+
+
+_AGENT_REACH = 3  # tokens after an actor within which "ve" closes a passive agent ("ji aliyê artêşa Tirk ve")
+
+
+def directions_dropped(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without the other actors named as a direction or side, right after a direction word ("from the
+    direction of Turkey", "ji hêla Tirkîyê", من جهة تركيا, "بەرەو تورکیا"): a country there is where something came
+    from or went, not who acted, so it does not take the cues around it from ISIS. A Kurmanji passive agent, the
+    same words closed by "ve" ("ji aliyê artêşa Tirk ve": by the Turkish army), stays an actor."""
+    direction_ends = {h.t1 for h in hits if h.kind == "direction"}
+    closers = [h.t0 for h in hits if h.kind == "agent_close"]
+    return [h for h in hits if not (
+        h.kind == "other_actor" and h.t0 - 1 in direction_ends
+        and not any(h.t1 < t <= h.t1 + _AGENT_REACH for t in closers))]
 
 
 def _decisive(a: Analysis, lookback: bool) -> list[Hit]:

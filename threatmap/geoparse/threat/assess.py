@@ -276,12 +276,13 @@ def _agent(a: Analysis, t0: int, t1: int, c1: int) -> Hit | None:
 
 
 def _role(a: Analysis, t0: int) -> Hit | None:
-    """The place is addressed ("urged Baghdad", تذكير للعراق), owns a force ("artêşa Iraqê", سوپای عێراق) or locates
+    """The place is addressed ("urged Baghdad", تذكير للعراق), owns a force ("artêşa Iraqê", سوپای عێراق), is the
+    direction something came from ("ji hêla Tirkîyê ketin nav Kobanê", "from the direction of Turkey") or locates
     the speaker ("a security source in Kirkuk", مصدر أمني في كركوك): not where ISIS acts."""
     if t0 == 0:
         return None
     before = a.cover.get(t0 - 1, _EMPTY)
-    for kind in ("addressee", "owner"):
+    for kind in ("addressee", "owner", "direction"):
         if kind in before:
             hit = _hit_covering(a, t0 - 1, kind)
             if hit is not None and hit.t1 == t0 - 1:

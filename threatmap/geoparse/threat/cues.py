@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_not
 from typing import NamedTuple
 
 from threatmap.geoparse.context import ParseContext
-from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE, TOKEN_RE, lexicon
+from threatmap.geoparse.threat.lexicon import BLOCKERS, POSITIVE, TOKEN_RE, lexicon, written
 from threatmap.lang.clitics import AR_CUE_PREFIXES as _AR_PREFIXES
 from threatmap.lang.clitics import AR_CUE_SUFFIXES as _AR_SUFFIXES
 from threatmap.lang.clitics import CKB_CUE_SUFFIXES as _CKB_SUFFIXES
@@ -72,10 +73,26 @@ def _words_of(token: str) -> _Entry:
                 wild = lex.wild.get(lang, {})
                 for k in range(2, min(len(form), lex.max_wild) + 1):
                     out.update(wild.get(form[:k], ()))
-    starters = [phrase for w in sorted(out) for phrase in lex.by_first.get(w, ())]
+    return _entry(out)
+
+
+def _entry(words: set[int] | frozenset[int]) -> _Entry:
+    """The entry of a token that can be the lexicon words ``words``: them, and the phrases that start with them."""
+    by_first = lexicon().by_first
+    starters = [phrase for w in sorted(words) for phrase in by_first.get(w, ())]
     singles = tuple(fam for fam, seq in starters if len(seq) == 1)
     longer = tuple((fam, seq) for fam, seq in starters if len(seq) > 1)
-    return (frozenset(out), singles, longer) if out else _NONE
+    return (frozenset(words), singles, longer) if words else _NONE
+
+
+def _as_written(entry: _Entry, token: str) -> _Entry:
+    """``entry`` without the folded words (:attr:`~.lexicon.Lexicon.folded`) that the token as written in the
+    original text, ``token``, is not: "ser" (on) is not şer (war), though both normalise to ser."""
+    folded = lexicon().folded
+    w = written(token)
+    drop = {wid for wid in entry[0] & folded.keys()
+            if w.startswith(folded[wid][1]) and not w.startswith(folded[wid][0])}
+    return _entry(entry[0] - drop) if drop else entry
 
 
 _DECISIVE = frozenset({*POSITIVE, *BLOCKERS, "institution"})
@@ -92,13 +109,16 @@ def _bmp_only(text: str) -> bool:
 _span = re.Match.span
 
 
-def find_hits(norm: str, view: str | None = None) -> tuple[list[tuple[int, int]], list[Hit]]:
+def find_hits(norm: str, view: str | None = None, original: Callable[[int, int], str] | None = None,
+              ) -> tuple[list[tuple[int, int]], list[Hit]]:
     """The tokens of the normalised passage ``norm`` and every lexicon phrase among them (hash look-ups per token).
 
     ``view``, when given, is the word view of ``norm`` (:func:`threatmap.lang.normalize.normalize_for_matching`:
     its letters and digits, every other character a space): its runs of non-spaces are the tokens, found by a
     plain split instead of a Unicode class match per character (about twice as fast). Only for text within the
-    Basic Multilingual Plane, where the view keeps exactly the characters ``TOKEN_RE`` takes.
+    Basic Multilingual Plane, where the view keeps exactly the characters ``TOKEN_RE`` takes. ``original``, when
+    given, returns the original text of a normalised span: a token that can be a folded word (Kurmanji şer, which
+    normalises to the preposition ser) is that word only when the original spells it so.
     """
     if view is not None and len(view) == len(norm) and _bmp_only(norm):
         spans = list(map(_span, _RUN_RE.finditer(view)))
@@ -109,6 +129,11 @@ def find_hits(norm: str, view: str | None = None) -> tuple[list[tuple[int, int]]
     entries = list(map(_words_of, tokens))
     hits: list[Hit] = []
     n = len(entries)
+    folded = lexicon().folded
+    if original is not None and folded:
+        for i in compress(range(n), map(is_not, entries, repeat(_NONE))):
+            if not entries[i][0].isdisjoint(folded):
+                entries[i] = _as_written(entries[i], original(*spans[i]))
     new_hit, hit_cls = _new_hit, Hit
     for i in compress(range(n), map(is_not, entries, repeat(_NONE))):  # hits come out in (start, longest) order
         _, singles, longer = entries[i]
@@ -149,7 +174,11 @@ def document_hits(ctx: ParseContext) -> tuple[list[tuple[int, int]], list[Hit], 
     """Tokens and cues of the whole normalised document, found in one pass, and the hits' first tokens (memoised
     in ``ctx``: every passage cuts its own from these)."""
     def compute() -> tuple[list[tuple[int, int]], list[Hit], list[int]]:
-        spans, hits = find_hits(ctx.norm.text, ctx.view)
+        def original(start: int, end: int) -> str:
+            s, e = ctx.norm.to_original(start, end)
+            return ctx.text[s:e]
+
+        spans, hits = find_hits(ctx.norm.text, ctx.view, original)
         return spans, hits, [h.t0 for h in hits]
 
     return ctx.memo(("threat.document_hits",), compute)
