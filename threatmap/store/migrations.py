@@ -8,7 +8,14 @@ import sqlite3
 from threatmap.errors import StoreError
 from threatmap.models import Column
 from threatmap.store.cube import cube_sql, rebuild_sql
-from threatmap.store.schema import MENTION_COLUMNS, SCHEMA_VERSION, create_sql, mentions_table_sql, review_sql
+from threatmap.store.schema import (
+    MENTION_COLUMNS,
+    SCHEMA_VERSION,
+    byte_collated,
+    create_sql,
+    mentions_table_sql,
+    review_sql,
+)
 
 __all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
 
@@ -83,7 +90,7 @@ columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUB
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
-    6: CUBES_STEP.replace(" TEXT", ' TEXT COLLATE "C"'),
+    6: byte_collated(CUBES_STEP),
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
 geometry columns may be null; 6 -> 7: the cubes)."""

@@ -19,7 +19,7 @@ from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.cube import cube_sql
 from threatmap.store.migrations import POSTGRES_STEPS, check_version
-from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
+from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, byte_collated, create_sql
 from threatmap.store.sql import POSTGRESQL, search_key
 
 __all__ = ["PostgresStore", "postgres_sql"]
@@ -35,7 +35,7 @@ def postgres_sql(sql: str) -> str:
 
 def _schema() -> str:
     """:func:`create_sql` for PostgreSQL, text compared byte-wise (``COLLATE "C"``) as SQLite does."""
-    return (create_sql("postgresql") + cube_sql()).replace(" TEXT", ' TEXT COLLATE "C"')
+    return byte_collated(create_sql("postgresql") + cube_sql())
 
 
 def _label(url: str) -> str:

@@ -124,6 +124,12 @@ def mentions_table_sql(engine: str) -> str:
 );"""
 
 
+def byte_collated(sql: str) -> str:
+    """PostgreSQL DDL ``sql`` with every text column compared byte-wise (``COLLATE "C"``), as SQLite compares text:
+    the same order and equality on both engines."""
+    return sql.replace(" TEXT", ' TEXT COLLATE "C"')
+
+
 def create_sql(engine: str) -> str:
     """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
     ``postgresql``); the version itself is recorded by the caller."""
