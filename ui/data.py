@@ -128,19 +128,26 @@ def place_rows(_store: Any, filters: Filters, rev: int, place_id: str) -> pd.Dat
         return _store.query(replace(filters, places=(place_id,)), limit=MAX_PLACE_ROWS, newest_first=True)
     from threatmap.export import place_keys
 
-    rows = _store.query(replace(filters, resolved_by=(CONTEXT,)), limit=MAX_CONTEXT_ROWS, newest_first=True)
+    rows = context_mentions(_store, filters, rev)
     rows = rows.assign(place_id=place_keys(rows))
     return rows[rows["place_id"] == place_id].head(MAX_PLACE_ROWS).reset_index(drop=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def context_rows(_store: Any, rev: int, rows: int = 2000) -> pd.DataFrame:
+def context_rows(_store: Any, rev: int) -> pd.DataFrame:
     """The newest mentions located from their context (no gazetteer place): the curator's unresolved names. Asked
     of the store only when the whole store's per-place counts (cached for the map) show any."""
     everything = per_place(_store, Filters(), rev)
     if not (everything["uncertain"].any() or everything["place_id"].isna().any()):
         return pd.DataFrame(columns=list(COLUMNS))
-    return _store.query(Filters(resolved_by=(CONTEXT,)), limit=rows, newest_first=True)
+    return context_mentions(_store, Filters(), rev)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def context_mentions(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
+    """The newest :data:`MAX_CONTEXT_ROWS` mentions of the selection located from their context, with their
+    passages: asked once per filters and shared by the map (:func:`context_places`), a selected context place's
+    panel (:func:`place_rows`) and the curator (:func:`context_rows`; shared: treat as read-only)."""
+    return _store.query(replace(filters, resolved_by=(CONTEXT,)), limit=MAX_CONTEXT_ROWS, newest_first=True)
 
 
 CONTEXT = "context"
@@ -196,8 +203,7 @@ def context_places(_store: Any, filters: Filters, rev: int) -> pd.DataFrame:
     counted = per_place(_store, filters, rev)
     if not counted["uncertain"][counted["place_id"].isna()].any():
         return pd.DataFrame()
-    rows = _store.query(replace(filters, resolved_by=(CONTEXT,)), limit=MAX_CONTEXT_ROWS, newest_first=True)
-    places = aggregate_places(rows, gazetteer())
+    places = aggregate_places(context_mentions(_store, filters, rev), gazetteer())
     places = places[places.geometry.notna() & ~places.geometry.is_empty]
     if places.empty:
         return pd.DataFrame()
