@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -12,6 +13,7 @@ import yaml
 
 from threatmap.geoparse.match.lexicon import kurdish_words
 from threatmap.lang.clitics import KMR_CUE_SUFFIXES
+from threatmap.lang.kurdish_verbs import verb_forms
 from threatmap.lang.normalize import normalize_key
 from threatmap.lang.scripts import is_arabic
 
@@ -36,8 +38,26 @@ def _raw_lexicon() -> dict[str, dict[str, tuple[str, ...]]]:
     missing = [f for f in FAMILIES if f not in (raw or {})]
     if missing:
         raise ValueError(f"threat_cues.yaml: expected families {list(FAMILIES)!r}, missing {missing!r}; add them")
-    return {fam: {lang: tuple(str(p) for p in (phrases or ())) for lang, phrases in raw[fam].items()}
-            for fam in FAMILIES}
+    out = {fam: {lang: tuple(str(p) for p in (phrases or ())) for lang, phrases in raw[fam].items()}
+           for fam in FAMILIES}
+    for fam, per_lang in (raw.get("verbs") or {}).items():
+        if fam not in out:
+            raise ValueError(f"threat_cues.yaml, block verbs: expected a family of {list(FAMILIES)!r}, got {fam!r}")
+        for lang, verbs in per_lang.items():
+            out[fam][lang] = (*out[fam].get(lang, ()), *_verb_words(fam, lang, verbs or ()))
+    return out
+
+
+def _verb_words(fam: str, lang: str, verbs: Sequence[str]) -> tuple[str, ...]:
+    """The lexicon words of the ``past|present`` verbs of one family and language (:func:`verb_forms`)."""
+    words: list[str] = []
+    for verb in verbs:
+        stems = str(verb).split("|")
+        if len(stems) != 2 or not all(stems):
+            raise ValueError(f"threat_cues.yaml, verbs/{fam}/{lang}: expected 'past stem|present stem', got {verb!r}; "
+                             "write e.g. 'kuşt|kuj'")
+        words.extend(verb_forms(lang, stems[0], stems[1]))
+    return tuple(words)
 
 
 @lru_cache(maxsize=1)
