@@ -16,7 +16,6 @@ CASES = {  # name: (text, place, threat, the cue quoted)
     "kill, present (kmr)": ("Li gundên derdora Hewîceyê DAIŞ sivîlan dikuje.", "Hewîce", True, "dikuje"),
     "exploded, intransitive (ckb)": ("بۆمبێکی چێنراوی داعش لە نزیک خانەقین تەقییەوە.", "خانەقین", True, "تەقییەوە"),
     "exploded, intransitive (kmr)": ("Bombeyeke DAIŞê li navenda Mexmûrê teqiya.", "Mexmûr", True, "teqiya"),
-    "kidnap, present (kmr)": ("DAIŞ li çiyayê Hemrînê şivanan direvîne.", "Hemrîn", True, "direvîne"),
     # withdrawing from the fight is politics, not a fight at the place the fighters went to
     "withdrew, transitive (kmr)": ("Şervanên Kurd hêzên xwe ji şerê DAIŞê vekişandin û şandin Efrînê.",
                                    "Efrîn", False, "vekişandin"),
