@@ -1,6 +1,6 @@
 """Threat cue classes of session 4, Kurdish: verbs in their present, imperfect and passive forms (generated from
-their stems, ``threatmap/lang/kurdish_verbs.py``), "targeting" light verbs, presupposing questions, and the fight
-"against" ISIS under any of its names. Sentences written for the test in the style of Kurdish news, one class each."""
+their stems, ``threatmap/lang/kurdish_verbs.py``), "targeting" light verbs, presupposing questions, the fight
+"against" ISIS under any of its names, and speaking verbs in the present tense. Sentences written for the test in the style of Kurdish news, one class each."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ CASES = {  # name: (text, place, threat, the cue quoted)
                                "li dijî"),
     "against, ongoing (ckb)": ("پێشمەرگە ئێستا دژ بە دەوڵەتی ئیسلامی لە مەخموور دەوەستنەوە.", "مەخموور", True,
                                "دژ بە"),
+    # a speaking agency in the present tense of news ("says"): the place that owns it locates the speaker
+    "agency says (kmr)": ("Wezareta Karûbarên Pêşmerge li Hewlêrê dibêje ku çekdarên DAIŞê li Hemrînê êrîş kirin.",
+                          "Hewlêr", False, "Wezareta"),
+    "agency says (ckb)": ("وەزارەتی پێشمەرگە لە هەولێر دەڵێت چەکدارانی داعش لە حەمرین هێرشیان کرد.", "هەولێر", False,
+                          "وەزارەتی"),
 }
 
 
