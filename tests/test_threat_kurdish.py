@@ -1,6 +1,7 @@
 """Threat cue classes of session 4, Kurdish: verbs in their present, imperfect and passive forms (generated from
 their stems, ``threatmap/lang/kurdish_verbs.py``), "targeting" light verbs, presupposing questions, the fight
-"against" ISIS under any of its names, and speaking verbs in the present tense. Sentences written for the test in the style of Kurdish news, one class each."""
+"against" ISIS under any of its names, and speaking verbs in the present tense. Sentences written for the test in
+the style of Kurdish news, one class each."""
 
 from __future__ import annotations
 
