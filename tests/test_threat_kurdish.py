@@ -40,6 +40,11 @@ CASES = {  # name: (text, place, threat, the cue quoted)
                           "Hewlêr", False, "Wezareta"),
     "agency says (ckb)": ("وەزارەتی پێشمەرگە لە هەولێر دەڵێت چەکدارانی داعش لە حەمرین هێرشیان کرد.", "هەولێر", False,
                           "وەزارەتی"),
+    # the Kurdish words for what the Arabic and English lists already hold: hideouts in caves, beheadings
+    "caves and a haven (ckb)": ("بەپێی سەرچاوەکان داعش لە ئەشکەوتەکانی چیای قەرەچووغ پەناگەی هەیە.", "قەرەچووغ",
+                                True, "پەناگەی"),
+    "beheaded (kmr)": ("DAIŞê li gundekî Hewîceyê du şivan serjêkirin.", "Hewîce", True, "serjêkirin"),
+    "beheaded (ckb)": ("داعش دوو شوانی لە گوندێکی حەویجە سەربڕی.", "حەویجە", True, "سەربڕی"),
 }
 
 
