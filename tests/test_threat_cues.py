@@ -10,7 +10,7 @@ import pytest
 from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.cues import _DECISIVE, Hit, _words_of, find_hits
 from threatmap.geoparse.threat.lexicon import TOKEN_RE
-from threatmap.lang.normalize import normalize_for_matching
+from threatmap.lang.normalize import normalize_for_matching, normalize_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,3 +111,21 @@ def test_a_spelling_the_lexicon_lists_itself_is_no_other_word() -> None:
     """alîyê is listed next to aliyê: though an ordinary word alî + yê spells it, it stays the direction word."""
     assert ("ji alîyê", "direction") in _written_hits("Trombêl ji alîyê Tirkîyê hatin.")
     assert ("ji aliyê", "direction") in _written_hits("Trombêl ji aliyê Tirkîyê hatin.")
+
+
+@pytest.mark.parametrize(("word", "family"), [
+    ("داعشییەکان", "actor"),    # the word's own ی, then the definite plural
+    ("داعشێکی", "actor"),       # indefinite, then the ezafe
+    ("شەڕێکدا", "combat"),      # indefinite, then the postposition دا: "in a fight"
+    ("شەڕەکانیان", "combat"),   # definite plural, then "their"
+    ("şerekan", "combat"),      # Kurmanji definite plural
+    ("hebûnyan", "presence_bound"),
+])
+def test_a_composed_kurdish_ending_reaches_the_word(word: str, family: str) -> None:
+    assert family in _words_of(normalize_key(word))[1]
+
+
+@pytest.mark.parametrize("word", ["چونکە", "کێیانیان"])
+def test_a_long_ending_leaves_no_two_letter_word(word: str) -> None:
+    """چونکە "because" is not چۆن "how" with an ending: a long ending needs a stem of three letters."""
+    assert "question" not in _words_of(normalize_key(word))[1]

@@ -18,6 +18,7 @@ __all__ = [
     "AR_POSSESSIVE",
     "CKB_CUE_SUFFIXES",
     "CKB_SINCE_SUFFIXES",
+    "KMR_CASE_ENDINGS",
     "KMR_CUE_SUFFIXES",
     "LATIN_NAME_SUFFIXES",
     "SORANI_NAME_SUFFIXES",
@@ -50,18 +51,38 @@ AR_POSSESSIVE = ("ه", "ها", "هم")
 SORANI_NAME_SUFFIXES = _words("""ي دا يش هوه وه هكه هكان كه كان ش يان ه يدا شدا يشدا هدا ان هيش يي يه يك هيك
     هش يهوه يشهوه ييه دايه هوهش ييش""")
 """Enclitics the matcher allows after a place name (with Kurdish evidence)."""
-CKB_CUE_SUFFIXES = ("ي", "ه", "يهك", "يك", "هكه", "هكان", "كان", "كهي", "هكهي", "هكاني", "كاني", "ان", "اني", "دا",
-                    "هوه", "يش", "يان", "يهتي", "يي", "ييهك", "يهكي", "هكهدا", "هكاندا", "ياندا")
-"""Enclitics stripped from a word to find a threat cue: -ی -ە -یەک -ێک -ەکە -ەکان -ان -دا -ەوە -یش -یان …"""
+_CKB_ARTICLES = ("", "ه", "هكه", "هكان", "كه", "كان", "يك", "يهك", "ان", "يي", "ييهك", "يهكه", "يهكان", "ييهكه",
+                 "ييهكان")
+"""Sorani stem endings (normalised): the linking vowel ە, the definite ەکە/ەکان (کە/کان after a vowel), the
+indefinite ێک/یەک, the plural ان, and the same after a word's own ی (داعشییەکان, چالاکییەک)."""
+_CKB_ENCLITICS = ("", "ي", "ه", "يه", "دا", "هوه", "وه", "يش", "ش", "يان", "مان", "تان", "يدا", "يشدا", "ياندا",
+                  "يهتي", "هتي", "ييه", "هوهي", "يشه")
+"""What follows the article: the ezafe/possessive ی, the copula ە/یە, the postpositions دا and ەوە, additive یش,
+the person clitics یان/مان/تان (ەکانیان "their", ێکیان), and the abstract ending ێتی."""
+CKB_CUE_SUFFIXES = tuple(sorted({a + c for a in _CKB_ARTICLES for c in _CKB_ENCLITICS} - {"", "كه"}, key=len,
+                                reverse=True))
+"""Enclitics stripped from a word to find a threat cue: every article ending (:data:`_CKB_ARTICLES`) followed by
+every enclitic (:data:`_CKB_ENCLITICS`), so that a composed ending (ەکانیان, ێکی, ییەکان, ەکەش, ێکدا) reaches the
+word as surely as a simple one."""
 CKB_SINCE_SUFFIXES = ("هوه", "وه")
 """The ending of "لە ساڵی 2014ەوە" (since 2014) after a year."""
 
 # --- Kurmanji case and number endings (and the English possessive 's).
 LATIN_NAME_SUFFIXES = frozenset({"s", "e", "ye", "a", "ya"})
 """Endings the matcher allows after a Latin place name: Kurmanji -ê -yê -a -ya, English 's."""
-KMR_CUE_SUFFIXES = ("e", "ye", "a", "ya", "en", "yen", "an", "eke", "ek", "ekî", "ekê", "eki", "ine", "ini", "de",
-                    "da", "ra", "re", "ewe")
-"""Endings stripped from a word to find a threat cue: -ê -yê -a -ya -ên -yên -an -eke -ekê …"""
+_KMR_GLIDES = ("", "y", "i")
+"""A glide or linking vowel before an ending after a vowel (bermahiyan; xeterîya is xeterî + ya)."""
+_KMR_ENDINGS = ("e", "a", "en", "an", "ek", "eke", "eki", "eka", "ekan", "ine", "ini", "de", "da", "ra", "re", "ewe",
+                "ede", "ada", "ende", "ande", "ekede", "ere")
+"""Kurmanji endings (normalised ê → e, î → i): the oblique and ezafe -ê -a -ên -an, the indefinite -ek -ekê -ekî
+-eka, the definite -eke, the plural -ekan, and a postposition written on the word (-ê de, -ê re, -eke de)."""
+KMR_CASE_ENDINGS = (*_KMR_ENDINGS, "ye", "ya", "yen")
+"""The endings alone and the glide y of the oblique and ezafe (-yê -ya -yên): what may follow a folded word's
+spelling (:attr:`threatmap.geoparse.threat.lexicon.Lexicon.folded`); the indefinite after a glide (-yekî) is left
+out there, as alî-yekî and aliyekî are one word."""
+KMR_CUE_SUFFIXES = tuple(sorted({g + e for g in _KMR_GLIDES for e in _KMR_ENDINGS}, key=len, reverse=True))
+"""Endings stripped from a word to find a threat cue: each ending of :data:`_KMR_ENDINGS`, alone or after a glide
+y or a linking i (-yê -ya -yên -yan -iya)."""
 
 _CLITIC_FIRST = frozenset(c[0] for c in AR_CLITICS)
 

@@ -22,6 +22,10 @@ from threatmap.lang.scripts import is_arabic
 __all__ = ["Hit", "document_hits", "find_hits", "passage_hits"]
 
 _MAX_TOKEN = 40  # longer "words" are never cues
+_CKB_SET = frozenset(_CKB_SUFFIXES)
+_CKB_LENGTHS = sorted({len(s) for s in _CKB_SUFFIXES}, reverse=True)
+_KMR_SET = frozenset(_KMR_SUFFIXES)
+_KMR_LENGTHS = sorted({len(s) for s in _KMR_SUFFIXES}, reverse=True)
 
 
 class Hit(NamedTuple):
@@ -51,13 +55,13 @@ def _stem_forms(token: str) -> list[tuple[str, str, bool]]:
                 forms.append((rem, "ar", True))
             forms.extend((rem[:-len(s)], "ar", False) for s in _AR_SUFFIXES
                          if rem.endswith(s) and len(rem) - len(s) >= 2)
-        forms.extend((token[:-len(s)], "ckb", False) for s in _CKB_SUFFIXES
-                     if token.endswith(s) and len(token) - len(s) >= 2)
+        forms.extend((token[:-k], "ckb", False) for k in _CKB_LENGTHS  # a long ending needs a longer stem
+                     if len(token) - k >= (2 if k < 4 else 3) and token[-k:] in _CKB_SET)
     else:
         if len(token) > 2 and token.endswith("s"):
             forms.append((token[:-1], "en", False))
-        forms.extend((token[:-len(s)], "kmr", False) for s in _KMR_SUFFIXES
-                     if token.endswith(s) and len(token) - len(s) >= 3)
+        forms.extend((token[:-k], "kmr", False) for k in _KMR_LENGTHS
+                     if len(token) - k >= 3 and token[-k:] in _KMR_SET)
     return forms
 
 

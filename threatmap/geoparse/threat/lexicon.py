@@ -12,7 +12,7 @@ from importlib import resources
 import yaml
 
 from threatmap.geoparse.match.lexicon import kurdish_words
-from threatmap.lang.clitics import KMR_CUE_SUFFIXES
+from threatmap.lang.clitics import KMR_CASE_ENDINGS
 from threatmap.lang.kurdish_verbs import verb_forms
 from threatmap.lang.normalize import normalize_key
 from threatmap.lang.scripts import is_arabic
@@ -154,7 +154,7 @@ def _folded_words(forms: dict[tuple[str, int], set[str]]) -> dict[int, tuple[tup
             if key == w or len(key) != len(w):  # nothing folded, or not letter for letter
                 continue
             others = {o + w[len(key) - len(suf):]
-                      for suf in ("", *KMR_CUE_SUFFIXES) if key.endswith(suf) and len(key) - len(suf) >= 2
+                      for suf in ("", *KMR_CASE_ENDINGS) if key.endswith(suf) and len(key) - len(suf) >= 2
                       for o in ordinary.get(key[:len(key) - len(suf)], ())} - listed
             if others:
                 raws, rest = out.get(wid, ((), ()))
