@@ -59,7 +59,7 @@ _CKB_ENCLITICS = ("", "ي", "ه", "يه", "دا", "هوه", "وه", "يش", "ش"
                   "يهتي", "هتي", "ييه", "هوهي", "يشه")
 """What follows the article: the ezafe/possessive ی, the copula ە/یە, the postpositions دا and ەوە, additive یش,
 the person clitics یان/مان/تان (ەکانیان "their", ێکیان), and the abstract ending ێتی."""
-CKB_CUE_SUFFIXES = tuple(sorted({a + c for a in _CKB_ARTICLES for c in _CKB_ENCLITICS} - {"", "كه"}, key=len,
+CKB_CUE_SUFFIXES = tuple(sorted({a + c for a in _CKB_ARTICLES for c in _CKB_ENCLITICS} - {"", "كه", "ش"}, key=len,
                                 reverse=True))
 """Enclitics stripped from a word to find a threat cue: every article ending (:data:`_CKB_ARTICLES`) followed by
 every enclitic (:data:`_CKB_ENCLITICS`), so that a composed ending (ەکانیان, ێکی, ییەکان, ەکەش, ێکدا) reaches the
