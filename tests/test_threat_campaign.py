@@ -23,6 +23,11 @@ CASES = {
     "against ISIS, dated (ar)": ("أطلع المبعوث الشركاء على التقدم ضد داعش في دير الزور عام 2017.", "دير الزور", False),
     "stopped (ar)": ("توقفت حركة مقاتلي داعش عبر الحدود من سوريا.", "سوريا", False),
     "stopped (en)": ("Officials say ISIS has stopped attacks in Sinjar.", "Sinjar", False),
+    # ISIS supply routes or lines cut or struck: the fight against it there (session 4)
+    "supply lines (en)": ("The coalition cut ISIS supply lines near Qaim.", "Qaim", True),
+    "supply routes (ar)": ("قطعت القوات طرق إمداد داعش في البادية.", "البادية", True),
+    "supply routes (ckb)": ("هاوپەیمانان ڕێگاکانی ئیمدادی داعشیان لە بیابانی ئەنبار بڕی.", "ئەنبار", True),
+    "supply routes (kmr)": ("Koalîsyonê riyên piştgiriyê yên DAIŞê li Binxetê qut kirin.", "Binxet", True),
 }
 
 
