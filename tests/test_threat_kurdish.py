@@ -45,6 +45,11 @@ CASES = {  # name: (text, place, threat, the cue quoted)
                                 True, "پەناگەی"),
     "beheaded (kmr)": ("DAIŞê li gundekî Hewîceyê du şivan serjêkirin.", "Hewîce", True, "serjêkirin"),
     "beheaded (ckb)": ("داعش دوو شوانی لە گوندێکی حەویجە سەربڕی.", "حەویجە", True, "سەربڕی"),
+    # police, security forces and officials speak for their city like a ministry does ("police in Kirkuk say")
+    "officials say (ckb)": ("بەرپرسانی پێشمەرگە و هێزە ئەمنییەکان لە کەرکووک، دەڵێن چەکدارانی داعش لە حەویجە خۆیان "
+                            "دەشارنەوە.", "کەرکووک", False, "هێزە ئەمنییەکان"),
+    "police say (kmr)": ("Polîsên Kerkûkê dibêjin çekdarên DAIŞê li Hewîceyê xwe vedişêrin.", "Kerkûk", False,
+                         "Polîsên"),
 }
 
 
