@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -163,7 +164,11 @@ class ThreatModel:
             return []
         import numpy as np
 
-        x = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+        width = len(FEATURE_NAMES)
+        if isinstance(rows, np.ndarray):
+            x = np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
+        else:  # a sequence of rows: read straight into one matrix (no nested-sequence inspection)
+            x = np.fromiter(chain.from_iterable(rows), np.float64, len(rows) * width).reshape(len(rows), width)
         z = self.slope * mean_log_odds(self.members, x) + self.intercept
         return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
 
