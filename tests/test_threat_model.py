@@ -121,3 +121,18 @@ def test_the_row_predictor_gives_lightgbms_own_probabilities_bit_for_bit() -> No
             assert np.array_equal(m.rows(rows), m.booster.predict(rows, num_threads=1))
     with pytest.raises(ValueError, match="expected rows of"):
         boosters[0].predict(x[:, :3])
+
+
+def test_the_row_predictor_serves_several_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    model = ThreatModel.load()
+    x = np.random.default_rng(3).uniform(0.0, 5.0, size=(25, len(FEATURE_NAMES)))
+    batches = [x[i:i + 5] for i in range(0, 25, 5)] * 8
+    want = [m.booster.predict(x, num_threads=1) for m in model.members if m.rows is not None]
+    with ThreadPoolExecutor(4) as pool:
+        for m, expected in zip([m for m in model.members if m.rows is not None], want, strict=True):
+            got = list(pool.map(m.predict, batches))
+            assert all(np.array_equal(g, expected[(k % 5) * 5:(k % 5) * 5 + 5]) for k, g in enumerate(got))

@@ -9,6 +9,7 @@ reads that file only (no pickle, no network). ``python -m threatmap train`` rebu
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -71,7 +72,7 @@ class RowPredictor:
     The probabilities are LightGBM's, bit for bit (the same trees, the same C++ code; a test compares them).
     """
 
-    __slots__ = ("_booster", "_handle", "_lib", "width")
+    __slots__ = ("_booster", "_handle", "_lib", "_lock", "width")
 
     def __init__(self, booster: Any) -> None:
         import ctypes
@@ -80,6 +81,7 @@ class RowPredictor:
 
         self._booster = booster  # keeps the C booster alive as long as the handle
         self._lib = _LIB
+        self._lock = threading.Lock()  # one geoparser may serve several threads; a fast config holds one row buffer
         self.width = booster.num_feature()
         handle = ctypes.c_void_p()
         c_booster = booster._handle  # noqa: SLF001 (LightGBM has no public accessor for its C booster)
@@ -102,11 +104,13 @@ class RowPredictor:
         n = ctypes.c_int64()
         predict, handle, n_ref = self._lib.LGBM_BoosterPredictForMatSingleRowFast, self._handle, ctypes.byref(n)
         row, step, dst = x.ctypes.data, x.strides[0], out.ctypes.data
-        for i in range(len(x)):
-            if predict(handle, ctypes.c_void_p(row + i * step), n_ref, ctypes.c_void_p(dst + 8 * i)):
-                from lightgbm.basic import _safe_call
+        with self._lock:
+            failed = any(predict(handle, ctypes.c_void_p(row + i * step), n_ref, ctypes.c_void_p(dst + 8 * i))
+                         for i in range(len(x)))
+        if failed:
+            from lightgbm.basic import _safe_call
 
-                _safe_call(-1)  # raises LightGBMError with LightGBM's message
+            _safe_call(-1)  # raises LightGBMError with LightGBM's message
         return out
 
     def __del__(self) -> None:
