@@ -8,13 +8,13 @@ runs with its own code, gazetteer and model, and nothing one tree computed serve
 alternately, round by round (a swing of the machine's load hits all alike); the best round of each is kept.
 
 In each subprocess: the gazetteer and geoparser are loaded, frozen out of the full GC passes (as the CLI does; the
-same for every tree, whether or not its own CLI did), warmed up on every distinct text once, then every document is
-parsed `--passes` times, each time as NEW string objects (copied before the clock); the best pass counts, in CPU
-time. A tree whose ``Geoparser.from_gazetteer`` takes ``threat="rules"`` is timed with its default threat decision
-(the model) and with the rules; an older tree has only its one parse. The first tree also times a bare pyahocorasick
-pass and flashtext's ``KeywordProcessor`` over the same documents with its gazetteer's aliases (the floor and the
-baseline of ``bench/geoparse.py``). Printed: MB/s per tree and shape, the ratio to the first TREE's parse, the
-fraction of the bare automaton, and the load average before and after.
+same for every tree, whether or not its own CLI did; ``--no-freeze``: not for any), warmed up on every distinct text
+once, then every document is parsed `--passes` times, each time as NEW string objects (copied before the clock); the
+best pass counts, in CPU time. A tree whose ``Geoparser.from_gazetteer`` takes ``threat="rules"`` is timed with its
+default threat decision (the model) and with the rules; an older tree has only its one parse. The first tree also
+times a bare pyahocorasick pass and flashtext's ``KeywordProcessor`` over the same documents with its gazetteer's
+aliases (the floor and the baseline of ``bench/geoparse.py``). Printed: MB/s per tree and shape, the ratio to the
+first TREE's parse, the fraction of the bare automaton, and the load average before and after.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
 
 
-def _worker(tree: Path, docs_file: Path, floors: bool, passes: int) -> None:
+def _worker(tree: Path, docs_file: Path, floors: bool, passes: int, freeze: bool) -> None:
     """Time one tree's parse of the documents in ``docs_file`` (JSON: shape -> texts); print JSON results."""
     sys.path.insert(0, str(tree))
     import gc
@@ -63,8 +63,9 @@ def _worker(tree: Path, docs_file: Path, floors: bool, passes: int) -> None:
         bare.make_automaton()
         funcs["bare automaton"] = lambda text: sum(1 for _ in bare.iter(text.lower()))
         funcs["flashtext"] = lambda text: len(kp.extract_keywords(text, span_info=True))
-    gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.collect()
+        gc.freeze()
     out = {}
     for shape, texts in shapes.items():
         for label, func in funcs.items():
@@ -87,13 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mb", type=float, default=2.0)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--passes", type=int, default=2, help="timed passes over the documents in each subprocess")
+    p.add_argument("--no-freeze", action="store_true", help="leave the loaded gazetteer in the full GC passes (as "
+                   "processes did before threatmap.longlived.freeze_loaded)")
     p.add_argument("--joined", action="store_true", help="also time ~37 KB articles of all the texts joined")
     p.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--docs", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--floors", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
-        _worker(args.worker, args.docs, args.floors, args.passes)
+        _worker(args.worker, args.docs, args.floors, args.passes, not args.no_freeze)
         return 0
     sys.path.insert(0, str(ROOT))
     from bench.geoparse import documents
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.rounds):
             for k, tree in enumerate(args.trees):
                 cmd = [sys.executable, str(HERE), str(tree), "--worker", str(tree.resolve()), "--docs", str(docs_file),
-                       "--passes", str(args.passes)]
+                       "--passes", str(args.passes), *(["--no-freeze"] if args.no_freeze else [])]
                 if k == 0:
                     cmd.append("--floors")
                 res = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, check=False)
@@ -143,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                 extra += f"  {rate / (mb / flash[0]):.2f}x flashtext" if flash else ""
                 print(f"  {tree!s:<28} {label:<13} {rate:6.3f} MB/s  {base / got[0]:5.2f}x the first tree's parse"
                       f"{extra}  ({got[1]:,} mentions)")
-    print(f"\nload average before {load0[0]:.2f} {load0[1]:.2f}, after {load1[0]:.2f} {load1[1]:.2f}")
+    print(f"\ngazetteer {'not ' if args.no_freeze else ''}frozen out of the GC passes after loading")
+    print(f"load average before {load0[0]:.2f} {load0[1]:.2f}, after {load1[0]:.2f} {load1[1]:.2f}")
     return 0
 
 
