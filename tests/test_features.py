@@ -106,3 +106,28 @@ def test_an_unlocated_name_is_neither_in_iraq_and_syria_nor_abroad() -> None:
     assert (karrada_row["in_iraq_syria"], karrada_row["abroad"]) == (0.0, 0.0)
     assert (paris_row["in_iraq_syria"], paris_row["abroad"]) == (0.0, 1.0)
     assert (kirkuk_row["in_iraq_syria"], kirkuk_row["abroad"]) == (1.0, 0.0)
+
+
+def test_years_are_four_digits_no_other_digit_touches() -> None:
+    import re
+
+    from threatmap.geoparse.threat.features import _years
+    from threatmap.geoparse.threat.scope import _latest_year
+
+    texts = ["in 2014 and 1999.", "12014 20145 2014", "٢2015 2016٣", "1949 1950 2049 2050", "2015.5 3.2016 2017/",
+             "2000 and 2013:5", "", "2019,2020 x2021y", "ISIS in 2014; ٢٠١٥"]
+    # the lookarounds the scans replaced (a digit of any script, and for the latest year also . , / :)
+    isolated = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+    unjoined = re.compile(r"(?<![\d.,/:])(19[5-9]\d|20[0-4]\d)(?![\d.,/:]\d)")
+    for text in texts:
+        assert _years(text) == [int(y) for y in isolated.findall(text)], text
+        assert _latest_year(text) == max((int(y) for y in unjoined.findall(text) if y != "2000"), default=0), text
+    assert [_latest_year(t) for t in texts] == [2014, 2014, 2016, 2049, 2017, 0, 0, 2021, 2014]
+
+
+def test_the_nearest_isis_mention_on_each_side_of_the_place() -> None:
+    (row,) = features("ISIS fighters attacked a village near Kirkuk , then ISIS withdrew.", "Kirkuk")
+    before, after = row["actor_before_dist"], row["actor_after_dist"]
+    assert 0 < after < before < 1.0
+    (alone,) = features("Fighters attacked a village near Kirkuk.", "Kirkuk")
+    assert alone["actor_before_dist"] == alone["actor_after_dist"] == 1.0

@@ -13,15 +13,16 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.actors import actor_marks, document_actors
 from threatmap.geoparse.threat.analysis import Analysis, analyse
 from threatmap.geoparse.threat.assess import PlaceRoles, Position, judge, locate
 from threatmap.geoparse.threat.cues import Hit
-from threatmap.geoparse.threat.lexicon import BLOCKERS
 from threatmap.geoparse.threat.lists import list_features, listed
 from threatmap.geoparse.threat.passage_features import (
     FAMILIES,
@@ -42,7 +43,9 @@ __all__ = ["FEATURE_NAMES", "FeatureRow", "MentionSpan", "document_features"]
 
 _DOCFAMILIES = ("threat", "presence", "presence_bound", "attack", "combat", "war", "defeat", "history",
                  "humanitarian", "political", "stability", "institution", "recent", "negation", "question")
-_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d")
+"""Four digits of a year 1950-2049; :func:`_years` checks that no digit touches them (apart: a regex lookbehind tried
+at every character scans four times slower, and the digits a candidate consumed cannot start another year)."""
 _PREV_WORDS: dict[str, tuple[str, ...]] = {  # closed-class words right before a place, by role (all languages)
     "in": ("in", "at", "inside", "within", "throughout", "across", "في", "فى", "داخل", "li", "le", "لە", "له", "di"),
     "from": ("from", "من", "ji", "لە", "له"),
@@ -55,9 +58,13 @@ _PREV_KEYS = tuple(_PREV_WORDS)
 _PREV_ROWS = {w: tuple(float(w in _PREV_WORDS[k]) for k in _PREV_KEYS) for ws in _PREV_WORDS.values() for w in ws}
 """A closed-class word -> its ``prev_word_*`` values (a word of no role: all 0)."""
 _NO_PREV = (0.0,) * len(_PREV_KEYS)
+_KIND = itemgetter(4)  # a Hit's family
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _TYPES = ("country", "governorate", "district", "subdistrict", "city", "town", "village", "camp", "mountain_range",
           "desert", "plain", "valley", "river", "lake", "region")
+_KIND_ROWS = {t: tuple(float(t == u) for u in _TYPES) for t in _TYPES}
+"""A place type -> its ``type_*`` values (a type outside ``_TYPES``: all 0)."""
+_NO_KIND = (0.0,) * len(_TYPES)
 _DISTANCE_RE = re.compile(  # "20 km southwest of", "على بعد 30 كم جنوب", "50 kîlometre li başûrê"
     r"\d[\d,.]*\s*(?:km|kilomet|kîlomet|mile|كم|كيلو|میل|كیلۆ|کیلۆ)", re.IGNORECASE)
 
@@ -159,7 +166,7 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
     elsewhere = _Elsewhere(mentions, by_place, [summaries.get(bisect.bisect_right(starts, m.passage.start) - 1,
                                                                NO_SUMMARY).dec_pos for m in mentions])
     headings: dict[tuple[int, int], bool] = {}
-    rows = []
+    rows: list[tuple[list[float], ThreatDecision, str | None, str | None]] = []
     for m in mentions:
         k = bisect.bisect_right(starts, m.passage.start) - 1
         k = k if 0 <= k < len(passages) and (passages[k] is m.passage or passages[k] == m.passage) else -1
@@ -194,13 +201,14 @@ def document_features(ctx: ParseContext, mentions: Sequence[MentionSpan]) -> lis
                    min(10, context[2].pos_count), float(context[2].block), *tail,
                    float(m.country in ("IQ", "SY")), float(bool(m.place_id) and m.country not in ("IQ", "SY")),
                    *_word_context(text, m), float(_role_block(a, pos, roles))]
-        for_threat = _quote(text, a, pos, POSITIVE_KINDS) or (doc_hits.quote(passages[k - 1], POSITIVE_KINDS)
-                                                       if k > 0 and same_line and context[0].actor else None)
-        against = _quote(text, a, pos, _AGAINST)
-        rows.append(FeatureRow((float(decision.threat), float(decision.cue is not None), *values), decision,
-                               for_threat, against))
-    extra = list_features(text, mentions, [r.rule.threat for r in rows])
-    return [FeatureRow((*r.values, *x), r.rule, r.for_threat, r.against) for r, x in zip(rows, extra, strict=True)]
+        for_threat = (per is not None and _quote(text, a, pos, per.pos)) or (
+            doc_hits.quote(passages[k - 1], POSITIVE_KINDS) if k > 0 and same_line and context[0].actor else None)
+        against = _quote(text, a, pos, per.against) if per is not None else None
+        rows.append(([float(decision.threat), float(decision.cue is not None), *values], decision, for_threat,
+                     against))
+    extra = list_features(text, mentions, [r[1].threat for r in rows])
+    return [FeatureRow((*values, *x), rule, for_threat, against)
+            for (values, rule, for_threat, against), x in zip(rows, extra, strict=True)]
 
 
 def _role_block(a: Analysis | None, pos: Position | None, roles: PlaceRoles | None) -> bool:
@@ -256,36 +264,36 @@ def _word_context(text: str, m: MentionSpan) -> list[float]:
 
 def _document_tail(text: str, hits: Sequence[Hit], kb: float, ref_year: int | None) -> list[float]:
     """Cue densities over the whole document, and how much of it is dated in the past."""
-    counts = {fam: 0 for fam in _DOCFAMILIES}
-    for h in hits:
-        if h.kind in counts:
-            counts[h.kind] += 1
-    years = [int(y) for y in _YEAR_RE.findall(text)]
+    counts = Counter(map(_KIND, hits))
+    years = _years(text)
     past = sum(1 for y in years if ref_year is not None and y < ref_year - 1)
     latest_gap = (ref_year - max(years)) if years and ref_year is not None else 0
     return [*(min(20.0, counts[f] / kb) for f in _DOCFAMILIES), min(20.0, past / kb),
             float(max(-5, min(20, latest_gap))), math.log1p(kb)]
 
 
+def _years(text: str) -> list[int]:
+    """The years 1950-2049 written in ``text`` as four digits with no other digit (of any script) beside them."""
+    n = len(text)
+    return [int(m[0]) for m in _YEAR_RE.finditer(text)
+            if not (m.start() and text[m.start() - 1].isdecimal()) and not (m.end() < n and text[m.end()].isdecimal())]
+
+
 def _actor_sides(a: Analysis | None, pos: Position | None) -> list[float]:
     """Token distance to the nearest ISIS mention before and after the place, in the same passage."""
     if a is None or pos is None:
         return [1.0, 1.0]
-    t0, t1 = pos.t0, pos.t1
-    before = [t0 - t for t in a.actor_toks if t < t0]
-    after = [t - t1 for t in a.actor_toks if t > t1]
-    return [min([FAR, *before]) / FAR, min([FAR, *after]) / FAR]
+    toks = a.actor_toks  # sorted
+    i, j = bisect.bisect_left(toks, pos.t0), bisect.bisect_right(toks, pos.t1)
+    before = min(FAR, pos.t0 - toks[i - 1]) if i > 0 else FAR
+    after = min(FAR, toks[j] - pos.t1) if j < len(toks) else FAR
+    return [before / FAR, after / FAR]
 
 
-_AGAINST = frozenset({*BLOCKERS, "institution", "other_actor"})
-
-
-def _quote(text: str, a: Analysis | None, pos: Position | None, kinds: frozenset[str]) -> str | None:
-    """The decisive hit of ``kinds`` nearest the mention at ``pos`` (the last one, when ``pos`` is None), verbatim."""
-    if a is None:
-        return None
-    hits = [h for h in a.decisive if h.kind in kinds]
-    if not hits:
+def _quote(text: str, a: Analysis | None, pos: Position | None, hits: Sequence[Hit]) -> str | None:
+    """The hit of ``hits`` (deciding hits of ``a``, in order) nearest the mention at ``pos`` (the last one, when
+    ``pos`` is None), verbatim."""
+    if a is None or not hits:
         return None
     if pos is not None:
         m0 = pos.m0
@@ -333,5 +341,5 @@ def _row(text: str, a: Analysis | None, per: PassageFeatures | None, pos: Positi
     ctx = [float(context[0].dec_pos), float(context[0].actor), float(context[0].block), float(context[0].other),
            float(context[1].dec_pos), float(context[1].actor), float(context[2].dec_pos), float(context[2].actor),
            float(same_line)]
-    kind = [float(m.place_type == t) for t in _TYPES] + [float(m.precision)]
-    return roles + body + dec + ctx + doc_ctx + fam_vals + kind
+    return [*roles, *body, *dec, *ctx, *doc_ctx, *fam_vals, *_KIND_ROWS.get(m.place_type, _NO_KIND),
+            float(m.precision)]

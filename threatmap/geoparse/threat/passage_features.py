@@ -26,6 +26,7 @@ FAR = 30
 """Token distances are capped here (and "absent" is this far)."""
 POSITIVE_KINDS = frozenset(POSITIVE)
 BLOCKER_KINDS = frozenset(BLOCKERS)
+AGAINST_KINDS = frozenset({*BLOCKERS, "institution", "other_actor"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,8 @@ class PassageFeatures:
     pos_starts: list[int]
     block_starts: list[int]
     other_starts: list[int]
+    against: list[Hit]
+    """The deciding hits that speak against a threat (blockers, institutions, other actors), in the passage's order."""
 
     @classmethod
     def of(cls, a: Analysis) -> PassageFeatures:
@@ -129,12 +132,14 @@ class PassageFeatures:
         block = [h for h in a.decisive if h.kind in BLOCKER_KINDS or h.kind == "institution"]
         other = [h for h in a.decisive if h.kind == "other_actor"]
         pos = [h for h in a.decisive if h.kind in POSITIVE_KINDS]
+        against = [h for h in a.decisive if h.kind in AGAINST_KINDS]
         featured = [(k, by_kind[k]) for k in FAMILIES if k in by_kind]  # the families with features of their own
         return cls(by_kind, {k: [(h.t0, h.t1) for h in hs] for k, hs in featured}, pos, block, other,
                    sorted(h.start for h in by_kind.get("negation", ())), math.log1p(len(a.spans)),
                    [(h.t0, h.t1) for h in block], [(h.t0, h.t1) for h in other],
                    {k: sorted(h.start for h in hs) for k, hs in featured}, [(h.t0, h.t1) for h in pos],
-                   sorted(h.start for h in pos), sorted(h.start for h in block), sorted(h.start for h in other))
+                   sorted(h.start for h in pos), sorted(h.start for h in block), sorted(h.start for h in other),
+                   against)
 
     def decisive_features(self, a: Analysis, at: Position) -> list[float]:
         """The rules' deciding hits (positive cues with ISIS as actor, blockers, other actors) around the mention."""
