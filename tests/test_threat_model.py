@@ -105,34 +105,11 @@ def test_cross_validation_reports_the_spread_over_its_folds() -> None:
     assert "| all | 4 |" in format_cv(cv) and "0.50-1.00" in format_cv(cv)
 
 
-def test_the_row_predictor_gives_lightgbms_own_probabilities_bit_for_bit() -> None:
+
+def test_a_documents_rows_as_sequences_or_one_array_get_the_same_probabilities() -> None:
     import numpy as np
 
     model = ThreatModel.load()
-    rng = np.random.default_rng(7)
-    x = rng.uniform(-2.0, 12.0, size=(40, len(FEATURE_NAMES)))
-    x[::3] = np.round(x[::3])  # integral values, on the trees' thresholds more often
-    x[1, :5] = 0.0
-    boosters = [m for m in model.members if m.kind in ("gbdt", "rf")]
-    assert boosters and all(m.rows is not None for m in boosters)
-    for m in boosters:
-        assert m.rows is not None
-        for rows in (x, x[:1], x[5:17], x[:0]):
-            assert np.array_equal(m.rows(rows), m.booster.predict(rows, num_threads=1))
-    with pytest.raises(ValueError, match="expected rows of"):
-        boosters[0].predict(x[:, :3])
-
-
-def test_the_row_predictor_serves_several_threads() -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    import numpy as np
-
-    model = ThreatModel.load()
-    x = np.random.default_rng(3).uniform(0.0, 5.0, size=(25, len(FEATURE_NAMES)))
-    batches = [x[i:i + 5] for i in range(0, 25, 5)] * 8
-    want = [m.booster.predict(x, num_threads=1) for m in model.members if m.rows is not None]
-    with ThreadPoolExecutor(4) as pool:
-        for m, expected in zip([m for m in model.members if m.rows is not None], want, strict=True):
-            got = list(pool.map(m.predict, batches))
-            assert all(np.array_equal(g, expected[(k % 5) * 5:(k % 5) * 5 + 5]) for k, g in enumerate(got))
+    x = np.random.default_rng(7).uniform(-2.0, 12.0, size=(9, len(FEATURE_NAMES)))
+    assert model.probabilities([list(r) for r in x]) == model.probabilities(x)
+    assert model.probabilities([]) == []

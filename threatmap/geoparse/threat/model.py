@@ -9,7 +9,6 @@ reads that file only (no pickle, no network). ``python -m threatmap train`` rebu
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -24,7 +23,7 @@ from threatmap.geoparse.threat.assess import assess as rules_assess
 from threatmap.geoparse.threat.features import FEATURE_NAMES, MentionSpan, document_features
 from threatmap.models import Passage, ThreatDecision
 
-__all__ = ["FORMAT", "MODEL_FILE", "Member", "RowPredictor", "RulesDecider", "ThreatDecider", "ThreatModel",
+__all__ = ["FORMAT", "MODEL_FILE", "Member", "RulesDecider", "ThreatDecider", "ThreatModel",
            "decide_threshold", "mean_log_odds"]
 
 FORMAT = "threatmap-threat-model/2"
@@ -63,62 +62,6 @@ class RulesDecider:
 _EPS = 1e-6
 
 
-class RowPredictor:
-    """LightGBM's own prediction of a booster, row by row through its C API's "fast" single-row entry point
-    (``LGBM_BoosterPredictForMatSingleRowFast``), set up once per booster.
-
-    ``Booster.predict`` parses its parameters and builds a predictor on every call: inside a parse, where the
-    caches are cold, that cost 0.2-0.3 ms per call and booster, more than predicting a document's dozen rows.
-    The probabilities are LightGBM's, bit for bit (the same trees, the same C++ code; a test compares them).
-    """
-
-    __slots__ = ("_booster", "_handle", "_lib", "_lock", "width")
-
-    def __init__(self, booster: Any) -> None:
-        import ctypes
-
-        from lightgbm.basic import _LIB, _safe_call
-
-        self._booster = booster  # keeps the C booster alive as long as the handle
-        self._lib = _LIB
-        self._lock = threading.Lock()  # one geoparser may serve several threads; a fast config holds one row buffer
-        self.width = booster.num_feature()
-        handle = ctypes.c_void_p()
-        c_booster = booster._handle  # noqa: SLF001 (LightGBM has no public accessor for its C booster)
-        _safe_call(_LIB.LGBM_BoosterPredictForMatSingleRowFastInit(
-            c_booster, ctypes.c_int(0), ctypes.c_int(0), ctypes.c_int(-1),  # normal prediction, every tree
-            ctypes.c_int(1), ctypes.c_int32(self.width), ctypes.c_char_p(b"num_threads=1"),  # float64 rows
-            ctypes.byref(handle)))
-        self._handle = handle
-
-    def __call__(self, x: Any) -> Any:
-        """The booster's probabilities for the rows of the 2-D array ``x``."""
-        import ctypes
-
-        import numpy as np
-
-        x = np.ascontiguousarray(x, dtype=np.float64)
-        if x.ndim != 2 or x.shape[1] != self.width:
-            raise ValueError(f"expected rows of {self.width} features, got an array of shape {x.shape}")
-        out = np.empty(len(x), dtype=np.float64)
-        n = ctypes.c_int64()
-        predict, handle, n_ref = self._lib.LGBM_BoosterPredictForMatSingleRowFast, self._handle, ctypes.byref(n)
-        row, step, dst = x.ctypes.data, x.strides[0], out.ctypes.data
-        with self._lock:
-            failed = any(predict(handle, ctypes.c_void_p(row + i * step), n_ref, ctypes.c_void_p(dst + 8 * i))
-                         for i in range(len(x)))
-        if failed:
-            from lightgbm.basic import _safe_call
-
-            _safe_call(-1)  # raises LightGBMError with LightGBM's message
-        return out
-
-    def __del__(self) -> None:
-        handle = getattr(self, "_handle", None)
-        if handle is not None and handle.value:
-            self._lib.LGBM_FastConfigFree(handle)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Member:
     """One model of the stack: a LightGBM booster, a LightGBM random forest, or a logistic regression."""
@@ -129,8 +72,6 @@ class Member:
     mean: Any = None
     scale: Any = None
     coef: Any = None
-    rows: RowPredictor | None = None
-    """The booster's row predictor (gbdt, rf)."""
 
     @classmethod
     def of(cls, obj: dict[str, Any]) -> Member:
@@ -140,8 +81,7 @@ class Member:
 
         kind = obj["kind"]
         if kind in ("gbdt", "rf"):
-            booster = lightgbm.Booster(model_str=obj["booster"])
-            return cls(kind, booster, rows=RowPredictor(booster))
+            return cls(kind, lightgbm.Booster(model_str=obj["booster"]))
         if kind == "logistic":
             arrays = [np.asarray(obj[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
             if not len(arrays[0]) == len(arrays[1]) == len(arrays[2]) == len(FEATURE_NAMES):
@@ -154,8 +94,6 @@ class Member:
         """The member's probability of threat for the rows of ``x`` (``FEATURE_NAMES`` columns)."""
         import numpy as np
 
-        if self.rows is not None:
-            return self.rows(x)
         if self.kind in ("gbdt", "rf"):
             return self.booster.predict(x, num_threads=1)
         return 1.0 / (1.0 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept)))
