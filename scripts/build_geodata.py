@@ -51,6 +51,7 @@ from _geodata_sources import (  # noqa: E402
     sources,
     world_cities,
 )
+from _kurmanji_variants import KURMANJI_HEADER, kurmanji_variants  # noqa: E402
 from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
 from _phrase_families import HEADER as PHRASES_HEADER  # noqa: E402
 from _phrase_families import family_phrases  # noqa: E402
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     texts["spellings_ar.yaml"] = spellings_text(formal_names(entries, key=normalize_key, taken=taken), _q,
                                                 header=FORMAL_HEADER)
     texts["spellings_phrases.yaml"] = _phrases_text(entries, texts[OVERTURE.name])
+    texts["spellings_kmr.yaml"] = _kurmanji_text(entries, texts[OVERTURE.name],
+                                                 texts["spellings_en.yaml"])
     return _write_or_check(texts, places_text, check=args.check)
 
 
@@ -123,6 +126,20 @@ def _latin_text(places_text: str, entries: list[dict[str, Any]], overture_text: 
     variants = latin_variants([e for e in entries if e["id"] in curated_ids], key=normalize_key, taken=taken,
                               zipf=lambda text: zipf_frequency(text, "en"), first_words=first_words)
     return spellings_text(variants, _q, header=LATIN_HEADER)
+
+
+def _kurmanji_text(entries: list[dict[str, Any]], overture_text: str, english_text: str) -> str:
+    """``spellings_kmr.yaml``: Kurmanji spellings of the Iraqi/Syrian names of ``places.yaml``, curated and GeoNames
+    (scripts/_kurmanji_variants.py)."""
+    from wordfreq import zipf_frequency
+    load = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    everything = entries + (yaml.load(overture_text, Loader=load).get("places") or [])
+    taken = {normalize_key(n) for e in everything for n in _all_names(e)}
+    taken |= {normalize_key(n) for langs in (yaml.load(english_text, Loader=load).get("aliases") or {}).values()
+              for n in langs.get("en") or []}
+    variants = kurmanji_variants(entries, key=normalize_key, taken=taken, zipf=lambda text: zipf_frequency(text, "en"),
+                                 kurdish_words=kurdish_words())
+    return spellings_text(variants, _q, header=KURMANJI_HEADER)
 
 
 def _phrases_text(entries: list[dict[str, Any]], overture_text: str) -> str:

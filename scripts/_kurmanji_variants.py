@@ -1,0 +1,113 @@
+"""Kurmanji Latin spellings of curated Iraqi and Syrian names, from their English transliteration, for build_geodata.py.
+
+Kurmanji news writes an Arabic place name in its own Latin orthography, not in the English one: Khanaqin ->
+Xanaqîn, Jalawla -> Celawla, Fallujah -> Fellûce, Baqubah -> Beqûbe, Tal Afar -> Til Afer, Abu Kamal -> Ebû Kemal,
+Suwayda -> Suweyda. The rules, applied together to one English name of a curated place of Iraq or Syria:
+
+- consonants: kh, gh -> x; sh -> ş; ch -> ç; j -> c; dh -> z; th -> s;
+- long vowels and diphthongs: ou, oo -> û; ee -> î; aa -> a; ai -> ey (ay, aw take the short a rule below);
+- endings: -iyah / -iya / -iyeh -> -iye; -ah / -eh -> -e (and -a);
+- the article al- / el- / as- / ash- … dropped; a first word Tal / Tell / Tel -> Til, Abu -> Ebû, Deir / Dayr -> Dêr;
+- the short vowel a written e (Kurmanji's short a): every choice for the first three a's of the name.
+
+The letters î û ê ş ç fold to i u e s c when matched (:mod:`threatmap.lang.normalize`), so the written form only
+matters for display. A spelling is kept only when it has at least four letters, is no name of any place yet
+(``taken``), is no ordinary English word (one word with wordfreq Zipf >= ``ZIPF``) or ordinary Kurmanji word
+(klpt's lexicon), and one place only produces it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+ZIPF = 3.0  # as for the English variants (scripts/_latin_variants.py)
+_MAX_CHOICES = 3  # short a's written a or e: at most 2**3 spellings of a name
+_CONSONANTS = (("kh", "x"), ("gh", "x"), ("sh", "ş"), ("ch", "ç"), ("dh", "z"), ("th", "s"), ("j", "c"))
+_VOWELS = (("ou", "û"), ("oo", "û"), ("ee", "î"), ("aa", "a"), ("ai", "ey"))
+_FIRST = {"tal": "til", "tall": "til", "tel": "til", "tell": "til", "abu": "ebû", "deir": "dêr", "dayr": "dêr"}
+_ARTICLE = re.compile(r"^(?:al|el|as|ash|ad|ar|at|az|an|adh|ath)[- ]")
+_ENDINGS = ((re.compile(r"iy(?:ah|a|eh)$"), ("iye",)), (re.compile(r"(?<=[^aeiou])(?:ah|eh)$"), ("e", "a")))
+_FIXED = frozenset("""governorate province district subdistrict sub city town village camp dam lake river mountain
+    mountains mount valley desert plain plains region air base airbase airport bridge crossing border gate oil field
+    fields refinery prison island islands of the and new old north south east west upper lower central great""".split())
+_TYPES = frozenset({"city", "town", "district", "subdistrict", "governorate", "village", "camp"})
+_SHORT_A = re.compile(r"(?<![aeiouêîû])a(?![aeiouêîû])")
+
+
+def _word(word: str) -> str:
+    """The consonants, long vowels and ending of one lower-case word in Kurmanji letters."""
+    for a, b in (*_CONSONANTS, *_VOWELS):
+        word = word.replace(a, b)
+    return word
+
+
+def _endings(word: str) -> list[str]:
+    for pattern, ends in _ENDINGS:
+        if pattern.search(word) and len(word) > 4:
+            return [pattern.sub(e, word) for e in ends]
+    return [word]
+
+
+def kurmanji_forms(name: str, *, fixed: Callable[[str], bool] = _FIXED.__contains__) -> set[str]:
+    """Lower-case Kurmanji spellings of the English name ``name`` (see the module docstring), ``name`` excluded.
+
+    A name with a word that ``fixed`` says is English (a designator: province, camp, mountains …) is no candidate:
+    a Kurmanji writer translates it (Sinjar Mountains is Çiyayê Şengalê), which is not a spelling rule.
+    """
+    low = _ARTICLE.sub("", " ".join(name.lower().replace("-", " ").replace("'", "").split()))
+    words = low.split(" ")
+    if not low or any(fixed(w) for w in words) or not all(w.isalpha() for w in words):
+        return set()
+    words = [_FIRST.get(words[0], words[0]), *words[1:]] if len(words) > 1 else words
+    stems = [_endings(_word(w)) for w in words]
+    out: set[str] = set()
+    for choice in itertools.product(*stems):
+        text = " ".join(choice)
+        shorts = [m.start() for m in _SHORT_A.finditer(text)][:_MAX_CHOICES]
+        for flips in itertools.product((False, True), repeat=len(shorts)):
+            chars = list(text)
+            for pos, flip in zip(shorts, flips, strict=True):
+                if flip:
+                    chars[pos] = "e"
+            out.add("".join(chars))
+    out.discard(" ".join(name.lower().replace("-", " ").split()))
+    return out
+
+
+def kurmanji_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str], str], taken: set[str],
+                      zipf: Callable[[str], float], kurdish_words: Collection[str]) -> dict[str, dict[str, list[str]]]:
+    """``{place id: {"kmr": [spelling]}}`` for curated places of Iraq and Syria (see the module docstring).
+
+    ``taken``: the keys of every name of the gazetteer; ``zipf(text)``: its English Zipf frequency;
+    ``kurdish_words``: ordinary Kurmanji words, lower case.
+    """
+    made: dict[str, set[str]] = defaultdict(set)  # key -> places that produce it
+    spelled: dict[tuple[str, str], str] = {}
+    for e in entries:
+        if e.get("country") not in ("IQ", "SY") or e.get("type") not in _TYPES:
+            continue
+        names = [(e.get("names") or {}).get("en"), *((e.get("aliases") or {}).get("en") or [])]
+        for name in (str(n) for n in names if n and not str(n).isupper()):
+            for form in sorted(kurmanji_forms(name)):
+                k = key(form)
+                if (sum(c.isalpha() for c in form) < 4 or k in taken or form in kurdish_words
+                        or (" " not in form and zipf(form) >= ZIPF)):
+                    continue
+                made[k].add(e["id"])
+                spelled.setdefault((e["id"], k), " ".join(w[:1].upper() + w[1:] for w in form.split(" ")))
+    out: dict[str, list[str]] = defaultdict(list)
+    for k, ids in sorted(made.items()):
+        if len(ids) == 1:
+            pid = next(iter(ids))
+            out[pid].append(spelled[(pid, k)])
+    return {pid: {"kmr": sorted(out[pid])} for pid in sorted(out)}
+
+
+KURMANJI_HEADER = ("# Generated by scripts/build_geodata.py (scripts/_kurmanji_variants.py); do not edit.",
+                   "# Kurmanji Latin spellings of curated Iraqi and Syrian names from their English transliteration",
+                   "# (kh -> x, j -> c, sh -> ş, -ah -> -e, Tal -> Til, Abu -> Ebû, short a -> e: Celawla, Beqûbe).")
+"""The comment lines of ``geodata/spellings_kmr.yaml`` (written by ``_spellings.spellings_text``)."""

@@ -1,0 +1,44 @@
+"""scripts/_kurmanji_variants.py: Kurmanji Latin spellings of Iraqi and Syrian names from their English one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from _kurmanji_variants import kurmanji_forms, kurmanji_variants
+
+from threatmap.lang.normalize import normalize_key
+
+
+# Kurmanji news spellings (not from the gold) of names whose English transliteration is on the left.
+@pytest.mark.parametrize(("english", "kurmanji"), [
+    ("Khanaqin", "Xanaqîn"), ("Jalawla", "Celawla"), ("Fallujah", "Fellûce"), ("Baqubah", "Beqûbe"),
+    ("Tal Afar", "Til Afer"), ("Abu Kamal", "Ebû Kemal"), ("Bayji", "Beycî"), ("Al-Shaddadi", "Şeddadî"),
+    ("Tell Tamr", "Til Temr"), ("Sadiyah", "Sadiye"),
+])
+def test_the_kurmanji_spelling_is_among_the_forms(english: str, kurmanji: str) -> None:
+    assert normalize_key(kurmanji) in {normalize_key(f) for f in kurmanji_forms(english)}
+
+
+@pytest.mark.parametrize("english", ["Sinjar Mountains", "Hawl camp", "Mosul Dam", "Nineveh Plains"])
+def test_names_with_an_english_designator_are_translated_not_respelled(english: str) -> None:
+    assert kurmanji_forms(english) == set()
+
+
+def test_spellings_are_kept_only_when_new_unique_and_no_ordinary_word() -> None:
+    entries = [
+        {"id": "khanaqin", "type": "city", "country": "IQ", "names": {"en": "Khanaqin"}},
+        {"id": "jalawla", "type": "town", "country": "IQ", "names": {"en": "Jalawla"}},
+        {"id": "jalawlah", "type": "village", "country": "IQ", "names": {"en": "Jalawlah"}},  # the same spellings
+        {"id": "paris", "type": "city", "country": "FR", "names": {"en": "Khanaqin Paris"}},  # not Iraq/Syria
+        {"id": "shaddadi", "type": "town", "country": "SY", "names": {"en": "Shaddadi"}},
+    ]
+    out = kurmanji_variants(entries, key=normalize_key, taken={normalize_key("Xanaqin")}, zipf=lambda w: 0.0,
+                            kurdish_words={"şeddedi"})
+    assert "paris" not in out
+    assert "Xanaqin" not in out["khanaqin"]["kmr"] and "Xenaqin" in out["khanaqin"]["kmr"]
+    assert "jalawla" not in out and "jalawlah" not in out  # two places make Celawla: ambiguous, left out
+    assert "Şeddedi" not in out["shaddadi"]["kmr"] and "Şeddadi" in out["shaddadi"]["kmr"]
