@@ -10,10 +10,14 @@ Suwayda -> Suweyda. The rules, applied together to one English name of a curated
 - the article al- / el- / as- / ash- … dropped; a first word Tal / Tell / Tel -> Til, Abu -> Ebû, Deir / Dayr -> Dêr;
 - the short vowel a written e (Kurmanji's short a): every choice for the first three a's of the name.
 
+A Kurmanji name the place already has gives the spellings with one short e written a or the other way round
+(Dêrezor -> Dêrazor).
+
 The letters î û ê ş ç fold to i u e s c when matched (:mod:`threatmap.lang.normalize`), so the written form only
 matters for display. A spelling is kept only when it has at least four letters, is no name of any place yet
 (``taken``), is no ordinary English word (one word with wordfreq Zipf >= ``ZIPF``) or ordinary Kurmanji word
-(klpt's lexicon), and one place only produces it.
+(klpt's lexicon), and one place only produces it, or one place only from its own name rather than an alias (a city
+and its governorate share aliases: Dêrazor is the city's).
 """
 
 from __future__ import annotations
@@ -78,31 +82,50 @@ def kurmanji_forms(name: str, *, fixed: Callable[[str], bool] = _FIXED.__contain
     return out
 
 
+def vowel_variants(name: str) -> set[str]:
+    """Lower-case spellings of the Kurmanji name ``name`` with ONE short vowel e written a or the other way round
+    (Dêrezor / Dêrazor, Reqa / Raqa), ``name`` excluded: Kurmanji writers differ on the short a of Arabic names."""
+    low = " ".join(name.lower().replace("-", " ").split())
+    out = {low[:i] + ("a" if c == "e" else "e") + low[i + 1:] for i, c in enumerate(low)
+           if c in "ae" and (i == 0 or low[i - 1] not in "aeiouêîû") and (i + 1 == len(low) or low[i + 1] not in
+                                                                        "aeiouêîû")}
+    out.discard(low)
+    return out
+
+
 def kurmanji_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str], str], taken: set[str],
                       zipf: Callable[[str], float], kurdish_words: Collection[str]) -> dict[str, dict[str, list[str]]]:
-    """``{place id: {"kmr": [spelling]}}`` for curated places of Iraq and Syria (see the module docstring).
+    """``{place id: {"kmr": [spelling]}}`` for the towns, districts and governorates of Iraq and Syria among
+    ``entries`` (see the module docstring).
 
     ``taken``: the keys of every name of the gazetteer; ``zipf(text)``: its English Zipf frequency;
     ``kurdish_words``: ordinary Kurmanji words, lower case.
     """
     made: dict[str, set[str]] = defaultdict(set)  # key -> places that produce it
+    primary: dict[str, set[str]] = defaultdict(set)  # key -> places whose own name (not an alias) produces it
     spelled: dict[tuple[str, str], str] = {}
     for e in entries:
         if e.get("country") not in ("IQ", "SY") or e.get("type") not in _TYPES:
             continue
         names = [(e.get("names") or {}).get("en"), *((e.get("aliases") or {}).get("en") or [])]
-        for name in (str(n) for n in names if n and not str(n).isupper()):
-            for form in sorted(kurmanji_forms(name)):
-                k = key(form)
-                if (sum(c.isalpha() for c in form) < 4 or k in taken or form in kurdish_words
-                        or (" " not in form and zipf(form) >= ZIPF)):
-                    continue
-                made[k].add(e["id"])
-                spelled.setdefault((e["id"], k), " ".join(w[:1].upper() + w[1:] for w in form.split(" ")))
+        kurmanji = [(e.get("names") or {}).get("kmr"), *((e.get("aliases") or {}).get("kmr") or [])]
+        own = {f for f in kurmanji_forms(str(names[0] or ""))} | {f for f in vowel_variants(str(kurmanji[0] or ""))}
+        forms = {f for n in names if n and not str(n).isupper() for f in kurmanji_forms(str(n))}
+        forms |= {f for n in kurmanji if n for f in vowel_variants(str(n))}
+        for form in sorted(forms):
+            k = key(form)
+            if (sum(c.isalpha() for c in form) < 4 or k in taken or form in kurdish_words
+                    or (" " not in form and zipf(form) >= ZIPF)):
+                continue
+            made[k].add(e["id"])
+            if form in own:
+                primary[k].add(e["id"])
+            spelled.setdefault((e["id"], k), " ".join(w[:1].upper() + w[1:] for w in form.split(" ")))
     out: dict[str, list[str]] = defaultdict(list)
     for k, ids in sorted(made.items()):
-        if len(ids) == 1:
-            pid = next(iter(ids))
+        owners = ids if len(ids) == 1 else primary[k]  # a city and its governorate share names: the city's own
+        if len(owners) == 1:  # name wins (Dêrezor -> Dêrazor is the city, not Parêzgeha Dêrezorê)
+            pid = next(iter(owners))
             out[pid].append(spelled[(pid, k)])
     return {pid: {"kmr": sorted(out[pid])} for pid in sorted(out)}
 

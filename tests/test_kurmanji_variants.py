@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from _kurmanji_variants import kurmanji_forms, kurmanji_variants
+from _kurmanji_variants import kurmanji_forms, kurmanji_variants, vowel_variants
 
 from threatmap.lang.normalize import normalize_key
 
@@ -42,3 +42,14 @@ def test_spellings_are_kept_only_when_new_unique_and_no_ordinary_word() -> None:
     assert "Xanaqin" not in out["khanaqin"]["kmr"] and "Xenaqin" in out["khanaqin"]["kmr"]
     assert "jalawla" not in out and "jalawlah" not in out  # two places make Celawla: ambiguous, left out
     assert "Şeddedi" not in out["shaddadi"]["kmr"] and "Şeddadi" in out["shaddadi"]["kmr"]
+
+
+def test_one_short_vowel_of_a_kurmanji_name_and_the_citys_own_name_wins_over_its_governorate() -> None:
+    assert "dêrazor" in vowel_variants("Dêrezor") and "reqe" in vowel_variants("Reqa")
+    entries = [
+        {"id": "deir", "type": "city", "country": "SY", "names": {"en": "Deir ez-Zor", "kmr": "Dêrezor"}},
+        {"id": "deir_gov", "type": "governorate", "country": "SY",
+         "names": {"en": "Deir ez-Zor Governorate"}, "aliases": {"kmr": ["Dêrezor"]}},
+    ]
+    out = kurmanji_variants(entries, key=normalize_key, taken=set(), zipf=lambda w: 0.0, kurdish_words=set())
+    assert "Dêrazor" in out["deir"]["kmr"] and "deir_gov" not in out
