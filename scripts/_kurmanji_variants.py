@@ -28,6 +28,8 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
+from _latin_variants import DESIGNATORS as _FIXED
+
 ZIPF = 3.0  # as for the English variants (scripts/_latin_variants.py)
 _MAX_CHOICES = 3  # short a's written a or e: at most 2**3 spellings of a name
 _CONSONANTS = (("kh", "x"), ("gh", "x"), ("sh", "ş"), ("ch", "ç"), ("dh", "z"), ("th", "s"), ("j", "c"))
@@ -35,9 +37,6 @@ _VOWELS = (("ou", "û"), ("oo", "û"), ("ee", "î"), ("aa", "a"), ("ai", "ey"))
 _FIRST = {"tal": "til", "tall": "til", "tel": "til", "tell": "til", "abu": "ebû", "deir": "dêr", "dayr": "dêr"}
 _ARTICLE = re.compile(r"^(?:al|el|as|ash|ad|ar|at|az|an|adh|ath)[- ]")
 _ENDINGS = ((re.compile(r"iy(?:ah|a|eh)$"), ("iye",)), (re.compile(r"(?<=[^aeiou])(?:ah|eh)$"), ("e", "a")))
-_FIXED = frozenset("""governorate province district subdistrict sub city town village camp dam lake river mountain
-    mountains mount valley desert plain plains region air base airbase airport bridge crossing border gate oil field
-    fields refinery prison island islands of the and new old north south east west upper lower central great""".split())
 _TYPES = frozenset({"city", "town", "district", "subdistrict", "governorate", "village", "camp"})
 _SHORT_A = re.compile(r"(?<![aeiouêîû])a(?![aeiouêîû])")
 

@@ -48,6 +48,8 @@ _FIXED = _words("""governorate province district subdistrict sub city town villa
     mountains mount valley desert plain plains region air base airbase airport bridge crossing border
     gate oil field fields refinery prison island islands of the and new old north south east west upper
     lower central great""")
+DESIGNATORS = _FIXED
+"""Designators and English words of names (province, camp, mountains …), for the other spelling generators."""
 
 
 def _word_variants(word: str) -> set[str]:

@@ -53,9 +53,9 @@ from _geodata_sources import (  # noqa: E402
 )
 from _kurmanji_variants import KURMANJI_HEADER, kurmanji_variants  # noqa: E402
 from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
+from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _phrase_families import HEADER as PHRASES_HEADER  # noqa: E402
 from _phrase_families import family_phrases  # noqa: E402
-from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 from _spellings import kurdish_spellings, spellings_text  # noqa: E402
 
