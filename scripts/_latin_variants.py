@@ -6,7 +6,8 @@ Nimrod, Tuz Khurmatu -> Tuz):
 
 - a short vowel written a / e / i (one vowel of the name changed), o / u;
 - diphthongs and long vowels: ai / ay / ei / ey, aw / au / ow, ou / u, ee / i, oo / u;
-- the interdentals dh -> th / z, th -> dh (Adhaim / Athaim / Azaim; a z is never respelled), and a first letter q as g / k (Qayyarah / Gayyarah);
+- the interdentals dh -> th / z, th -> dh (Adhaim / Athaim / Azaim; a z is never respelled);
+- a first letter q (qaf) written g or k (Qayyarah / Gayyarah / Kayyarah);
 - the ending -ah / -a / -eh / -e;
 - a doubled consonant written once, or a single one between vowels doubled (Asad / Assad);
 - the first word Tal / Tall / Tel / Tell / Til (a hill), with one more change to the rest of the name;
