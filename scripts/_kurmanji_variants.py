@@ -11,7 +11,7 @@ Suwayda -> Suweyda. The rules, applied together to one English name of a curated
 - the short vowel a written e (Kurmanji's short a): every choice for the first three a's of the name.
 
 A Kurmanji name the place already has gives the spellings with one short e written a or the other way round
-(Dêrezor -> Dêrazor).
+(Dêrezor -> Dêrazor), and a name in the oblique -iyê its direct case (Serêkaniyê -> Serêkanî).
 
 The letters î û ê ş ç fold to i u e s c when matched (:mod:`threatmap.lang.normalize`), so the written form only
 matters for display. A spelling is kept only when it has at least four letters, is no name of any place yet
@@ -92,6 +92,13 @@ def vowel_variants(name: str) -> set[str]:
     return out
 
 
+def direct_case(name: str) -> str:
+    """The direct case of a Kurmanji name written in the oblique ending -iyê (Serêkaniyê -> serêkanî, Dirbêsiyê ->
+    dirbêsî), lower case; the matcher already takes -ê / -yê after a name, and ê meets e (Amûdê / Amûde)."""
+    low = " ".join(name.lower().split())
+    return low[:-3] + "î" if low.endswith("iyê") and len(low) > 5 else low
+
+
 def kurmanji_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str], str], taken: set[str],
                       zipf: Callable[[str], float], kurdish_words: Collection[str]) -> dict[str, dict[str, list[str]]]:
     """``{place id: {"kmr": [spelling]}}`` for the towns, districts and governorates of Iraq and Syria among
@@ -111,6 +118,7 @@ def kurmanji_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str],
         own = {f for f in kurmanji_forms(str(names[0] or ""))} | {f for f in vowel_variants(str(kurmanji[0] or ""))}
         forms = {f for n in names if n and not str(n).isupper() for f in kurmanji_forms(str(n))}
         forms |= {f for n in kurmanji if n for f in vowel_variants(str(n))}
+        forms |= {direct_case(str(n)) for n in kurmanji if n and str(n).lower().endswith("iyê")}
         for form in sorted(forms):
             k = key(form)
             if (sum(c.isalpha() for c in form) < 4 or k in taken or form in kurdish_words

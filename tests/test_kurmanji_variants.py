@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from _kurmanji_variants import kurmanji_forms, kurmanji_variants, vowel_variants
+from _kurmanji_variants import direct_case, kurmanji_forms, kurmanji_variants, vowel_variants
 
 from threatmap.lang.normalize import normalize_key
 
@@ -53,3 +53,8 @@ def test_one_short_vowel_of_a_kurmanji_name_and_the_citys_own_name_wins_over_its
     ]
     out = kurmanji_variants(entries, key=normalize_key, taken=set(), zipf=lambda w: 0.0, kurdish_words=set())
     assert "Dêrazor" in out["deir"]["kmr"] and "deir_gov" not in out
+
+
+def test_a_name_in_the_oblique_iye_gives_its_direct_case() -> None:
+    assert direct_case("Serê Kaniyê") == "serê kanî" and direct_case("Dirbêsiyê") == "dirbêsî"
+    assert direct_case("Hesekê") == "hesekê"  # no -iyê: unchanged
