@@ -15,9 +15,9 @@ A Kurmanji name the place already has gives the spellings with one short e writt
 
 The letters î û ê ş ç fold to i u e s c when matched (:mod:`threatmap.lang.normalize`), so the written form only
 matters for display. A spelling is kept only when it has at least four letters, is no name of any place yet
-(``taken``), is no ordinary English word (one word with wordfreq Zipf >= ``ZIPF``) or ordinary Kurmanji word
-(klpt's lexicon), and one place only produces it, or one place only from its own name rather than an alias (a city
-and its governorate share aliases: Dêrazor is the city's).
+(``taken``), is no ordinary word (one word with wordfreq Zipf >= ``ZIPF`` in English or ``ZIPF_TR`` in Turkish;
+klpt's Kurmanji lexicon), and one place only produces it, or one place only from its own name rather than an
+alias (a city and its governorate share aliases: Dêrazor is the city's).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from typing import Any
 
 from _latin_variants import DESIGNATORS as _FIXED
 
-ZIPF = 3.0  # as for the English variants (scripts/_latin_variants.py)
+ZIPF = 2.5  # a one-word spelling this frequent in English is an ordinary word or name (Hamza 2.9, Elam 2.6) …
+ZIPF_TR = 3.0  # … or in Turkish, whose Latin orthography Kurmanji shares (demir 5.0, kesim 4.2, Kasım 3.2)
 _MAX_CHOICES = 3  # short a's written a or e: at most 2**3 spellings of a name
 _CONSONANTS = (("kh", "x"), ("gh", "x"), ("sh", "ş"), ("ch", "ç"), ("dh", "z"), ("th", "s"), ("j", "c"))
 _VOWELS = (("ou", "û"), ("oo", "û"), ("ee", "î"), ("aa", "a"), ("ai", "ey"))
@@ -100,12 +101,14 @@ def direct_case(name: str) -> str:
 
 
 def kurmanji_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str], str], taken: set[str],
-                      zipf: Callable[[str], float], kurdish_words: Collection[str]) -> dict[str, dict[str, list[str]]]:
+                      ordinary: Callable[[str], bool], kurdish_words: Collection[str]
+                      ) -> dict[str, dict[str, list[str]]]:
     """``{place id: {"kmr": [spelling]}}`` for the towns, districts and governorates of Iraq and Syria among
     ``entries`` (see the module docstring).
 
-    ``taken``: the keys of every name of the gazetteer; ``zipf(text)``: its English Zipf frequency;
-    ``kurdish_words``: ordinary Kurmanji words, lower case.
+    ``taken``: the keys of every name of the gazetteer; ``ordinary(word)``: whether a one-word spelling is an ordinary
+    word or a common personal name of Latin-script text (``build_geodata.py``: wordfreq English Zipf >= ``ZIPF`` or
+    Turkish Zipf >= ``ZIPF_TR``: Hamza, Demir, Kasım); ``kurdish_words``: ordinary Kurmanji words, lower case.
     """
     made: dict[str, set[str]] = defaultdict(set)  # key -> places that produce it
     primary: dict[str, set[str]] = defaultdict(set)  # key -> places whose own name (not an alias) produces it
@@ -122,7 +125,7 @@ def kurmanji_variants(entries: Iterable[dict[str, Any]], *, key: Callable[[str],
         for form in sorted(forms):
             k = key(form)
             if (sum(c.isalpha() for c in form) < 4 or k in taken or form in kurdish_words
-                    or (" " not in form and zipf(form) >= ZIPF)):
+                    or (" " not in form and ordinary(form))):
                 continue
             made[k].add(e["id"])
             if form in own:

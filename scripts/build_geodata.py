@@ -52,6 +52,8 @@ from _geodata_sources import (  # noqa: E402
     world_cities,
 )
 from _kurmanji_variants import KURMANJI_HEADER, kurmanji_variants  # noqa: E402
+from _kurmanji_variants import ZIPF as KMR_ZIPF  # noqa: E402
+from _kurmanji_variants import ZIPF_TR as KMR_ZIPF_TR  # noqa: E402
 from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
 from _phrase_families import HEADER as PHRASES_HEADER  # noqa: E402
@@ -137,8 +139,9 @@ def _kurmanji_text(entries: list[dict[str, Any]], overture_text: str, english_te
     taken = {normalize_key(n) for e in everything for n in _all_names(e)}
     taken |= {normalize_key(n) for langs in (yaml.load(english_text, Loader=load).get("aliases") or {}).values()
               for n in langs.get("en") or []}
-    variants = kurmanji_variants(entries, key=normalize_key, taken=taken, zipf=lambda text: zipf_frequency(text, "en"),
-                                 kurdish_words=kurdish_words())
+    variants = kurmanji_variants(entries, key=normalize_key, taken=taken, kurdish_words=kurdish_words(),
+                                 ordinary=lambda w: (zipf_frequency(w, "en") >= KMR_ZIPF
+                                                     or zipf_frequency(w, "tr") >= KMR_ZIPF_TR))
     return spellings_text(variants, _q, header=KURMANJI_HEADER)
 
 

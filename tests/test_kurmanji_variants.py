@@ -36,7 +36,7 @@ def test_spellings_are_kept_only_when_new_unique_and_no_ordinary_word() -> None:
         {"id": "paris", "type": "city", "country": "FR", "names": {"en": "Khanaqin Paris"}},  # not Iraq/Syria
         {"id": "shaddadi", "type": "town", "country": "SY", "names": {"en": "Shaddadi"}},
     ]
-    out = kurmanji_variants(entries, key=normalize_key, taken={normalize_key("Xanaqin")}, zipf=lambda w: 0.0,
+    out = kurmanji_variants(entries, key=normalize_key, taken={normalize_key("Xanaqin")}, ordinary=lambda w: False,
                             kurdish_words={"şeddedi"})
     assert "paris" not in out
     assert "Xanaqin" not in out["khanaqin"]["kmr"] and "Xenaqin" in out["khanaqin"]["kmr"]
@@ -51,10 +51,17 @@ def test_one_short_vowel_of_a_kurmanji_name_and_the_citys_own_name_wins_over_its
         {"id": "deir_gov", "type": "governorate", "country": "SY",
          "names": {"en": "Deir ez-Zor Governorate"}, "aliases": {"kmr": ["Dêrezor"]}},
     ]
-    out = kurmanji_variants(entries, key=normalize_key, taken=set(), zipf=lambda w: 0.0, kurdish_words=set())
+    out = kurmanji_variants(entries, key=normalize_key, taken=set(), ordinary=lambda w: False, kurdish_words=set())
     assert "Dêrazor" in out["deir"]["kmr"] and "deir_gov" not in out
 
 
 def test_a_name_in_the_oblique_iye_gives_its_direct_case() -> None:
     assert direct_case("Serê Kaniyê") == "serê kanî" and direct_case("Dirbêsiyê") == "dirbêsî"
     assert direct_case("Hesekê") == "hesekê"  # no -iyê: unchanged
+
+
+def test_a_one_word_spelling_that_is_an_ordinary_word_or_common_name_is_left_out() -> None:
+    entries = [{"id": "hamzah", "type": "town", "country": "IQ", "names": {"en": "Hamzah"}}]
+    out = kurmanji_variants(entries, key=normalize_key, taken=set(), ordinary=lambda w: w == "hamza",
+                            kurdish_words=set())
+    assert "Hamza" not in out["hamzah"]["kmr"] and "Hemze" in out["hamzah"]["kmr"]
