@@ -39,6 +39,7 @@ from _formal_names import HEADER as FORMAL_HEADER  # noqa: E402
 from _formal_names import formal_names  # noqa: E402
 from _geodata_sources import (  # noqa: E402
     NE_SRC,
+    WORLD_CITY_POP,
     collection,
     continent_outlines,
     countries,
@@ -308,17 +309,22 @@ def _world_city_entries(rows: list[dict[str, Any]], entries: list[dict[str, Any]
     country_ids = {e["country"]: e["id"] for e in entries if e.get("type") == "country"}
     stop_words, _ = _curation()
 
-    def fresh(name: str, lang: str) -> bool:
+    def fresh(name: str, lang: str, big: bool) -> bool:
         k = normalize_key(name)
         return (len(k.replace(" ", "")) >= 3 and k not in taken.owner and k not in stop_words
-                and zipf_frequency(name, lang) < COMMON_ZIPF)
+                and (big or zipf_frequency(name, lang) < COMMON_ZIPF))
 
     out = []
     for c in rows:
-        if int(c["geonameid"]) in taken.gn_ids or c["countrycode"] not in country_ids or not fresh(c["name"], "en"):
+        # An English name of a city of millions is frequent because the city is famous (Berlin, Madrid): no sign of
+        # an ordinary word, as for a small capital (Male, Victoria, The Valley); it needs its capital letter anyway.
+        # Arabic has no capitals: there the frequency rule stays (مشهد "a scene", جدة "grandmother").
+        big = int(c["population"] or 0) >= WORLD_CITY_POP
+        if (int(c["geonameid"]) in taken.gn_ids or c["countrycode"] not in country_ids
+                or not fresh(c["name"], "en", big)):
             continue
         arabic = sorted({a for a in c.get("alternatenames", []) if re.fullmatch("[\u0621-\u064a ]+", a)
-                         and fresh(a, "ar")}, key=lambda a: (len(a), a))
+                         and fresh(a, "ar", False)}, key=lambda a: (len(a), a))  # no capitals: مشهد is "a scene"
         names = {"en": c["name"], **({"ar": arabic[0]} if arabic else {})}
         out.append({"id": _unique(_slug(c["name"]), taken.ids, c["countrycode"].lower()), "type": "city",
                     "names": names, "aliases": {"ar": arabic[1:3]} if len(arabic) > 1 else {},
