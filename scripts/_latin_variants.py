@@ -6,6 +6,8 @@ Nimrod, Tuz Khurmatu -> Tuz):
 
 - a short vowel written a / e / i (one vowel of the name changed), o / u;
 - diphthongs and long vowels: ai / ay / ei / ey, aw / au / ow, ou / u, ee / i, oo / u;
+- the interdentals dh -> th / z, th -> dh (Adhaim / Athaim / Azaim; a z is never respelled);
+- a first letter q (qaf) written g or k (Qayyarah / Gayyarah / Kayyarah);
 - the ending -ah / -a / -eh / -e;
 - a doubled consonant written once, or a single one between vowels doubled (Asad / Assad);
 - the first word Tal / Tall / Tel / Tell / Til (a hill), with one more change to the rest of the name;
@@ -28,6 +30,8 @@ from typing import Any
 ZIPF = 3.0  # from this wordfreq Zipf frequency a Latin word is ordinary English (Tuz 1.9, Nimrod 2.6, Mosul 3.0)
 _VOWEL_SETS = ("aei", "ou")
 _GROUPS = (("ai", "ay", "ei", "ey"), ("aw", "au", "ow"), ("ou", "u"), ("ee", "i"), ("oo", "u"))
+_INTERDENTALS = {"dh": ("th", "z"), "th": ("dh",)}  # ذ ظ ث: Adhaim / Athaim / Azaim; a z may be ز, never respelled
+_INITIALS = "qgk"  # the qaf of a first letter: Qayyarah / Gayyarah / Kayyarah (Iraqi g, Persian/Kurdish k)
 _ENDINGS = ("ah", "a", "eh", "e")
 _HILLS = ("tal", "tall", "tel", "tell", "til")
 _ARTICLES = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|adh|ath)[- ]", re.IGNORECASE)
@@ -48,6 +52,8 @@ _FIXED = _words("""governorate province district subdistrict sub city town villa
     mountains mount valley desert plain plains region air base airbase airport bridge crossing border
     gate oil field fields refinery prison island islands of the and new old north south east west upper
     lower central great""")
+DESIGNATORS = _FIXED
+"""Designators and English words of names (province, camp, mountains …), for the other spelling generators."""
 
 
 def _word_variants(word: str) -> set[str]:
@@ -68,6 +74,13 @@ def _word_variants(word: str) -> set[str]:
             while start >= 0:
                 out.update(word[:start] + b + word[start + len(a):] for b in group if b != a)
                 start = word.find(a, start + 1)
+    for a, others in _INTERDENTALS.items():
+        start = word.find(a)
+        while start >= 0:
+            out.update(word[:start] + b + word[start + len(a):] for b in others)
+            start = word.find(a, start + 1)
+    if word[0] == "q" and word[1:2] not in ("h", ""):
+        out.update(c + word[1:] for c in _INITIALS if c != "q")  # a first q (qaf) written g or k; a k or g is no qaf
     for end in _ENDINGS:
         if word.endswith(end) and len(word) > len(end) + 2 and word[-len(end) - 1] not in _VOWELS:
             out.update(word[:-len(end)] + e for e in _ENDINGS if e != end)

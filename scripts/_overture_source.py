@@ -120,20 +120,30 @@ def overture_entries(rows: list[dict[str, Any]], *, key: Callable[[str], str], k
             counts["central sub-district (the district seat)"] += 1
             continue
         names: dict[str, str] = {}
+        headed: dict[str, str] = {}  # lang -> the name with its type word (قضاء بلد), when it was written so
         for raw in (r["name_primary"], r["name_en"]):
             name = base_name(raw)
             if name and len(key(name).replace(" ", "")) >= 3 and not re.search(r"\d", name):
                 names.setdefault(script_lang(name), name)
+                head = _AR_HEAD.match(" ".join(str(raw).split()))
+                if head and sub != "locality" and script_lang(name) not in headed:
+                    headed[script_lang(name)] = head.group(0) + name
         kept = {}
         for lang, name in names.items():
             if key(name) in known:
                 counts["name already in the gazetteer"] += 1
             elif is_common(name, lang):
-                counts["ordinary word (wordfreq, klpt lexicons, curation stop list)"] += 1
+                if lang in headed and key(headed[lang]) not in known:
+                    kept[lang] = headed[lang]  # an ordinary word (بلد "country") is a name after its type word
+                    counts["ordinary word kept with its type word (قضاء بلد)"] += 1
+                else:
+                    counts["ordinary word (wordfreq, klpt lexicons, curation stop list)"] += 1
             else:
                 kept[lang] = name
         if sub == "locality" and len(names) > 1:
             kept.pop("en", None)  # OSM's English names of villages are transliterations, often personal names
+        if any(kept.get(lang) == h for lang, h in headed.items() if lang != "en"):
+            kept.pop("en", None)  # the transliteration of an ordinary word (Al-Nasr) is as ordinary: never alone
         if not kept or (kept.keys() == {"en"} and len(names) > 1):
             continue  # nothing new, or only an English transliteration of a name already known
         point, precision, seat = _locate(r, by_id, key, known, gov_shapes)

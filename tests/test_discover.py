@@ -48,3 +48,9 @@ def test_a_list_goes_on_across_known_names() -> None:
 ])
 def test_no_name_without_a_real_cue(text: str) -> None:
     assert _names(text) == []
+
+
+def test_a_sorani_compound_head_opens_a_two_word_name() -> None:
+    assert _names("هێرش کرایە سەر گوندی تەل سیباد لە نزیک داقوق", ["داقوق"]) == ["تەل سیباد"]
+    assert _names("لە گوندی کانی ماسێ دوو کەس کوژران") == ["کانی ماسێ"]
+    assert _names("لە گوندی سیباد دوو کەس کوژران") == ["سیباد"]  # no head word: one word, as before

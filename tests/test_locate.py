@@ -65,3 +65,17 @@ def test_a_camp_is_located_by_the_camp_listed_with_it_at_governorate_size() -> N
     assert (loc.anchor_id, loc.precision) == ("al_hol_camp", 4)
     # a camp named earlier in the sentence, not in the list, still contains nothing
     assert _locate("near al-Hol camp, fighters attacked the village of Tuwaymin.", {"al-Hol": hol}) is None
+
+
+def test_containment_words_with_a_ta_marbuta_or_in_kurdish() -> None:
+    qayyarah = _place("qayyarah", "town", 43.2, 35.8)
+    loc = _locate("هاجم عناصر التنظيم قرية المشيرفة التابعة لناحية القيارة", {"القيارة": qayyarah})
+    assert (loc.anchor_id, loc.precision, loc.how) == ("qayyarah", 2, "containment")
+    loc = _locate("انفجار في حي الزهراء بمدينة القيارة", {"القيارة": qayyarah})
+    assert (loc.anchor_id, loc.how) == ("qayyarah", "containment")
+    daquq = _place("daquq", "town", 44.45, 35.14)
+    loc = _locate("هێرش کرایە سەر گوندی سیباد سەر بە قەزای داقوق", {"داقوق": daquq})
+    assert (loc.anchor_id, loc.how) == ("daquq", "containment")
+    hasakah = _place("hasakah", "city", 40.75, 36.5)
+    loc = _locate("Êrîş li gundê Til Birak yê navçeya Hesekê", {"Hesekê": hasakah})
+    assert (loc.anchor_id, loc.how) == ("hasakah", "containment")

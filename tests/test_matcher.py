@@ -263,3 +263,19 @@ def test_a_name_that_is_an_ordinary_kurdish_word_needs_context_in_kurdish_text()
     assert [x.needs_context for x in m.find("bajarê Kûtê", lang="kmr")] == [False]  # its Kurdish name: kept
     assert [x.needs_context for x in m.find("ew ji Dur hat", lang="kmr")] == [True]
     assert [x.needs_context for x in m.find("near Dur", lang="en")] == [False]
+
+
+def test_sorani_plural_definite_and_postposition_endings_after_a_name() -> None:
+    m = Matcher.build([("ناوچە جێناکۆک", "ckb", "disputed", "region"), ("کەرکووک", "ckb", "kirkuk", "city")])
+    for text, surface in [("لە ناوچە جێناکۆکەکاندا", "ناوچە جێناکۆک"), ("ناوچە جێناکۆکەکانی عێراق", "ناوچە جێناکۆک"),
+                          ("لەو ناوچە جێناکۆکانەدا", "ناوچە جێناکۆک"), ("لە کەرکووکەکەدا", "کەرکووک")]:
+        assert found(m, text, lang="ckb") == [(surface, "disputed" if "ناوچە" in surface else "kirkuk")]
+    assert found(m, "كركوككانيدا", lang="ckb") == []  # not an ending the rules know
+    assert found(m, "كركوكهكاندا") == []  # Sorani endings need Kurdish evidence: a Kurdish document or letter
+
+
+def test_a_name_in_syriac_script_meets_its_arabic_spelling() -> None:
+    m = Matcher.build([("قرقوش", "ar", "qaraqosh", "town"), ("حلب", "ar", "aleppo", "city")])
+    text = "Qaraqosh (Syriac: ܩܰܪܩܘܫ) and Aleppo (ܚܠܒ)"
+    assert found(m, text, lang="en") == [("ܩܰܪܩܘܫ", "qaraqosh"), ("ܚܠܒ", "aleppo")]
+    assert found(m, "ܩܪܩܘܫܝܐ") == []  # another word (the adjective "of Qaraqosh"), not the name

@@ -119,3 +119,19 @@ def test_to_normalized_inverts_to_original_across_deletions() -> None:
         assert norm.to_normalized(norm.to_original(i, i + 1)[0]) == i
     assert norm.to_normalized(text.index("ِ")) == norm.text.index(" حمرين")  # a deleted mark maps to what follows
     assert normalize("plain").to_normalized(3) == 3
+
+
+@pytest.mark.parametrize(("syriac", "arabic"), [
+    ("ܢܨܝܒܝܢ", "نصيبين"), ("ܐܘܪܗܝ", "اورهي"), ("ܚܠܒ", "حلب"), ("ܬܘܪ ܥܒܕܝܢ", "تور عبدين"), ("ܕܡܫܩ", "دمشق"),
+    ("ܚܣܟܗ", "حسكه"), ("ܛܘܪܐ", "طورا"),
+])
+def test_syriac_letters_are_matched_as_the_arabic_consonant(syriac: str, arabic: str) -> None:
+    assert normalize_key(syriac) == normalize_key(arabic)
+
+
+def test_syriac_vowel_points_are_deleted_and_offsets_map_back() -> None:
+    text = "ܢܨܺܝܒܺܝܢ ܘܚܰܠܰܒ"  # Nisibis and Aleppo, vocalised
+    norm, view = normalize_for_matching(text)
+    assert view == "نصيبين وحلب"
+    start, end = norm.to_original(view.index("حلب"), len(view))
+    assert text[start:end] == "ܚܰܠܰܒ"

@@ -62,3 +62,17 @@ def test_an_entry_without_a_known_seat_is_its_governorate() -> None:
     made, _ = overture_entries(rows, key=normalize_key, known={}, gov_ids={"IQ-NI": "nineveh"},
                                gov_shapes={"IQ-NI": box(41, 35, 44, 37.5)}, is_common=lambda n, lang: False)
     assert made[0]["point"] is None and made[0]["precision"] == 4
+
+
+def test_a_division_named_by_an_ordinary_word_keeps_the_name_with_its_type_word() -> None:
+    rows = [_row("c1", "county", "قضاء النصر", "Al-Nasr District", None),  # النصر "the victory"
+            _row("s1", "localadmin", "ناحية الوحدة", "Al-Wahda Subdistrict", None),
+            _row("v1", "locality", "قرية السلام", None, None)]  # a village: no type-word form is taken
+    common = {"النصر", "الوحدة", "السلام"}
+    made, counts = overture_entries(rows, key=normalize_key, known={}, gov_ids={"IQ-NI": "nineveh"},
+                                    gov_shapes={"IQ-NI": box(41, 35, 44, 37.5)},
+                                    is_common=lambda name, lang: name in common)
+    by_id = {e["oid"]: e for e in made}
+    assert by_id["c1"]["names"] == {"ar": "قضاء النصر"}  # its transliteration (Al-Nasr) is as ordinary: left out
+    assert by_id["s1"]["names"] == {"ar": "ناحية الوحدة"} and "v1" not in by_id
+    assert counts["ordinary word kept with its type word (قضاء بلد)"] == 2

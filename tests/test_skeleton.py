@@ -72,3 +72,16 @@ def test_hostile_text_never_crashes_and_offsets_stay_in_the_text(text: str) -> N
     index = SkeletonIndex.build(ALIASES)
     for hit in index.find(text, [], known=lambda name: False):
         assert 0 <= hit.start < hit.end <= len(text)
+
+
+def test_a_name_with_the_nisba_ending_meets_its_sorani_spelling_not_the_adjective() -> None:
+    from threatmap.geoparse.match.skeleton import NISBA_MARK
+
+    index = SkeletonIndex.build([*ALIASES, ("اليوسفية", "ar", "yusufiyah", "town"),
+                                 ("الإسلامية", "ar", "islamiyah", "village")],
+                                ordinary={sorani_skeleton("ئیسلامی") + NISBA_MARK})
+    assert _found(index, "هێرش کرایە سەر یوسفیە و دەرەوەی یوسفیەدا") == [("یوسفیە", ("yusufiyah",)),
+                                                                          ("یوسفیە", ("yusufiyah",))]
+    assert _found(index, "پیاوێکی یوسفی") == []  # the adjective (or a man's name) is not the town
+    assert _found(index, "ترکی و ترکیە") == [("ترکیە", ("turkey",))]
+    assert _found(index, "دەوڵەتی ئیسلامیە") == []  # an ordinary adjective with its copula

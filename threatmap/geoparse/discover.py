@@ -281,7 +281,8 @@ def _arabic_name(toks: list[_Tok], i: int, c: Cues, *, singular: bool, first: _T
 
 
 def _latin_or_ku(toks: list[_Tok], i: int, c: Cues) -> tuple[int, int] | None:
-    """A Kurmanji name (capitalised words) or a Sorani one (one word) after a Kurdish cue."""
+    """A Kurmanji name (capitalised words) or a Sorani one (one word, two after a compound head: تەل سیباد) after a
+    Kurdish cue."""
     if i >= len(toks):
         return None
     t = toks[i]
@@ -291,6 +292,10 @@ def _latin_or_ku(toks: list[_Tok], i: int, c: Cues) -> tuple[int, int] | None:
             end += 1
         return i, end
     if _ARABIC.match(t.text) and not ({t.folded, t.text} & (c.ar_stop | c.ckb_stop)) and t.folded not in common_words():
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if (t.folded in c.ar_compound_heads and nxt is not None and _ARABIC.match(nxt.text)
+                and nxt.start - t.end <= 1 and not ({nxt.folded, nxt.text} & (c.ar_stop | c.ckb_stop))):
+            return i, i + 1  # گوندی تەل سیباد, گوندی کانی ماسێ: the head word opens a two-word name
         return i, i
     return None
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from threatmap.geoparse.discover import ContextName, cues
+from threatmap.geoparse.discover import ContextName, cues, fold
 from threatmap.models import Place, Where
 
 __all__ = ["Located", "area_precision", "context_where", "locate"]
@@ -79,7 +79,7 @@ def locate(text: str, name: ContextName, anchors: Sequence[tuple[int, int, Place
         if moved is not None:
             return moved
         words = re.findall(r"[^\W\d_][\w-]*", between.lower())
-        if words and len(words) <= 3 and all(w in cues().containment_words for w in words):
+        if words and len(words) <= 3 and all(fold(w) in cues().containment_words for w in words):
             return _at(place, "containment")
     sibling = [p for s, e, p in usable if p.type == "camp" == name.place_type and e <= name.start
                and _LIST_GAP.fullmatch(text[e:name.start])]

@@ -49,8 +49,10 @@ AR_POSSESSIVE = ("ه", "ها", "هم")
 
 # --- Sorani enclitics: ezafe ی/یی, دا, یش, ەوە, ەکە, ەکان, یان, indefinite ێک/یەک, copula یە, and combinations.
 SORANI_NAME_SUFFIXES = _words("""ي دا يش هوه وه هكه هكان كه كان ش يان ه يدا شدا يشدا هدا ان هيش يي يه يك هيك
-    هش يهوه يشهوه ييه دايه هوهش ييش""")
-"""Enclitics the matcher allows after a place name (with Kurdish evidence)."""
+    هش يهوه يشهوه ييه دايه هوهش ييش
+    هكاني هكاندا هكانيش هكانهوه كاني كاندا هكهي هكهدا هكهش انه انهدا انهوه""")
+"""Enclitics the matcher allows after a place name (with Kurdish evidence): the ezafe, postpositions, the definite
+article -ەکە/-ەکان and their combinations (ناوچە جێناکۆکەکاندا "in the disputed areas", ئەو شارانەدا)."""
 _CKB_ARTICLES = ("", "ه", "هكه", "هكان", "كه", "كان", "يك", "يهك", "ان", "يي", "ييهك", "يهكه", "يهكان", "ييهكه",
                  "ييهكان")
 """Sorani stem endings (normalised): the linking vowel ە, the definite ەکە/ەکان (کە/کان after a vowel), the

@@ -10,6 +10,8 @@ The rules:
 - Arabic letter variants: أ إ آ ٱ -> ا; ى ئ -> ي; ة -> ه; ؤ -> و; Arabic-Indic digits -> 0-9.
 - Kurdish/Persian letters are mapped, never deleted: ک گ -> ك; ی ێ -> ي; ە -> ه; ۆ -> و; چ -> ج; ڕ -> ر;
   ڵ -> ل; پ -> ب; ژ -> ز; ڤ -> ف.
+- Syriac letters are mapped to the Arabic letter of the same consonant (ܐ -> ا, ܓ -> ج, ܩ -> ق, ܫ -> ش …) and
+  their vowel points deleted: ܐܪܒܝܠ is matched as اربيل.
 - Deleted: Arabic diacritics and Quranic marks, tatweel, zero-width and bidi controls, soft hyphen,
   apostrophes and hamza-like transliteration marks (Ta'mim -> tamim).
 - Latin: lower case and without diacritics (Mexmûr -> mexmur, Kerkûkê -> kerkuke); hyphens and dashes ->
@@ -41,6 +43,9 @@ _ARABIC_MAP = {
     "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
     "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
 }
+# Syriac letters -> the Arabic letter of the same consonant (the abjads correspond one to one), so a name written in
+# Syriac script (ܩܪܩܘܫ, ܐܠܩܘܫ, ܐܪܒܝܠ) meets its Arabic spelling; its vowel points are deleted below.
+_SYRIAC_MAP = dict(zip("ܐܒܓܔܕܗܘܙܚܛܜܝܟܠܡܢܣܤܥܦܨܩܪܫܬܭܮܯ", "ابججدهوزحطظيكلمنسسعفصقرشتبغذ", strict=True))
 _LATIN_MAP = {"ı": "i", "İ": "i", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l",
               "ʻ": "'", "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "-": " ", "_": " "}
 
@@ -48,6 +53,7 @@ _DELETED = (
     [chr(c) for c in range(0x0610, 0x061B)] + [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"]
     + [chr(c) for c in range(0x06D6, 0x06DD)] + [chr(c) for c in range(0x06DF, 0x06E9)]
     + [chr(c) for c in range(0x06EA, 0x06EE)]  # Arabic marks and diacritics
+    + ["\u0711"] + [chr(c) for c in range(0x0730, 0x074B)]  # Syriac vowel points and marks
     + ["\u0640"]  # tatweel
     + ["\u00ad", "\u061c", "\ufeff"] + [chr(c) for c in range(0x200B, 0x2010)]
     + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2060, 0x206A)]  # zero-width, bidi
@@ -77,7 +83,7 @@ def _build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     deleted = np.zeros(_BMP, dtype=bool)
     space = np.zeros(_BMP, dtype=bool)
     word = np.zeros(_BMP, dtype=bool)
-    fixed = {**_ARABIC_MAP, **_LATIN_MAP}
+    fixed = {**_ARABIC_MAP, **_SYRIAC_MAP, **_LATIN_MAP}
     for cp in range(_BMP):
         if 0xD800 <= cp <= 0xDFFF:
             continue

@@ -56,7 +56,7 @@ __all__ = ["BLOCKED", "BLOCK_TEMPLATES", "AliasEntry", "Match", "Matcher", "matc
 
 
 _APOSTROPHES = "'’ʼ"
-_MAX_SUFFIX = 5
+_MAX_SUFFIX = 7  # the longest enclitic of SORANI_NAME_SUFFIXES (هكانهوه)
 _START = itemgetter(0)
 _HYPHENS = frozenset("-‐‑")
 _TOKEN_JOINERS = frozenset("-/_.=@:\\")

@@ -29,10 +29,13 @@ from threatmap.lang.skeleton import (
     word_skeleton,
 )
 
-__all__ = ["SkeletonHit", "SkeletonIndex", "sorani_word_skeletons"]
+__all__ = ["NISBA_MARK", "SkeletonHit", "SkeletonIndex", "sorani_word_skeletons"]
 
 MIN_LETTERS = 4
 _NISBA_END = re.compile("[يی][ةەه]$")
+NISBA_MARK = "\x02"
+"""Appended to the skeleton of a name that ends in the nisba ending ـية / ـیە (اليوسفية, یوسفیە): the skeleton drops
+the final vowel, so without it the name would meet the adjective (یوسفی, تورکی "Turkish" for تورکیە)."""
 _WORD = re.compile(f"[{ARABIC_LETTER_CLASS}][{ARABIC_LETTER_CLASS}\u064b-\u065f\u0670\u0640\u200c]*")
 
 
@@ -57,6 +60,8 @@ def sorani_word_skeletons() -> frozenset[str]:
             block = line.strip("[]")
         elif line and not line.startswith("#") and block in ("ckb", "ckb-noun"):
             out.add(sorani_skeleton(line))
+            if line.endswith(("ی", "یە")):  # the adjective with its copula (ئیسلامی -> ئیسلامیە) is no name either
+                out.add(sorani_skeleton(line) + NISBA_MARK)
     return frozenset(out)
 
 
@@ -83,9 +88,9 @@ class SkeletonIndex:
         for alias, _lang, place_id, _type in aliases:
             if not _WORD.match(alias):
                 continue  # Arabic script only
-            key = sorani_skeleton(alias, article=True)
-            if sum(c.isalpha() for c in key) < MIN_LETTERS or key in ordinary or _NISBA_END.search(alias):
-                continue  # short, an ordinary word, or the adjective without its last vowel (تورکیە / تورکی)
+            key = sorani_skeleton(alias, article=True) + (NISBA_MARK if _NISBA_END.search(alias) else "")
+            if sum(c.isalpha() for c in key) < MIN_LETTERS or key in ordinary:
+                continue  # short, or an ordinary word
             found = ids.setdefault(key, [])
             if place_id not in found:
                 found.append(place_id)
@@ -166,6 +171,9 @@ class SkeletonIndex:
                 entry = self.keys.get(key)
                 if entry is None and marked[1] and "ێ" in text[start:stem_end]:
                     key = _skeleton_of(marked[1], start, stem_end)
+                    entry = self.keys.get(key)
+                if entry is None and _NISBA_END.search(text, start, stem_end):
+                    key = _skeleton_of(marked[0], start, stem_end) + NISBA_MARK  # یوسفیە: اليوسفية
                     entry = self.keys.get(key)
                 if entry is not None:
                     if known(text[start:stem_end]):
