@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from threatmap.geoparse.match.lexicon import kurdish_word_keys
+from threatmap.geoparse.match.lexicon import arabic_word_keys, kurdish_word_keys
 from threatmap.geoparse.match.matcher import Matcher, match_key
 
 ALIASES = [
@@ -279,3 +279,19 @@ def test_a_name_in_syriac_script_meets_its_arabic_spelling() -> None:
     text = "Qaraqosh (Syriac: ܩܰܪܩܘܫ) and Aleppo (ܚܠܒ)"
     assert found(m, text, lang="en") == [("ܩܰܪܩܘܫ", "qaraqosh"), ("ܚܠܒ", "aleppo")]
     assert found(m, "ܩܪܩܘܫܝܐ") == []  # another word (the adjective "of Qaraqosh"), not the name
+
+
+def test_a_minor_places_arabic_name_needs_context_only_when_it_is_an_arabic_word() -> None:
+    words = arabic_word_keys()
+    assert match_key("تدمر") in words and match_key("زاخو") not in words  # "(she) destroys"; no word
+    aliases = [("زاخو", "ar", "zakho", "town"), ("تدمر", "ar", "palmyra", "town"), ("كاوة", "ar", "kawa", "village"),
+               ("كمبالا", "ar", "kampala", "city")]
+    strict = {"zakho", "palmyra", "kawa", "kampala"}
+    m = Matcher.build(aliases, strict_places=strict, arabic_words=words, abroad_places={"kampala"})
+    text = "هجوم في زاخو و تدمر و كمبالا"
+    assert {text[x.start:x.end]: x.needs_context for x in m.find(text, lang="ar")} == {
+        "زاخو": False, "تدمر": True, "كمبالا": True}  # a city abroad keeps its own evidence rule
+    said = "عەمید کاوە غەریب لە زاخو"  # Kurdish text: Kurdish personal names are no Arabic words either
+    assert [x.needs_context for x in m.find(said, lang="ckb")] == [True, True]
+    old = Matcher.build(aliases, strict_places=strict)  # without the word list, every minor name needs context
+    assert all(x.needs_context for x in old.find(text, lang="ar"))

@@ -25,6 +25,8 @@ from typing import NamedTuple
 
 import yaml
 
+from threatmap.geoparse.match.lexicon import word_block
+
 __all__ = ["ContextName", "common_words", "cues", "find_context_names", "fold"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
@@ -107,9 +109,8 @@ def cues() -> Cues:
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """The ordinary Arabic and English words of ``data/common_words.txt`` (folded)."""
-    lines = (_DATA / "common_words.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(w) for w in lines if w and not w.startswith(("#", "[")))
+    """The ordinary Arabic and English words of ``data/common_words.txt`` (Zipf >= 4, folded)."""
+    return frozenset(fold(w) for block in ("ar", "en") for w in word_block("common_words.txt", block))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
 from threatmap.geoparse.discover import find_context_names
 from threatmap.geoparse.locate import area_precision, context_where, locate
-from threatmap.geoparse.match.lexicon import kurdish_word_keys
+from threatmap.geoparse.match.lexicon import arabic_word_keys, kurdish_word_keys
 from threatmap.geoparse.match.matcher import Match, Matcher, match_key
 from threatmap.geoparse.match.skeleton import SkeletonIndex, sorani_word_skeletons
 from threatmap.geoparse.match.variants import sorani_variants
@@ -80,10 +80,12 @@ class Geoparser:
         aliases = [(alias, lang, place.id, place.type) for alias, lang, place in gazetteer.aliases()]
         generated = generated_places(places.values(), getattr(gazetteer, "path", None))
         strict = {i for i in generated if places[i].type in _MINOR_TYPES}
-        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated, kurdish_words=kurdish_word_keys())
+        abroad = frozenset(i for i in strict if places[i].country not in _HOME_COUNTRIES)
+        matcher = Matcher.build(aliases, strict_places=strict, no_fuzzy=generated, kurdish_words=kurdish_word_keys(),
+                                arabic_words=arabic_word_keys(), abroad_places=abroad)
         skeleton = SkeletonIndex.build(aliases, strict_places=strict, ordinary=sorani_word_skeletons())
         return cls(places, matcher, split_passages=split_passages, assess=assess, threat=threat, skeleton=skeleton,
-                   abroad=frozenset(i for i in strict if places[i].country not in _HOME_COUNTRIES))
+                   abroad=abroad)
 
     def parse(self, document: Document) -> tuple[Mention, ...]:
         """The place mentions of ``document``, sorted by start; offsets index ``document.text``.

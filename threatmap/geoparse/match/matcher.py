@@ -113,6 +113,10 @@ class AliasEntry:
     kurdish_word: bool = False
     """A key that is also an ordinary Kurdish word (گوت "said" = كوت) and no Kurdish name of its places: in a
     Kurdish document it needs context, as :attr:`needs_context`."""
+    minor_name: bool = False
+    """An Arabic-script one-word name of minor places only that is no Arabic word (زاخو): found without context in
+    Arabic text, but in a Kurdish document it needs context, since Kurdish personal names (کاوە) are no Arabic
+    words either."""
 
 
 class Match(NamedTuple):
@@ -172,7 +176,8 @@ class Matcher:
 
     @classmethod
     def build(cls, aliases: Iterable[tuple[str, str, str, str]], *, strict_places: Collection[str] = (),
-              no_fuzzy: Collection[str] = (), kurdish_words: Collection[str] = ()) -> Matcher:
+              no_fuzzy: Collection[str] = (), kurdish_words: Collection[str] = (),
+              arabic_words: Collection[str] | None = None, abroad_places: Collection[str] = ()) -> Matcher:
         """Build from ``(alias, lang, place_id, place_type)`` tuples; the blocklist is added here.
 
         Aliases with fewer than three letters after normalisation are dropped (never matched).
@@ -181,8 +186,12 @@ class Matcher:
         Spelling variants are searched for names of places outside ``strict_places`` and ``no_fuzzy``.
         ``kurdish_words`` are keys of ordinary Kurdish words (:func:`~.lexicon.kurdish_word_keys`): a key among
         them (also without its article ال) that no Sorani or Kurmanji alias gives needs context in Kurdish text.
+        ``arabic_words`` are keys of Arabic words (:func:`~.lexicon.arabic_word_keys`): given, a one-word Arabic name
+        of a minor place needs context only when it is among them (also without ال); not given, it always does.
+        ``abroad_places`` (minor places outside Iraq and Syria) need context whatever their names.
         """
         strict = frozenset(strict_places)
+        abroad = frozenset(abroad_places)
         no_fuzzy = frozenset(no_fuzzy)
         by_key: dict[str, list[str]] = {}
         template_names: dict[str, set[str]] = {}
@@ -204,10 +213,13 @@ class Matcher:
         for key, ids in by_key.items():
             arabic = _is_arabic_script(key)
             minor = " " not in key and all(i in strict for i in ids)
+            word = (arabic_words is None or key in arabic_words or (key.startswith("ال") and key[2:] in arabic_words)
+                    or not abroad.isdisjoint(ids))
             entries.append(AliasEntry(
                 key, tuple(ids), arabic,
                 needs_capital=not arabic and (_letters(key) <= 4 or key in _EN_COMMON or minor),
-                needs_context=arabic and (key in _AR_COMMON or minor),
+                needs_context=arabic and (key in _AR_COMMON or (minor and word)),
+                minor_name=arabic and minor and not word,
                 fuzzy=not all(i in strict or i in no_fuzzy for i in ids),
                 kurdish_word=key not in kurdish_named and (
                     key in kurdish_words or (key.startswith("ال") and key[2:] in kurdish_words))))
@@ -278,9 +290,10 @@ class Matcher:
                     or (start > 1 and original[start - 1] in _TOKEN_JOINERS and not original[start - 2].isspace())
                     ) and in_identifier(original, start, end):
                 continue  # part of a URL, a path, an e-mail address or a slug (usemb-baghdad-nahrawan-attack)
+            kurdish_context = kurdish and (entry.kurdish_word or entry.minor_name)
             out.append(new_match(Match, (start, end, ns, ne, entry.key, entry.place_ids,
                                          view[ns - plen:ns] if plen else "", fuzzy,
-                                         entry.needs_context or (kurdish and entry.kurdish_word))))
+                                         entry.needs_context or kurdish_context)))
         return out
 
     def _candidates(self, norm: Normalized, view: str, lang: str | None) -> list[_Cand]:
