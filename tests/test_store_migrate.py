@@ -161,6 +161,7 @@ def _as_version_6(store: Store) -> None:
             store.run(cur, f"DROP TABLE {cube.name}")
             store.run(cur, "DELETE FROM meta WHERE key = ?", (cube.name,))
         store.run(cur, "DROP INDEX mentions_first")
+        store.run(cur, "DROP TABLE reviewed_mentions")  # with its trigger on SQLite
         if store.dialect.name == "postgresql":
             store.run(cur, "UPDATE meta SET value = 6 WHERE key = 'schema_version'")
 

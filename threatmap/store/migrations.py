@@ -8,6 +8,7 @@ import sqlite3
 from threatmap.errors import StoreError
 from threatmap.models import Column
 from threatmap.store.cube import cube_sql, rebuild_sql
+from threatmap.store.marks import fill_sql, marks_sql
 from threatmap.store.schema import (
     MENTION_COLUMNS,
     SCHEMA_VERSION,
@@ -79,6 +80,7 @@ DROP TABLE mentions_v5;
 {create_sql("sqlite")}
 """,
     6: CUBES_STEP,
+    7: f"{marks_sql('sqlite')}{fill_sql('sqlite')};",
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
@@ -86,14 +88,16 @@ may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies 
 document fields copied onto the mentions, each document's text hash (the reviews join on it), the review tables
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
 texts, the revision counter; 5 -> 6: the table rebuilt (rows and their rowids kept) so that the geometry
-columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`)."""
+columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`; 7 -> 8: the
+reviewed-mention ids, filled from the reviews)."""
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
     6: byte_collated(CUBES_STEP),
+    7: f"{marks_sql('postgresql')}{fill_sql('postgresql')};",
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null; 6 -> 7: the cubes)."""
+geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: the reviewed-mention ids)."""
 
 
 def check_version(version: int, label: str) -> None:

@@ -36,14 +36,14 @@ __all__ = [
     "review_sql",
 ]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
 (places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
 mention, the documents' FTS5 / trigram text index, each document's text hash (the reviews join on it), the
 review tables in the schema, a revision counter; 6: the geometry columns may be null (a mention whose name
 nothing locates, ``resolved_by`` 'unlocated'); 7: the pre-aggregated counts (:mod:`threatmap.store.cube`) and
-the ``mentions_first`` index. Bump it with a new entry in
+the ``mentions_first`` index; 8: the reviewed-mention ids (:mod:`threatmap.store.marks`). Bump it with a new entry in
 :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()

@@ -17,6 +17,7 @@ from threatmap.store.filters import Filters
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
 
 __all__ = [
+    "UNREVIEWED",
     "Dialect",
     "P",
     "aggregate_sql",
@@ -29,6 +30,7 @@ __all__ = [
     "place_keys_sql",
     "rows_sql",
     "search_key",
+    "touched_sql",
     "where",
 ]
 
@@ -141,6 +143,19 @@ def matched_sql(m: str) -> str:
             f'{m}.doc_id = rd.id AND {m}.start = r.start AND {m}."end" = r."end"')
 
 
+def touched_sql(m: str, dialect: Dialect) -> str:
+    """The machine mentions (alias ``m``) a review touches, with their review ``r`` and document ``rd``: read from
+    the reviewed-mention ids (:mod:`threatmap.store.marks`), not derived from the reviews; a FROM and the start of
+    its WHERE."""
+    return (f"reviewed_mentions rm CROSS JOIN mentions {m} CROSS JOIN documents rd CROSS JOIN reviews r WHERE "
+            f"{m}.{dialect.mention_id} = rm.mid AND rd.id = {m}.doc_id AND r.text_hash = rd.text_hash AND "
+            f'r.start = {m}.start AND r."end" = {m}."end"')
+
+
+UNREVIEWED = "NOT IN (SELECT mid FROM reviewed_mentions)"
+"""The test on a machine mention's id that keeps it when no review touches it."""
+
+
 def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
     """The mentions every query reads, as subqueries aliased ``m`` (columns ``mid``, the mention's, ``doc_date``,
     ``doc_source``, ``doc_lang`` and :data:`REVIEW_COLUMNS`) whose union is the machine's mentions with the reviews
@@ -148,15 +163,15 @@ def final_parts(dialect: Dialect, *, reviews: bool) -> list[str]:
     place on a span the machine missed adds one.
 
     With no review stored, one part: the mentions table. Else two: the machine's mentions no review touches (a
-    plain subquery on the table, which the engines flatten: the filters keep their indexes; ``NOT IN`` a set
-    computed once per statement), and the reviewed and added ones (as many as there are reviews). A query asks
+    plain subquery on the table, which the engines flatten: the filters keep their indexes; ``NOT IN`` the
+    reviewed-mention ids), and the reviewed and added ones (as many as there are reviews). A query asks
     each part and combines their answers (:func:`rows_sql`, :func:`aggregate_sql` …)."""
     machine = f"SELECT {_select(_machine(dialect))} FROM mentions m"
     if not reviews:
         return [f"({machine}) AS m"]
     mid = dialect.mention_id
-    return [f"({machine} WHERE m.{mid} NOT IN (SELECT t.{mid} FROM {matched_sql('t')})) AS m",
-            f"(SELECT {_select(_reviewed(dialect))} FROM {matched_sql('m')} AND r.not_a_place = 0 "
+    return [f"({machine} WHERE m.{mid} {UNREVIEWED}) AS m",
+            f"(SELECT {_select(_reviewed(dialect))} FROM {touched_sql('m', dialect)} AND r.not_a_place = 0 "
             f"UNION ALL SELECT {_select(_added())} FROM reviews r CROSS JOIN documents d WHERE d.text_hash = "
             f"r.text_hash AND r.not_a_place = 0 AND r.place_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mentions x "
             f'WHERE x.doc_id = d.id AND x.start = r.start AND x."end" = r."end")) AS m']
