@@ -30,6 +30,7 @@ from typing import Any
 from threatmap.models import UNLOCATED
 from threatmap.store.filters import Filters
 from threatmap.store.sql import (
+    REVIEWED,
     UNREVIEWED,
     Dialect,
     P,
@@ -249,8 +250,7 @@ def _touched(f: Filters, dialect: Dialect, select: str, group: str) -> tuple[str
     """``select`` over the machine mentions a review touches that ``f`` keeps (to subtract from a cube)."""
     clause, params = _machine_where(f, dialect)
     clause = clause.replace("WHERE ", "AND ", 1)
-    return (f"SELECT {select} FROM reviewed_mentions rm CROSS JOIN mentions m WHERE m.{dialect.mention_id} = rm.mid "
-            f"{clause} GROUP BY {group}"), params
+    return f"SELECT {select} FROM mentions m WHERE m.{dialect.mention_id} {REVIEWED} {clause} GROUP BY {group}", params
 
 
 def _reviewed(f: Filters, dialect: Dialect, select: str, group: str) -> tuple[str, list[object]]:

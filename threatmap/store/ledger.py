@@ -12,7 +12,9 @@ mentions.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from threatmap.store.cube import COUNTS, CUBES, DOCUMENT_FIELDS, EDGES, Cube, compact, delta_sql
@@ -31,47 +33,53 @@ def _bucket(row: Sequence[Any]) -> int:
     return bisect_right(EDGES, row[_AT["threat"]] if p is None else p)
 
 
-def _key(cube: Cube, row: Sequence[Any]) -> tuple[Any, ...]:
-    out = []
-    for column in cube.columns:
-        if column == "month":
-            date = row[_AT["doc_date"]]
-            out.append(None if date is None else date[:7])
-        else:
-            out.append(row[_AT[column]])
-    return tuple(out)
+_MONTH, _B = len(_AT), len(_AT) + 1
+"""Where :func:`_prepared` puts a row's month and bucket."""
+
+
+def _prepared(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Each mention row with its month (``YYYY-MM`` of its document's date, as ``substr`` cuts it) and bucket."""
+    at = _AT["doc_date"]
+    return [(*row, None if row[at] is None else row[at][:7], _bucket(row)) for row in rows]
+
+
+def _getter(columns: Sequence[str]) -> Callable[[Sequence[Any]], Any]:
+    """The values of ``columns`` in a row of :func:`_prepared`, as a tuple (``itemgetter``: built once per cube)."""
+    return itemgetter(*(_MONTH if c == "month" else _AT[c] for c in columns), _B)
 
 
 def added_counts(cube: Cube, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """The ledger rows (keys, ``n``, ``c00`` … ``c20``) that count ``rows`` (mention rows being inserted) in
+    """The ledger rows (keys, ``n``, ``c00`` … ``c20``) that count ``rows`` (rows of :func:`_prepared`) in
     ``cube``: per mention, or per document (and key) by the bucket of its most threatening mention."""
-    items: Any
+    key = _getter(cube.columns)  # the keys, then the bucket
+    keyed: Any
     if cube.per_document:
-        own = [_AT[c] for c in cube.columns if c not in DOCUMENT_FIELDS]
-        best: dict[tuple[Any, ...], tuple[tuple[Any, ...], int]] = {}
+        group = itemgetter(_AT["doc_id"], *(_AT[c] for c in cube.columns if c not in DOCUMENT_FIELDS))
+        best: dict[Any, tuple[Any, ...]] = {}
         for row in rows:
-            group, b = (row[_AT["doc_id"]], *(row[i] for i in own)), _bucket(row)
-            if group not in best or b > best[group][1]:
-                best[group] = (_key(cube, row), b)
-        items = best.values()
+            g = group(row)
+            if g not in best or row[_B] > best[g][-1]:
+                best[g] = key(row)
+        keyed = best.values()
     else:
-        items = ((_key(cube, row), _bucket(row)) for row in rows)
+        keyed = map(key, rows)
     counts: dict[tuple[Any, ...], list[int]] = {}
-    for key, b in items:
-        c = counts.setdefault(key, [0] * len(COUNTS))
-        c[0] += 1
-        c[1 + b] += 1
-    return [(*key, *c) for key, c in counts.items()]
+    for k, n in Counter(keyed).items():
+        c = counts.setdefault(k[:-1], [0] * len(COUNTS))
+        c[0] += n
+        c[1 + k[-1]] += n
+    return [(*k, *c) for k, c in counts.items()]
 
 
 def record_added(store: Any, cur: Any, rows: Sequence[Sequence[Any]]) -> None:
     """Append to every cube the counts of the mention rows a write inserts (one insert of many rows per cube)."""
     if not rows:
         return
+    prepared = _prepared(rows)
     for cube in CUBES:
         marks = ", ".join("?" * (len(cube.columns) + len(COUNTS)))
         store.run_many(cur, f"INSERT INTO {cube.name} ({', '.join((*cube.columns, *COUNTS))}) VALUES ({marks})",
-                       added_counts(cube, rows))
+                       added_counts(cube, prepared))
 
 
 def record_deleted(store: Any, cur: Any, doc_ids: Sequence[str]) -> None:
