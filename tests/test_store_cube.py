@@ -125,6 +125,7 @@ def test_the_cubes_answer_what_the_mentions_answer(store: Store) -> None:  # noq
     _fill(store, rng)
     d = store.dialect
     used = {"aggregate": 0, "monthly": 0, "documents": 0}
+    merged = 0  # pages of several sources, cut by the limit
     for i in range(150):
         f = _random_filters(rng) if i else Filters()
         for question, cubed, rowed in (("aggregate", aggregate_query, aggregate_sql),
@@ -136,7 +137,13 @@ def test_the_cubes_answer_what_the_mentions_answer(store: Store) -> None:  # noq
             if question == "aggregate":  # the row path's u is MAX(0/1): the same flag
                 slow = [(*r[:6], int(bool(r[6])), *r[7:]) for r in slow]
             assert fast == slow, (question, f)
+        page = store.query(f, limit=7, newest_first=True)  # several sources: the newest of each, merged
+        whole = store.query(f, newest_first=True).head(7)
+        assert page[["doc_id", "start", "end", "threat"]].values.tolist() == \
+            whole[["doc_id", "start", "end", "threat"]].values.tolist(), f
+        merged += len(f.sources) > 1 and len(whole) == 7
     assert min(used.values()) >= 15, used  # the cubes were asked, not only the row path
+    assert merged >= 5, merged
 
 
 def test_the_reviewed_mention_ids_are_those_the_reviews_touch(store: Store) -> None:  # noqa: F811

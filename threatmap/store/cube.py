@@ -48,6 +48,7 @@ __all__ = [
     "DOCUMENT_FIELDS",
     "DOC_TYPES",
     "EDGES",
+    "FIRST_INDEX",
     "Cube",
     "aggregate_cube_sql",
     "aggregate_query",
@@ -116,9 +117,14 @@ def cube_sql() -> str:
         out.append(f"CREATE TABLE IF NOT EXISTS {cube.name} ({keys}, {counts});")
         out.append(f"CREATE INDEX IF NOT EXISTS {cube.name}_keys ON {cube.name} ({', '.join(cube.columns)});")
         out.append(f"INSERT INTO meta VALUES ('{cube.name}', 0) ON CONFLICT (key) DO NOTHING;")
-    out.append("CREATE INDEX IF NOT EXISTS mentions_first ON mentions (COALESCE(place_id, ''), doc_date, qualifier, "
-               "threat_p, threat, doc_source, doc_lang, place_type, resolved_by);")
+    out.append(FIRST_INDEX)
     return "\n".join(out) + "\n"
+
+
+FIRST_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_first ON mentions (COALESCE(place_id, ''), "
+               "COALESCE(qualifier, ''), doc_date, threat_p, threat, doc_source, doc_lang, place_type, resolved_by);")
+"""The first/last date probes' index: a place and qualifier, then its mentions in date order (schema 8; schema 7
+had the qualifier after the date, so a probe for a rare qualifier walked the place's other mentions)."""
 
 
 def delta_sql(cube: Cube, where_sql: str = "", sign: int = 1) -> str:
@@ -235,8 +241,8 @@ def _probe(f: Filters, dialect: Dialect, reviews: bool, newest: bool) -> tuple[s
     """The first (last) date of the kept machine mentions of group ``g``'s place and qualifier: an ordered walk
     of the ``mentions_first`` index that stops at the first row the filter keeps."""
     clause, params = _machine_where(f, dialect)
-    tests = ["COALESCE(m.place_id, '') = COALESCE(g.place_id, '')", f"m.place_id {dialect.same} g.place_id",
-             f"m.qualifier {dialect.same} g.qualifier", "m.doc_date IS NOT NULL"]
+    tests = [*(f"COALESCE(m.{c}, '') = COALESCE(g.{c}, '')" for c in ("place_id", "qualifier")),  # the seek
+             *(f"m.{c} {dialect.same} g.{c}" for c in ("place_id", "qualifier")), "m.doc_date IS NOT NULL"]
     if reviews:
         tests.append(f"m.{dialect.mention_id} {UNREVIEWED}")
     for test in tests:

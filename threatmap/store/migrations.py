@@ -7,18 +7,19 @@ import sqlite3
 
 from threatmap.errors import StoreError
 from threatmap.models import Column
-from threatmap.store.cube import cube_sql, rebuild_sql
+from threatmap.store.cube import FIRST_INDEX, cube_sql, rebuild_sql
 from threatmap.store.marks import fill_sql, marks_sql
 from threatmap.store.schema import (
     MENTION_COLUMNS,
     SCHEMA_VERSION,
+    SOURCE_INDEX,
     byte_collated,
     create_sql,
     mentions_table_sql,
     review_sql,
 )
 
-__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
+__all__ = ["CUBES_STEP", "MARKS_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
 
 _V3 = tuple(c for c in MENTION_COLUMNS)
 _V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
@@ -39,6 +40,12 @@ _MENTION_INDEXES = ("mentions_doc", "mentions_place", "mentions_source", "mentio
 CUBES_STEP = cube_sql() + ";\n".join(rebuild_sql()) + ";"
 """6 -> 7 (issue 14, the SQLite filter target): the cubes and their probe index, filled from the mentions. The
 same statements on both engines (PostgreSQL's step makes their text columns ``COLLATE "C"``)."""
+
+MARKS_STEP = ("DROP INDEX IF EXISTS mentions_source;\nDROP INDEX IF EXISTS mentions_first;\n" + SOURCE_INDEX + "\n"
+              + FIRST_INDEX + "\n{marks}{fill};\nANALYZE mentions;")
+"""7 -> 8 (issue 14, filters at 1M mentions): the reviewed-mention ids filled from the reviews; the source index
+rebuilt to cover the filters in date order, the first/last date index to seek the qualifier, then the planner's
+statistics of the mentions (their new indexes have none) (``{marks}``, ``{fill}``: per engine)."""
 
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
@@ -80,7 +87,7 @@ DROP TABLE mentions_v5;
 {create_sql("sqlite")}
 """,
     6: CUBES_STEP,
-    7: f"{marks_sql('sqlite')}{fill_sql('sqlite')};",
+    7: MARKS_STEP.format(marks=marks_sql('sqlite'), fill=fill_sql('sqlite')),
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
@@ -88,16 +95,16 @@ may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies 
 document fields copied onto the mentions, each document's text hash (the reviews join on it), the review tables
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
 texts, the revision counter; 5 -> 6: the table rebuilt (rows and their rowids kept) so that the geometry
-columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`; 7 -> 8: the
-reviewed-mention ids, filled from the reviews)."""
+columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`; 7 -> 8:
+:data:`MARKS_STEP`)."""
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
     6: byte_collated(CUBES_STEP),
-    7: f"{marks_sql('postgresql')}{fill_sql('postgresql')};",
+    7: MARKS_STEP.format(marks=marks_sql('postgresql'), fill=fill_sql('postgresql')),
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: the reviewed-mention ids)."""
+geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: :data:`MARKS_STEP`)."""
 
 
 def check_version(version: int, label: str) -> None:

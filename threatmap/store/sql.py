@@ -9,7 +9,7 @@ map, the counts, the timeline, the filters and the exports).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from threatmap.lang.normalize import normalize_key
 from threatmap.models import UNLOCATED
@@ -255,7 +255,13 @@ def rows_sql(f: Filters, dialect: Dialect, *, reviews: bool, limit: int | None =
              ) -> tuple[str, list[object]]:
     """The mentions kept by ``f`` with their document fields and passage, ordered by date (undated last),
     document and offset (``newest_first``: newest first, undated still last); each part ordered and limited by
-    its indexes, then merged."""
+    its indexes, then merged. The newest page of several sources merges the newest page of each (a source's rows
+    are one walk of ``mentions_source`` in date order; a document, so a tie, has one source)."""
+    if newest_first and limit is not None and len(f.sources) > 1:  # the newest of each source, then of them all
+        pages = [rows_sql(replace(f, sources=(source,)), dialect, reviews=reviews, limit=limit, newest_first=True)
+                 for source in f.sources]
+        return (f"SELECT * FROM ({_union([sql for sql, _ in pages])}) AS m ORDER BY {_NEWEST_ROWS} LIMIT ?",
+                [*(v for _, params in pages for v in params), int(limit)])
     clause, kept = where(f, dialect)
     order = _NEWEST if newest_first else _ORDER
     tail = " LIMIT ?" if limit is not None else ""
