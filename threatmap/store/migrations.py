@@ -10,6 +10,7 @@ from threatmap.models import Column
 from threatmap.store.cube import FIRST_INDEX, cube_sql, rebuild_sql
 from threatmap.store.marks import fill_sql, marks_sql
 from threatmap.store.schema import (
+    DOC_INDEX,
     MENTION_COLUMNS,
     SCHEMA_VERSION,
     SOURCE_INDEX,
@@ -41,11 +42,12 @@ CUBES_STEP = cube_sql() + ";\n".join(rebuild_sql()) + ";"
 """6 -> 7 (issue 14, the SQLite filter target): the cubes and their probe index, filled from the mentions. The
 same statements on both engines (PostgreSQL's step makes their text columns ``COLLATE "C"``)."""
 
-MARKS_STEP = ("DROP INDEX IF EXISTS mentions_source;\nDROP INDEX IF EXISTS mentions_first;\n" + SOURCE_INDEX + "\n"
-              + FIRST_INDEX + "\n{marks}{fill};\nANALYZE mentions;")
-"""7 -> 8 (issue 14, filters at 1M mentions): the reviewed-mention ids filled from the reviews; the source index
-rebuilt to cover the filters in date order, the first/last date index to seek the qualifier, then the planner's
-statistics of the mentions (their new indexes have none) (``{marks}``, ``{fill}``: per engine)."""
+_WIDENED = ("mentions_source", "mentions_first", "mentions_doc")
+MARKS_STEP = ("".join(f"DROP INDEX IF EXISTS {name};\n" for name in _WIDENED)
+              + "\n".join((SOURCE_INDEX, FIRST_INDEX, DOC_INDEX)) + "\n{marks}{fill};\nANALYZE mentions;")
+"""7 -> 8 (issue 14, filters at 1M mentions): the reviewed-mention ids filled from the reviews; the source and
+the documents' indexes rebuilt to cover every filter column, the first/last date index to seek the qualifier, then
+the planner's statistics of the mentions (their new indexes have none) (``{marks}``, ``{fill}``: per engine)."""
 
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""

@@ -6,8 +6,8 @@ is written once for both engines (SQLite, PostgreSQL + PostGIS); :mod:`threatmap
 
 Each mention row also carries its document's date, source and language (``doc_date``, ``doc_source``,
 ``doc_lang``: a document is never edited in place, only replaced with its mentions), so every filter is an indexed
-test on one table. The three wide indexes cover every filter column: grouping by place (the map) and counting
-documents read the index alone, never the rows; a source filter reads its sources' entries alone, newest first.
+test on one table. The four wide indexes cover every filter column: grouping by place (the map) and counting
+documents read the index alone, never the rows; so do a source filter (newest first) and a text search.
 The quoted passage is not stored: it is cut from the document text by its offsets.
 """
 
@@ -44,7 +44,7 @@ mention, the documents' FTS5 / trigram text index, each document's text hash (th
 review tables in the schema, a revision counter; 6: the geometry columns may be null (a mention whose name
 nothing locates, ``resolved_by`` 'unlocated'); 7: the pre-aggregated counts (:mod:`threatmap.store.cube`) and
 the ``mentions_first`` index; 8: the reviewed-mention ids (:mod:`threatmap.store.marks`), ``mentions_source``
-covers the filters in date order. Bump it with a new entry in :mod:`threatmap.store.migrations`."""
+and ``mentions_doc`` cover every filter column. Bump it with a new entry in :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention."""
@@ -78,12 +78,14 @@ _NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
 SOURCE_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source, doc_date, doc_id, start, place_id, "
                 "qualifier, threat_p, threat, doc_lang, place_type, resolved_by);")
 """A source filter reads its sources' index entries alone (every filter column is in them), newest first."""
+DOC_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, "
+             "threat, place_type, place_id, qualifier, resolved_by);")
+"""The mentions of given documents (a text search, a list of documents) read from their index entries alone."""
 _INDEXES = f"""
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, threat,
-                                                    place_type, place_id);
+{DOC_INDEX}
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat_p, threat, doc_date, doc_source,
                                                       doc_lang, place_type, resolved_by);
 {SOURCE_INDEX}
