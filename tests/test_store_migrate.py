@@ -186,13 +186,7 @@ def test_a_version_6_store_with_reviews_migrates_and_its_cubes_answer_as_the_men
         log.record(log.make("a", 34, 39, threat=True, reviewer="ana"))
         before = (store.counts(), store.monthly()[0].to_dict(), store.aggregate().to_dict())
         _as_version_6(store)
-    if not target.startswith("postgresql://"):
-        conn = sqlite3.connect(target)
-        conn.execute("PRAGMA user_version=6")
-        conn.close()
-    with pytest.raises(StoreError, match=rf"schema version 6, expected {SCHEMA_VERSION}"):
-        Store.open(target)
-    assert main(["migrate", "--store", target]) == 0
+    _refused_then_migrated(target, 6)
     with Store.open(target) as store:
         assert (store.counts(), store.monthly()[0].to_dict(), store.aggregate().to_dict()) == before
         assert plan(Filters(), "aggregate") is not None
@@ -226,15 +220,21 @@ def test_a_version_7_store_with_reviews_migrates_and_reads_the_reviewed_mention_
             store.run(cur, "DROP TABLE reviewed_mentions")
             if store.dialect.name == "postgresql":
                 store.run(cur, "UPDATE meta SET value = 7 WHERE key = 'schema_version'")
-    if not target.startswith("postgresql://"):
-        conn = sqlite3.connect(target)
-        conn.execute("PRAGMA user_version=7")
-        conn.close()
-    with pytest.raises(StoreError, match=rf"schema version 7, expected {SCHEMA_VERSION}"):
-        Store.open(target)
-    assert main(["migrate", "--store", target]) == 0
+    _refused_then_migrated(target, 7)
     with Store.open(target) as store:
         after = (store.counts(), store.query().to_dict(), store.aggregate().to_dict(), store.monthly()[0].to_dict())
         assert after == before
         with store.reading() as cur:
             assert int(store.run(cur, "SELECT COUNT(*) FROM reviewed_mentions").fetchone()[0]) == 2
+
+
+def _refused_then_migrated(location: str, version: int) -> None:
+    """Record ``version`` as a SQLite store's schema (PostgreSQL's is in its meta table, set by the caller), check
+    that the store is refused with the command that migrates it, then run that command."""
+    if not location.startswith("postgresql://"):
+        conn = sqlite3.connect(location)
+        conn.execute(f"PRAGMA user_version={version}")
+        conn.close()
+    with pytest.raises(StoreError, match=rf"schema version {version}, expected {SCHEMA_VERSION}"):
+        Store.open(location)
+    assert main(["migrate", "--store", location]) == 0

@@ -34,6 +34,7 @@ __all__ = [
     "mention_values",
     "mentions_table_sql",
     "review_sql",
+    "source_index_sql",
 ]
 
 SCHEMA_VERSION = 8
@@ -75,9 +76,17 @@ def _ddl(column: Column, engine: str) -> str:
 
 
 _NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
-SOURCE_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source, doc_date, doc_id, start, place_id, "
-                "qualifier, threat_p, threat, doc_lang, place_type, resolved_by);")
-"""A source filter reads its sources' index entries alone (every filter column is in them), newest first."""
+
+
+def source_index_sql(engine: str) -> str:
+    """A source filter reads its sources' index entries alone (every filter column is in them), newest first: in
+    the order of the newest-first page (PostgreSQL scans an index backwards only as ``DESC NULLS FIRST``, so its
+    index is written in the page's order; SQLite has no NULLS LAST in an index and reads it backwards)."""
+    order = "doc_date DESC NULLS LAST, doc_id DESC, start DESC" if engine == "postgresql" else "doc_date, doc_id, start"
+    return (f"CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source, {order}, place_id, qualifier, "
+            f"threat_p, threat, doc_lang, place_type, resolved_by);")
+
+
 DOC_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, "
              "threat, place_type, place_id, qualifier, resolved_by);")
 """The mentions of given documents (a text search, a list of documents) read from their index entries alone."""
@@ -88,7 +97,6 @@ CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
 {DOC_INDEX}
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat_p, threat, doc_date, doc_source,
                                                       doc_lang, place_type, resolved_by);
-{SOURCE_INDEX}
 CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
 CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
@@ -153,7 +161,7 @@ CREATE TABLE IF NOT EXISTS candidates (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
 CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash);
-{_INDEXES}{review_sql(engine)}"""
+{_INDEXES}{source_index_sql(engine)}\n{review_sql(engine)}"""
     if engine == "postgresql":
         return sql + """
 CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date DESC NULLS LAST, doc_id DESC, start DESC);
