@@ -112,6 +112,12 @@ def fill_postgres(url: str, *, documents: int, per_doc: int) -> None:
                     for m in mentions:
                         copy.write_row((*m, f"SRID=4326;POINT({m[8]} {m[7]})"))
         conn.execute("CREATE INDEX" + indexes)
+        try:  # the reviewed-mention ids (schema 8; a baseline before them has none)
+            from threatmap.store.marks import marks_sql
+        except ImportError:
+            pass
+        else:
+            conn.execute(marks_sql("postgresql"))
         statements = _cube_statements()
         if statements:
             from threatmap.store.cube import cube_sql

@@ -24,7 +24,7 @@ from threatmap.store.cube import (
     rebuild_sql,
 )
 from threatmap.store.reviews import ReviewLog, ReviewPlace
-from threatmap.store.sql import aggregate_sql, documents_sql, monthly_sql
+from threatmap.store.sql import aggregate_sql, documents_sql, matched_sql, monthly_sql
 
 PLACES = [("mosul", "city"), ("anbar", "governorate"), ("hamrin", "mountain_range"), ("kirkuk", "city"),
           ("sinjar", "district"), (None, "region")]
@@ -60,13 +60,16 @@ def _document(rng: random.Random, i: int, *, version: int = 0) -> tuple[Document
 def _fill(s: Store, rng: random.Random) -> None:
     """Documents in batches, some re-ingested edited (replaced), some reindexed, then reviews of every kind."""
     docs = [_document(rng, i) for i in range(80)]
+    latest = {d.id: m for d, m in docs}
     for i in range(0, 80, 20):
         s.add_batch([(d, m, ()) for d, m in docs[i:i + 20]])
     for i in range(0, 80, 7):  # the same file edited: the old document and its mentions go
         d, m = _document(rng, i, version=1)
         s.add_document(d, m)
+        latest[d.id] = m
     for i in range(3, 80, 5):  # reindexed: new mentions for the same text
-        s.replace_mentions(f"d{i:03}", _document(rng, i, version=1 if i % 7 == 0 else 0)[1])
+        latest[f"d{i:03}"] = _document(rng, i, version=1 if i % 7 == 0 else 0)[1]
+        s.replace_mentions(f"d{i:03}", latest[f"d{i:03}"])
     log = ReviewLog(s)
     tikrit = ReviewPlace("tikrit", "Tikrit", "city", Where(34.6, 43.68, (43.68, 34.6, 43.68, 34.6), "Point", 1))
     rows = s.query(Filters())
@@ -78,6 +81,14 @@ def _fill(s: Store, rng: random.Random) -> None:
     stored = {x.id: x for x in s.documents([d])}[d]
     start = stored.text.index(f"{WORD}11")  # a span the machine never finds: an added mention
     log.record(log.make(d, start, start + len(f"{WORD}11"), place=tikrit, threat=True, reviewer="t"))
+    reviewed = sorted({r.doc_id for r in log.reviews()})
+    for doc_id in reviewed[:2]:  # reindexed after the reviews: the same spans under new mention ids
+        s.replace_mentions(doc_id, latest[doc_id])
+    i = int(reviewed[-1][1:])  # re-ingested edited after its review, then as it was: the review applies again
+    s.add_document(*_document(rng, i, version=2))
+    s.add_document(*_document(random.Random(i), i, version=1 if i % 7 == 0 else 0))
+    gone = log.reviews()[1]
+    log.undo(gone.doc_id, gone.start, gone.end, reviewer="t")
 
 
 def _random_filters(rng: random.Random) -> Filters:
@@ -114,6 +125,7 @@ def test_the_cubes_answer_what_the_mentions_answer(store: Store) -> None:  # noq
     _fill(store, rng)
     d = store.dialect
     used = {"aggregate": 0, "monthly": 0, "documents": 0}
+    merged = 0  # pages of several sources, cut by the limit
     for i in range(150):
         f = _random_filters(rng) if i else Filters()
         for question, cubed, rowed in (("aggregate", aggregate_query, aggregate_sql),
@@ -125,7 +137,27 @@ def test_the_cubes_answer_what_the_mentions_answer(store: Store) -> None:  # noq
             if question == "aggregate":  # the row path's u is MAX(0/1): the same flag
                 slow = [(*r[:6], int(bool(r[6])), *r[7:]) for r in slow]
             assert fast == slow, (question, f)
+        page = store.query(f, limit=7, newest_first=True)  # several sources: the newest of each, merged
+        whole = store.query(f, newest_first=True).head(7)
+        assert page[["doc_id", "start", "end", "threat"]].values.tolist() == \
+            whole[["doc_id", "start", "end", "threat"]].values.tolist(), f
+        merged += len(f.sources) > 1 and len(whole) == 7
     assert min(used.values()) >= 15, used  # the cubes were asked, not only the row path
+    assert merged >= 5, merged
+
+
+def test_the_reviewed_mention_ids_are_those_the_reviews_touch(store: Store) -> None:  # noqa: F811
+    """The ids written with each review and each write of mentions equal the ones derived from the reviews, after
+    re-ingests, reindexes and undos (what the cube and row paths above both read)."""
+    _fill(store, random.Random(21))
+    mid = store.dialect.mention_id
+    kept = _run(store, ("SELECT mid FROM reviewed_mentions", []))
+    derived = _run(store, (f"SELECT DISTINCT t.{mid} FROM {matched_sql('t')}", []))
+    assert sorted(kept) == sorted(derived) and len(kept) >= 10
+    with store.writing() as cur:  # a deleted document takes its mentions' ids with it
+        store.run(cur, "DELETE FROM documents WHERE id IN (SELECT doc_id FROM mentions WHERE "
+                       f"{mid} IN (SELECT mid FROM reviewed_mentions))")
+    assert _run(store, ("SELECT mid FROM reviewed_mentions", [])) == []
 
 
 def test_the_ledger_equals_the_cubes_rebuilt_and_compaction_changes_nothing(store: Store) -> None:  # noqa: F811

@@ -161,6 +161,7 @@ def _as_version_6(store: Store) -> None:
             store.run(cur, f"DROP TABLE {cube.name}")
             store.run(cur, "DELETE FROM meta WHERE key = ?", (cube.name,))
         store.run(cur, "DROP INDEX mentions_first")
+        store.run(cur, "DROP TABLE reviewed_mentions")  # with its trigger on SQLite
         if store.dialect.name == "postgresql":
             store.run(cur, "UPDATE meta SET value = 6 WHERE key = 'schema_version'")
 
@@ -185,13 +186,7 @@ def test_a_version_6_store_with_reviews_migrates_and_its_cubes_answer_as_the_men
         log.record(log.make("a", 34, 39, threat=True, reviewer="ana"))
         before = (store.counts(), store.monthly()[0].to_dict(), store.aggregate().to_dict())
         _as_version_6(store)
-    if not target.startswith("postgresql://"):
-        conn = sqlite3.connect(target)
-        conn.execute("PRAGMA user_version=6")
-        conn.close()
-    with pytest.raises(StoreError, match=rf"schema version 6, expected {SCHEMA_VERSION}"):
-        Store.open(target)
-    assert main(["migrate", "--store", target]) == 0
+    _refused_then_migrated(target, 6)
     with Store.open(target) as store:
         assert (store.counts(), store.monthly()[0].to_dict(), store.aggregate().to_dict()) == before
         assert plan(Filters(), "aggregate") is not None
@@ -200,3 +195,46 @@ def test_a_version_6_store_with_reviews_migrates_and_its_cubes_answer_as_the_men
             slow = sorted(store.run(cur, *aggregate_sql(Filters(), store.dialect, reviews=True)).fetchall())
             assert [r[:6] for r in fast] == [r[:6] for r in slow] and len(fast) == 3
             assert int(store.run(cur, "SELECT SUM(n) FROM agg_place").fetchone()[0]) == 5  # the machine's mentions
+
+
+def test_a_version_7_store_with_reviews_migrates_and_reads_the_reviewed_mention_ids(target: str) -> None:  # noqa: F811
+    """Schema 7 (before the reviewed-mention ids) -> 8 on both engines: ``migrate`` fills the ids from the stored
+    reviews (a verdict flipped, "not a place", a place moved) and the store reads as it did."""
+    import datetime as dt
+
+    from test_store import add, doc
+
+    from threatmap.store.reviews import ReviewLog
+
+    with Store.open(target) as store:
+        add(store, doc("a", "ISIS attacked near Mosul.\nCalm in Anbar.", date=dt.date(2020, 3, 4)))
+        add(store, doc("b", "مازال داعش يهدد جبال حمرين والأنبار", date=dt.date(2021, 1, 1), source="Rudaw",
+                       lang="ar"))
+        log = ReviewLog(store)
+        rows = store.query()
+        first, second = rows.iloc[0], rows.iloc[1]
+        log.record(log.make(first.doc_id, int(first.start), int(first.end), threat=not first.threat, reviewer="a"))
+        log.record(log.make(second.doc_id, int(second.start), int(second.end), not_a_place=True, reviewer="a"))
+        before = (store.counts(), store.query().to_dict(), store.aggregate().to_dict(), store.monthly()[0].to_dict())
+        with store.writing() as cur:
+            store.run(cur, "DROP TABLE reviewed_mentions")
+            if store.dialect.name == "postgresql":
+                store.run(cur, "UPDATE meta SET value = 7 WHERE key = 'schema_version'")
+    _refused_then_migrated(target, 7)
+    with Store.open(target) as store:
+        after = (store.counts(), store.query().to_dict(), store.aggregate().to_dict(), store.monthly()[0].to_dict())
+        assert after == before
+        with store.reading() as cur:
+            assert int(store.run(cur, "SELECT COUNT(*) FROM reviewed_mentions").fetchone()[0]) == 2
+
+
+def _refused_then_migrated(location: str, version: int) -> None:
+    """Record ``version`` as a SQLite store's schema (PostgreSQL's is in its meta table, set by the caller), check
+    that the store is refused with the command that migrates it, then run that command."""
+    if not location.startswith("postgresql://"):
+        conn = sqlite3.connect(location)
+        conn.execute(f"PRAGMA user_version={version}")
+        conn.close()
+    with pytest.raises(StoreError, match=rf"schema version {version}, expected {SCHEMA_VERSION}"):
+        Store.open(location)
+    assert main(["migrate", "--store", location]) == 0

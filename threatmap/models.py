@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, get_args, get_origin, get_type_hints
 
 PLACE_TYPES: tuple[str, ...] = (
@@ -208,19 +209,10 @@ class Mention:
     def row(self) -> tuple[Any, ...]:
         """The values of :func:`mention_columns`, in order (the bounding box as four numbers; all eight geometry
         columns None for an unlocated mention)."""
-        values: list[Any] = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "where" and value is None:
-                values.extend([None] * _WHERE_WIDTH)
-                continue
-            parts = [getattr(value, g.name) for g in fields(value)] if isinstance(value, Where) else [value]
-            for part in parts:
-                if isinstance(part, tuple):
-                    values.extend(part)
-                else:
-                    values.append(part)
-        return tuple(values)
+        where = self.where
+        geometry = (None,) * _WHERE_WIDTH if where is None else tuple(
+            value for part in _WHERE_GET(where) for value in (part if isinstance(part, tuple) else (part,)))
+        return (*_BEFORE_WHERE(self), *geometry, *_AFTER_WHERE(self))  # getters built once: writes make millions
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> Mention:
@@ -236,6 +228,12 @@ class Mention:
                 value = next(values)
                 kwargs[f.name] = bool(value) if f.name == "threat" else value
         return cls(**kwargs)
+
+
+_NAMES = tuple(f.name for f in fields(Mention))
+_BEFORE_WHERE = attrgetter(*_NAMES[:_NAMES.index("where")])
+_AFTER_WHERE = attrgetter(*_NAMES[_NAMES.index("where") + 1:])
+_WHERE_GET = attrgetter(*(g.name for g in fields(Where)))
 
 
 @dataclass(frozen=True, slots=True)

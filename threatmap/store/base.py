@@ -21,8 +21,10 @@ import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
-from threatmap.store.cube import aggregate_rows, compact_if_grown, documents_query, maintain, monthly_query
+from threatmap.store.cube import aggregate_rows, documents_query, monthly_query
 from threatmap.store.filters import THRESHOLD, Filters
+from threatmap.store.ledger import compact_if_grown, record_added, record_deleted
+from threatmap.store.marks import mark_documents
 from threatmap.store.reviews import Orphan, review_of_row, text_hash
 from threatmap.store.schema import frame
 from threatmap.store.sql import Dialect, distinct_sql, orphans_sql, place_keys_sql, rows_sql
@@ -115,6 +117,10 @@ class SqlStore:
         """Run one ``?``-placeholder statement on ``cur`` (from :meth:`writing` / :meth:`reading`)."""
         return self._execute(cur, sql, params)
 
+    def run_many(self, cur: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """Run one ``?``-placeholder statement on ``cur`` once per row of ``rows``."""
+        self._execute_many(cur, sql, rows)
+
     def __enter__(self) -> Self:
         return self
 
@@ -179,7 +185,7 @@ class SqlStore:
                          written: list[tuple[Document, str, Sequence[Mention], Sequence[Candidate]]]) -> None:
         from threatmap.store.schema import mention_values
 
-        maintain(self, cur, replaced, -1)  # out of the cubes before their mentions go
+        record_deleted(self, cur, replaced)  # out of the cubes before their mentions go
         for doc_id in replaced:  # their mentions and candidates cascade
             self._execute(cur, "DELETE FROM documents WHERE id = ?", (doc_id,))
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -195,7 +201,8 @@ class SqlStore:
                  for doc, _, mentions, _ in written if mentions]
         if batch:
             self._insert_mentions(cur, batch)
-            maintain(self, cur, [doc.id for doc, _, mentions, _ in written if mentions], 1)
+            record_added(self, cur, [row for _, rows, _ in batch for row in rows])
+            mark_documents(self, cur, [doc.id for doc, _, mentions, _ in written if mentions])
         compact_if_grown(self, cur)
         self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                            [(doc.id, c.start, c.end, c.surface, c.trigger, c.passage)
@@ -215,16 +222,17 @@ class SqlStore:
                                 (doc_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
-            maintain(self, cur, [doc_id], -1)
+            record_deleted(self, cur, [doc_id])
             self._execute(cur, "DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
             if candidates is not None:
                 self._execute(cur, "DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
             if mentions:
                 from threatmap.store.schema import mention_values
 
-                self._insert_mentions(cur, [(row[0], [mention_values(m, tuple(row[1:])) for m in mentions],
-                                             mentions)])
-                maintain(self, cur, [doc_id], 1)
+                rows = [mention_values(m, tuple(row[1:])) for m in mentions]
+                self._insert_mentions(cur, [(row[0], rows, mentions)])
+                record_added(self, cur, rows)
+                mark_documents(self, cur, [doc_id])
             compact_if_grown(self, cur)
             self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
                                [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates or ()])

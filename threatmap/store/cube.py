@@ -30,31 +30,33 @@ from typing import Any
 from threatmap.models import UNLOCATED
 from threatmap.store.filters import Filters
 from threatmap.store.sql import (
+    REVIEWED,
+    UNREVIEWED,
     Dialect,
     P,
     aggregate_sql,
     documents_sql,
     final_parts,
-    matched_sql,
     monthly_sql,
     where,
 )
 
 __all__ = [
+    "COUNTS",
     "CUBES",
     "DOCS",
+    "DOCUMENT_FIELDS",
     "DOC_TYPES",
     "EDGES",
+    "FIRST_INDEX",
     "Cube",
     "aggregate_cube_sql",
     "aggregate_query",
-    "compact_if_grown",
     "cube_sql",
     "delta_sql",
     "documents_cube_sql",
     "documents_query",
     "grid_step",
-    "maintain",
     "monthly_cube_sql",
     "monthly_query",
     "plan",
@@ -102,8 +104,8 @@ DOC_TYPES = Cube("agg_doc_type", tuple(map(_key, ("month", "doc_source", "doc_la
                  per_document=True)
 """Documents per place type (a document with mentions of two types counts in both: exact for one type only)."""
 CUBES = (PLACES, MONTHS, PLACE_MONTHS, DOCS, DOC_TYPES)
-_DOCUMENT_FIELDS = ("month", "doc_source", "doc_lang")
-_COUNTS = ("n", *(f"c{b:02}" for b in _BUCKETS))
+DOCUMENT_FIELDS = ("month", "doc_source", "doc_lang")
+COUNTS = ("n", *(f"c{b:02}" for b in _BUCKETS))
 
 
 def cube_sql() -> str:
@@ -111,13 +113,18 @@ def cube_sql() -> str:
     out = []
     for cube in CUBES:
         keys = ", ".join(f"{k} TEXT" for k in cube.columns)
-        counts = ", ".join(f"{c} BIGINT NOT NULL" for c in _COUNTS)
+        counts = ", ".join(f"{c} BIGINT NOT NULL" for c in COUNTS)
         out.append(f"CREATE TABLE IF NOT EXISTS {cube.name} ({keys}, {counts});")
         out.append(f"CREATE INDEX IF NOT EXISTS {cube.name}_keys ON {cube.name} ({', '.join(cube.columns)});")
         out.append(f"INSERT INTO meta VALUES ('{cube.name}', 0) ON CONFLICT (key) DO NOTHING;")
-    out.append("CREATE INDEX IF NOT EXISTS mentions_first ON mentions (COALESCE(place_id, ''), doc_date, qualifier, "
-               "threat_p, threat, doc_source, doc_lang, place_type, resolved_by);")
+    out.append(FIRST_INDEX)
     return "\n".join(out) + "\n"
+
+
+FIRST_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_first ON mentions (COALESCE(place_id, ''), "
+               "COALESCE(qualifier, ''), doc_date, threat_p, threat, doc_source, doc_lang, place_type, resolved_by);")
+"""The first/last date probes' index: a place and qualifier, then its mentions in date order (schema 8; schema 7
+had the qualifier after the date, so a probe for a rare qualifier walked the place's other mentions)."""
 
 
 def delta_sql(cube: Cube, where_sql: str = "", sign: int = 1) -> str:
@@ -127,15 +134,15 @@ def delta_sql(cube: Cube, where_sql: str = "", sign: int = 1) -> str:
     keys = ", ".join(cube.columns)
     sums = ", ".join(f"{sign} * SUM(CASE WHEN b = {b} THEN k ELSE 0 END)" for b in _BUCKETS)
     if cube.per_document:  # one row per document (and type): its fields, the bucket of its most threatening mention
-        columns = ", ".join(f"MIN({e}) AS {k}" if k in _DOCUMENT_FIELDS else f"{e} AS {k}" for k, e in cube.keys)
-        per = ", ".join(["m.doc_id", *(e for k, e in cube.keys if k not in _DOCUMENT_FIELDS)])
+        columns = ", ".join(f"MIN({e}) AS {k}" if k in DOCUMENT_FIELDS else f"{e} AS {k}" for k, e in cube.keys)
+        per = ", ".join(["m.doc_id", *(e for k, e in cube.keys if k not in DOCUMENT_FIELDS)])
         rows = f"SELECT {columns}, MAX({_BUCKET}) AS b FROM mentions m {where_sql} GROUP BY {per}"
         counted = f"SELECT {keys}, b, COUNT(*) AS k FROM ({rows}) AS r GROUP BY {keys}, b"
     else:
         positions = ", ".join(str(i + 1) for i in range(len(cube.keys) + 1))
         counted = (f"SELECT {', '.join(f'{e} AS {k}' for k, e in cube.keys)}, {_BUCKET} AS b, COUNT(*) AS k "
                    f"FROM mentions m {where_sql} GROUP BY {positions}")
-    return (f"INSERT INTO {cube.name} ({keys}, {', '.join(_COUNTS)}) SELECT {keys}, {sign} * SUM(k), {sums} "
+    return (f"INSERT INTO {cube.name} ({keys}, {', '.join(COUNTS)}) SELECT {keys}, {sign} * SUM(k), {sums} "
             f"FROM ({counted}) AS s GROUP BY {keys}")
 
 
@@ -143,7 +150,7 @@ def compact_sql(cube: Cube) -> list[str]:
     """Statements that sum ``cube``'s ledger into one row per key (keys whose counts sum to zero dropped) and
     record its size."""
     keys = ", ".join(cube.columns)
-    return [f"CREATE TEMP TABLE cube_compact AS SELECT {keys}, {', '.join(f'SUM({c}) AS {c}' for c in _COUNTS)} "
+    return [f"CREATE TEMP TABLE cube_compact AS SELECT {keys}, {', '.join(f'SUM({c}) AS {c}' for c in COUNTS)} "
             f"FROM {cube.name} GROUP BY {keys} HAVING SUM(n) <> 0",
             f"DELETE FROM {cube.name}", f"INSERT INTO {cube.name} SELECT * FROM cube_compact",
             "DROP TABLE cube_compact",
@@ -234,11 +241,10 @@ def _probe(f: Filters, dialect: Dialect, reviews: bool, newest: bool) -> tuple[s
     """The first (last) date of the kept machine mentions of group ``g``'s place and qualifier: an ordered walk
     of the ``mentions_first`` index that stops at the first row the filter keeps."""
     clause, params = _machine_where(f, dialect)
-    tests = ["COALESCE(m.place_id, '') = COALESCE(g.place_id, '')", f"m.place_id {dialect.same} g.place_id",
-             f"m.qualifier {dialect.same} g.qualifier", "m.doc_date IS NOT NULL"]
+    tests = [*(f"COALESCE(m.{c}, '') = COALESCE(g.{c}, '')" for c in ("place_id", "qualifier")),  # the seek
+             *(f"m.{c} {dialect.same} g.{c}" for c in ("place_id", "qualifier")), "m.doc_date IS NOT NULL"]
     if reviews:
-        mid = dialect.mention_id
-        tests.append(f"m.{mid} NOT IN (SELECT t.{mid} FROM {matched_sql('t')})")
+        tests.append(f"m.{dialect.mention_id} {UNREVIEWED}")
     for test in tests:
         clause = _and(clause, test)
     order = "DESC" if newest else "ASC"
@@ -250,7 +256,7 @@ def _touched(f: Filters, dialect: Dialect, select: str, group: str) -> tuple[str
     """``select`` over the machine mentions a review touches that ``f`` keeps (to subtract from a cube)."""
     clause, params = _machine_where(f, dialect)
     clause = clause.replace("WHERE ", "AND ", 1)
-    return f"SELECT {select} FROM {matched_sql('m')} {clause} GROUP BY {group}", params
+    return f"SELECT {select} FROM mentions m WHERE m.{dialect.mention_id} {REVIEWED} {clause} GROUP BY {group}", params
 
 
 def _reviewed(f: Filters, dialect: Dialect, select: str, group: str) -> tuple[str, list[object]]:
@@ -322,24 +328,6 @@ def documents_cube_sql(cube: Cube, f: Filters, dialect: Dialect, *, reviews: boo
                           for part in final_parts(dialect, reviews=True))
     return (f"SELECT ({sql}) - ({minus}) + (SELECT COUNT(*) FROM ({plus}) AS kept)",
             [*params, *dparams, *rparams, *rparams])
-
-
-def maintain(store: Any, cur: Any, doc_ids: list[str], sign: int) -> None:
-    """Append the counts of the mentions of ``doc_ids`` to every cube (``sign`` -1 before they are deleted)."""
-    for i in range(0, len(doc_ids), 500):
-        chunk = doc_ids[i:i + 500]
-        clause = f"WHERE m.doc_id IN ({', '.join('?' * len(chunk))})"
-        for cube in CUBES:
-            store.run(cur, delta_sql(cube, clause, sign), chunk)
-
-
-def compact_if_grown(store: Any, cur: Any) -> None:
-    """Compact each cube that has grown to twice its rows at its last compaction (plus some slack)."""
-    for cube in CUBES:
-        rows = int(store.run(cur, f"SELECT COUNT(*) FROM {cube.name}").fetchone()[0])
-        last = int(store.run(cur, "SELECT value FROM meta WHERE key = ?", (cube.name,)).fetchone()[0])
-        if rows > 2 * last + 2000:
-            compact(store, cur, cube)
 
 
 def compact(store: Any, cur: Any, cube: Cube) -> None:

@@ -7,17 +7,20 @@ import sqlite3
 
 from threatmap.errors import StoreError
 from threatmap.models import Column
-from threatmap.store.cube import cube_sql, rebuild_sql
+from threatmap.store.cube import FIRST_INDEX, cube_sql, rebuild_sql
+from threatmap.store.marks import fill_sql, marks_sql
 from threatmap.store.schema import (
+    DOC_INDEX,
     MENTION_COLUMNS,
     SCHEMA_VERSION,
     byte_collated,
     create_sql,
     mentions_table_sql,
     review_sql,
+    source_index_sql,
 )
 
-__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "migrate_sqlite"]
+__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "marks_step", "migrate_sqlite"]
 
 _V3 = tuple(c for c in MENTION_COLUMNS)
 _V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
@@ -38,6 +41,18 @@ _MENTION_INDEXES = ("mentions_doc", "mentions_place", "mentions_source", "mentio
 CUBES_STEP = cube_sql() + ";\n".join(rebuild_sql()) + ";"
 """6 -> 7 (issue 14, the SQLite filter target): the cubes and their probe index, filled from the mentions. The
 same statements on both engines (PostgreSQL's step makes their text columns ``COLLATE "C"``)."""
+
+_WIDENED = ("mentions_source", "mentions_first", "mentions_doc")
+
+
+def marks_step(engine: str) -> str:
+    """7 -> 8 on ``engine`` (issue 14, filters at 1M mentions): the reviewed-mention ids filled from the reviews;
+    the source and the documents' indexes rebuilt to cover every filter column, the first/last date index to seek
+    the qualifier, then the planner's statistics of the mentions (their new indexes have none)."""
+    return ("".join(f"DROP INDEX IF EXISTS {name};\n" for name in _WIDENED)
+            + "\n".join((source_index_sql(engine), FIRST_INDEX, DOC_INDEX))
+            + f"\n{marks_sql(engine)}{fill_sql(engine)};\nANALYZE mentions;")
+
 
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
@@ -79,6 +94,7 @@ DROP TABLE mentions_v5;
 {create_sql("sqlite")}
 """,
     6: CUBES_STEP,
+    7: marks_step("sqlite"),
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
@@ -86,14 +102,16 @@ may be null, ``resolved_by`` 'gazetteer' (issue 10); 3 -> 4: the passage copies 
 document fields copied onto the mentions, each document's text hash (the reviews join on it), the review tables
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
 texts, the revision counter; 5 -> 6: the table rebuilt (rows and their rowids kept) so that the geometry
-columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`)."""
+columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`; 7 -> 8:
+:func:`marks_step`)."""
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
     6: byte_collated(CUBES_STEP),
+    7: marks_step("postgresql"),
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null; 6 -> 7: the cubes)."""
+geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's)."""
 
 
 def check_version(version: int, label: str) -> None:

@@ -18,6 +18,7 @@ from threatmap.errors import StoreError
 from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.cube import cube_sql
+from threatmap.store.marks import marks_sql
 from threatmap.store.migrations import POSTGRES_STEPS, check_version
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, byte_collated, create_sql
 from threatmap.store.sql import POSTGRESQL, search_key
@@ -35,7 +36,7 @@ def postgres_sql(sql: str) -> str:
 
 def _schema() -> str:
     """:func:`create_sql` for PostgreSQL, text compared byte-wise (``COLLATE "C"``) as SQLite does."""
-    return byte_collated(create_sql("postgresql") + cube_sql())
+    return byte_collated(create_sql("postgresql") + cube_sql() + marks_sql("postgresql"))
 
 
 def _label(url: str) -> str:

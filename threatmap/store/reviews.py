@@ -23,6 +23,7 @@ from threatmap.geometry import where_of
 from threatmap.lang.sentences import sentence_span
 from threatmap.models import BBOX_COLUMNS, Where
 from threatmap.protocols import PlaceLookup
+from threatmap.store.marks import mark_span
 from threatmap.store.schema import REVIEW_FIELDS
 
 if TYPE_CHECKING:
@@ -216,6 +217,7 @@ class ReviewLog:
                                 review.key)
             self.store.run(cur, f"INSERT INTO reviews ({_COLS}, passage_start, passage_end) VALUES ({_MARKS})",
                                 (*final.row(), *span))
+            mark_span(self.store, cur, review.key)
             self._history(cur, "review", final, span)
         return final
 
@@ -234,6 +236,7 @@ class ReviewLog:
                                   f"`python -m threatmap reviews list`")
             self.store.run(cur, 'DELETE FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?',
                                 (digest, start, end))
+            mark_span(self.store, cur, (digest, start, end))
             gone = replace(review_of_row(old), reviewer=_clean(reviewer) or review_of_row(old).reviewer,
                            reviewed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
             self._history(cur, "undo", gone, (None, None))

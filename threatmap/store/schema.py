@@ -6,9 +6,9 @@ is written once for both engines (SQLite, PostgreSQL + PostGIS); :mod:`threatmap
 
 Each mention row also carries its document's date, source and language (``doc_date``, ``doc_source``,
 ``doc_lang``: a document is never edited in place, only replaced with its mentions), so every filter is an indexed
-test on one table. The two wide indexes cover every filter column: grouping by place (the map) and counting
-documents read the index alone, never the rows. The quoted passage is not stored: it is cut from the document
-text by its offsets.
+test on one table. The four wide indexes cover every filter column: grouping by place (the map) and counting
+documents read the index alone, never the rows; so do a source filter (newest first) and a text search.
+The quoted passage is not stored: it is cut from the document text by its offsets.
 """
 
 from __future__ import annotations
@@ -34,17 +34,18 @@ __all__ = [
     "mention_values",
     "mentions_table_sql",
     "review_sql",
+    "source_index_sql",
 ]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
 (places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
 mention, the documents' FTS5 / trigram text index, each document's text hash (the reviews join on it), the
 review tables in the schema, a revision counter; 6: the geometry columns may be null (a mention whose name
 nothing locates, ``resolved_by`` 'unlocated'); 7: the pre-aggregated counts (:mod:`threatmap.store.cube`) and
-the ``mentions_first`` index. Bump it with a new entry in
-:mod:`threatmap.store.migrations`."""
+the ``mentions_first`` index; 8: the reviewed-mention ids (:mod:`threatmap.store.marks`), ``mentions_source``
+and ``mentions_doc`` cover every filter column. Bump it with a new entry in :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention."""
@@ -75,15 +76,27 @@ def _ddl(column: Column, engine: str) -> str:
 
 
 _NAMES = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
-_INDEXES = """
+
+
+def source_index_sql(engine: str) -> str:
+    """A source filter reads its sources' index entries alone (every filter column is in them), newest first: in
+    the order of the newest-first page (PostgreSQL scans an index backwards only as ``DESC NULLS FIRST``, so its
+    index is written in the page's order; SQLite has no NULLS LAST in an index and reads it backwards)."""
+    order = "doc_date DESC NULLS LAST, doc_id DESC, start DESC" if engine == "postgresql" else "doc_date, doc_id, start"
+    return (f"CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source, {order}, place_id, qualifier, "
+            f"threat_p, threat, doc_lang, place_type, resolved_by);")
+
+
+DOC_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, "
+             "threat, place_type, place_id, qualifier, resolved_by);")
+"""The mentions of given documents (a text search, a list of documents) read from their index entries alone."""
+_INDEXES = f"""
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_lang ON documents(lang);
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, doc_date, doc_source, doc_lang, threat_p, threat,
-                                                    place_type, place_id);
+{DOC_INDEX}
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions(place_id, qualifier, threat_p, threat, doc_date, doc_source,
                                                       doc_lang, place_type, resolved_by);
-CREATE INDEX IF NOT EXISTS mentions_source ON mentions(doc_source);
 CREATE INDEX IF NOT EXISTS mentions_lang ON mentions(doc_lang);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(place_type);
 CREATE INDEX IF NOT EXISTS candidates_doc ON candidates(doc_id);
@@ -148,7 +161,7 @@ CREATE TABLE IF NOT EXISTS candidates (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
 CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash);
-{_INDEXES}{review_sql(engine)}"""
+{_INDEXES}{source_index_sql(engine)}\n{review_sql(engine)}"""
     if engine == "postgresql":
         return sql + """
 CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date DESC NULLS LAST, doc_id DESC, start DESC);

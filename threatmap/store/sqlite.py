@@ -13,6 +13,7 @@ from threatmap.errors import StoreError
 from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.cube import cube_sql
+from threatmap.store.marks import marks_sql
 from threatmap.store.migrations import check_version, migrate_sqlite
 from threatmap.store.reviews import text_hash
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
@@ -65,7 +66,7 @@ class SQLiteStore(SqlStore):
             if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
                 version = 1  # the first stores did not record their version
             if version == 0:
-                conn.executescript(f"BEGIN; {create_sql('sqlite')} {cube_sql()} "
+                conn.executescript(f"BEGIN; {create_sql('sqlite')} {cube_sql()} {marks_sql('sqlite')} "
                                    f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
             else:
                 check_version(version, str(path))

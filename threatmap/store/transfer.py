@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from threatmap.errors import StoreError
 from threatmap.models import Candidate, Mention
 from threatmap.store.base import SqlStore
+from threatmap.store.marks import mark_span
 from threatmap.store.schema import MENTION_COLUMNS, REVIEW_FIELDS
 
 __all__ = ["Copied", "copy_store"]
@@ -86,6 +87,7 @@ def _copy_reviews(source: SqlStore, target: SqlStore) -> tuple[int, int]:
         for row in reviews:
             target.run(cur, 'DELETE FROM reviews WHERE text_hash = ? AND start = ? AND "end" = ?', row[:3])
             target.run(cur, f"INSERT INTO reviews ({_REVIEWS}) VALUES ({marks})", row)
+            mark_span(target, cur, row[:3])
         if target.run(cur, "SELECT 1 FROM review_history LIMIT 1").fetchone() is not None:
             return len(reviews), 0
         for row in history:
