@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from threatmap.store.cube import (
     rebuild_sql,
 )
 from threatmap.store.reviews import ReviewLog, ReviewPlace
-from threatmap.store.sql import aggregate_sql, documents_sql, matched_sql, monthly_sql
+from threatmap.store.sql import aggregate_sql, documents_sql, final_parts, matched_sql, monthly_sql, rows_sql
 
 PLACES = [("mosul", "city"), ("anbar", "governorate"), ("hamrin", "mountain_range"), ("kirkuk", "city"),
           ("sinjar", "district"), (None, "region")]
@@ -144,6 +145,20 @@ def test_the_cubes_answer_what_the_mentions_answer(store: Store) -> None:  # noq
         merged += len(f.sources) > 1 and len(whole) == 7
     assert min(used.values()) >= 15, used  # the cubes were asked, not only the row path
     assert merged >= 5, merged
+
+
+def test_a_text_searchs_newest_page_of_several_sources_searches_the_text_once(store: Store) -> None:  # noqa: F811
+    _fill(store, random.Random(14))
+    f = Filters(sources=SOURCES[:3], text=f"{WORD}3")
+    sql, _ = rows_sql(f, store.dialect, reviews=True, limit=5, newest_first=True)
+    needle = store.dialect.text_clause([f"{WORD}3"])[0]
+    assert sql.count(needle) == len(final_parts(store.dialect, reviews=True))  # once per part, not per source
+    page = store.query(f, limit=5, newest_first=True)
+    whole = store.query(f, newest_first=True)
+    assert len(whole) > 5
+    assert page[["doc_id", "start"]].values.tolist() == whole.head(5)[["doc_id", "start"]].values.tolist()
+    apart = store.query(replace(f, sources=(SOURCES[0],)), limit=5, newest_first=True)  # one source: its own walk
+    assert set(apart["source"]) <= {SOURCES[0]}
 
 
 def test_the_reviewed_mention_ids_are_those_the_reviews_touch(store: Store) -> None:  # noqa: F811
