@@ -80,6 +80,18 @@ def test_timeline_has_every_month_between_first_and_last() -> None:
     assert views.monthly(found.iloc[0:0]).empty
 
 
+def test_timeline_rows_are_one_per_month_and_kind_in_the_specs_fields() -> None:
+    found = pd.DataFrame({"threat": [2, 0], "other": [1, 3]},
+                         index=pd.Index(["2020-01", "2020-03"], dtype=object, name="month"))
+    rows = views.timeline_rows(views.monthly(found))
+    assert len(rows) == 6 and set(rows["kind"]) == {"threat", "other"}  # three months, two kinds
+    assert rows.set_index(["month", "kind"])["mentions"].to_dict() == {
+        ("2020-01", "threat"): 2, ("2020-02", "threat"): 0, ("2020-03", "threat"): 0,
+        ("2020-01", "other"): 1, ("2020-02", "other"): 0, ("2020-03", "other"): 3}
+    encoding = views.TIMELINE_SPEC["encoding"]
+    assert {encoding[c]["field"] for c in ("x", "y", "color")} == set(rows.columns)
+
+
 def test_table_has_a_passage_column() -> None:
     assert "passage" in views.TABLE_COLUMNS
 
