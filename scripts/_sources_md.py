@@ -51,6 +51,10 @@ _SOURCES_ROWS = (
      "to the places' aliases", "`geodata/phrases.yaml` (curator)", "this project (MIT)"),
     ("phrases.yaml", "the nouns and qualifiers of the phrase families (input of the script)", "curator",
      "this project (MIT)"),
+    ("spellings_curated.yaml", "names of generated places that their source lacks: Kurdish endonyms of towns "
+     "(Dirbêsiyê, Tirbespiyê) and common English press spellings (Ain Issa, Sheikhan), added to the places' "
+     "aliases; edited by hand, not read by the script", "curator; names: Wikipedia (ku, ckb, en)",
+     "CC BY-SA 4.0 (Wikipedia), list: this project"),
     ("sketches.yaml", "the hand-drawn coordinates (input of the script) with basis and precision", "curator",
      "this project (MIT)"),
     ("curation.yaml", "ordinary words never taken as aliases from GeoNames (input of the script)", "curator",

@@ -160,6 +160,9 @@ def test_ambiguous_names_are_declared(gaz: Gazetteer, holders: dict, name: str, 
     # generated English transliteration variants (geodata/spellings_en.yaml)
     ("Ninevah", "nineveh_governorate"), ("Tel Kayf", "tel_keppe"), ("Tuz", "tuz_khurmatu"), ("Beiji", "baiji"),
     ("disputed territory", "disputed_territories"),
+    # curated names of generated places (geodata/spellings_curated.yaml)
+    ("Dirbêsiyê", "ad_darbasiyah"), ("Tirbespiyê", "al_qahtaniyah"), ("Ain Issa", "ayn_isa"),
+    ("Sheikhan", "ash_shaykhan"), ("دێرک", "al_malikiyah"), ("Hammam al-Alil", "ovt_hamam_al_alil"),
     # continents (GeoNames names, outline of their countries)
     ("Europe", "europe"), ("إفريقيا", "africa"), ("آسيا", "asia"),
 ])
