@@ -88,7 +88,7 @@ def test_timeline_rows_are_one_per_month_and_kind_in_the_specs_fields() -> None:
     assert rows.set_index(["month", "kind"])["mentions"].to_dict() == {
         ("2020-01", "threat"): 2, ("2020-02", "threat"): 0, ("2020-03", "threat"): 0,
         ("2020-01", "other"): 1, ("2020-02", "other"): 0, ("2020-03", "other"): 3}
-    encoding = views.TIMELINE_SPEC["encoding"]
+    encoding = views.timeline_spec()["encoding"]
     assert {encoding[c]["field"] for c in ("x", "y", "color")} == set(rows.columns)
 
 

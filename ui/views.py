@@ -59,21 +59,23 @@ def newest_first(df: pd.DataFrame, rows: int) -> pd.DataFrame:
     return shown[[c for c in TABLE_COLUMNS if c in shown]]
 
 
-TIMELINE_SPEC: dict[str, Any] = {
-    "mark": {"type": "bar"}, "height": 220,
-    "encoding": {
-        "x": {"field": "month", "type": "ordinal", "title": "month"},
-        "y": {"field": "mentions", "type": "quantitative", "stack": "zero", "title": "mentions"},
-        "color": {"field": "kind", "type": "nominal", "title": None,
-                  "scale": {"domain": ["threat", "other"], "range": ["#b30000", "#9e9e9e"]}},
-        "order": {"field": "kind", "sort": "descending"},
-        "tooltip": [{"field": "month"}, {"field": "kind"}, {"field": "mentions", "type": "quantitative"}]}}
-"""The timeline's stacked bars as a Vega-Lite spec. ``st.bar_chart`` builds the same chart through Altair, whose
-import (~0.6 s CPU) fell on the first visit of each server process; the spec is sent as it is."""
+def timeline_spec() -> dict[str, Any]:
+    """The timeline's stacked bars as a Vega-Lite spec (a new dict per call: Streamlit may add to the one it is
+    given). ``st.bar_chart`` builds the same chart through Altair, whose import (~0.6 s CPU) fell on the first visit
+    of each server process; the spec is sent as it is."""
+    return {
+        "mark": {"type": "bar"}, "height": 220,
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": "month"},
+            "y": {"field": "mentions", "type": "quantitative", "stack": "zero", "title": "mentions"},
+            "color": {"field": "kind", "type": "nominal", "title": None,
+                      "scale": {"domain": ["threat", "other"], "range": ["#b30000", "#9e9e9e"]}},
+            "order": {"field": "kind", "sort": "descending"},
+            "tooltip": [{"field": "month"}, {"field": "kind"}, {"field": "mentions", "type": "quantitative"}]}}
 
 
 def timeline_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of :data:`TIMELINE_SPEC`: one per month and kind (``threat``, ``other``) of :func:`monthly`'s table."""
+    """The rows of :func:`timeline_spec`: one per month and kind (``threat``, ``other``) of :func:`monthly`'s table."""
     long = table.rename_axis(index="month", columns=None).reset_index().melt(
         id_vars="month", value_vars=["threat", "other"], var_name="kind", value_name="mentions")
     return long.astype({"mentions": "int64"})
@@ -86,7 +88,7 @@ def timeline(found: pd.DataFrame, undated: int) -> None:
     if table.empty:
         st.caption("No dated mention in the selection.")
     else:
-        st.vega_lite_chart(timeline_rows(table), TIMELINE_SPEC, width="stretch")
+        st.vega_lite_chart(timeline_rows(table), timeline_spec(), width="stretch")
     if undated:
         st.caption(f"{undated:,} mention(s) come from undated documents and are not in the timeline.")
 
