@@ -27,7 +27,7 @@ from threatmap.store.ledger import compact_if_grown, record_added, record_delete
 from threatmap.store.marks import mark_documents
 from threatmap.store.reviews import Orphan, review_of_row, text_hash
 from threatmap.store.schema import frame
-from threatmap.store.sql import Dialect, distinct_sql, orphans_sql, place_keys_sql, rows_sql
+from threatmap.store.sql import Dialect, distinct_sql, in_chunks, orphans_sql, place_keys_sql, rows_sql
 
 __all__ = ["AGGREGATE_COLUMNS", "Counts", "Facets", "SqlStore", "content_hash", "frame"]
 
@@ -175,9 +175,8 @@ class SqlStore:
 
     def _stored(self, cur: Any, ids: list[str]) -> dict[str, tuple[str, str | None]]:
         out: dict[str, tuple[str, str | None]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            sql = f"SELECT id, content_hash, path FROM documents WHERE id IN ({', '.join('?' * len(chunk))})"
+        for chunk, marks in in_chunks(ids):
+            sql = f"SELECT id, content_hash, path FROM documents WHERE id IN ({marks})"
             out.update({r[0]: (r[1], r[2]) for r in self._execute(cur, sql, chunk).fetchall()})
         return out
 
@@ -257,10 +256,8 @@ class SqlStore:
                 rows = self._execute(cur, sql + " ORDER BY id").fetchall()
             else:
                 rows = []
-                for i in range(0, len(ids), 500):
-                    chunk = list(ids[i:i + 500])
-                    rows += self._execute(cur, f"{sql} WHERE id IN ({', '.join('?' * len(chunk))})",
-                                          chunk).fetchall()
+                for chunk, marks in in_chunks(ids):
+                    rows += self._execute(cur, f"{sql} WHERE id IN ({marks})", chunk).fetchall()
                 rows.sort(key=lambda r: r[0])
         return [Document(id=r[0], text=r[1], lang=r[2], source=r[3],
                          date=dt.date.fromisoformat(r[4]) if r[4] else None, date_origin=r[5], url=r[6],

@@ -19,6 +19,7 @@ from typing import Any
 
 from threatmap.store.cube import COUNTS, CUBES, DOCUMENT_FIELDS, EDGES, Cube, compact, delta_sql
 from threatmap.store.schema import COPIED, MENTION_COLUMNS
+from threatmap.store.sql import in_chunks
 
 __all__ = ["added_counts", "compact_if_grown", "record_added", "record_deleted"]
 
@@ -84,9 +85,8 @@ def record_added(store: Any, cur: Any, rows: Sequence[Sequence[Any]]) -> None:
 
 def record_deleted(store: Any, cur: Any, doc_ids: Sequence[str]) -> None:
     """Append to every cube, negated, the counts of the stored mentions of ``doc_ids`` (before they are deleted)."""
-    for i in range(0, len(doc_ids), 500):
-        chunk = list(doc_ids[i:i + 500])
-        clause = f"WHERE m.doc_id IN ({', '.join('?' * len(chunk))})"
+    for chunk, marks in in_chunks(doc_ids):
+        clause = f"WHERE m.doc_id IN ({marks})"
         for cube in CUBES:
             store.run(cur, delta_sql(cube, clause, -1), chunk)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from threatmap.store.sql import matched_sql
+from threatmap.store.sql import in_chunks, matched_sql
 
 __all__ = ["fill_sql", "mark_documents", "mark_span", "marks_sql"]
 
@@ -41,10 +41,9 @@ def mark_documents(store: Any, cur: Any, doc_ids: Sequence[str]) -> None:
     """Record the ids of the just-written mentions of ``doc_ids`` that a stored review touches (a re-ingested or
     reindexed document keeps its reviews)."""
     mid = _mid(store)
-    for i in range(0, len(doc_ids), 500):
-        chunk = list(doc_ids[i:i + 500])
+    for chunk, marks in in_chunks(doc_ids):
         store.run(cur, f"INSERT INTO reviewed_mentions (mid) SELECT t.{mid} FROM documents rd CROSS JOIN reviews r "
-                       f"CROSS JOIN mentions t WHERE rd.id IN ({', '.join('?' * len(chunk))}) AND "
+                       f"CROSS JOIN mentions t WHERE rd.id IN ({marks}) AND "
                        f'r.text_hash = rd.text_hash AND t.doc_id = rd.id AND t.start = r.start AND t."end" = r."end" '
                        f"ON CONFLICT DO NOTHING", chunk)
 
