@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from threatmap.geometry import where_of
 from threatmap.geoparse.context import ParseContext, SplitPassages
@@ -24,12 +26,12 @@ from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
 from threatmap.geoparse.threat.assess import Span
 from threatmap.geoparse.threat.assess import assess as default_assess
 from threatmap.geoparse.threat.features import MentionSpan
-from threatmap.geoparse.threat.model import RulesDecider, ThreatDecider, ThreatModel
+from threatmap.geoparse.threat.model import BatchDecider, RulesDecider, ThreatDecider, ThreatModel
 from threatmap.lang.scripts import KURDISH_EVIDENCE_LETTERS as _KURDISH_LETTERS
 from threatmap.models import UNLOCATED, Document, Mention, Passage, Place, ThreatDecision, Where
 from threatmap.protocols import PlaceSource
 
-__all__ = ["Assess", "Geoparser"]
+__all__ = ["Assess", "Found", "Geoparser"]
 
 
 class Assess(Protocol):
@@ -47,6 +49,24 @@ _HOME_COUNTRIES = frozenset({"IQ", "SY"})
 evidence their one-word Arabic names need: "في بروكسل" is Brussels, "والسيول" ("and the floods") is not Seoul."""
 _LOCATIVE = re.compile(r"(?:^|\s)(?:في|فى|الي|الى|من|عبر|نحو|حتي|حتى)\s+$")
 """The normalised preposition just before a name ("in", "to", "from", "via", "towards", "as far as")."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Found:
+    """The place mentions of one document before the threat judgement (:meth:`Geoparser.find`)."""
+
+    ctx: ParseContext | None
+    """The document's parse context (the threat stage reads it; released once judged); None when nothing is found."""
+    passages: tuple[Passage, ...]
+    spans: tuple[MentionSpan, ...]
+    """What the threat stage judges, one per mention, sorted by start."""
+    fields: tuple[dict[str, Any], ...]
+    """Each mention's fields but its verdict (``Mention`` keywords), in the order of ``spans``."""
+
+    def mentions(self, decisions: Sequence[ThreatDecision]) -> tuple[Mention, ...]:
+        """The mentions with their verdicts (one decision per span, in order)."""
+        return tuple(Mention(**fields, threat=d.threat, threat_p=d.p, cue=d.cue)  # built once, with its verdict
+                     for fields, d in zip(self.fields, decisions, strict=True))
 
 
 class Geoparser:
@@ -97,9 +117,44 @@ class Geoparser:
 
     def parse_with_passages(self, document: Document) -> tuple[tuple[Mention, ...], tuple[Passage, ...]]:
         """The place mentions of ``document`` and the passages (sentences) it was split into."""
+        found = self.find(document)
+        if found.ctx is None:
+            return (), found.passages
+        decisions = self._threat.decide(found.ctx, found.spans)
+        found.ctx.release()
+        return found.mentions(decisions), found.passages
+
+    def pipe(self, documents: Iterable[Document], *, batch_size: int = 64) -> Iterator[tuple[Mention, ...]]:
+        """For each document, in order, what :meth:`parse` returns for it (the same mentions, bit for bit).
+
+        Documents are read ``batch_size`` at a time (``documents`` may be an endless generator: the mentions of
+        a batch are yielded before the next batch is read). With the trained model, each batch is judged in one
+        prediction per tree model of the ensemble instead of one per document. A document that raises stops the
+        iteration; :func:`threatmap.geoparse.pipe.pipe_isolated` gives each document its mentions or its error.
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"expected batch_size a positive int, got {batch_size!r}")
+        decider = self._threat
+        if not _judges_batches(decider):
+            yield from map(self.parse, documents)
+            return
+        iterator = iter(documents)
+        while batch := list(islice(iterator, batch_size)):
+            found, rows = [], []
+            for document in batch:
+                f = self.find(document)
+                rows.append(decider.features(f.ctx, f.spans) if f.ctx is not None else [])
+                if f.ctx is not None:
+                    f.ctx.release()
+                found.append(f)
+            for f, decisions in zip(found, decider.decide_rows(rows), strict=True):
+                yield f.mentions(decisions)
+
+    def find(self, document: Document) -> Found:
+        """The place mentions of ``document`` before the threat judgement (:meth:`parse` = find, then judge)."""
         text = document.text or ""
         if not text.strip():
-            return (), ()
+            return Found(None, (), (), ())
         ctx = ParseContext.of(document, split_passages=self._split)
         matches = self.matcher.find_normalized(ctx.norm, ctx.view, lang=ctx.lang)
         if ctx.lang == "ckb" and self.skeleton is not None:
@@ -108,7 +163,7 @@ class Geoparser:
         anchors = [(m.start, m.end, place) for m, place, _ in chosen]
         located = [(c, locate(text, c, anchors)) for c in find_context_names(text, [(s, e) for s, e, _ in anchors])]
         if not chosen and not located:
-            return (), ()
+            return Found(None, (), (), ())
         passages = ctx.passages
         starts = [p.start for p in passages]
         items: list[tuple[int, int, dict[str, Any]]] = []  # (start, index of its span, the mention but its verdict)
@@ -133,11 +188,7 @@ class Geoparser:
                 passage_start=passage.start, passage_end=passage.end, qualifier=None, speaker=passage.speaker,
                 resolved_by="context" if loc is not None else UNLOCATED)))
         items.sort(key=lambda item: item[0])
-        order = [k for _, k, _ in items]
-        decisions = self._threat.decide(ctx, [spans[k] for k in order])
-        ctx.release()
-        return tuple(Mention(**fields, threat=d.threat, threat_p=d.p, cue=d.cue)  # built once, with its verdict
-                     for (_, _, fields), d in zip(items, decisions, strict=True)), passages
+        return Found(ctx, passages, tuple(spans[k] for _, k, _ in items), tuple(fields for _, _, fields in items))
 
     def _choose(self, ntext: str, matches: list[Match]) -> list[tuple[Match, Place, str | None]]:
         """Resolve each match to a place with its qualifier; drop ordinary words that lack evidence."""
@@ -216,6 +267,11 @@ def _with_skeleton_hits(ctx: ParseContext, matches: list[Match], skeleton: Skele
     extra = [Match(h.start, h.end, ctx.norm.to_normalized(h.start), ctx.norm.to_normalized(h.end), h.key,
                    h.place_ids, "", True, h.needs_context) for h in hits]
     return sorted(matches + extra, key=lambda m: m.start)
+
+
+def _judges_batches(decider: ThreatDecider) -> TypeGuard[BatchDecider]:
+    """Whether ``decider`` judges a batch of documents at once (the trained model does)."""
+    return callable(getattr(decider, "features", None)) and callable(getattr(decider, "decide_rows", None))
 
 
 def _threat_decider(threat: str | ThreatDecider, assess: Assess) -> ThreatDecider:

@@ -20,10 +20,10 @@ from threatmap import settings
 from threatmap.errors import ThreatModelError
 from threatmap.geoparse.context import ParseContext
 from threatmap.geoparse.threat.assess import assess as rules_assess
-from threatmap.geoparse.threat.features import FEATURE_NAMES, MentionSpan, document_features
+from threatmap.geoparse.threat.features import FEATURE_NAMES, FeatureRow, MentionSpan, document_features
 from threatmap.models import Passage, ThreatDecision
 
-__all__ = ["FORMAT", "MODEL_FILE", "Member", "RulesDecider", "ThreatDecider", "ThreatModel",
+__all__ = ["FORMAT", "MODEL_FILE", "BatchDecider", "Member", "RulesDecider", "ThreatDecider", "ThreatModel",
            "decide_threshold", "mean_log_odds"]
 
 FORMAT = "threatmap-threat-model/2"
@@ -42,6 +42,15 @@ class ThreatDecider(Protocol):
     """What the geoparser asks to decide threat for all mentions of one document."""
 
     def decide(self, ctx: ParseContext, spans: Sequence[MentionSpan]) -> list[ThreatDecision]: ...
+
+
+class BatchDecider(ThreatDecider, Protocol):
+    """A decider that can judge several documents at once (:meth:`Geoparser.pipe`): the feature rows of each
+    document while its context is alive, then the decisions for the rows of a whole batch of documents."""
+
+    def features(self, ctx: ParseContext, spans: Sequence[MentionSpan]) -> list[FeatureRow]: ...
+
+    def decide_rows(self, documents: Sequence[Sequence[FeatureRow]]) -> list[list[ThreatDecision]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +108,14 @@ class Member:
         return 1.0 / (1.0 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept)))
 
 
-def mean_log_odds(members: Sequence[Member], x: Any) -> Any:
-    """The log-odds of the members' mean probability for the rows of ``x`` (the calibrator's input)."""
+def mean_log_odds(members: Sequence[Member], x: Any, given: dict[int, Any] | None = None) -> Any:
+    """The log-odds of the members' mean probability for the rows of ``x`` (the calibrator's input); ``given``:
+    member index -> its probabilities for those rows, already predicted (summed in the same member order)."""
     import numpy as np
 
-    p = np.clip(sum(m.predict(x) for m in members) / len(members), _EPS, 1 - _EPS)
+    given = given or {}
+    p = np.clip(sum(given[i] if i in given else m.predict(x) for i, m in enumerate(members)) / len(members),
+                _EPS, 1 - _EPS)
     return np.log(p / (1 - p))
 
 
@@ -163,26 +175,69 @@ class ThreatModel:
         """Calibrated probabilities of threat for feature rows."""
         if not len(rows):
             return []
+        return self._calibrated(_matrix(rows))
+
+    def probabilities_many(self, documents: Sequence[Sequence[Sequence[float]]]) -> list[list[float]]:
+        """:meth:`probabilities` of the feature rows of each of several documents, bit for bit.
+
+        The tree members (LightGBM) predict every row of every document in one call each; the logistic member,
+        the members' mean and the calibration then run per document on its own rows, exactly as for that
+        document alone.
+        """
+        sizes = [len(rows) for rows in documents]
+        if not sum(sizes):
+            return [[] for _ in documents]
+        x = _matrix([values for rows in documents for values in rows])
+        trees = {i: m.predict(x) for i, m in enumerate(self.members) if m.kind != "logistic"}
+        out: list[list[float]] = []
+        at = 0
+        for n in sizes:
+            if n == len(x):  # one document: its own matrix and predictions, as they are
+                out.append(self._calibrated(x, trees))
+            else:
+                out.append(self._calibrated(x[at:at + n].copy(), {i: p[at:at + n].copy() for i, p in trees.items()})
+                           if n else [])
+            at += n
+        return out
+
+    def _calibrated(self, x: Any, given: dict[int, Any] | None = None) -> list[float]:
+        """Calibrated probabilities for the rows of matrix ``x`` (``given``: see :func:`mean_log_odds`)."""
         import numpy as np
 
-        width = len(FEATURE_NAMES)
-        if isinstance(rows, np.ndarray):
-            x = np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
-        else:  # a sequence of rows: read straight into one matrix (no nested-sequence inspection)
-            x = np.fromiter(chain.from_iterable(rows), np.float64, len(rows) * width).reshape(len(rows), width)
-        z = self.slope * mean_log_odds(self.members, x) + self.intercept
+        z = self.slope * mean_log_odds(self.members, x, given) + self.intercept
         return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
+
+    def features(self, ctx: ParseContext, spans: Sequence[MentionSpan]) -> list[FeatureRow]:
+        """The feature rows of one document's mentions (:func:`document_features`)."""
+        return document_features(ctx, spans)
 
     def decide(self, ctx: ParseContext, spans: Sequence[MentionSpan]) -> list[ThreatDecision]:
         """The model's decision for every mention of one document: threat (p ≥ 0.5), p and the cue to quote."""
-        rows = document_features(ctx, spans)
-        probs = self.probabilities([r.values for r in rows])
-        out = []
-        for row, p in zip(rows, probs, strict=True):
-            threat = decide_threshold(p)
-            if threat:
-                cue = row.rule.cue if row.rule.threat else row.for_threat
-            else:
-                cue = row.rule.cue if not row.rule.threat else row.against
-            out.append(ThreatDecision(threat, cue, round(p, 3)))
-        return out
+        return self.decide_rows([document_features(ctx, spans)])[0]
+
+    def decide_rows(self, documents: Sequence[Sequence[FeatureRow]]) -> list[list[ThreatDecision]]:
+        """The decisions for the feature rows of several documents (each a list, in its mentions' order), with
+        the probabilities of :meth:`probabilities_many`."""
+        probs = self.probabilities_many([[r.values for r in rows] for rows in documents])
+        return [[_decision(row, p) for row, p in zip(rows, ps, strict=True)]
+                for rows, ps in zip(documents, probs, strict=True)]
+
+
+def _matrix(rows: Any) -> Any:
+    """The float64 matrix of feature rows (an array, or a sequence of rows read straight into one matrix)."""
+    import numpy as np
+
+    width = len(FEATURE_NAMES)
+    if isinstance(rows, np.ndarray):
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
+    return np.fromiter(chain.from_iterable(rows), np.float64, len(rows) * width).reshape(len(rows), width)
+
+
+def _decision(row: FeatureRow, p: float) -> ThreatDecision:
+    """The verdict at probability ``p``, quoting the rules' cue when they agree, else the model's side's cue."""
+    threat = decide_threshold(p)
+    if threat:
+        cue = row.rule.cue if row.rule.threat else row.for_threat
+    else:
+        cue = row.rule.cue if not row.rule.threat else row.against
+    return ThreatDecision(threat, cue, round(p, 3))
