@@ -71,8 +71,8 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     docs = read_inputs(list(args.files))
     geoparser = _geoparser(args)
     out = sys.stdout
-    for doc in docs:
-        for mention in geoparser.parse(doc):
+    for mentions in geoparser.pipe(docs):  # batches judged together, each document's mentions as parse gives them
+        for mention in mentions:
             out.write(json.dumps(mention.to_dict(), ensure_ascii=False) + "\n")
     out.flush()
     return 0
