@@ -1,7 +1,7 @@
 """Benchmark: ``Geoparser.parse`` of several checkouts (e.g. an old commit, main and a branch) in one run.
 
-Run: ``python bench/geoparse_trees.py TREE [TREE ...] [--mb 2] [--rounds 3] [--joined]``, each TREE a checkout
-(``git worktree add --detach /tmp/old 442471d``). Every tree parses the same documents (this tree's
+Run: ``python bench/geoparse_trees.py TREE [TREE ...] [--mb 2] [--rounds 3] [--joined] [--batch 64]``, each TREE
+a checkout (``git archive main | tar -x -C /tmp/main``). Every tree parses the same documents (this tree's
 ``bench/geoparse.py`` sample: the seed and corpus bodies repeated up to ``--mb`` MB; with ``--joined`` also all of
 them joined into ~37 KB articles), each in its own subprocess that imports that tree's ``threatmap``: so each tree
 runs with its own code, gazetteer and model, and nothing one tree computed serves another. The trees run
@@ -11,7 +11,9 @@ In each subprocess: the gazetteer and geoparser are loaded, frozen out of the fu
 same for every tree, whether or not its own CLI did; ``--no-freeze``: not for any), warmed up on every distinct text
 once, then every document is parsed `--passes` times, each time as NEW string objects (copied before the clock); the
 best pass counts, in CPU time. A tree whose ``Geoparser.from_gazetteer`` takes ``threat="rules"`` is timed with its
-default threat decision (the model) and with the rules; an older tree has only its one parse. The first tree also
+default threat decision (the model) and with the rules; an older tree has only its one parse. With ``--batch N``, a
+tree whose Geoparser has ``pipe`` is also timed through ``pipe(documents, batch_size=N)`` with the model ("pipe N":
+the same documents, their mentions counted as they are yielded). The first tree also
 times a bare pyahocorasick pass and flashtext's ``KeywordProcessor`` over the same documents with its gazetteer's
 aliases (the floor and the baseline of ``bench/geoparse.py``). Printed: MB/s per tree and shape, the ratio to the
 first TREE's parse, the fraction of the bare automaton, and the load average before and after.
@@ -27,13 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
 
 
-def _worker(tree: Path, docs_file: Path, floors: bool, passes: int, freeze: bool) -> None:
+def _worker(tree: Path, docs_file: Path, floors: bool, passes: int, freeze: bool, batch: int) -> None:
     """Time one tree's parse of the documents in ``docs_file`` (JSON: shape -> texts); print JSON results."""
     sys.path.insert(0, str(tree))
     import gc
@@ -50,7 +53,15 @@ def _worker(tree: Path, docs_file: Path, floors: bool, passes: int, freeze: bool
     parsers = {"parse": Geoparser.from_gazetteer(gazetteer)}
     with contextlib.suppress(TypeError):  # an older tree: its one parse is by the rules
         parsers["parse, rules"] = Geoparser.from_gazetteer(gazetteer, threat="rules")
-    funcs = {label: (lambda text, g=g: len(g.parse(Document(id="d", text=text)))) for label, g in parsers.items()}
+    def parsing(g: Geoparser) -> Callable[[list[str]], int]:
+        return lambda texts: sum(len(g.parse(Document(id="d", text=t))) for t in texts)
+
+    def piping(g: Geoparser) -> Callable[[list[str]], int]:
+        return lambda texts: sum(map(len, g.pipe((Document(id="d", text=t) for t in texts), batch_size=batch)))
+
+    funcs = {label: parsing(g) for label, g in parsers.items()}
+    if batch and hasattr(parsers["parse"], "pipe"):
+        funcs[f"pipe {batch}"] = piping(parsers["parse"])
     if floors:
         import ahocorasick
         from flashtext import KeywordProcessor
@@ -61,21 +72,20 @@ def _worker(tree: Path, docs_file: Path, floors: bool, passes: int, freeze: bool
             kp.add_keyword(alias)
             bare.add_word(alias.lower(), alias)
         bare.make_automaton()
-        funcs["bare automaton"] = lambda text: sum(1 for _ in bare.iter(text.lower()))
-        funcs["flashtext"] = lambda text: len(kp.extract_keywords(text, span_info=True))
+        funcs["bare automaton"] = lambda texts: sum(1 for t in texts for _ in bare.iter(t.lower()))
+        funcs["flashtext"] = lambda texts: sum(len(kp.extract_keywords(t, span_info=True)) for t in texts)
     if freeze:
         gc.collect()
         gc.freeze()
     out = {}
     for shape, texts in shapes.items():
         for label, func in funcs.items():
-            for text in dict.fromkeys(texts):  # warm-up: every distinct text once (caches, first-call costs)
-                func(("." + text)[1:])
+            func([("." + text)[1:] for text in dict.fromkeys(texts)])  # warm-up: every distinct text once
             best, n = float("inf"), 0
             for _ in range(passes):  # each pass over new string objects: nothing is served by a text's identity
                 fresh = [("." + text)[1:] for text in texts]
                 cpu = time.process_time()
-                n = sum(func(text) for text in fresh)
+                n = func(fresh)
                 best = min(best, time.process_time() - cpu)
             out[f"{shape}|{label}"] = (best, n)
     print(json.dumps(out))
@@ -91,12 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-freeze", action="store_true", help="leave the loaded gazetteer in the full GC passes (as "
                    "processes did before threatmap.longlived.freeze_loaded)")
     p.add_argument("--joined", action="store_true", help="also time ~37 KB articles of all the texts joined")
+    p.add_argument("--batch", type=int, default=0, help="also time pipe(documents, batch_size=BATCH) where it exists")
     p.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--docs", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--floors", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
-        _worker(args.worker, args.docs, args.floors, args.passes, not args.no_freeze)
+        _worker(args.worker, args.docs, args.floors, args.passes, not args.no_freeze, args.batch)
         return 0
     sys.path.insert(0, str(ROOT))
     from bench.geoparse import documents
@@ -114,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.rounds):
             for k, tree in enumerate(args.trees):
                 cmd = [sys.executable, str(HERE), str(tree), "--worker", str(tree.resolve()), "--docs", str(docs_file),
-                       "--passes", str(args.passes), *(["--no-freeze"] if args.no_freeze else [])]
+                       "--passes", str(args.passes), "--batch", str(args.batch),
+                       *(["--no-freeze"] if args.no_freeze else [])]
                 if k == 0:
                     cmd.append("--floors")
                 res = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, check=False)
@@ -137,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  bare automaton {mb / floor[0]:7.2f}   flashtext {mb / flash[0]:6.2f}")
         base = best[(first, f"{shape}|parse")][0]
         for tree in args.trees:
-            for label in ("parse", "parse, rules"):
+            for label in ("parse", "parse, rules", f"pipe {args.batch}"):
                 got = best.get((str(tree), f"{shape}|{label}"))
                 if got is None:
                     continue
