@@ -10,7 +10,8 @@ Texts: every readable ``.md``/``.txt``/``.html``/``.jsonl`` file under ``corpus/
 ``../shared/gold/*.jsonl``. Each document is parsed three ways: as read (declared language, else detected by the
 reader), as a plain ``.txt`` of its text (the reader detects the language) and with no language at all (the
 geoparser detects it). Each line is ``{"key": …, "lang": …, "mention": Mention.to_dict()}`` or, for a document
-without mentions, ``{"key": …, "lang": …, "mention": null}``.
+without mentions, ``{"key": …, "lang": …, "mention": null}``. ``--batch N`` parses through
+``Geoparser.pipe(documents, batch_size=N)``: compare its dump with one by ``parse`` to check that they agree.
 """
 
 from __future__ import annotations
@@ -60,15 +61,17 @@ def _documents() -> Iterator[tuple[str, Document]]:
             yield f"{key}|nolang", dataclasses.replace(doc, lang=None)
 
 
-def dump(out: Path) -> tuple[int, int]:
-    """Write the dump to ``out``; return (documents parsed, mentions)."""
+def dump(out: Path, *, batch: int = 0) -> tuple[int, int]:
+    """Write the dump to ``out`` (``batch``: parsed through ``pipe``); return (documents parsed, mentions)."""
     from threatmap import Gazetteer, Geoparser
     geoparser = Geoparser.from_gazetteer(Gazetteer.load(ROOT / "places.yaml", ROOT / "geodata"))
+    keyed = list(_documents())
+    parsed = (geoparser.pipe([doc for _, doc in keyed], batch_size=batch) if batch
+              else (geoparser.parse(doc) for _, doc in keyed))
     docs = mentions = 0
     with out.open("w", encoding="utf-8") as handle:
-        for key, doc in _documents():
+        for (key, doc), found in zip(keyed, parsed, strict=True):
             docs += 1
-            found = geoparser.parse(doc)
             lang = doc.lang
             if not found:
                 handle.write(json.dumps({"key": key, "lang": lang, "mention": None}, ensure_ascii=False) + "\n")
@@ -117,12 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="write the dump here")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--batch", type=int, default=0, help="parse through pipe(batch_size=BATCH)")
     args = parser.parse_args(argv)
     if args.compare:
         return 1 if compare(*args.compare) else 0
     if not args.out:
         parser.error("give --out FILE or --compare BEFORE AFTER")
-    docs, mentions = dump(args.out)
+    docs, mentions = dump(args.out, batch=args.batch)
     print(f"{docs} documents parsed, {mentions} mentions -> {args.out}", file=sys.stderr)
     return 0
 
