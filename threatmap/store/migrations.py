@@ -58,9 +58,9 @@ def marks_step(engine: str) -> str:
 
 
 SEQ_STEP = f"""{SEQUENCE}
-ALTER TABLE documents ADD COLUMN seq BIGINT;
-UPDATE documents d SET seq = o.n FROM (SELECT id, row_number() OVER (ORDER BY ingested_at, id) AS n FROM documents)
-    AS o WHERE o.id = d.id;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS seq BIGINT;
+UPDATE documents d SET seq = o.base + o.n FROM (SELECT id, row_number() OVER (ORDER BY ingested_at, id) AS n,
+    (SELECT COALESCE(MAX(seq), 0) FROM documents) AS base FROM documents WHERE seq IS NULL) AS o WHERE o.id = d.id;
 SELECT setval('documents_seq', COALESCE((SELECT MAX(seq) FROM documents), 0) + 1, false);
 ALTER TABLE documents ALTER COLUMN seq SET DEFAULT nextval('documents_seq'), ALTER COLUMN seq SET NOT NULL;
 {SEQ_INDEX}
