@@ -43,6 +43,9 @@ def test_a_capped_search_keeps_the_most_recently_stored_matches_and_says_so(stor
     assert int(store.monthly(f)[0].sum().sum()) == 4
     page = store.query(f, limit=3, newest_first=True)
     assert page["doc_id"].tolist() == ["n4", "n4", "n5"]
+    assert _docs(store, Filters(text="ce", text_limit=2)) == ["n4", "n5"]  # under 3 letters: no trigram walk
+    assert _docs(store, Filters(text="ce", spellings=("quiet",), text_limit=2)) == ["n5", "other"]
+    assert _docs(store, Filters(text="cells", spellings=("quiet",), text_limit=2)) == ["n5", "other"]
     every = replace(f, text_limit=None)
     assert _docs(store, every) == [f"n{i}" for i in range(6)]
     assert not store.text_capped(every) and not store.counts(every).text_capped

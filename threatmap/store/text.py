@@ -40,6 +40,11 @@ def _like_pattern(needle: str) -> str:
     return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _fts_query(found: list[str]) -> str:
+    """An FTS5 query for any of ``found`` (each a quoted phrase: a substring, with the trigram tokenizer)."""
+    return " OR ".join('"' + n.replace('"', '""') + '"' for n in found)
+
+
 def sqlite_match(found: list[str]) -> tuple[str, list[object]]:
     """The test on a document ``d`` whose normalised text holds any of ``found``: the FTS5 trigram index for
     needles of 3+ characters, a LIKE over the index's text for shorter ones."""
@@ -48,7 +53,7 @@ def sqlite_match(found: list[str]) -> tuple[str, list[object]]:
     long = [n for n in found if len(n) >= 3]  # the trigram index answers substrings of 3+ characters
     if long:
         tests.append("d.rowid IN (SELECT rowid FROM document_fts WHERE document_fts MATCH ?)")
-        params.append(" OR ".join('"' + n.replace('"', '""') + '"' for n in long))
+        params.append(_fts_query(long))
     for needle in (n for n in found if len(n) < 3):
         tests.append("d.rowid IN (SELECT rowid FROM document_fts WHERE key LIKE ? ESCAPE '\\')")
         params.append(_like_pattern(needle))
@@ -84,6 +89,10 @@ def _documents(f: Filters, dialect: Dialect, found: list[str], limit: int | None
     if limit is None:
         return f"SELECT d.id FROM documents d WHERE {match}", params
     conds, extra = document_conditions(f)
+    if dialect.name == "sqlite" and min(map(len, found)) >= 3:  # FTS5 walks its matches newest first and stops
+        return (f"SELECT d.id FROM document_fts f CROSS JOIN documents d ON d.rowid = f.rowid WHERE "
+                f"{' AND '.join(['f.document_fts MATCH ?', *conds])} ORDER BY f.rowid DESC LIMIT ?",
+                [_fts_query(found), *extra, limit])
     return (f"SELECT d.id FROM documents d WHERE {' AND '.join([match, *conds])} ORDER BY d.{dialect.stored} DESC "
             f"LIMIT ?", [*params, *extra, limit])
 
