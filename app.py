@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from threatmap import settings
@@ -23,6 +25,7 @@ reviewer = review.reviewer_field()
 counted = data.counts(store, filters, rev)  # every figure below is asked of the store in SQL, none loads it all
 
 views.counts(counted, data.unlocated(store, filters, rev))
+views.capped_notice(store.text_capped(filters), filters.text_limit)  # a common word: its newest matches only
 map_col, side_col = layout.map_columns()
 returned = mapview.returned(data.basemap())
 selected = panel.selection(returned)
@@ -40,7 +43,7 @@ with side_col:
 sidebar.write_query_params(chosen, selected, mapview.view_params(), reviewer=reviewer)
 views.timeline(*data.monthly(store, filters, rev))
 views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
-views.exports(lambda: store.query(filters), gaz, empty=counted.mentions == 0)
+views.exports(lambda: store.query(replace(filters, text_limit=None)), gaz, empty=counted.mentions == 0)
 curator.curator_panel(store, data.context_rows(store, rev), gaz, clicked, reviewer)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)

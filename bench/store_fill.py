@@ -18,6 +18,9 @@ from threatmap.lang.normalize import normalize_key
 
 WORDS = ("داعش", "يشكل", "تهديداً", "في", "المناطق", "القريبة", "من", "ISIS", "remains", "active", "near", "the",
          "Coalition", "strikes", "cells", "حمرين", "Mosul", "Anbar", "desert", "مخمور")
+DOCUMENT_NAMES = ("id, content_hash, text, lang, source, date, date_origin, url, title, path, speakers, ingested_at, "
+                  "text_hash, search_key")
+"""The documents' columns :func:`rows` gives, in its order (PostgreSQL's; SQLite's lack ``search_key``)."""
 SOURCES = tuple(f"Source {i:02}" for i in range(20))
 TYPES = ("city", "town", "village", "district", "governorate", "mountain_range", "desert", "region")
 
@@ -103,7 +106,7 @@ def fill_postgres(url: str, *, documents: int, per_doc: int) -> None:
         conn.execute("INSERT INTO meta VALUES ('schema_version', %s)", (SCHEMA_VERSION,))
         names = ", ".join(f'"{c.name}"' for c in MENTION_COLUMNS)
         with conn.cursor() as cur:
-            with cur.copy("COPY documents FROM STDIN") as docs_copy:
+            with cur.copy(f"COPY documents ({DOCUMENT_NAMES}) FROM STDIN") as docs_copy:  # seq: its default
                 for doc, _ in rows(documents=documents, per_doc=per_doc):
                     docs_copy.write_row(doc)
             with cur.copy(f"COPY mentions ({names}, doc_date, doc_source, doc_lang, geom) "

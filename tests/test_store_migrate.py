@@ -238,3 +238,34 @@ def _refused_then_migrated(location: str, version: int) -> None:
     with pytest.raises(StoreError, match=rf"schema version {version}, expected {SCHEMA_VERSION}"):
         Store.open(location)
     assert main(["migrate", "--store", location]) == 0
+
+
+def test_a_version_8_store_migrates_and_its_capped_search_keeps_the_most_recently_stored(target: str) -> None:  # noqa: F811
+    """Schema 8 -> 9 on both engines: PostgreSQL numbers its documents in the order they were ingested
+    (``documents.seq``) and adds ``mentions_place_date``; SQLite's rowid already is that order. A capped text
+    search then keeps the most recently stored matches, and a document stored after the migration is newer."""
+    from test_store import add, doc
+
+    with Store.open(target) as store:
+        for i in range(4):
+            add(store, doc(f"d{i}", f"ISIS cells near Mosul, report {i}."))
+        with store.writing() as cur:
+            store.run(cur, "UPDATE documents SET ingested_at = ? WHERE id = 'd0'", ("2000-01-01T00:00:00",))
+            if store.dialect.name == "postgresql":
+                store.run(cur, "DROP INDEX mentions_place_date")
+                store.run(cur, "ALTER TABLE documents DROP COLUMN seq")  # its unique index goes with it
+                store.run(cur, "DROP SEQUENCE documents_seq")
+                store.run(cur, "UPDATE meta SET value = 8 WHERE key = 'schema_version'")
+    _refused_then_migrated(target, 8)
+    with Store.open(target) as store:
+        if store.dialect.name == "postgresql":
+            with store.reading() as cur:
+                order = [r[0] for r in store.run(cur, "SELECT id FROM documents ORDER BY seq").fetchall()]
+                assert order == ["d0", "d1", "d2", "d3"]  # d0 ingested first
+                assert store.run(cur, "SELECT to_regclass('mentions_place_date') IS NOT NULL").fetchone()[0]
+        add(store, doc("d4", "ISIS cells near Mosul, report 4."))
+        f = Filters(text="cells", text_limit=2)
+        assert store.text_capped(f) and store.counts(f).text_capped
+        assert sorted(set(store.query(f)["doc_id"])) == ["d3", "d4"]
+        assert sorted(set(store.query(Filters(text="cells", text_limit=None))["doc_id"])) == [f"d{i}" for i in
+                                                                                               range(5)]

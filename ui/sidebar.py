@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from threatmap.store.filters import THRESHOLD, Filters
+from threatmap.store.filters import TEXT_LIMIT, THRESHOLD, Filters
 from ui.drawing import DEFAULT_PRECISIONS, PRECISIONS, Drawing
 
 MULTI = {"sources": "source", "langs": "lang", "types": "type"}
@@ -16,6 +16,8 @@ MULTI = {"sources": "source", "langs": "lang", "types": "type"}
 REVIEW_LABELS = {"all": "all mentions", "reviewed": "reviewed only", "unreviewed": "unreviewed only",
                  "disagreements": "disagreements (analyst vs machine)"}
 """The sidebar's review filter: URL value (``?review=``; "all" is Filters.review None) -> label."""
+EVERY_MATCH = "Every match of the search (slower)"
+"""The toggle (key ``text_all``, URL ``all=1``) that lifts a search's cap (``Filters.text_limit=None``)."""
 LANG_NAMES = {"ar": "Arabic", "en": "English", "ckb": "Kurdish (Sorani)", "kmr": "Kurdish (Kurmanji)"}
 
 
@@ -73,6 +75,7 @@ def _load_query_params(facets: Mapping[str, Any]) -> None:
     st.session_state["threat_only"] = params.get("threat") in ("1", "true", "yes")
     st.session_state["threat_threshold"] = _threshold(params.get("tp"))
     st.session_state["text"] = params.get("q", "") or ""
+    st.session_state["text_all"] = params.get("all") in ("1", "true", "yes")
     st.session_state["review"] = params.get("review") if params.get("review") in REVIEW_LABELS else "all"
 
 
@@ -105,6 +108,8 @@ def filter_sidebar(facets: Mapping[str, Any], *, spellings: Callable[[str], tupl
                            key="threat_threshold", help="A mention counts as a threat (map, counts, exports) when "
                            "the model's calibrated threat_p is at least this.")
     text = bar.text_input("Search the documents", key="text", placeholder="e.g. Hamrin, حمرين, sleeper cells")
+    every = bar.toggle(EVERY_MATCH, key="text_all", help=f"A search keeps the {TEXT_LIMIT:,} most recently stored "
+                       "matching documents; this keeps them all (a common word can match most of the store).")
     review = bar.selectbox("Reviews", list(REVIEW_LABELS), key="review", format_func=REVIEW_LABELS.__getitem__)
     if since and until and since > until:
         bar.warning("'From' is after 'Until': the dates were swapped.")
@@ -114,7 +119,7 @@ def filter_sidebar(facets: Mapping[str, Any], *, spellings: Callable[[str], tupl
         since=since or None, until=until or None, sources=tuple(sources), langs=tuple(langs),
         threat_only=bool(threat_only), types=tuple(types), text=query,
         spellings=spellings(query) if query and spellings else (), threat_threshold=float(threshold),
-        review=None if review == "all" else review,
+        review=None if review == "all" else review, text_limit=None if every else TEXT_LIMIT,
     )
 
 
@@ -170,6 +175,8 @@ def write_query_params(filters: Filters, selection: Mapping[str, str] | None,
         params["tp"] = f"{filters.threat_threshold:g}"
     if filters.text:
         params["q"] = filters.text
+    if filters.text_limit is None:
+        params["all"] = "1"
     if filters.review:
         params["review"] = filters.review
     if reviewer:

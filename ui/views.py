@@ -38,6 +38,16 @@ def counts(counted: Any, unlocated: int = 0) -> None:
                    f"the map.")
 
 
+def capped_notice(capped: bool, limit: int | None) -> None:
+    """Say that the text search matched more than ``limit`` documents and that only the most recently stored of
+    them are shown, and how to see every match (the sidebar's toggle); nothing when it was not ``capped``."""
+    if not capped or limit is None:
+        return
+    st.info(f"The search matches more than {limit:,} documents: the map, counts, timeline and lists show the "
+            f"{limit:,} most recently stored of them. Turn on “Every match of the search (slower)” in the sidebar "
+            f"to see them all; the exports always hold every match.")
+
+
 def monthly(found: pd.DataFrame) -> pd.DataFrame:
     """The store's mentions per month (index ``YYYY-MM``, columns ``threat`` and ``other``) on a real time axis:
     every month between the first and the last, with zeros when nothing was reported (so 2020-03 is not drawn

@@ -28,6 +28,7 @@ from threatmap.store.marks import mark_documents
 from threatmap.store.reviews import Orphan, review_of_row, text_hash
 from threatmap.store.schema import frame
 from threatmap.store.sql import Dialect, distinct_sql, in_chunks, orphans_sql, place_keys_sql, rows_sql
+from threatmap.store.text import capped_sql
 
 __all__ = ["AGGREGATE_COLUMNS", "Counts", "Facets", "SqlStore", "content_hash", "frame"]
 
@@ -51,12 +52,14 @@ class Facets:
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """The size of a selection: mentions, threat mentions, distinct places and documents."""
+    """The size of a selection: mentions, threat mentions, distinct places and documents, and whether its text
+    search was cut to :attr:`Filters.text_limit` documents (:meth:`SqlStore.text_capped`)."""
 
     mentions: int
     threats: int
     places: int
     documents: int
+    text_capped: bool = False
 
 
 def content_hash(doc: Document) -> str:
@@ -309,8 +312,20 @@ class SqlStore:
             groups = aggregate_rows(self, cur, f, reviews=reviews)
             doc_sql, doc_params = documents_query(f, self.dialect, reviews=reviews)
             documents = self._execute(cur, doc_sql, doc_params).fetchone()[0]
+            capped = self._text_capped(cur, f)
         return Counts(sum(int(g[2]) for g in groups), sum(int(g[3] or 0) for g in groups),
-                      len({g[0] for g in groups if g[0] is not None}), int(documents))
+                      len({g[0] for g in groups if g[0] is not None}), int(documents), capped)
+
+    def text_capped(self, filters: Filters | None = None) -> bool:
+        """Whether the text search of ``filters`` matches more documents than its ``text_limit`` (the selection
+        then holds the most recently stored of them only; ``replace(filters, text_limit=None)`` holds every
+        match). False without a search or a limit."""
+        with self._read() as cur:
+            return self._text_capped(cur, filters or Filters())
+
+    def _text_capped(self, cur: Any, f: Filters) -> bool:
+        asked = capped_sql(f, self.dialect)
+        return asked is not None and bool(self._execute(cur, *asked).fetchone()[0])
 
     def document_count(self, filters: Filters | None = None) -> int:
         """The documents with a mention kept by ``filters`` (what :meth:`counts` adds to :meth:`aggregate`)."""

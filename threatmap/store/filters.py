@@ -12,6 +12,9 @@ from threatmap.errors import ExportError
 THRESHOLD = settings.THREAT_THRESHOLD
 """The default threshold on ``threat_p`` from which (inclusive) a mention counts as a threat."""
 
+TEXT_LIMIT = 1000
+"""How many matching documents a text search keeps by default: the most recently stored ones
+(:attr:`Filters.text_limit`)."""
 REVIEW_CHOICES: tuple[str | None, ...] = (None, "reviewed", "unreviewed", "disagreements")
 """Values of :attr:`Filters.review`."""
 
@@ -47,6 +50,11 @@ class Filters:
         Other spellings that match as well as ``text`` (used only with it): the gazetteer's names of the place
         ``text`` names, in every script (:meth:`threatmap.gazetteer.Gazetteer.spellings`), so "Hamrin" finds
         "حمرين".
+    text_limit
+        A text search keeps the mentions of this many matching documents at most: the most recently stored ones
+        among those the dates, sources and languages keep (the other filters then apply to their mentions).
+        None keeps every match (the exports; slower when a common word matches a large part of the store).
+        :meth:`Store.text_capped` says whether a search was cut.
     """
 
     since: dt.date | None = None
@@ -62,6 +70,7 @@ class Filters:
     spellings: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     resolved_by: tuple[str, ...] = ()
+    text_limit: int | None = TEXT_LIMIT
 
     def __post_init__(self) -> None:
         t = self.threat_threshold
@@ -75,6 +84,10 @@ class Filters:
         if self.since and self.until and self.since > self.until:
             raise ExportError(f"Filters: since {self.since.isoformat()!r} is after until "
                               f"{self.until.isoformat()!r}; fix: swap them")
+        n = self.text_limit
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise ExportError(f"Filters.text_limit: expected a whole number of documents >= 1 or None (every "
+                              f"match), got {n!r}; fix: e.g. {TEXT_LIMIT}")
         if self.review not in REVIEW_CHOICES:
             raise ExportError(f"Filters.review: expected one of {', '.join(map(repr, REVIEW_CHOICES))}, got "
                               f"{self.review!r}")
@@ -91,7 +104,8 @@ class Filters:
 
     @classmethod
     def from_args(cls, args: Any) -> Filters:
-        """Build from the CLI's export arguments (``--since`` … strings); bad values raise ExportError."""
+        """Build from the CLI's export arguments (``--since`` … strings); bad values raise ExportError. An export
+        keeps every match of a text search (no :attr:`text_limit`)."""
         return cls(since=parse_day(getattr(args, "since", None), "--since"),
                    until=parse_day(getattr(args, "until", None), "--until"),
                    sources=tuple(getattr(args, "source", None) or ()), langs=tuple(getattr(args, "lang", None) or ()),
@@ -99,7 +113,7 @@ class Filters:
                    threat_threshold=float(getattr(args, "threat_threshold", None) or THRESHOLD),
                    places=tuple(getattr(args, "place", None) or ()), types=tuple(getattr(args, "type", None) or ()),
                    text=(getattr(args, "search", None) or "").strip() or None,
-                   review=getattr(args, "review", None) or None)
+                   review=getattr(args, "review", None) or None, text_limit=None)
 
 
 def parse_day(value: str | None, option: str) -> dt.date | None:

@@ -12,7 +12,10 @@ from threatmap.store.marks import fill_sql, marks_sql
 from threatmap.store.schema import (
     DOC_INDEX,
     MENTION_COLUMNS,
+    PLACE_DATE_INDEX,
     SCHEMA_VERSION,
+    SEQ_INDEX,
+    SEQUENCE,
     byte_collated,
     create_sql,
     mentions_table_sql,
@@ -20,7 +23,7 @@ from threatmap.store.schema import (
     source_index_sql,
 )
 
-__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SQLITE_STEPS", "check_version", "marks_step", "migrate_sqlite"]
+__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SEQ_STEP", "SQLITE_STEPS", "check_version", "marks_step", "migrate_sqlite"]
 
 _V3 = tuple(c for c in MENTION_COLUMNS)
 _V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
@@ -53,6 +56,19 @@ def marks_step(engine: str) -> str:
             + "\n".join((source_index_sql(engine), FIRST_INDEX, DOC_INDEX))
             + f"\n{marks_sql(engine)}{fill_sql(engine)};\nANALYZE mentions;")
 
+
+SEQ_STEP = f"""{SEQUENCE}
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS seq BIGINT;
+UPDATE documents d SET seq = o.base + o.n FROM (SELECT id, row_number() OVER (ORDER BY ingested_at, id) AS n,
+    (SELECT COALESCE(MAX(seq), 0) FROM documents) AS base FROM documents WHERE seq IS NULL) AS o WHERE o.id = d.id;
+SELECT setval('documents_seq', COALESCE((SELECT MAX(seq) FROM documents), 0) + 1, false);
+ALTER TABLE documents ALTER COLUMN seq SET DEFAULT nextval('documents_seq'), ALTER COLUMN seq SET NOT NULL;
+{SEQ_INDEX}
+{PLACE_DATE_INDEX}
+ANALYZE documents;
+ANALYZE mentions;"""
+"""PostgreSQL 8 -> 9 (issue 14, text search and places at 1M mentions): ``documents.seq`` numbered in the order
+the documents were ingested (then by id), its sequence moved past them, and the ``mentions_place_date`` index."""
 
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
@@ -95,6 +111,7 @@ DROP TABLE mentions_v5;
 """,
     6: CUBES_STEP,
     7: marks_step("sqlite"),
+    8: "",
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
@@ -103,15 +120,16 @@ document fields copied onto the mentions, each document's text hash (the reviews
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
 texts, the revision counter; 5 -> 6: the table rebuilt (rows and their rowids kept) so that the geometry
 columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`; 7 -> 8:
-:func:`marks_step`)."""
+:func:`marks_step`; 8 -> 9: the version only: the documents' rowid is the order they were stored in)."""
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
     6: byte_collated(CUBES_STEP),
     7: marks_step("postgresql"),
+    8: SEQ_STEP,
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's)."""
+geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's; 8 -> 9: :data:`SEQ_STEP`)."""
 
 
 def check_version(version: int, label: str) -> None:

@@ -37,7 +37,7 @@ __all__ = [
     "source_index_sql",
 ]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
 (places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
@@ -45,7 +45,10 @@ mention, the documents' FTS5 / trigram text index, each document's text hash (th
 review tables in the schema, a revision counter; 6: the geometry columns may be null (a mention whose name
 nothing locates, ``resolved_by`` 'unlocated'); 7: the pre-aggregated counts (:mod:`threatmap.store.cube`) and
 the ``mentions_first`` index; 8: the reviewed-mention ids (:mod:`threatmap.store.marks`), ``mentions_source``
-and ``mentions_doc`` cover every filter column. Bump it with a new entry in :mod:`threatmap.store.migrations`."""
+and ``mentions_doc`` cover every filter column; 9: (PostgreSQL) ``documents.seq``, the order documents were stored
+in (a capped text search keeps the most recent, :mod:`threatmap.store.text`), and the ``mentions_place_date``
+index (the newest page of a few places); SQLite's rowid already orders its documents. Bump it with a new entry in
+:mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
 """The flat columns of a stored mention."""
@@ -143,11 +146,21 @@ def byte_collated(sql: str) -> str:
     return sql.replace(" TEXT", ' TEXT COLLATE "C"')
 
 
+SEQUENCE = "CREATE SEQUENCE IF NOT EXISTS documents_seq;"
+DOCUMENT_SEQ = "seq BIGINT NOT NULL DEFAULT nextval('documents_seq')"
+"""PostgreSQL: the order documents were stored in (SQLite's rowid), from the sequence ``documents_seq``."""
+SEQ_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS documents_stored ON documents(seq);"
+"""A capped text search walks the documents from the most recently stored when its needle is common."""
+PLACE_DATE_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_place_date ON mentions(place_id, doc_date DESC NULLS LAST, "
+                    "doc_id DESC, start DESC);")
+"""PostgreSQL: a place's mentions newest first (the merged newest page of a few places, :func:`rows_sql`)."""
+
+
 def create_sql(engine: str) -> str:
     """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
     ``postgresql``); the version itself is recorded by the caller."""
-    doc_extra = ", search_key TEXT NOT NULL DEFAULT ''" if engine == "postgresql" else ""
-    sql = f"""
+    doc_extra = f", search_key TEXT NOT NULL DEFAULT '', {DOCUMENT_SEQ}" if engine == "postgresql" else ""
+    sql = f"""{SEQUENCE if engine == "postgresql" else ""}
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, lang TEXT, source TEXT,
     date TEXT, date_origin TEXT, url TEXT, title TEXT, path TEXT, speakers TEXT NOT NULL DEFAULT '[]',
@@ -163,7 +176,9 @@ INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
 CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash);
 {_INDEXES}{source_index_sql(engine)}\n{review_sql(engine)}"""
     if engine == "postgresql":
-        return sql + """
+        return sql + f"""
+{SEQ_INDEX}
+{PLACE_DATE_INDEX}
 CREATE INDEX IF NOT EXISTS mentions_date ON mentions(doc_date DESC NULLS LAST, doc_id DESC, start DESC);
 CREATE INDEX IF NOT EXISTS mentions_geom ON mentions USING GIST (geom);
 CREATE INDEX IF NOT EXISTS documents_search ON documents USING GIN (search_key gin_trgm_ops);

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from threatmap.lang.normalize import normalize_key
 from threatmap.models import UNLOCATED
 from threatmap.store.filters import Filters
 from threatmap.store.schema import COLUMNS, MENTION_COLUMNS, REVIEW_COLUMNS, REVIEW_FIELDS
+from threatmap.store.text import document_conditions, postgres_match, search_key, sqlite_match, text_condition
 
 __all__ = [
     "UNREVIEWED",
@@ -36,12 +36,6 @@ __all__ = [
 ]
 
 
-def search_key(text: str) -> str:
-    """The normalised form the text index holds and searches for (``normalize_key``: letter variants,
-    diacritics, Kurdish letters, Latin case)."""
-    return normalize_key(text or "").replace("\0", " ")
-
-
 @dataclass(frozen=True)
 class Dialect:
     """What differs between the engines in the statements of this module."""
@@ -53,13 +47,18 @@ class Dialect:
     """The operator that says two values are equal or both NULL (``IS`` / ``IS NOT DISTINCT FROM``; PostgreSQL
     never turns it into an index condition)."""
     text_clause: Callable[[list[str]], tuple[str, list[object]]]
-    """The condition (on ``m``) and parameters that keep the mentions of the documents whose normalised text
-    contains any of the normalised, non-empty needles."""
+    """The condition (on a document ``d``) and parameters that keep the documents whose normalised text contains
+    any of the normalised, non-empty needles (:mod:`threatmap.store.text`)."""
+    stored: str
+    """The column of ``documents`` that orders them as they were stored (``rowid`` / ``seq``): a capped text
+    search keeps the most recent."""
     page_first: bool
     """Whether a page of rows is cut from the mentions before their documents are joined (SQLite: it otherwise
     joins and cuts the passage of every kept row before sorting: 3 places at 1M mentions 90 -> 53 ms; PostgreSQL
     plans the nested form of a merged page of sources worse: 40 -> 75 ms)."""
-
+    merge_places: bool
+    """Whether the newest page of a few places merges the newest page of each (PostgreSQL, from the
+    ``mentions_place_date`` index; SQLite cuts its page from the rows first, :attr:`page_first`)."""
 
 IN_CHUNK = 500
 """Ids per ``IN (…)`` list: well under SQLite's parameter limit."""
@@ -72,30 +71,11 @@ def in_chunks(ids: Sequence[str]) -> Iterator[tuple[list[str], str]]:
         yield chunk, ", ".join("?" * len(chunk))
 
 
-def _like_pattern(needle: str) -> str:
-    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _sqlite_text(needles: list[str]) -> tuple[str, list[object]]:
-    tests: list[str] = []
-    params: list[object] = []
-    long = [n for n in needles if len(n) >= 3]  # the trigram index answers substrings of 3+ characters
-    if long:
-        tests.append("rowid IN (SELECT rowid FROM document_fts WHERE document_fts MATCH ?)")
-        params.append(" OR ".join('"' + n.replace('"', '""') + '"' for n in long))
-    for needle in (n for n in needles if len(n) < 3):
-        tests.append("rowid IN (SELECT rowid FROM document_fts WHERE key LIKE ? ESCAPE '\\')")
-        params.append(_like_pattern(needle))
-    return f"m.doc_id IN (SELECT id FROM documents WHERE {' OR '.join(tests)})", params
-
-
-def _postgres_text(needles: list[str]) -> tuple[str, list[object]]:
-    tests = " OR ".join("search_key LIKE ? ESCAPE '\\'" for _ in needles)  # GIN pg_trgm index for 3+ characters
-    return f"m.doc_id IN (SELECT id FROM documents WHERE {tests})", [_like_pattern(n) for n in needles]
-
-
-SQLITE = Dialect("sqlite", "rowid", "IS", _sqlite_text, page_first=True)
-POSTGRESQL = Dialect("postgresql", "id", "IS NOT DISTINCT FROM", _postgres_text, page_first=False)
+SQLITE = Dialect("sqlite", "rowid", "IS", sqlite_match, "rowid", page_first=True, merge_places=False)
+POSTGRESQL = Dialect("postgresql", "id", "IS NOT DISTINCT FROM", postgres_match, "seq", page_first=False,
+                     merge_places=True)
+MERGED_PLACES = range(2, 17)
+"""How many places a newest page merges place by place (:attr:`Dialect.merge_places`)."""
 
 
 P = "COALESCE(m.threat_p, m.threat)"
@@ -238,14 +218,10 @@ def where(f: Filters, dialect: Dialect) -> tuple[str, list[object]]:
     elif f.review == "disagreements":  # the final threat or place differs from the machine's, or an added mention
         conds.append("m.reviewed = 1 AND (m.machine_threat IS NULL OR m.machine_threat <> m.threat OR "
                      "m.machine_place_id IS NULL AND m.place_id IS NOT NULL OR m.machine_place_id <> m.place_id)")
-    if f.text and f.text.strip():
-        needles = sorted({search_key(n) for n in (f.text, *f.spellings)} - {""})
-        if needles:
-            clause, extra = dialect.text_clause(needles)
-            conds.append(clause)
-            params.extend(extra)
-        else:  # nothing left to search for (only marks the normalisation deletes): nothing matches
-            conds.append("1 = 0")
+    text = text_condition(f, dialect)  # capped to the most recently stored matches (f.text_limit)
+    if text is not None:
+        conds.append(text[0])
+        params.extend(text[1])
     return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
@@ -276,13 +252,14 @@ def rows_sql(f: Filters, dialect: Dialect, *, reviews: bool, limit: int | None =
     300 -> 600 ms the other way at 1M mentions). The newest page of several sources merges the newest page of each
     (a source's rows are one walk of ``mentions_source`` in date order; a document, so a tie, has one source),
     except a page read document by document, which would search the text once per source (1M mentions, 3 sources
-    and a text: 306 -> 1,198 ms CPU the other way)."""
+    and a text: 306 -> 1,198 ms CPU the other way). On PostgreSQL the newest page of 2 to 16 places (one source
+    at most) merges the newest page of each, a walk of ``mentions_place_date`` (1M mentions: 57 -> 20 ms)."""
     by_documents = bool(f.documents or (f.text and f.text.strip()))
-    if newest_first and limit is not None and len(f.sources) > 1 and not by_documents:  # each source's newest
-        pages = [rows_sql(replace(f, sources=(source,)), dialect, reviews=reviews, limit=limit, newest_first=True)
-                 for source in f.sources]
+    merged = _merged(f, dialect, by_documents) if newest_first and limit is not None else []
+    if merged:  # each source's (or place's) newest page, merged
+        pages = [rows_sql(one, dialect, reviews=reviews, limit=limit, newest_first=True) for one in merged]
         return (f"SELECT * FROM ({_union([sql for sql, _ in pages])}) AS m ORDER BY {_NEWEST_ROWS} LIMIT ?",
-                [*(v for _, params in pages for v in params), int(limit)])
+                [*(v for _, params in pages for v in params), int(limit or 0)])
     clause, kept = where(f, dialect)
     order = _NEWEST if newest_first else _ORDER
     tail = " LIMIT ?" if limit is not None else ""
@@ -300,27 +277,32 @@ def rows_sql(f: Filters, dialect: Dialect, *, reviews: bool, limit: int | None =
             one * len(parts) + ([int(limit)] if limit is not None else []))
 
 
+def _merged(f: Filters, dialect: Dialect, by_documents: bool) -> list[Filters]:
+    """The filters of one source (or place) each whose newest pages a newest page of ``f`` merges, or none (one
+    walk)."""
+    if by_documents:
+        return []
+    if len(f.sources) > 1:
+        return [replace(f, sources=(source,)) for source in f.sources]
+    if dialect.merge_places and len(f.places) in MERGED_PLACES:
+        return [replace(f, places=(place,)) for place in f.places]
+    return []
+
+
 def documents_sql(f: Filters, dialect: Dialect, *, reviews: bool) -> tuple[str, list[object]]:
     """The number of distinct documents with a mention kept by ``f``: from the documents table when only document
     fields are filtered and no review is stored (one index probe per document), else the distinct documents of
     the kept mentions of each part (hashed, where ``COUNT(DISTINCT …)`` would sort)."""
     by_mention = (f.threat_only, f.places, f.types, f.review, f.documents, f.resolved_by, f.text and f.text.strip())
     if not (reviews or any(by_mention)):
-        conds: list[str] = ["EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)"]
-        params: list[object] = []
-        for test, value in (("d.date >= ?", f.since), ("d.date <= ?", f.until)):
-            if value is not None:
-                conds.append(test)
-                params.append(value.isoformat())
-        for column, values in (("source", f.sources), ("lang", f.langs)):
-            if values:
-                conds.append(f"d.{column} IN ({', '.join('?' * len(values))})")
-                params.extend(values)
+        conds, params = document_conditions(f)
+        conds.insert(0, "EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id)")
         return f"SELECT COUNT(*) FROM documents d WHERE {' AND '.join(conds)}", params
     clause, kept = where(f, dialect)
-    parts = final_parts(dialect, reviews=reviews)
-    return (f"SELECT COUNT(*) FROM ({' UNION '.join(f'SELECT m.doc_id FROM {p} {clause}' for p in parts)}) AS kept",
-            kept * len(parts))
+    parts = [f"SELECT m.doc_id FROM {p} {clause}" for p in final_parts(dialect, reviews=reviews)]
+    if len(parts) == 1:  # no review stored: one part, whose documents repeat once per kept mention
+        parts = [parts[0].replace("SELECT", "SELECT DISTINCT", 1)]
+    return f"SELECT COUNT(*) FROM ({' UNION '.join(parts)}) AS kept", kept * len(parts)
 
 
 def _combined(f: Filters, dialect: Dialect, reviews: bool, select: str, group: str, outer: str, outer_group: str
