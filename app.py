@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from ui import layout
 
-from threatmap import settings
-from ui import curator, data, feed, layout, mapview, panel, review, sidebar, timeslider, views
+layout.page_head()  # title and style first: the page shows at once, before the imports below (~1 s on a cold process)
 
-st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
-layout.page_style()
-st.title("Reported ISIS threat areas — Iraq and Syria")
+from threatmap import settings  # noqa: E402
+from ui import curator, data, feed, mapview, panel, review, sidebar, timeslider, views  # noqa: E402
+
 data.assets()
 
 store = data.store(settings.store_target())

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,6 +187,26 @@ def test_bundled_corpus_builds_on_first_start(tmp_path: Path, monkeypatch: pytes
     at = AppTest.from_file(APP, default_timeout=300).run()
     assert not at.exception, at.exception
     assert mentions(at) > 0
+
+
+VISIT = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+assert not at.exception, at.exception
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_visit_to_a_filled_store_does_not_load_the_geoparser(test_store: Path) -> None:
+    """The geoparser and the ingest (the lexicons, the threat model, the alias automaton) are loaded for an empty
+    store or an upload only: a visit in a fresh process imports none of them."""
+    done = subprocess.run([sys.executable, "-c", VISIT, APP], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "THREATMAP_STORE": str(test_store), "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "threatmap.store" in loaded and "ui.data" in loaded  # the visit ran
+    assert [m for m in loaded if m.startswith(("threatmap.geoparse", "threatmap.store.ingest"))] == []
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(threat_only=True), Filters(langs=("en",))])
