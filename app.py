@@ -37,9 +37,13 @@ with side_col:
     feed.reports_feed(lambda n: data.newest(store, filters, rev, n), counted.mentions)
 
 sidebar.write_query_params(chosen, selected, mapview.view_params(), reviewer=reviewer)
-views.timeline(*data.monthly(store, filters, rev))
-views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
+if returned:  # the map has reported its view, so it is drawn: the chart and the table (their scripts) follow it
+    views.timeline(*data.monthly(store, filters, rev))
+    views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
+else:
+    layout.after_the_map("Timeline", "Mentions")
 views.exports(lambda: store.query(filters), gaz, empty=counted.mentions == 0)
 curator.curator_panel(store, data.context_rows(store, rev), gaz, clicked, reviewer)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)
+layout.page_icon()  # last: checking the emoji loads Streamlit's emoji list (~0.2 s on a cold process)

@@ -12,9 +12,10 @@ of one store (filled by this checkout at ``--mentions`` if PATH does not exist y
 rows, and nothing one visit wrote to its store (a compacted cube, SQLite's statistics) helps the next.
 
 Each round prints its own figures (the sides run alternately, so the load average beside each tells how shared the
-machine was); the table at the end is their median. The browser visit reports two milestones from page open: the
-page's title shown (the app answers) and the map drawn, the websocket bytes the page received until then, and
-Chromium's own script and layout time for the page (its map iframe included).
+machine was); the table at the end is their median. The browser visit reports milestones from page open: the
+page's title shown (the app answers), the map drawn and the mentions table shown; the websocket bytes the page
+received until the map was drawn, and Chromium's own script and layout time for the page (its map iframe
+included).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ DRAWN = 50
 """Features drawn on the map that mean "the map is drawn" (the layers arrive in one script)."""
 TITLE_JS = """() => [...document.querySelectorAll('h1')].some(h => h.textContent.includes('threat areas'))"""
 """From the page: the app's title is shown (its first script run has begun sending)."""
+TABLE = '[data-testid="stDataFrame"]'
+"""The mentions table under the map (the last heavy element of the page)."""
 DRAWN_JS = """(n) => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
     const w = f && f.contentWindow; if (!w || !w.map) return false;
     return Object.values(w.map._layers).filter(l => l.feature && l.feature.properties
@@ -121,6 +124,8 @@ def browser_visit(target: str, root: Path) -> dict[str, float]:
             out["page open -> map drawn, first visit (s)"] = time.perf_counter() - t_open
             cpu1, hwm = _proc(process.pid)
             out["websocket bytes until map drawn (kB)"] = received[0] / 1000
+            page.wait_for_selector(TABLE, timeout=300_000)
+            out["page open -> table shown (s)"] = time.perf_counter() - t_open
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             out["browser script (s)"] = metrics.get("ScriptDuration", 0.0)
             out["browser layout + style (s)"] = metrics.get("LayoutDuration", 0.0) + metrics.get(

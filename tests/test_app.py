@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from threatmap import settings
 from threatmap.store.filters import Filters
+from ui import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -187,6 +188,20 @@ def test_bundled_corpus_builds_on_first_start(tmp_path: Path, monkeypatch: pytes
     at = AppTest.from_file(APP, default_timeout=300).run()
     assert not at.exception, at.exception
     assert mentions(at) > 0
+
+
+def test_the_timeline_and_the_table_follow_the_maps_first_report(app: AppTest) -> None:
+    """The first run leaves the chart and the table (heavy scripts for the browser) for after the map is drawn; the
+    map's report of its view (a rerun) brings them."""
+    placeholders = [c.value for c in app.caption if c.value == layout.AFTER_THE_MAP]
+    assert len(placeholders) == 2 and not app.get("vega_lite_chart") and not app.dataframe
+    key = map_args(app)["key"]
+    app.session_state[key] = {"zoom": 6, "center": {"lat": 34.8, "lng": 41.5}, "last_clicked": None,
+                              "last_active_drawing": None}
+    app.run()
+    assert not app.exception, app.exception
+    assert app.get("vega_lite_chart") and app.dataframe
+    assert not [c for c in app.caption if c.value == layout.AFTER_THE_MAP]
 
 
 VISIT = """
