@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import streamlit as st
+from ui import layout
 
-from threatmap import settings
-from ui import curator, data, feed, layout, mapview, panel, review, sidebar, timeslider, views
+layout.page_head()  # title and style first: the page shows at once, before the imports below (~1 s on a cold process)
 
-st.set_page_config(page_title="threatmap", page_icon="🗺️", layout="wide")
-layout.page_style()
-st.title("Reported ISIS threat areas — Iraq and Syria")
+from threatmap import settings  # noqa: E402
+from ui import curator, data, feed, mapview, panel, review, sidebar, timeslider, views  # noqa: E402
+
 data.assets()
 
 store = data.store(settings.store_target())
@@ -41,9 +40,13 @@ with side_col:
     feed.reports_feed(lambda n: data.newest(store, filters, rev, n), counted.mentions)
 
 sidebar.write_query_params(chosen, selected, mapview.view_params(), reviewer=reviewer)
-views.timeline(*data.monthly(store, filters, rev))
-views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
+if returned:  # the map has reported its view, so it is drawn: the chart and the table (their scripts) follow it
+    views.timeline(*data.monthly(store, filters, rev))
+    views.table(data.newest(store, filters, rev, views.TABLE_ROWS), counted.mentions)
+else:
+    layout.after_the_map("Timeline", "Mentions")
 views.exports(lambda: store.query(replace(filters, text_limit=None)), gaz, empty=counted.mentions == 0)
 curator.curator_panel(store, data.context_rows(store, rev), gaz, clicked, reviewer)
 if settings.ALLOW_UPLOADS:
     views.upload(store, data.geoparser, max_bytes=settings.MAX_DOC_BYTES, on_done=data.refresh)
+layout.page_icon()  # last: checking the emoji loads Streamlit's emoji list (~0.2 s on a cold process)

@@ -237,6 +237,17 @@ def _offline(page: Any, external: list[str]) -> None:
     page.route("**/*", route)
 
 
+def websocket_bytes(page: Any) -> list[int]:
+    """A one-item list that counts the bytes of every websocket frame ``page`` receives from now on."""
+    received = [0]
+
+    def frame(payload: str | bytes) -> None:
+        received[0] += len(payload if isinstance(payload, bytes) else payload.encode())
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    return received
+
+
 def wait_healthy(url: str, t_start: float, *, limit: float = 60) -> None:
     """Wait until the Streamlit server at ``url`` answers its health check (started at ``t_start``)."""
     while True:
@@ -274,9 +285,7 @@ def browser_times(store: Path, *, features: int) -> dict[str, Any]:
             context = _chromium(playwright, profile)
             page = context.new_page()
             external: list[str] = []
-            ws_bytes = [0]
-            page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: ws_bytes.__setitem__(
-                0, ws_bytes[0] + len(payload if isinstance(payload, bytes) else payload.encode()))))
+            ws_bytes = websocket_bytes(page)
             _offline(page, external)
             t_open = time.perf_counter()
             _open_until_drawn(page, url, features)
@@ -318,7 +327,7 @@ def naive(store: Path, *, n: int) -> dict[str, Any]:
     # Stock folium: without the app's template shortcut (layers.offline.cache_templates), as a naive app would be.
     patched = getattr(layers.offline, "cache_templates", None)
     layers.offline.cache_templates = lambda: None
-    branca.element.Template = jinja2.Template
+    setattr(branca.element, "Template", jinja2.Template)  # noqa: B010 - undo the app's patch of branca
     try:
         t0 = time.perf_counter()
         m = offline_map((34.8, 41.5), 6)

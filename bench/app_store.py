@@ -3,11 +3,19 @@ server (nothing cached), the server's peak memory and CPU seconds, and each filt
 whole script, in a fresh process).
 
 Run: ``python bench/app_store.py --mentions 1000000 --baseline /tmp/base --rounds 2`` where ``/tmp/base`` is a
-checkout of the code to compare with (``git worktree add --detach /tmp/base main``; a baseline before schema 5 is
+checkout of the code to compare with (``git archive main | tar -x -C /tmp/base``; a baseline before schema 5 is
 filled as schema 4). The sides alternate (A, B, A, B …) so that the load of a shared machine falls on both.
 ``--backend postgresql`` adds the PostGIS store of this checkout. The stores are filled in bulk by
 ``bench/store_fill.py`` (places not in the gazetteer: the map falls back to each mention's stored point); each side
-gets its own store, filled the same way.
+gets its own store, filled the same way. ``--copy-store PATH`` instead gives every side of every round a fresh copy
+of one store (filled by this checkout at ``--mentions`` if PATH does not exist yet): both sides read the same
+rows, and nothing one visit wrote to its store (a compacted cube, SQLite's statistics) helps the next.
+
+Each round prints its own figures (the sides run alternately, so the load average beside each tells how shared the
+machine was); the table at the end is their median. The browser visit reports milestones from page open: the
+page's title shown (the app answers), the map drawn and the mentions table shown; the websocket bytes the page
+received until the map was drawn, and Chromium's own script and layout time for the page (its map iframe
+included).
 """
 
 from __future__ import annotations
@@ -32,6 +40,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 DRAWN = 50
 """Features drawn on the map that mean "the map is drawn" (the layers arrive in one script)."""
+TITLE_JS = """() => [...document.querySelectorAll('h1')].some(h => h.textContent.includes('threat areas'))"""
+"""From the page: the app's title is shown (its first script run has begun sending)."""
+TABLE = '[data-testid="stDataFrame"]'
+"""The mentions table under the map (the last heavy element of the page)."""
 DRAWN_JS = """(n) => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
     const w = f && f.contentWindow; if (!w || !w.map) return false;
     return Object.values(w.map._layers).filter(l => l.feature && l.feature.properties
@@ -85,11 +97,12 @@ def _proc(pid: int) -> tuple[float, float]:
 
 
 def browser_visit(target: str, root: Path) -> dict[str, float]:
-    """A fresh ``streamlit run`` of ``root``'s app on ``target``: page open → map drawn (cold), and the server's
-    CPU seconds and peak RSS for start-up plus that visit."""
+    """A fresh ``streamlit run`` of ``root``'s app on ``target``: page open → title shown and → map drawn (cold),
+    the websocket bytes received by then, the browser's script and layout seconds, and the server's CPU seconds and
+    peak RSS for start-up plus that visit."""
     from playwright.sync_api import sync_playwright
 
-    from bench.app_bench import _chromium, _offline, start_streamlit, wait_healthy
+    from bench.app_bench import _chromium, _offline, start_streamlit, wait_healthy, websocket_bytes
 
     process, url = start_streamlit(root, target, PYTHONPATH=str(root))
     out: dict[str, float] = {}
@@ -99,12 +112,24 @@ def browser_visit(target: str, root: Path) -> dict[str, float]:
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
             context = _chromium(playwright, profile)
             page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            received = websocket_bytes(page)
             _offline(page, [])
             t_open = time.perf_counter()
-            page.goto(url)
-            page.wait_for_function(DRAWN_JS, arg=DRAWN, timeout=300_000)
+            page.goto(url, wait_until="commit")
+            page.wait_for_function(TITLE_JS, timeout=300_000, polling=20)
+            out["page open -> title shown (s)"] = time.perf_counter() - t_open
+            page.wait_for_function(DRAWN_JS, arg=DRAWN, timeout=300_000, polling=20)
             out["page open -> map drawn, first visit (s)"] = time.perf_counter() - t_open
             cpu1, hwm = _proc(process.pid)
+            out["websocket bytes until map drawn (kB)"] = received[0] / 1000
+            page.wait_for_selector(TABLE, timeout=300_000)
+            out["page open -> table shown (s)"] = time.perf_counter() - t_open
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            out["browser script (s)"] = metrics.get("ScriptDuration", 0.0)
+            out["browser layout + style (s)"] = metrics.get("LayoutDuration", 0.0) + metrics.get(
+                "RecalcStyleDuration", 0.0)
             out["server CPU for that visit (s)"] = cpu1 - cpu0
             out["server peak RSS (MB)"] = hwm
             context.close()
@@ -122,20 +147,45 @@ def _fill(target: Path, root: Path, mentions: int) -> None:
     subprocess.run([sys.executable, "-c", code], cwd=str(root), check=True)
 
 
-def _side(label: str, target: str, root: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, __file__, "--visit", target, "--root", str(root)], cwd=str(ROOT),
-                          capture_output=True, text=True, check=False)
+def _warm(root: Path) -> None:
+    """What an installed app has before its first visit: ``root``'s modules compiled and its gazetteer's cache
+    built (a build artefact, see ``threatmap.gazetteer_cache``); the same for both sides."""
+    code = "from threatmap.gazetteer import Gazetteer; Gazetteer.load()"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "app.py", "threatmap", "ui", "layers"], cwd=str(root),
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", code], cwd=str(root), check=True, env={**os.environ, "PYTHONPATH": str(root)})
+
+
+def _fresh(source: str, tmp: Path, copy: bool) -> str:
+    """The store a visit reads: a new copy of ``source`` when ``copy`` (SQLite), else ``source`` itself."""
+    if not copy or source.startswith("postgresql://"):
+        return source
+    target = tmp / "visit.sqlite"
+    for old in tmp.glob("visit.sqlite*"):
+        old.unlink()
+    shutil.copyfile(source, target)
+    return str(target)
+
+
+def _side(label: str, source: str, root: Path, tmp: Path, *, copy: bool) -> dict[str, float]:
+    """One side of one round: the browser visit on a fresh server, then the AppTest filters in a fresh process
+    (each on its own copy of the store when ``copy``)."""
+    out = browser_visit(_fresh(source, tmp, copy), root)
+    done = subprocess.run([sys.executable, __file__, "--visit", _fresh(source, tmp, copy), "--root", str(root)],
+                          cwd=str(ROOT), capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"{label}: {done.stderr[-3000:]}")
-    return {**browser_visit(target, root), **json.loads(done.stdout.strip().splitlines()[-1])}
+    return {**out, **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--mentions", type=int, default=100_000)
     p.add_argument("--baseline", type=Path, help="a checkout of the code to compare with (e.g. main)")
     p.add_argument("--rounds", type=int, default=1, help="A/B rounds, alternating")
     p.add_argument("--backend", nargs="+", default=["sqlite"], choices=["sqlite", "postgresql"])
+    p.add_argument("--copy-store", type=Path, metavar="PATH",
+                   help="one SQLite store for every SQLite side, copied fresh for each visit (filled if missing)")
     p.add_argument("--visit", metavar="TARGET", help=argparse.SUPPRESS)
     p.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -147,31 +197,46 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()}", flush=True)
     try:
         with contextlib.ExitStack() as stack:
-            sides: list[tuple[str, str, Path]] = []
-            if "sqlite" in args.backend:
-                sides.append(("sqlstore SQLite", str(tmp / "new.sqlite"), ROOT))
-                _fill(tmp / "new.sqlite", ROOT, args.mentions)
-            if args.baseline:
-                sides.insert(0, ("baseline SQLite", str(tmp / "base.sqlite"), args.baseline.resolve()))
-                _fill(tmp / "base.sqlite", args.baseline.resolve(), args.mentions)
-            if "postgresql" in args.backend:
-                from pg_cluster import cluster
-
-                from bench.store_fill import fill_postgres
-
-                url = stack.enter_context(cluster()).create_database("bench")
-                fill_postgres(url, documents=args.mentions // 10, per_doc=10)
-                sides.append(("sqlstore PostGIS", url, ROOT))
-            print(f"{args.mentions:,} mentions per store, filled", flush=True)
+            sides = _sides(args, tmp, stack)
+            for _, _, root in sides:
+                _warm(root)
+            print(f"{args.mentions:,} mentions per store, filled; code compiled, gazetteer caches built", flush=True)
             results: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in sides}
             for r in range(args.rounds):
-                for label, target, root in sides:
-                    results[label].append(_side(label, target, root))
-                    print(f"round {r + 1} {label}: done (load {os.getloadavg()[0]:.2f})", flush=True)
+                for label, source, root in sides:
+                    results[label].append(_side(label, source, root, tmp, copy=args.copy_store is not None))
+                    print(f"round {r + 1} {label} (load {' '.join(f'{x:.2f}' for x in os.getloadavg())}): "
+                          + "; ".join(f"{k} {v:.3f}" for k, v in results[label][-1].items()), flush=True)
             _report(results)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"load average after: {os.getloadavg()}", flush=True)
+
+
+def _sides(args: argparse.Namespace, tmp: Path, stack: contextlib.ExitStack) -> list[tuple[str, str, Path]]:
+    """(label, store, checkout) of each side, its store filled (or the one ``--copy-store`` store)."""
+    sides: list[tuple[str, str, Path]] = []
+    if args.copy_store and not args.copy_store.exists():
+        _fill(args.copy_store, ROOT, args.mentions)
+    if "sqlite" in args.backend:
+        store = args.copy_store or tmp / "new.sqlite"
+        if not args.copy_store:
+            _fill(store, ROOT, args.mentions)
+        sides.append(("this SQLite", str(store), ROOT))
+    if args.baseline:
+        store = args.copy_store or tmp / "base.sqlite"
+        if not args.copy_store:
+            _fill(store, args.baseline.resolve(), args.mentions)
+        sides.insert(0, ("baseline SQLite", str(store), args.baseline.resolve()))
+    if "postgresql" in args.backend:
+        from pg_cluster import cluster
+
+        from bench.store_fill import fill_postgres
+
+        url = stack.enter_context(cluster()).create_database("bench")
+        fill_postgres(url, documents=args.mentions // 10, per_doc=10)
+        sides.append(("this PostGIS", url, ROOT))
+    return sides
 
 
 def _report(results: dict[str, list[dict[str, Any]]]) -> None:

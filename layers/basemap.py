@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import numpy as np
 import shapely
+import shapely.errors
 from branca.element import MacroElement
-from folium.utilities import get_bounds
 from jinja2 import Template
-from shapely.geometry import box, shape
+from shapely.geometry import box
 
 from layers.features import BoundedGeoJson
 
@@ -47,24 +48,34 @@ def _find(geodata_dir: Path, patterns: tuple[str, ...]) -> Path | None:
     return None
 
 
+def _geometries(text: str) -> Any:
+    """The geometries of a GeoJSON document (a FeatureCollection, a Feature or a geometry) as an array, read by
+    GEOS in one call; features without a geometry are left out."""
+    try:
+        whole = shapely.from_geojson(text)  # a FeatureCollection is read as one GeometryCollection of its features
+    except shapely.errors.GEOSException:  # GEOS refuses a null geometry: drop those features, read the rest
+        data = json.loads(text)
+        items = data.get("features", []) if data.get("type") == "FeatureCollection" else [data]
+        geometries = [item.get("geometry") if item.get("type") == "Feature" else item for item in items]
+        return shapely.from_geojson([json.dumps(g) for g in geometries if g])
+    if whole.geom_type == "GeometryCollection" and '"FeatureCollection"' in text:
+        return shapely.get_parts(whole)
+    return np.array([whole])
+
+
 def _simplified(path: Path, bbox: tuple[float, float, float, float]) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    items = data.get("features", []) if data.get("type") == "FeatureCollection" else [data]
+    """The file's geometries clipped to ``bbox``, simplified and snapped, as a FeatureCollection without properties
+    (with its RFC 7946 ``bbox`` when it has any feature); every step is one vectorised GEOS call."""
+    geoms = _geometries(path.read_text(encoding="utf-8"))
     region = box(*bbox)
-    out = []
-    for item in items:
-        geometry = item.get("geometry") if item.get("type") == "Feature" else item
-        if not geometry:
-            continue
-        geom = shape(geometry)
-        if not geom.intersects(region):
-            continue
-        geom = geom.intersection(region).simplify(SIMPLIFY, preserve_topology=True)
-        geom = shapely.set_precision(geom, GRID)
-        if geom.is_empty:
-            continue
-        out.append({"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(geom))})
-    return {"type": "FeatureCollection", "features": out}
+    geoms = shapely.intersection(geoms[shapely.intersects(geoms, region)], region)
+    geoms = shapely.set_precision(shapely.simplify(geoms, SIMPLIFY, preserve_topology=True), GRID)
+    geoms = geoms[~shapely.is_empty(geoms)]
+    features = ",".join(f'{{"type":"Feature","properties":{{}},"geometry":{g}}}' for g in shapely.to_geojson(geoms))
+    collection: dict[str, Any] = json.loads(f'{{"type":"FeatureCollection","features":[{features}]}}')
+    if len(geoms):  # RFC 7946 bbox: folium then skips walking every coordinate per map
+        collection["bbox"] = [float(v) for v in shapely.total_bounds(geoms)]
+    return collection
 
 
 def load_basemap(
@@ -83,9 +94,6 @@ def load_basemap(
         path = _find(geodata_dir, patterns)
         if path is not None:
             layers[kind] = _simplified(path, bbox)
-            if layers[kind]["features"]:  # RFC 7946 bbox: folium then skips walking every coordinate per map
-                (south, west), (north, east) = get_bounds(layers[kind], lonlat=True)
-                layers[kind]["bbox"] = [west, south, east, north]
             if kind == "governorates":
                 layers[NAMES] = _names(path, bbox)
     return layers
@@ -98,17 +106,14 @@ labels, escaped there; the outlines themselves carry no properties)."""
 
 def _names(path: Path, bbox: tuple[float, float, float, float]) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    region = box(*bbox)
-    out = []
-    for item in data.get("features", []):
-        props, geometry = item.get("properties") or {}, item.get("geometry")
-        if not geometry or not props.get("name_en"):
-            continue
-        point = shape(geometry).representative_point()
-        if region.contains(point):
-            out.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(point.x, 4),
-                                                                                           round(point.y, 4)]},
-                        "properties": {"name_en": str(props["name_en"]), "name_ar": str(props.get("name_ar") or "")}})
+    named = [(item.get("properties") or {}, item["geometry"]) for item in data.get("features", [])
+             if item.get("geometry") and (item.get("properties") or {}).get("name_en")]
+    points = shapely.point_on_surface(shapely.from_geojson([json.dumps(g) for _, g in named]))
+    inside = shapely.contains_xy(box(*bbox), shapely.get_x(points), shapely.get_y(points))
+    out = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(x), 4), round(float(y), 4)]},
+            "properties": {"name_en": str(props["name_en"]), "name_ar": str(props.get("name_ar") or "")}}
+           for (props, _), x, y, keep in zip(named, shapely.get_x(points), shapely.get_y(points), inside, strict=True)
+           if keep]
     return {"type": "FeatureCollection", "features": out}
 
 

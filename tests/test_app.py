@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from threatmap import settings
 from threatmap.store.filters import Filters
+from ui import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -184,6 +188,40 @@ def test_bundled_corpus_builds_on_first_start(tmp_path: Path, monkeypatch: pytes
     at = AppTest.from_file(APP, default_timeout=300).run()
     assert not at.exception, at.exception
     assert mentions(at) > 0
+
+
+def test_the_timeline_and_the_table_follow_the_maps_first_report(app: AppTest) -> None:
+    """The first run leaves the chart and the table (heavy scripts for the browser) for after the map is drawn; the
+    map's report of its view (a rerun) brings them."""
+    placeholders = [c.value for c in app.caption if c.value == layout.AFTER_THE_MAP]
+    assert len(placeholders) == 2 and not app.get("vega_lite_chart") and not app.dataframe
+    key = map_args(app)["key"]
+    app.session_state[key] = {"zoom": 6, "center": {"lat": 34.8, "lng": 41.5}, "last_clicked": None,
+                              "last_active_drawing": None}
+    app.run()
+    assert not app.exception, app.exception
+    assert app.get("vega_lite_chart") and app.dataframe
+    assert not [c for c in app.caption if c.value == layout.AFTER_THE_MAP]
+
+
+VISIT = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+assert not at.exception, at.exception
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_visit_to_a_filled_store_does_not_load_the_geoparser(test_store: Path) -> None:
+    """The geoparser and the ingest (the lexicons, the threat model, the alias automaton) are loaded for an empty
+    store or an upload only: a visit in a fresh process imports none of them."""
+    done = subprocess.run([sys.executable, "-c", VISIT, APP], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "THREATMAP_STORE": str(test_store), "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "threatmap.store" in loaded and "ui.data" in loaded  # the visit ran
+    assert [m for m in loaded if m.startswith(("threatmap.geoparse", "threatmap.store.ingest"))] == []
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(threat_only=True), Filters(langs=("en",))])

@@ -31,10 +31,14 @@ def assets() -> str:
 
 @st.cache_resource(show_spinner="Loading the gazetteer …")
 def gazetteer() -> Any:
-    """The gazetteer of the settings (shared, read-only)."""
+    """The gazetteer of the settings (shared, read-only), moved out of the garbage collector's full passes: its
+    places and geometries live as long as the process, and a full collection would otherwise trace them all."""
     from threatmap.gazetteer import default_gazetteer
+    from threatmap.longlived import freeze_loaded
 
-    return default_gazetteer()
+    loaded = default_gazetteer()
+    freeze_loaded()
+    return loaded
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,12 +54,14 @@ def geoparser() -> Any:
 
 @st.cache_resource(show_spinner="Building the store from the bundled corpus …")
 def store(path: str) -> Any:
-    """Open the store at ``path``; fill it from ``corpus/`` when it is empty."""
+    """Open the store at ``path``; fill it from ``corpus/`` when it is empty (only then are the ingest and the
+    geoparser imported: a visit to a filled store never loads them)."""
     from threatmap.store import Store
-    from threatmap.store.ingest import ensure_demo_corpus
 
     opened = Store.open(path)
     if opened.is_empty():
+        from threatmap.store.ingest import ensure_demo_corpus
+
         ensure_demo_corpus(opened, geoparser())
     return opened
 

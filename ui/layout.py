@@ -47,6 +47,35 @@ DATE_COMMIT_JS = """<script>
 </script>"""
 
 
+TITLE = "Reported ISIS threat areas — Iraq and Syria"
+ICON = "🗺️"
+
+
+def page_head() -> None:
+    """The page's configuration, style and title: the first thing a script run sends (this module imports nothing
+    heavier than Streamlit)."""
+    st.set_page_config(page_title="threatmap", layout="wide")
+    page_style()
+    st.title(TITLE)
+
+
+def page_icon() -> None:
+    """The tab's icon, set at the end of the script: checking that it is an emoji loads Streamlit's emoji list
+    (~0.2 s of CPU on a cold process), which nothing on the page need wait for."""
+    st.set_page_config(page_icon=ICON)
+
+
+AFTER_THE_MAP = "Shown once the map is drawn."
+
+
+def after_the_map(*titles: str) -> None:
+    """Headings of the sections that follow the map's first report (the chart's and the table's scripts are heavy
+    for the browser: they would be loaded while the map is drawn)."""
+    for title in titles:
+        st.subheader(title)
+        st.caption(AFTER_THE_MAP)
+
+
 def page_style() -> None:
     """The page's CSS (static: no user text in it), and the script that applies a date as soon as it is typed."""
     st.html(CSS)
