@@ -24,9 +24,12 @@ from threatmap.batch.cluster import PLUGIN_NAME, cluster_client
 from threatmap.batch.run import ingest_on_cluster, reindex_on_cluster
 from threatmap.gazetteer import default_gazetteer
 from threatmap.geoparse.parser import Geoparser
+from threatmap.models import Document
 from threatmap.store import Store
+from threatmap.store.cube import COUNTS, CUBES
 from threatmap.store.documents import read_path
 from threatmap.store.ingest import IngestSummary, expand_paths, ingest_paths, reindex
+from threatmap.store.reviews import ReviewLog
 
 DATA = Path(__file__).parent / "data" / "ingest"
 
@@ -93,6 +96,51 @@ def test_cluster_ingest_and_reindex_equal_a_single_process(client: Any, parser: 
 
         _same(reindex_on_cluster(cluster, client), reindex(single, parser))
         assert _rows(cluster) == _rows(single)
+
+
+def _tables(store: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """What a write leaves in the store, engine-independent: documents (not the time of the write), mentions,
+    candidates, each cube summed per key, and the reviewed-mention marks as (document, start, end)."""
+    queries = {
+        "documents": "SELECT id, content_hash, text, lang, source, date, date_origin, url, title, path, speakers, "
+                     "text_hash FROM documents ORDER BY id",
+        "mentions": "SELECT * FROM mentions ORDER BY doc_id, start, \"end\", place_id",
+        "candidates": "SELECT * FROM candidates ORDER BY doc_id, start, \"end\", surface",
+        "marks": "SELECT m.doc_id, m.start, m.\"end\" FROM reviewed_mentions r JOIN mentions m ON m.rowid = r.mid "
+                 "ORDER BY 1, 2, 3",
+    }
+    for cube in CUBES:
+        keys = ", ".join(cube.columns)
+        sums = ", ".join(f"SUM({c})" for c in COUNTS)
+        queries[cube.name] = (f"SELECT {keys}, {sums} FROM {cube.name} GROUP BY {keys} HAVING SUM(n) != 0 "
+                              f"ORDER BY {keys}")
+    with store.reading() as cur:
+        return {name: [tuple(r) for r in store.run(cur, sql).fetchall()] for name, sql in queries.items()}
+
+
+def test_cluster_ingest_writes_the_rows_cubes_and_review_marks_of_a_single_process(
+        client: Any, parser: Geoparser, tmp_path: Path) -> None:
+    folder = _inputs(tmp_path / "in")
+    first = json.loads((folder / "collection.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    seed = Document(id="seed", text=first["text"])  # the text of the collection's first line, under another id
+    mentions = parser.parse(seed)
+    assert len(mentions) >= 2
+    tables = []
+    for name, ingest in (("single", lambda s: ingest_paths([folder], s, parser)),
+                         ("cluster", lambda s: ingest_on_cluster([folder], s, client, chunk_bytes=4000))):
+        with Store.open(tmp_path / f"{name}.sqlite") as store:
+            store.add_document(seed, mentions)
+            log = ReviewLog(store)  # reviews of the seed's text: they apply to the same text ingested as c0
+            log.record(log.make("seed", mentions[0].start, mentions[0].end, threat=not mentions[0].threat,
+                                reviewer="t"))
+            log.record(log.make("seed", mentions[-1].start, mentions[-1].end, not_a_place=True, reviewer="t"))
+            ingest(store)
+            tables.append(_tables(store))
+    single, cluster = tables
+    assert {name for name, rows in single.items() if not rows} == set()  # every table has rows to compare
+    assert [r for r in single["marks"] if r[0] == "c0"] == [("c0", mentions[0].start, mentions[0].end),
+                                                            ("c0", mentions[-1].start, mentions[-1].end)]
+    assert cluster == single
 
 
 def _parser_ids(client: Any) -> dict[str, int]:

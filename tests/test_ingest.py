@@ -267,3 +267,36 @@ def test_sigkill_part_way_leaves_no_half_document(tmp_path: Path) -> None:
         assert summary.rejected == ()
         assert summary.unchanged == len(documents) and summary.added == 400 - len(documents)
         assert store.facets().documents == 400
+
+
+def test_a_prepared_document_is_plain_rows_that_store_as_the_document_does(tmp_path: Path) -> None:
+    """What a Dask worker sends back: plain tuples (cheap to pickle), written exactly as add_document writes."""
+    import datetime as dt
+    import pickle
+
+    import pandas as pd
+
+    from threatmap.models import Candidate
+    from threatmap.store.filters import Filters
+    from threatmap.store.prepared import prepare
+
+    doc = Document(id="d1", text="ISIS attacked Mosul.\nMosul is calm.", lang="en", source="s",
+                   date=dt.date(2024, 5, 1), speakers=("a",), path="in/d1.md")
+    mentions = fake_parse(doc)
+    candidates = (Candidate(doc_id="d1", start=0, end=4, surface="ISIS", trigger="in", passage="ISIS attacked"),)
+    prepared = prepare(doc, mentions, candidates)
+    assert (prepared.id, prepared.path, prepared.threats, len(prepared.mentions)) == ("d1", "in/d1.md", 1, 2)
+
+    def plain(value: object) -> bool:
+        return value is None or type(value) in (str, int, float) or (
+            type(value) is tuple and all(plain(v) for v in value))
+
+    assert plain(prepared.row) and plain(prepared.mentions) and plain(prepared.candidates)
+    assert pickle.loads(pickle.dumps(prepared)) == prepared
+    with Store.open(tmp_path / "a.sqlite") as a, Store.open(tmp_path / "b.sqlite") as b:
+        assert a.add_document(doc, mentions, candidates)
+        assert b.add_prepared([pickle.loads(pickle.dumps(prepared))]) == ["added"]
+        assert b.add_prepared([prepared]) == ["unchanged"]  # idempotent by content hash
+        assert b.documents() == a.documents() and b.candidates() == a.candidates()
+        pd.testing.assert_frame_equal(b.query(), a.query())
+        assert len(b.query(Filters(text="attacked"))) == 2 and b.counts() == a.counts()  # text index, cubes

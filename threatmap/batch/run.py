@@ -1,10 +1,11 @@
 """Ingest and reindex on a Dask cluster: workers read and geoparse partitions, the client writes the store.
 
 Each partition is one task (:func:`parse_partition`, :func:`reparse_documents`): pure, so a task whose worker died
-is simply run again elsewhere (Dask's scheduler does that). Its result — documents, mentions, candidates and the
-rejections — comes back to the client, which writes each partition in one transaction, in the order of the
-partitions. A document is therefore stored whole or not at all, whatever dies when; a re-run of the same
-command skips what was stored (content hash), as a single-process ingest does.
+is simply run again elsewhere (Dask's scheduler does that). An ingest task makes each document it geoparses into
+the rows it writes (:mod:`threatmap.store.prepared`: hashes, text-index key, mention and candidate rows, as plain
+tuples), so the client, one for the whole cluster, only runs the inserts; it writes each partition in one
+transaction, in the order of the partitions. A document is therefore stored whole or not at all, whatever dies
+when; a re-run of the same command skips what was stored (content hash), as a single-process ingest does.
 
 At most :func:`_window` tasks are in flight, so the client's memory stays bounded on a collection of any size.
 """
@@ -28,7 +29,7 @@ from threatmap.models import Candidate, Document, Mention
 from threatmap.store import Store
 from threatmap.store.ingest import (
     IngestSummary,
-    Item,
+    PreparedItem,
     Tally,
     analyse_document,
     analyse_loaded,
@@ -36,6 +37,7 @@ from threatmap.store.ingest import (
     empty_folders,
     expand_paths,
     internal_error,
+    prepare_items,
     repeated_id,
     write_items,
 )
@@ -51,7 +53,7 @@ R = TypeVar("R")
 class PartitionResult:
     """What a worker made of one partition: geoparsed documents, and what was rejected or noted on the way."""
 
-    items: tuple[Item, ...] = ()
+    items: tuple[PreparedItem, ...] = ()
     rejected: tuple[tuple[str, str], ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
     failed: tuple[tuple[str, str], ...] = ()
@@ -70,7 +72,7 @@ def parse_partition(part: Partition, max_bytes: int) -> PartitionResult:
     tally = Tally()
     try:
         loaded = read_partition(part, max_bytes)
-        items = analyse_loaded(loaded, worker_parse(), tally)
+        items = prepare_items(analyse_loaded(loaded, worker_parse(), tally))
     except DocumentError as exc:
         return PartitionResult(rejected=((part.where, str(exc)),))
     except Exception as exc:  # a bug on one file must not lose the batch: reported as this file's failure
@@ -141,32 +143,34 @@ def ingest_on_cluster(paths: Iterable[Path | str], store: Store, client: Any, *,
     parts = partitions(expand_paths(paths), chunk_bytes)
     tally.rejected.extend(empty_folders(paths))
     first_ids: dict[str, dict[str, str]] = {}  # id -> where, of each chunked file so far: a later line repeating one
-    for part, result in run_in_order(client, parse_partition, parts, max_bytes, total=len(parts), desc="ingest",
-                                     progress=progress):
-        if isinstance(result, BaseException):
-            tally.failed.append((part.where, f"not geoparsed, the cluster gave up on it: {type(result).__name__}: "
-                                             f"{str(result)[:300]}; fix: see the workers' logs"))
-            continue
-        tally.rejected.extend(result.rejected)
-        tally.notes.extend(result.notes)
-        tally.failed.extend(result.failed)
-        items = list(result.items)
-        if part.chunk:
-            items = _first_of_file(items, first_ids.setdefault(part.path, {}), tally)
-        write_items(items, store, tally)
+    results = run_in_order(client, parse_partition, parts, max_bytes, total=len(parts), desc="ingest",
+                           progress=progress)
+    with store.bulk_writes():
+        for part, result in results:
+            if isinstance(result, BaseException):
+                tally.failed.append((part.where, f"not geoparsed, the cluster gave up on it: "
+                                                 f"{type(result).__name__}: {str(result)[:300]}; fix: see the "
+                                                 f"workers' logs"))
+                continue
+            tally.rejected.extend(result.rejected)
+            tally.notes.extend(result.notes)
+            tally.failed.extend(result.failed)
+            items = list(result.items)
+            if part.chunk:
+                items = _first_of_file(items, first_ids.setdefault(part.path, {}), tally)
+            write_items(items, store, tally)
     return tally.summary()
 
 
-def _first_of_file(items: list[Item], seen: dict[str, str], tally: Tally) -> list[Item]:
+def _first_of_file(items: list[PreparedItem], seen: dict[str, str], tally: Tally) -> list[PreparedItem]:
     """Drop documents whose id an earlier chunk of the same file had (the first one is kept, as in one file)."""
     kept = []
-    for item in items:
-        at, doc = item[0], item[1]
+    for at, doc in items:
         if doc.id in seen:
             tally.rejected.append(repeated_id(at, doc.id, seen[doc.id]))
             continue
         seen[doc.id] = at
-        kept.append(item)
+        kept.append((at, doc))
     return kept
 
 

@@ -8,6 +8,7 @@ PostgreSQL + PostGIS store). Both engines implement :class:`Store` and pass the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +18,7 @@ from threatmap.errors import DocumentError
 from threatmap.models import Candidate, Document, Mention
 from threatmap.store.base import Counts, Facets
 from threatmap.store.filters import Filters
+from threatmap.store.prepared import PreparedDocument
 from threatmap.store.reviews import Orphan
 
 __all__ = ["Store", "is_url", "migrate"]
@@ -55,6 +57,8 @@ class Store(Protocol):
                      candidates: Sequence[Candidate] = ()) -> bool: ...
     def add_batch(self, items: Iterable[tuple[Document, Sequence[Mention], Sequence[Candidate]]]
                   ) -> list[str | DocumentError]: ...
+    def add_prepared(self, items: Iterable[PreparedDocument]) -> list[str | DocumentError]: ...
+    def bulk_writes(self) -> AbstractContextManager[None]: ...
     def contains(self, doc: Document) -> bool: ...
     def replace_mentions(self, doc_id: str, mentions: Sequence[Mention],
                          candidates: Sequence[Candidate] | None = None) -> None: ...

@@ -9,10 +9,9 @@ inserted with its text index.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -25,7 +24,8 @@ from threatmap.store.cube import aggregate_rows, documents_query, monthly_query
 from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.ledger import compact_if_grown, record_added, record_deleted
 from threatmap.store.marks import mark_documents
-from threatmap.store.reviews import Orphan, review_of_row, text_hash
+from threatmap.store.prepared import CANDIDATE_INSERT, DOCUMENT_INSERT, PreparedDocument, content_hash, prepare
+from threatmap.store.reviews import Orphan, review_of_row
 from threatmap.store.schema import frame
 from threatmap.store.sql import Dialect, distinct_sql, in_chunks, orphans_sql, place_keys_sql, rows_sql
 from threatmap.store.text import capped_sql
@@ -62,13 +62,6 @@ class Counts:
     text_capped: bool = False
 
 
-def content_hash(doc: Document) -> str:
-    """SHA-256 of the document id, text and metadata (not its path: moving a file changes nothing)."""
-    payload = [doc.id, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
-               doc.date_origin, doc.url, doc.title, list(doc.speakers)]
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
 class SqlStore:
     """The store's behaviour over any SQL engine; subclasses provide the engine (see the module docstring).
 
@@ -95,14 +88,17 @@ class SqlStore:
         """Run one ``?``-placeholder statement for each of ``rows``."""
         raise NotImplementedError
 
-    def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
-                         ) -> None:
-        """Insert mention rows; ``batch``: (document text, rows, mentions) per document."""
+    def _insert_mentions(self, cur: Any, rows: Sequence[Sequence[object]]) -> None:
+        """Insert mention rows (:func:`threatmap.store.schema.mention_values`)."""
         raise NotImplementedError
 
-    def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
-        """Add the documents just inserted to the text index (their normalised text)."""
+    def _index_documents(self, cur: Any, keys: Sequence[tuple[str, str]]) -> None:
+        """Add the documents just inserted to the text index: (search key of the text, document id) each."""
         raise NotImplementedError
+
+    def bulk_writes(self) -> AbstractContextManager[None]:
+        """A run of many batch writes (an ingest): the engine may spend more memory on them (see SQLite's)."""
+        return nullcontext()
 
     def close(self) -> None:
         raise NotImplementedError
@@ -146,33 +142,37 @@ class SqlStore:
 
     def add_batch(self, items: Iterable[tuple[Document, Sequence[Mention], Sequence[Candidate]]]
                   ) -> list[str | DocumentError]:
-        """Store documents in one transaction (one file, or a batch of a Dask ingest); per document ``"added"``,
-        ``"updated"``, ``"unchanged"`` or the DocumentError of a duplicate id (that document is skipped, the
-        others kept). The statements are per batch, not per document: one lookup, then bulk inserts."""
+        """Store documents in one transaction (one file); per document ``"added"``, ``"updated"``, ``"unchanged"``
+        or the DocumentError of a duplicate id (that document is skipped, the others kept)."""
+        return self.add_prepared([prepare(doc, mentions, candidates) for doc, mentions, candidates in items])
+
+    def add_prepared(self, items: Iterable[PreparedDocument]) -> list[str | DocumentError]:
+        """:meth:`add_batch` of documents already made into their rows (:mod:`threatmap.store.prepared`, e.g. by a
+        Dask worker). The statements are per batch, not per document: one lookup, then bulk inserts."""
         items = list(items)
         results: list[str | DocumentError] = []
         with self._write() as cur:
-            stored = self._stored(cur, sorted({doc.id for doc, _, _ in items}))
+            stored = self._stored(cur, sorted({item.id for item in items}))
             seen: set[str] = set()
             replaced: list[str] = []
-            written: list[tuple[Document, str, Sequence[Mention], Sequence[Candidate]]] = []
-            for doc, mentions, candidates in items:
-                digest, row = content_hash(doc), stored.get(doc.id)
-                if row and row[0] == digest:
+            written: list[PreparedDocument] = []
+            for item in items:
+                row = stored.get(item.id)
+                if row and row[0] == item.content_hash:
                     results.append("unchanged")
-                elif row and (doc.id in seen or row[1] != doc.path):
+                elif row and (item.id in seen or row[1] != item.path):
                     results.append(DocumentError(
-                        f"document id {doc.id!r} is already stored (from {row[1]!r}) with different content; "
+                        f"document id {item.id!r} is already stored (from {row[1]!r}) with different content; "
                         f"the stored one is kept; fix: give this document a distinct 'id:' in its front matter "
                         f"(or a distinct \"id\" in the JSONL line)"))
                     continue
                 else:
                     results.append("updated" if row else "added")
                     if row:
-                        replaced.append(doc.id)
-                    written.append((doc, digest, mentions, candidates))
-                    stored[doc.id] = (digest, doc.path)
-                seen.add(doc.id)
+                        replaced.append(item.id)
+                    written.append(item)
+                    stored[item.id] = (item.content_hash, item.path)
+                seen.add(item.id)
             self._write_documents(cur, replaced, written)
         return results
 
@@ -183,32 +183,21 @@ class SqlStore:
             out.update({r[0]: (r[1], r[2]) for r in self._execute(cur, sql, chunk).fetchall()})
         return out
 
-    def _write_documents(self, cur: Any, replaced: list[str],
-                         written: list[tuple[Document, str, Sequence[Mention], Sequence[Candidate]]]) -> None:
-        from threatmap.store.schema import mention_values
-
+    def _write_documents(self, cur: Any, replaced: list[str], written: list[PreparedDocument]) -> None:
         record_deleted(self, cur, replaced)  # out of the cubes before their mentions go
         for doc_id in replaced:  # their mentions and candidates cascade
             self._execute(cur, "DELETE FROM documents WHERE id = ?", (doc_id,))
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self._execute_many(
-            cur, "INSERT INTO documents (id, content_hash, text, lang, source, date, date_origin, url, title, path, "
-            "speakers, ingested_at, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc.id, digest, doc.text, doc.lang, doc.source, doc.date.isoformat() if doc.date else None,
-              doc.date_origin, doc.url, doc.title, doc.path, json.dumps(list(doc.speakers), ensure_ascii=False), now,
-              text_hash(doc.text)) for doc, digest, _, _ in written])
+        self._execute_many(cur, DOCUMENT_INSERT, [(*item.row, now) for item in written])
         if written:
-            self._index_documents(cur, [doc for doc, _, _, _ in written])
-        batch = [(doc.text, [mention_values(m, doc) for m in mentions], mentions)
-                 for doc, _, mentions, _ in written if mentions]
-        if batch:
-            self._insert_mentions(cur, batch)
-            record_added(self, cur, [row for _, rows, _ in batch for row in rows])
-            mark_documents(self, cur, [doc.id for doc, _, mentions, _ in written if mentions])
+            self._index_documents(cur, [(item.search_key, item.id) for item in written])
+        rows = [row for item in written for row in item.mentions]
+        if rows:
+            self._insert_mentions(cur, rows)
+            record_added(self, cur, rows)
+            mark_documents(self, cur, [item.id for item in written if item.mentions])
         compact_if_grown(self, cur)
-        self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
-                           [(doc.id, c.start, c.end, c.surface, c.trigger, c.passage)
-                            for doc, _, _, candidates in written for c in candidates])
+        self._execute_many(cur, CANDIDATE_INSERT, [row for item in written for row in item.candidates])
 
     def contains(self, doc: Document) -> bool:
         """True when this exact document (same id, text and metadata) is stored."""
@@ -220,7 +209,7 @@ class SqlStore:
                          candidates: Sequence[Candidate] | None = None) -> None:
         """Replace a stored document's mentions (and candidates, when given) in one transaction (reindex)."""
         with self._write() as cur:
-            row = self._execute(cur, "SELECT text, date, source, lang FROM documents WHERE id = ?",
+            row = self._execute(cur, "SELECT id, date, source, lang FROM documents WHERE id = ?",
                                 (doc_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
@@ -232,11 +221,11 @@ class SqlStore:
                 from threatmap.store.schema import mention_values
 
                 rows = [mention_values(m, tuple(row[1:])) for m in mentions]
-                self._insert_mentions(cur, [(row[0], rows, mentions)])
+                self._insert_mentions(cur, rows)
                 record_added(self, cur, rows)
                 mark_documents(self, cur, [doc_id])
             compact_if_grown(self, cur)
-            self._execute_many(cur, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)",
+            self._execute_many(cur, CANDIDATE_INSERT,
                                [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates or ()])
 
     # ---------------------------------------------------------------- reading

@@ -18,6 +18,7 @@ from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
 from threatmap.store.backend import Store
 from threatmap.store.documents import SUFFIXES, Loaded, printable_path, read_bytes, read_path
+from threatmap.store.prepared import PreparedDocument, prepare
 
 """A geoparser: a callable ``document -> mentions``, or any object with such a ``.parse`` method."""
 
@@ -162,8 +163,9 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     files = expand_paths(paths)
     tally.rejected.extend(empty_folders(paths))
     quiet = True if not progress or len(files) < 2 else None  # None: tqdm shows the bar only on a terminal
-    for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
-        _ingest_one(printable_path(path), partial(read_path, path, max_bytes=max_bytes), store, parse, tally)
+    with store.bulk_writes():
+        for path in tqdm(files, disable=quiet, unit="file", file=sys.stderr, desc="ingest", leave=False):
+            _ingest_one(printable_path(path), partial(read_path, path, max_bytes=max_bytes), store, parse, tally)
     return tally.summary()
 
 
@@ -251,12 +253,19 @@ def count(tally: Tally, mentions: Sequence[Mention], candidates: Sequence[Candid
 
 
 Item = tuple[str, Document, tuple[Mention, ...], list[Candidate]]
-"""A geoparsed document ready to store: where it came from (``file`` or ``file:line``), the document, its mentions
-and its candidate names."""
+"""A geoparsed document: where it came from (``file`` or ``file:line``), the document, its mentions and its
+candidate names."""
+PreparedItem = tuple[str, PreparedDocument]
+"""A geoparsed document ready to store: where it came from, and the rows it writes."""
 
 
 def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: Tally) -> None:
-    write_items(analyse_loaded(loaded, parse, tally, is_stored=store.contains), store, tally)
+    write_items(prepare_items(analyse_loaded(loaded, parse, tally, is_stored=store.contains)), store, tally)
+
+
+def prepare_items(items: Iterable[Item]) -> list[PreparedItem]:
+    """Each geoparsed document as the rows it writes (on a Dask worker: the client then only inserts them)."""
+    return [(at, prepare(doc, mentions, candidates)) for at, doc, mentions, candidates in items]
 
 
 def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
@@ -292,20 +301,22 @@ def repeated_id(at: str, doc_id: str, first_at: str) -> tuple[str, str]:
                 f"kept; fix: give each line a distinct \"id\"")
 
 
-def write_items(items: Sequence[Item], store: Store, tally: Tally) -> None:
+def write_items(items: Sequence[PreparedItem], store: Store, tally: Tally) -> None:
     """Store the geoparsed documents of one file (or chunk) in one transaction and count what happened."""
     if not items:
         return
     try:
-        statuses = store.add_batch([(doc, mentions, candidates) for _, doc, mentions, candidates in items])
+        statuses = store.add_prepared([item for _, item in items])
     except StoreError as exc:  # the file's transaction was rolled back: reject it, keep going with the next
-        doc = items[0][1]
-        tally.rejected.append((doc.path or doc.id, f"{doc.path}: not stored: {exc}"))
+        first = items[0][1]
+        tally.rejected.append((first.path or first.id, f"{first.path}: not stored: {exc}"))
         return
-    for (at, _doc, mentions, candidates), status in zip(items, statuses, strict=True):
+    for (at, item), status in zip(items, statuses, strict=True):
         if isinstance(status, DocumentError):  # named with its file (and JSONL line)
             tally.rejected.append((at, str(status)))
             continue
         tally.counts[status] += 1
         if status != "unchanged":
-            count(tally, mentions, candidates)
+            tally.counts["mentions"] += len(item.mentions)
+            tally.counts["threat"] += item.threats
+            tally.counts["unresolved"] += len(item.candidates)

@@ -15,18 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from threatmap.errors import StoreError
-from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.cube import cube_sql
 from threatmap.store.marks import marks_sql
 from threatmap.store.migrations import POSTGRES_STEPS, check_version
-from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, byte_collated, create_sql
-from threatmap.store.sql import POSTGRESQL, search_key
+from threatmap.store.schema import MENTION_COLUMNS, MENTION_INSERT, SCHEMA_VERSION, byte_collated, create_sql
+from threatmap.store.sql import POSTGRESQL
 
 __all__ = ["PostgresStore", "postgres_sql"]
 
 _COPY = MENTION_INSERT.replace("INSERT INTO", "COPY").split(" VALUES")[0].replace(
     ", doc_lang)", ", doc_lang, geom) FROM STDIN")
+_LAT, _LON = (next(i for i, c in enumerate(MENTION_COLUMNS) if c.name == n) for n in ("lat", "lon"))
+"""Where a mention row holds its coordinates (the point of ``geom``)."""
 
 
 def postgres_sql(sql: str) -> str:
@@ -147,17 +148,14 @@ class PostgresStore(SqlStore):
         if rows:
             cur.executemany(postgres_sql(sql), rows)
 
-    def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
-                         ) -> None:
+    def _insert_mentions(self, cur: Any, rows: Sequence[Sequence[object]]) -> None:
         with cur.copy(_COPY) as copy:  # COPY: one stream for the whole batch
-            for _, rows, mentions in batch:
-                for row, m in zip(rows, mentions, strict=True):
-                    point = f"SRID=4326;POINT({m.where.lon!r} {m.where.lat!r})" if m.where is not None else None
-                    copy.write_row((*row, point))
+            for row in rows:
+                lat, lon = row[_LAT], row[_LON]
+                copy.write_row((*row, None if lat is None else f"SRID=4326;POINT({lon!r} {lat!r})"))
 
-    def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
-        self._execute_many(cur, "UPDATE documents SET search_key = ? WHERE id = ?",
-                           [(search_key(doc.text), doc.id) for doc in docs])
+    def _index_documents(self, cur: Any, keys: Sequence[tuple[str, str]]) -> None:
+        self._execute_many(cur, "UPDATE documents SET search_key = ? WHERE id = ?", keys)
 
     @contextmanager
     def _write(self) -> Iterator[Any]:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from threatmap.errors import StoreError
-from threatmap.models import Document, Mention
 from threatmap.store.base import SqlStore
 from threatmap.store.cube import cube_sql
 from threatmap.store.marks import marks_sql
@@ -19,7 +18,10 @@ from threatmap.store.reviews import text_hash
 from threatmap.store.schema import MENTION_INSERT, SCHEMA_VERSION, create_sql
 from threatmap.store.sql import SQLITE, search_key
 
-__all__ = ["SQLiteStore", "connect"]
+__all__ = ["BULK_CACHE_KB", "SQLiteStore", "connect"]
+
+BULK_CACHE_KB = 65536
+"""SQLite's page cache (KiB) during :meth:`SQLiteStore.bulk_writes`: 64 MB."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -111,13 +113,24 @@ class SQLiteStore(SqlStore):
         if rows:
             cur.executemany(sql, rows)
 
-    def _insert_mentions(self, cur: Any, batch: list[tuple[str, list[tuple[object, ...]], Sequence[Mention]]]
-                         ) -> None:
-        cur.executemany(MENTION_INSERT, [row for _, rows, _ in batch for row in rows])
+    def _insert_mentions(self, cur: Any, rows: Sequence[Sequence[object]]) -> None:
+        cur.executemany(MENTION_INSERT, rows)
 
-    def _index_documents(self, cur: Any, docs: Sequence[Document]) -> None:
-        cur.executemany("INSERT INTO document_fts (rowid, key) SELECT rowid, ? FROM documents WHERE id = ?",
-                        [(search_key(doc.text), doc.id) for doc in docs])
+    def _index_documents(self, cur: Any, keys: Sequence[tuple[str, str]]) -> None:
+        cur.executemany("INSERT INTO document_fts (rowid, key) SELECT rowid, ? FROM documents WHERE id = ?", keys)
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """A page cache of :data:`BULK_CACHE_KB` while an ingest writes (the mentions' indexes stay in memory; the
+        default 2 MB makes each insert read index pages again), back to the default after."""
+        with self._lock:
+            before = self._conn.execute("PRAGMA cache_size").fetchone()[0]
+            self._conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KB}")
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
