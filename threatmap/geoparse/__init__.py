@@ -11,10 +11,13 @@
 - ``threat/``        threat: ``lexicon.py`` (loading the cue lexicon), ``cues.py`` (cue matching), ``actors.py``
   (whose activity), ``scope.py`` (clauses, dated history, negation), ``analysis.py`` (a passage's analysis),
   ``assess.py`` (``assess(ctx, passage, mention)``: the decision for one mention).
-- ``parser.py``      :class:`Geoparser`, the stages in order → :class:`threatmap.models.Mention`.
+- ``parser.py``      :class:`Geoparser`, the stages in order → :class:`threatmap.models.Mention`; ``find`` (before the
+  threat judgement), ``parse`` (one document) and ``pipe`` (a stream, judged in batches).
+- ``pipe.py``        :func:`pipe_isolated`: a stream of documents, each with its mentions or its own exception.
 - ``unknown.py``     names after place-type words that the gazetteer does not know (the curator's loop).
 """
 
-from threatmap.geoparse.parser import Geoparser
+from threatmap.geoparse.parser import Found, Geoparser
+from threatmap.geoparse.pipe import pipe_isolated
 
-__all__ = ["Geoparser"]
+__all__ = ["Found", "Geoparser", "pipe_isolated"]

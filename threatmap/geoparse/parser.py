@@ -22,7 +22,7 @@ from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import MAX_PASSAGE_CHARS
 from threatmap.geoparse.passages import split_passages as default_split_passages
 from threatmap.geoparse.qualify import find_qualifier
-from threatmap.geoparse.resolve import Evidence, Hints, resolve, type_hint
+from threatmap.geoparse.resolve import Evidence, propagate_hints, related_ids, resolve, type_hint
 from threatmap.geoparse.threat.assess import Span
 from threatmap.geoparse.threat.assess import assess as default_assess
 from threatmap.geoparse.threat.features import MentionSpan
@@ -83,7 +83,7 @@ class Geoparser:
         self._threat = _threat_decider(threat, assess or default_assess)
         self._preferred = {p.id: frozenset(k for a in p.preferred_for for k in _preferred_keys(a))
                            for p in places.values() if p.preferred_for}
-        self._related = _related_ids(places)
+        self._related = related_ids(places)
         self._where: dict[tuple[str, str | None], Where] = {}
         self._abroad = abroad
         """Ids of the generated cities abroad: a locative preposition is their evidence (:data:`_HOME_COUNTRIES`)."""
@@ -197,7 +197,7 @@ class Geoparser:
         quals = [None if m.prefix else find_qualifier(ntext, ws, m.nend)  # وقرجوخ: a list goes on, see below
                  for ws, m in zip(word_starts, matches, strict=True)]
         links = [_link(ntext, matches[i], matches[i + 1]) for i in range(len(matches) - 1)]
-        hint_of = _propagate_hints(hints, links)
+        hint_of = propagate_hints(hints, links)
         countries = self._countries(matches)
         mentioned: dict[str, list[int]] = {}  # place id -> positions of names that need no evidence
         for m in matches:
@@ -343,28 +343,6 @@ def _link(ntext: str, a: Match, b: Match) -> str | None:
     return "comma" if ("," in gap or "،" in gap) else None
 
 
-def _propagate_hints(hints: list[Hints], links: list[str | None]) -> list[str | None]:
-    """One type hint per mention: its own, else a plural one of its list (محافظات X و Y; X, Y and Z provinces)."""
-    out: list[str | None] = [h.before or h.after for h in hints]
-    carry: str | None = None
-    for i, h in enumerate(hints):  # forward: "محافظات الأنبار وديالى"
-        if not (i and links[i - 1]):
-            carry = None
-        elif carry and out[i] is None:
-            out[i] = carry
-        if h.before and h.plural_before:
-            carry = h.before
-    carry = None
-    for i in range(len(hints) - 1, -1, -1):  # backward: "Anbar, Diyala and Kirkuk provinces"
-        if not (i < len(links) and links[i]):
-            carry = None
-        elif carry and out[i] is None:
-            out[i] = carry
-        if hints[i].after and hints[i].plural_after:
-            carry = hints[i].after
-    return out
-
-
 def _propagate_qualifiers(quals: list[str | None], links: list[str | None], places: list[Place],
                           hints: list[str | None]) -> None:
     """A qualifier carries over a list (near X and Y), not over an apposition (near Raqqa, Syria)."""
@@ -374,24 +352,6 @@ def _propagate_qualifiers(quals: list[str | None], links: list[str | None], plac
         if link == "comma" and places[i + 1].precision > places[i].precision:
             continue
         quals[i + 1] = quals[i]
-
-
-def _related_ids(places: dict[str, Place]) -> dict[str, set[str]]:
-    """Place id -> ids of its parent, siblings and children, countries left out (evidence for ambiguous names)."""
-    children: dict[str, set[str]] = {}
-    for p in places.values():
-        if p.parent and p.type != "country":
-            children.setdefault(p.parent, set()).add(p.id)
-    related: dict[str, set[str]] = {}
-    for p in places.values():
-        rel = set(children.get(p.id, ()))
-        parent = places.get(p.parent) if p.parent else None
-        if parent is not None and parent.type != "country":
-            rel.add(parent.id)
-            rel |= children.get(parent.id, set())
-        rel.discard(p.id)
-        related[p.id] = rel
-    return related
 
 
 def _passage_of(text: str, passages: Sequence[Passage], starts: list[int], start: int, end: int,

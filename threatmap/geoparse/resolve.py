@@ -30,7 +30,7 @@ from threatmap.lang.place_words import (
 )
 from threatmap.models import Place
 
-__all__ = ["HINT_TYPES", "Evidence", "Hints", "resolve", "type_hint"]
+__all__ = ["HINT_TYPES", "Evidence", "Hints", "propagate_hints", "related_ids", "resolve", "type_hint"]
 
 HINT_TYPES: Mapping[str, frozenset[str]] = {
     "governorate": frozenset({"governorate"}),
@@ -138,3 +138,43 @@ def resolve(candidates: Sequence[Place], evidence: Evidence, *, countries: Count
         if best > 0:
             cands = [p for p in cands if countries.get(p.country or "", 0) == best]
     return min(cands, key=lambda p: (p.precision or 9, _TYPE_RANK.get(p.type, 99), p.id))
+
+
+def propagate_hints(hints: list[Hints], links: list[str | None]) -> list[str | None]:
+    """One type hint per mention: its own, else a plural one of its list (محافظات X و Y; X, Y and Z provinces)."""
+    out: list[str | None] = [h.before or h.after for h in hints]
+    carry: str | None = None
+    for i, h in enumerate(hints):  # forward: "محافظات الأنبار وديالى"
+        if not (i and links[i - 1]):
+            carry = None
+        elif carry and out[i] is None:
+            out[i] = carry
+        if h.before and h.plural_before:
+            carry = h.before
+    carry = None
+    for i in range(len(hints) - 1, -1, -1):  # backward: "Anbar, Diyala and Kirkuk provinces"
+        if not (i < len(links) and links[i]):
+            carry = None
+        elif carry and out[i] is None:
+            out[i] = carry
+        if hints[i].after and hints[i].plural_after:
+            carry = hints[i].after
+    return out
+
+
+def related_ids(places: dict[str, Place]) -> dict[str, set[str]]:
+    """Place id -> ids of its parent, siblings and children, countries left out (evidence for ambiguous names)."""
+    children: dict[str, set[str]] = {}
+    for p in places.values():
+        if p.parent and p.type != "country":
+            children.setdefault(p.parent, set()).add(p.id)
+    related: dict[str, set[str]] = {}
+    for p in places.values():
+        rel = set(children.get(p.id, ()))
+        parent = places.get(p.parent) if p.parent else None
+        if parent is not None and parent.type != "country":
+            rel.add(parent.id)
+            rel |= children.get(parent.id, set())
+        rel.discard(p.id)
+        related[p.id] = rel
+    return related

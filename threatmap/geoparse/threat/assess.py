@@ -21,6 +21,8 @@ __all__ = ["BLOCKERS", "POSITIVE", "Judgement", "PlaceRoles", "Position", "Span"
 _FILLER = frozenset({"filler"})
 _EMPTY: frozenset[str] = frozenset()
 _WINDOW = 7  # tokens left of a mention searched for "with" (partner) and "embassy in" (institution)
+_PARTNER_STOPS = frozenset({"locative", "actor", *POSITIVE, *BLOCKERS})
+"""Families of a word that ends the search for a partner's "with" (built once, not per token)."""
 
 
 def clause_at(a: Analysis, pos: int) -> tuple[int, int]:
@@ -243,7 +245,7 @@ def _partner(a: Analysis, t0: int, c0: int) -> Hit | None:
             relational = hit is not None and any(
                 "relational" in a.cover.get(j, frozenset()) for j in range(max(0, hit.t0 - 3), hit.t0))
             return hit if relational else None
-        if kinds & {"locative", "actor", *POSITIVE, *BLOCKERS}:
+        if not kinds.isdisjoint(_PARTNER_STOPS):
             return None
     return None
 
