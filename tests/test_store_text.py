@@ -115,3 +115,4 @@ def test_text_limit_is_validated_and_the_cli_export_keeps_every_match() -> None:
         with pytest.raises(ExportError, match=r"Filters.text_limit: expected .* got"):
             Filters(text="x", text_limit=bad)  # type: ignore[arg-type]
     assert Filters.from_args(argparse.Namespace(search="cells")).text_limit is None
+    assert Filters(text_limit=None).is_empty and not Filters(text="x", text_limit=None).is_empty

@@ -274,7 +274,9 @@ class SqlStore:
             types = column(distinct_sql("mentions", "place_type"))
             lo, hi = self._execute(cur, "SELECT MIN(date), MAX(date) FROM documents").fetchone()
             n_docs = self._execute(cur, "SELECT COUNT(*) FROM documents").fetchone()[0]
-            n_mentions = self._execute(cur, "SELECT COUNT(*) FROM mentions").fetchone()[0]
+            # the per-place cube sums to every stored mention: a few thousand rows, not a count of the mentions
+            # (PostgreSQL at 1M: 44 -> 7 ms)
+            n_mentions = self._execute(cur, "SELECT COALESCE(SUM(n), 0) FROM agg_place").fetchone()[0]
         return Facets(sources, langs, types, dt.date.fromisoformat(lo) if lo else None,
                       dt.date.fromisoformat(hi) if hi else None, int(n_docs), int(n_mentions))
 

@@ -99,8 +99,8 @@ class Filters:
 
     @property
     def is_empty(self) -> bool:
-        """True when nothing is filtered out."""
-        return all(getattr(self, f.name) == f.default for f in fields(self))
+        """True when nothing is filtered out (``text_limit`` cuts only a search)."""
+        return all(getattr(self, f.name) == f.default for f in fields(self) if f.name != "text_limit")
 
     @classmethod
     def from_args(cls, args: Any) -> Filters:
