@@ -133,8 +133,7 @@ def main() -> None:
             shutil.copyfile(args.store, store)
         done = subprocess.run([sys.executable, __file__, str(store), "--root", str(root), "--in-process",
                                "--profile", str(args.profile), *(["--rerun"] if args.rerun else [])],
-                               cwd=str(root), capture_output=True, text=True,
-                              check=False)
+                              cwd=str(root), capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
     result = json.loads(done.stdout.strip().splitlines()[-1])
