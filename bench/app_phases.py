@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ast
 import cProfile
+import importlib.util
 import io
 import itertools
 import json
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +59,15 @@ def instrumented(source: str) -> str:
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
+def _this_app_store() -> Any:
+    """``bench/app_store.py`` of this checkout (``--root`` may hold a ``bench`` package of its own first)."""
+    spec = importlib.util.spec_from_file_location("_this_app_store", ROOT / "bench" / "app_store.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def first_run(store: str, root: Path, *, profile: int = 0, rerun: bool = False) -> dict[str, object]:
     """In this process: AppTest's first run of ``root``'s instrumented app on ``store`` (with ``rerun``: the run of
     a filter change, "threat only", after the first run and the map's first report); per statement (line, source,
@@ -65,8 +76,9 @@ def first_run(store: str, root: Path, *, profile: int = 0, rerun: bool = False) 
 
     from streamlit.testing.v1 import AppTest
 
-    from bench.app_store import report_view
     from threatmap import settings
+
+    report_view = _this_app_store().report_view
 
     settings.STORE_PATH = Path(store)
     source = (root / "app.py").read_text(encoding="utf-8")
@@ -123,7 +135,6 @@ def main() -> None:
     root = args.root.resolve()
     if args.in_process:
         sys.path[:0] = [str(root)]
-        sys.path[1:1] = [str(ROOT)]  # bench.app_store from this checkout
         print(json.dumps(first_run(str(args.store), root, profile=args.profile, rerun=args.rerun)))
         return
     with tempfile.TemporaryDirectory(prefix="threatmap-phases-") as tmp:
