@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ui import layout
+from ui import layout, process
 
 layout.page_head()  # title and style first: the page shows at once, before the imports below (~1 s on a cold process)
 
-from threatmap import settings  # noqa: E402
-from ui import curator, data, feed, mapview, panel, review, sidebar, timeslider, views  # noqa: E402
+with process.imports_untraced("ui.data"):
+    from threatmap import settings
+    from ui import curator, data, feed, mapview, panel, review, sidebar, timeslider, views
 
 data.assets()
 

@@ -52,8 +52,8 @@ DRAWN_JS = """(n) => { const f = document.querySelector('iframe[title="streamlit
 
 
 def first_visit(target: str, root: Path) -> dict[str, float]:
-    """In this process, with the app of ``root``: AppTest's first run on ``target``, then filter changes; seconds,
-    CPU seconds and peak RSS in MB."""
+    """In this process, with the app of ``root``: AppTest's first run on ``target``, the rerun the map's first
+    report asks for, then filter changes; seconds, CPU seconds and peak RSS in MB."""
     from store_fill import SOURCES
     from streamlit.testing.v1 import AppTest
 
@@ -70,6 +70,11 @@ def first_visit(target: str, root: Path) -> dict[str, float]:
     out["AppTest first run (CPU s)"] = time.process_time() - c0
     if at.exception:
         raise RuntimeError(at.exception)
+    report_view(at)  # as the browser's map does once drawn: every run below draws the whole page
+    t0, c0 = time.perf_counter(), time.process_time()
+    at.run()
+    out["AppTest rerun on the map's first report (s)"] = time.perf_counter() - t0
+    out["AppTest rerun on the map's first report (CPU s)"] = time.process_time() - c0
     for label, change in [
         ("threat only", lambda a: a.sidebar.toggle(key="threat_only").set_value(True)),
         ("since 2020-01-01", lambda a: a.sidebar.date_input(key="since").set_value(dt.date(2020, 1, 1))),
@@ -86,6 +91,15 @@ def first_visit(target: str, root: Path) -> dict[str, float]:
             raise RuntimeError(at.exception)
     out["AppTest process peak RSS (MB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def report_view(at: Any) -> None:
+    """Give the map component of ``at`` (an AppTest after a run) the value the map reports once drawn in a browser
+    (its view), for the next run."""
+    (element,) = [el for el in at.get("component_instance") if "st_folium" in el.proto.component_name]
+    key = json.loads(element.proto.json_args)["key"]
+    at.session_state[key] = {"last_active_drawing": None, "last_clicked": None, "zoom": 6,
+                             "center": {"lat": 34.8, "lng": 41.5}}
 
 
 def _proc(pid: int) -> tuple[float, float]:
