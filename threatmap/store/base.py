@@ -20,7 +20,7 @@ import pandas as pd
 
 from threatmap.errors import DocumentError, StoreError
 from threatmap.models import Candidate, Document, Mention
-from threatmap.store.cube import aggregate_rows, documents_query, monthly_query
+from threatmap.store.cube import aggregate_rows, documents_query, keys_sql, monthly_query
 from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.ledger import compact_if_grown, record_added, record_deleted
 from threatmap.store.marks import mark_documents
@@ -360,7 +360,7 @@ class SqlStore:
         map's geometries are resolved from, once per revision."""
         with self._read() as cur:
             reviews = self._has_reviews(cur)
-            sql = place_keys_sql(self.dialect, reviews=reviews)
+            sql = place_keys_sql(self.dialect, keys_sql(), reviews=reviews)
             rows = frame(self._execute(cur, sql, (THRESHOLD,) * (2 if reviews else 1)).fetchall())
         key = rows["qualifier"].where(rows["qualifier"].notna(), "")
         return rows[~pd.DataFrame({"p": rows["place_id"], "q": key}).duplicated()].reset_index(drop=True)

@@ -57,6 +57,7 @@ __all__ = [
     "documents_cube_sql",
     "documents_query",
     "grid_step",
+    "keys_sql",
     "monthly_cube_sql",
     "monthly_query",
     "plan",
@@ -164,6 +165,12 @@ def rebuild_sql() -> list[str]:
     for cube in CUBES:
         out += [f"DELETE FROM {cube.name}", delta_sql(cube), *compact_sql(cube)]
     return out
+
+
+def keys_sql() -> str:
+    """Every (place, qualifier) of the machine's stored mentions (``place_id``, ``qualifier``), from the per-place
+    cube: its ledger summed per key, the keys whose mentions are all deleted dropped."""
+    return f"SELECT place_id, qualifier FROM {PLACES.name} GROUP BY place_id, qualifier HAVING SUM(n) > 0"
 
 
 def grid_step(threshold: float) -> int | None:

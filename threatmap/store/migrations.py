@@ -18,12 +18,14 @@ from threatmap.store.schema import (
     SEQUENCE,
     byte_collated,
     create_sql,
+    key_index_sql,
     mentions_table_sql,
     review_sql,
     source_index_sql,
 )
 
-__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SEQ_STEP", "SQLITE_STEPS", "check_version", "marks_step", "migrate_sqlite"]
+__all__ = ["CUBES_STEP", "POSTGRES_STEPS", "SEQ_STEP", "SQLITE_STEPS", "check_version", "key_step", "marks_step",
+           "migrate_sqlite"]
 
 _V3 = tuple(c for c in MENTION_COLUMNS)
 _V3_COPY = ", ".join(f'"{c.name}"' for c in _V3 if c.name != "resolved_by")
@@ -70,6 +72,12 @@ ANALYZE mentions;"""
 """PostgreSQL 8 -> 9 (issue 14, text search and places at 1M mentions): ``documents.seq`` numbered in the order
 the documents were ingested (then by id), its sequence moved past them, and the ``mentions_place_date`` index."""
 
+def key_step(engine: str) -> str:
+    """9 -> 10 on ``engine`` (issue 14, the map's geometries at 1M mentions): the ``mentions_key`` index, then its
+    statistics (PostgreSQL keeps them for the index's expressions)."""
+    return f"{key_index_sql(engine)}\nANALYZE {'mentions' if engine == 'postgresql' else 'mentions_key'};"
+
+
 _V4_REVIEWS = review_sql("sqlite").replace(",\n    passage_start INTEGER, passage_end INTEGER", "")
 """The review tables as issue 13 created them in a version-4 store (created here when that store has none)."""
 
@@ -112,6 +120,7 @@ DROP TABLE mentions_v5;
     6: CUBES_STEP,
     7: marks_step("sqlite"),
     8: "",
+    9: key_step("sqlite"),
 }
 """SQL that brings a SQLite store of the key's version to the next one (1 -> 2: ``threat_p``, NULL: the stored
 verdict reads as 1.0 / 0.0 until ``python -m threatmap reindex``; 2 -> 3: the table rebuilt so that ``place_id``
@@ -120,16 +129,18 @@ document fields copied onto the mentions, each document's text hash (the reviews
 (issue 13) with the sentence of an added mention, new indexes, the documents' FTS5 index filled from the stored
 texts, the revision counter; 5 -> 6: the table rebuilt (rows and their rowids kept) so that the geometry
 columns may be null, for mentions whose name nothing locates; 6 -> 7: :data:`CUBES_STEP`; 7 -> 8:
-:func:`marks_step`; 8 -> 9: the version only: the documents' rowid is the order they were stored in)."""
+:func:`marks_step`; 8 -> 9: the version only: the documents' rowid is the order they were stored in; 9 -> 10:
+:func:`key_step`)."""
 
 POSTGRES_STEPS: dict[int, str] = {
     5: f"ALTER TABLE mentions {', '.join(f'ALTER COLUMN {c} DROP NOT NULL' for c in _WHERE_COLUMNS)};",
     6: byte_collated(CUBES_STEP),
     7: marks_step("postgresql"),
     8: SEQ_STEP,
+    9: key_step("postgresql"),
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's; 8 -> 9: :data:`SEQ_STEP`)."""
+geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's; 8 -> 9: :data:`SEQ_STEP`; 9 -> 10: as SQLite's)."""
 
 
 def check_version(version: int, label: str) -> None:

@@ -31,13 +31,14 @@ __all__ = [
     "SCHEMA_VERSION",
     "create_sql",
     "frame",
+    "key_index_sql",
     "mention_values",
     "mentions_table_sql",
     "review_sql",
     "source_index_sql",
 ]
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Version of a store's schema (SQLite ``PRAGMA user_version``, PostgreSQL ``meta.schema_version``). 1: every query
 loaded all mentions, passages stored per mention; 2: ``threat_p``; 3: ``resolved_by``, ``place_id`` may be null
 (places located from context); 4: no passage copy per mention (issue 11); 5: document fields on each
@@ -47,7 +48,8 @@ nothing locates, ``resolved_by`` 'unlocated'); 7: the pre-aggregated counts (:mo
 the ``mentions_first`` index; 8: the reviewed-mention ids (:mod:`threatmap.store.marks`), ``mentions_source``
 and ``mentions_doc`` cover every filter column; 9: (PostgreSQL) ``documents.seq``, the order documents were stored
 in (a capped text search keeps the most recent, :mod:`threatmap.store.text`), and the ``mentions_place_date``
-index (the newest page of a few places); SQLite's rowid already orders its documents. Bump it with a new entry in
+index (the newest page of a few places); SQLite's rowid already orders its documents; 10: the ``mentions_key``
+index (the first stored mention of each place and qualifier, :func:`key_index_sql`). Bump it with a new entry in
 :mod:`threatmap.store.migrations`."""
 
 MENTION_COLUMNS: tuple[Column, ...] = mention_columns()
@@ -156,6 +158,14 @@ PLACE_DATE_INDEX = ("CREATE INDEX IF NOT EXISTS mentions_place_date ON mentions(
 """PostgreSQL: a place's mentions newest first (the merged newest page of a few places, :func:`rows_sql`)."""
 
 
+def key_index_sql(engine: str) -> str:
+    """The ``mentions_key`` index (schema 10): a place and qualifier, then its mentions in the order they were stored
+    (PostgreSQL's ``id``; SQLite's rowid ends every index), so the first stored mention of each is one probe
+    (:meth:`~threatmap.store.base.SqlStore.place_keys`, the geometries the map draws)."""
+    stored = ", id" if engine == "postgresql" else ""
+    return f"CREATE INDEX IF NOT EXISTS mentions_key ON mentions (COALESCE(place_id, ''), COALESCE(qualifier, ''){stored});"
+
+
 def create_sql(engine: str) -> str:
     """The tables and indexes of a new store at :data:`SCHEMA_VERSION` on ``engine`` (``sqlite`` or
     ``postgresql``); the version itself is recorded by the caller."""
@@ -174,7 +184,7 @@ CREATE TABLE IF NOT EXISTS candidates (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO meta VALUES ('revision', 0) ON CONFLICT (key) DO NOTHING;
 CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash);
-{_INDEXES}{source_index_sql(engine)}\n{review_sql(engine)}"""
+{_INDEXES}{source_index_sql(engine)}\n{key_index_sql(engine)}\n{review_sql(engine)}"""
     if engine == "postgresql":
         return sql + f"""
 {SEQ_INDEX}

@@ -350,12 +350,23 @@ def distinct_sql(table: str, column: str) -> str:
             f"SELECT v FROM t WHERE v IS NOT NULL")
 
 
-def place_keys_sql(dialect: Dialect, *, reviews: bool) -> str:
+def place_keys_sql(dialect: Dialect, keys: str, *, reviews: bool) -> str:
     """One mention (the first stored) of every (place, qualifier) the machine's unreviewed mentions hold, and every
     reviewed or added mention, as :func:`rows_sql` rows (one parameter per part: the threat threshold); the
-    caller keeps one row per key."""
+    caller keeps one row per key.
+
+    ``keys`` selects every (place, qualifier) of the machine's mentions (``place_id``, ``qualifier``; from the
+    per-place cube: a few thousand rows); the first stored unreviewed mention of each is one probe of the
+    ``mentions_key`` index (its place and qualifier, then its mentions in the order stored), not a grouping of every
+    mention (PostgreSQL at 1M mentions: a sequential scan)."""
     machine, *reviewed = final_parts(dialect, reviews=reviews)
+    mid = dialect.mention_id
+    tests = [*(f"COALESCE(k.{c}, '') = COALESCE(g.{c}, '')" for c in ("place_id", "qualifier")),  # the seek
+             *(f"k.{c} {dialect.same} g.{c}" for c in ("place_id", "qualifier"))]
+    if reviews:
+        tests.append(f"k.{mid} {UNREVIEWED}")
+    probe = f"SELECT k.{mid} FROM mentions k WHERE {' AND '.join(tests)} ORDER BY k.{mid} LIMIT 1"
     first = (f"SELECT {_ROW_COLUMNS} FROM {machine} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN "
-             f"(SELECT MIN(m.mid) FROM {machine} GROUP BY m.place_id, m.qualifier)")
+             f"(SELECT ({probe}) FROM ({keys}) AS g)")
     parts = [first, *(f"SELECT {_ROW_COLUMNS} FROM {p} JOIN documents d ON d.id = m.doc_id" for p in reviewed)]
     return f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_ORDER_ROWS}"
