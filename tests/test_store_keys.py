@@ -20,26 +20,26 @@ UNLOCATED = Mention(doc_id="", start=0, end=4, surface="ISIS", place_id=None, na
                     where=None, threat=True, passage_start=0, passage_end=4, resolved_by="unlocated")
 
 
-def _grouped(store: Store) -> pd.DataFrame:
+def _grouped(s: Store) -> pd.DataFrame:
     """What ``place_keys`` answered before schema 10: the first stored unreviewed mention of each key by grouping
     every mention, then the reviewed and added ones, one row per key kept."""
     from threatmap.store.schema import frame
 
-    with store.reading() as cur:
-        reviews = store.run(cur, "SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
-        machine, *reviewed = final_parts(store.dialect, reviews=reviews)
+    with s.reading() as cur:
+        reviews = s.run(cur, "SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+        machine, *reviewed = final_parts(s.dialect, reviews=reviews)
         first = (f"SELECT {_ROW_COLUMNS} FROM {machine} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN "
                  f"(SELECT MIN(m.mid) FROM {machine} GROUP BY m.place_id, m.qualifier)")
         parts = [first, *(f"SELECT {_ROW_COLUMNS} FROM {p} JOIN documents d ON d.id = m.doc_id" for p in reviewed)]
         sql = f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_ORDER_ROWS}"
-        rows = frame(store.run(cur, sql, (THRESHOLD,) * (2 if reviews else 1)).fetchall())
+        rows = frame(s.run(cur, sql, (THRESHOLD,) * (2 if reviews else 1)).fetchall())
     key = rows["qualifier"].where(rows["qualifier"].notna(), "")
     return rows[~pd.DataFrame({"p": rows["place_id"], "q": key}).duplicated()].reset_index(drop=True)
 
 
-def _same(store: Store) -> pd.DataFrame:
-    keys = store.place_keys()
-    pd.testing.assert_frame_equal(keys, _grouped(store))
+def _same(s: Store) -> pd.DataFrame:
+    keys = s.place_keys()
+    pd.testing.assert_frame_equal(keys, _grouped(s))
     return keys
 
 
@@ -50,12 +50,12 @@ def _parsed(d: object, qualifiers: tuple[str | None, ...]) -> list[Mention]:
     return [*out, dataclasses.replace(UNLOCATED, doc_id=d.id)]  # type: ignore[attr-defined]
 
 
-def _fill(store: Store) -> None:
+def _fill(s: Store) -> None:
     texts = ["ISIS attacked near Mosul.\nCalm in Anbar. Mosul again.", "مازال داعش يهدد جبال حمرين والأنبار",
              "Mosul was quiet.\nAnbar, Hamrin and Mosul.", "Anbar only."]
     for i, text in enumerate(texts * 2):
         d = doc(f"d{i}", text, date=dt.date(2020, 1 + i, 1) if i % 3 else None, source=f"S{i % 2}")
-        store.add_document(d, _parsed(d, (None, "north", None, "outskirts")[i % 4:] or (None,)))
+        s.add_document(d, _parsed(d, (None, "north", None, "outskirts")[i % 4:] or (None,)))
 
 
 def test_place_keys_are_the_first_stored_mention_of_each_key_as_grouping_every_mention_gives(store: Store) -> None:  # noqa: F811
@@ -87,3 +87,23 @@ def test_place_keys_stay_exact_after_replacements_deletions_and_reviews(store: S
     _same(store)
     add(store, doc("late", "Hamrin, late."))
     _same(store)
+
+
+def test_a_version_9_store_migrates_and_draws_the_same_keys(target: str) -> None:  # noqa: F811
+    """Schema 9 (no ``mentions_key``) -> 10 on both engines: ``migrate`` adds the index; the keys are unchanged."""
+    from test_store_migrate import _refused_then_migrated
+
+    with Store.open(target) as s:
+        _fill(s)
+        before = s.place_keys()
+        with s.writing() as cur:
+            s.run(cur, "DROP INDEX mentions_key")
+            if s.dialect.name == "postgresql":
+                s.run(cur, "UPDATE meta SET value = 9 WHERE key = 'schema_version'")
+    _refused_then_migrated(target, 9)
+    with Store.open(target) as s:
+        pd.testing.assert_frame_equal(_same(s), before)
+        exists = ("SELECT to_regclass('mentions_key') IS NOT NULL" if s.dialect.name == "postgresql" else
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name = 'mentions_key'")
+        with s.reading() as cur:
+            assert s.run(cur, exists).fetchone()[0]

@@ -140,7 +140,8 @@ POSTGRES_STEPS: dict[int, str] = {
     9: key_step("postgresql"),
 }
 """SQL that brings a PostgreSQL store of the key's version to the next one (5 is PostgreSQL's first; 5 -> 6: the
-geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's; 8 -> 9: :data:`SEQ_STEP`; 9 -> 10: as SQLite's)."""
+geometry columns may be null; 6 -> 7: the cubes; 7 -> 8: as SQLite's; 8 -> 9: :data:`SEQ_STEP`; 9 -> 10: as
+SQLite's)."""
 
 
 def check_version(version: int, label: str) -> None:

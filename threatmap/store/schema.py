@@ -163,7 +163,8 @@ def key_index_sql(engine: str) -> str:
     (PostgreSQL's ``id``; SQLite's rowid ends every index), so the first stored mention of each is one probe
     (:meth:`~threatmap.store.base.SqlStore.place_keys`, the geometries the map draws)."""
     stored = ", id" if engine == "postgresql" else ""
-    return f"CREATE INDEX IF NOT EXISTS mentions_key ON mentions (COALESCE(place_id, ''), COALESCE(qualifier, ''){stored});"
+    return (f"CREATE INDEX IF NOT EXISTS mentions_key ON mentions (COALESCE(place_id, ''), COALESCE(qualifier, '')"
+            f"{stored});")
 
 
 def create_sql(engine: str) -> str:
