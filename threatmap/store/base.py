@@ -361,7 +361,12 @@ class SqlStore:
         with self._read() as cur:
             reviews = self._has_reviews(cur)
             sql = place_keys_sql(self.dialect, keys_sql(), reviews=reviews)
+            ordered = self.dialect.name == "postgresql"
+            if ordered:  # the probes walk ``mentions_key`` in order and stop at once (a bitmap reads every mention
+                self._execute(cur, "SET LOCAL enable_bitmapscan = off")  # of the key, then sorts: 13 s -> 0.1 s)
             rows = frame(self._execute(cur, sql, (THRESHOLD,) * (2 if reviews else 1)).fetchall())
+            if ordered:
+                self._execute(cur, "RESET enable_bitmapscan")
         key = rows["qualifier"].where(rows["qualifier"].notna(), "")
         return rows[~pd.DataFrame({"p": rows["place_id"], "q": key}).duplicated()].reset_index(drop=True)
 

@@ -367,6 +367,7 @@ def place_keys_sql(dialect: Dialect, keys: str, *, reviews: bool) -> str:
         tests.append(f"k.{mid} {UNREVIEWED}")
     probe = f"SELECT k.{mid} FROM mentions k WHERE {' AND '.join(tests)} ORDER BY k.{mid} LIMIT 1"
     first = (f"SELECT {_ROW_COLUMNS} FROM {machine} JOIN documents d ON d.id = m.doc_id WHERE m.mid IN "
-             f"(SELECT ({probe}) FROM ({keys}) AS g)")
+             f"(SELECT mid FROM first_mentions)")
     parts = [first, *(f"SELECT {_ROW_COLUMNS} FROM {p} JOIN documents d ON d.id = m.doc_id" for p in reviewed)]
-    return f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_ORDER_ROWS}"
+    return (f"WITH first_mentions AS MATERIALIZED (SELECT ({probe}) AS mid FROM ({keys}) AS g) "
+            f"SELECT * FROM ({_union(parts)}) AS m ORDER BY {_ORDER_ROWS}")
