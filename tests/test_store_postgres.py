@@ -59,3 +59,24 @@ def test_a_bad_url_is_a_clear_error(pg_cluster: object) -> None:
     port = pg_cluster.port  # type: ignore[attr-defined]
     with pytest.raises(StoreError, match=r"cannot connect to the store 'postgresql://nobody@127.0.0.1:\d+/nodb'"):
         Store.open(f"postgresql://nobody@127.0.0.1:{port}/nodb")
+
+
+def test_every_statement_is_planned_for_its_values(postgres_url: str) -> None:
+    """psycopg prepares a statement run five times; PostgreSQL's generic plan of it then ignores the values (a text
+    search's needle): the store's connection asks for a plan of the values every time, and the answers stay."""
+    with Store.open(postgres_url) as store:
+        store.add_document(*_mosul_document())
+        with store.reading() as cur:
+            assert store.run(cur, "SHOW plan_cache_mode").fetchone()[0] == "force_custom_plan"
+        answers = {len(store.aggregate(Filters(text="mosul"))) for _ in range(8)}
+        assert answers == {1}
+
+
+def _mosul_document() -> tuple[object, ...]:
+    from threatmap.models import Document, Mention, Where
+
+    doc = Document(id="m", text="ISIS attacked near Mosul.", lang="en", source="Wire")
+    mention = Mention(doc_id="m", start=19, end=24, surface="Mosul", place_id="mosul", name="Mosul",
+                      place_type="city", where=Where(36.34, 43.13, (43.13, 36.34, 43.13, 36.34), "Point", 1),
+                      threat=True, passage_start=0, passage_end=25)
+    return (doc, [mention])
