@@ -72,6 +72,7 @@ ANALYZE mentions;"""
 """PostgreSQL 8 -> 9 (issue 14, text search and places at 1M mentions): ``documents.seq`` numbered in the order
 the documents were ingested (then by id), its sequence moved past them, and the ``mentions_place_date`` index."""
 
+
 def key_step(engine: str) -> str:
     """9 -> 10 on ``engine`` (issue 14, the map's geometries at 1M mentions): the ``mentions_key`` index, then its
     statistics (PostgreSQL keeps them for the index's expressions)."""
