@@ -60,11 +60,8 @@ def _connect(url: str) -> Any:
         raise StoreError(f"the store {_label(url)!r} is PostgreSQL, but psycopg is not installed; fix: "
                          f"pip install -r requirements.txt") from None
     try:
-        # no JIT: the store's statements are short, and compiling them cost more than running them (~2 s).
-        # A plan for the values given, every time: psycopg prepares a statement run 5 times, and PostgreSQL's
-        # generic plan of a text search (its needle unknown) reads far more (1M mentions: 25 -> 400 ms from then)
-        return psycopg.connect(url, autocommit=False, connect_timeout=10,
-                               options="-c jit=off -c plan_cache_mode=force_custom_plan")
+        # no JIT: the store's statements are short, and compiling them cost more than running them (~2 s)
+        return psycopg.connect(url, autocommit=False, connect_timeout=10, options="-c jit=off")
     except psycopg.Error as exc:
         raise StoreError(f"cannot connect to the store {_label(url)!r}: {str(exc).strip()}; fix: check the URL "
                          f"(--store or THREATMAP_STORE), that the server runs and accepts this user") from None
@@ -170,9 +167,13 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _read(self) -> Iterator[Any]:
-        """One read-only transaction on one snapshot (REPEATABLE READ)."""
+        """One read-only transaction on one snapshot (REPEATABLE READ). Its statements are planned for their values
+        every time: psycopg prepares a statement run 5 times, and PostgreSQL's generic plan of a text search (its
+        needle unknown) reads far more (1M mentions: the capped search's map 25 -> 400 ms from the sixth run on).
+        Writes keep the generic plans of their many small statements (planned each time: a third fewer docs/s)."""
         with self._transaction("read") as cur:
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+                        "SET LOCAL plan_cache_mode = force_custom_plan")
             yield cur
 
     @contextmanager
