@@ -258,7 +258,7 @@ def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
     return tally.summary(reindexed=done)
 
 
-Reparsed = tuple[str, tuple[Mention, ...], list[Candidate]]
+Reparsed = tuple[str, tuple[Mention, ...], tuple[Candidate, ...]]
 """A stored document geoparsed again: its id, mentions and candidate names."""
 
 
@@ -268,7 +268,7 @@ def analyse_documents(documents: Iterable[Document], parse: ParseMany, tally: Ta
         if isinstance(outcome, Exception):
             tally.rejected.append((doc.path or doc.id, str(parse_failure(doc, outcome))))
         else:
-            yield doc.id, outcome, find_candidates(doc, outcome)
+            yield doc.id, outcome, tuple(find_candidates(doc, outcome))
 
 
 def write_reindexed(items: Sequence[Reparsed], store: Store, tally: Tally) -> int:
