@@ -86,11 +86,38 @@ def run_dask(collection: Path, store_path: Path, workers: int, chunk_bytes: int)
                     [after - before for before, after in zip(worker_cpu, _cpu(pids), strict=True)])
 
 
+def reindex_writes(store_path: Path, batch: int, rounds: int = 2) -> None:
+    """Time the write side of a reindex on copies of ``store_path``: every document's mentions replaced one
+    transaction per document (as before) or ``batch`` documents per transaction, alternated; the mentions are
+    computed once beforehand (not timed)."""
+    from threatmap.gazetteer import default_gazetteer
+    from threatmap.geoparse.parser import Geoparser
+    from threatmap.geoparse.unknown import find_candidates
+
+    parser = Geoparser.from_gazetteer(default_gazetteer(str(ROOT / "places.yaml"), str(ROOT / "geodata")))
+    with Store.open(store_path) as store:
+        docs = store.documents()
+    items = [(d.id, m, tuple(find_candidates(d, m))) for d, m in zip(docs, parser.pipe(docs), strict=True)]
+    print(f"\nreindex writes, {len(items)} documents (load average {os.getloadavg()[0]:.1f}):")
+    for n in range(rounds):
+        for label, size in (("one per transaction", 1), (f"{batch} per transaction", batch)):
+            copy = store_path.with_name(f"rw{n}-{size}.sqlite")
+            shutil.copy(store_path, copy)
+            with Store.open(copy) as store:
+                wall, cpu = time.perf_counter(), time.process_time()
+                for i in range(0, len(items), size):
+                    store.replace_many(items[i:i + size])
+                print(f"  {label:<22} wall {time.perf_counter() - wall:6.1f} s, CPU {time.process_time() - cpu:6.1f} s")
+            copy.unlink()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--chunk-kb", type=int, default=1024, help="JSONL chunk per task (KB)")
+    ap.add_argument("--reindex-writes", type=int, default=0, metavar="N",
+                    help="also time a reindex's writes: one document per transaction vs N (the store of one process)")
     args = ap.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     try:
@@ -121,6 +148,8 @@ def main() -> None:
         counts = {(t[0].added, t[0].mentions, t[0].threat_mentions) for _, t in rows}
         if len(counts) != 1:
             print(f"WARNING: the modes stored different results: {counts}")
+        if args.reindex_writes:
+            reindex_writes(folder / "single.sqlite", args.reindex_writes)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

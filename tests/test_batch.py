@@ -12,6 +12,7 @@ import pytest
 
 from threatmap.batch.cluster import ClusterError, GeoparserPlugin, gazetteer_digest
 from threatmap.batch.partitions import Partition, partitions, read_partition
+from threatmap.geoparse.parser import Geoparser
 from threatmap.store.documents import read_path
 
 PLACES = Path(__file__).parent / "data" / "geoparse_places.yaml"
@@ -65,10 +66,10 @@ def test_the_worker_plugin_refuses_another_gazetteer(tmp_path: Path) -> None:
     plugin = GeoparserPlugin(str(PLACES.resolve()), str(GEODATA.resolve()), "0" * 64)
     with pytest.raises(ClusterError, match="differs from the client's"):
         plugin.setup(SimpleNamespace(address="tcp://127.0.0.1:1"))
-    assert plugin.parse is None
+    assert plugin.geoparser is None
     good = GeoparserPlugin(str(PLACES.resolve()), str(GEODATA.resolve()), gazetteer_digest(PLACES, GEODATA))
     good.setup(SimpleNamespace(address="tcp://127.0.0.1:1"))
-    assert good.parse is not None
+    assert isinstance(good.geoparser, Geoparser)  # kept whole: tasks geoparse through its pipe
 
 
 def test_the_gazetteer_digest_covers_geodata(tmp_path: Path) -> None:

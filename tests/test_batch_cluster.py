@@ -144,7 +144,7 @@ def test_cluster_ingest_writes_the_rows_cubes_and_review_marks_of_a_single_proce
 
 
 def _parser_ids(client: Any) -> dict[str, int]:
-    return client.run(lambda dask_worker: id(dask_worker.plugins[PLUGIN_NAME].parse))  # type: ignore[no-any-return]
+    return client.run(lambda dask_worker: id(dask_worker.plugins[PLUGIN_NAME].geoparser))  # type: ignore[no-any-return]
 
 
 def test_the_parser_is_loaded_once_per_worker_not_per_task(client: Any, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from threatmap import settings
+from threatmap.errors import StoreError
 from threatmap.models import Document, Mention, Where
 from threatmap.store import Store
 from threatmap.store.ingest import IngestSummary, ensure_demo_corpus, expand_paths, ingest_paths, ingest_upload, reindex
@@ -172,6 +173,18 @@ def test_reindex_replaces_mentions_without_the_sources(store: Store, tmp_path: P
     assert summary.reindexed == 6 and summary.mentions == 10
     assert len(store.query()) == 10
     assert "documents reindexed: 6" in str(summary)
+
+
+def test_reindex_writes_a_batch_whole_or_not_at_all(store: Store) -> None:
+    ingest_paths([DATA / "good"], store, fake_parse)
+    before = store.query()
+    docs = store.documents()
+    batch = [(d.id, fake_parse(d) * 2, ()) for d in docs] + [("gone", (), ())]
+    with pytest.raises(StoreError, match="no stored document with id 'gone'"):
+        store.replace_many(batch)
+    assert store.query().equals(before)  # the documents before 'gone' kept their mentions
+    store.replace_many(batch[:-1])
+    assert len(store.query()) == 2 * len(before) > 0
 
 
 def test_demo_corpus_only_when_the_store_is_empty(store: Store) -> None:

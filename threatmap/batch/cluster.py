@@ -2,7 +2,7 @@
 
 The geoparser lives in a Dask *worker plugin* (:class:`GeoparserPlugin`): the scheduler hands it to every worker,
 present and future (a worker restarted after a crash too), and the worker calls its ``setup`` once, which loads
-the gazetteer and builds the parser. Tasks find it with :func:`worker_parse`. There is no module-level state: the
+the gazetteer and builds the parser. Tasks find it with :func:`worker_geoparser`. There is no module-level state: the
 parser is an attribute of the plugin object that Dask keeps on each worker.
 """
 
@@ -14,10 +14,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from threatmap.errors import ThreatmapError
-from threatmap.protocols import ParseFn
+
+if TYPE_CHECKING:
+    from threatmap.geoparse.parser import Geoparser
 
 try:  # the plugin's base class; without dask installed the module still imports (and says why it cannot run)
     from distributed import WorkerPlugin
@@ -71,14 +73,13 @@ class GeoparserPlugin(WorkerPlugin):
         self.places = places
         self.geodata = geodata
         self.digest = digest
-        self.parse: ParseFn | None = None
+        self.geoparser: Geoparser | None = None
 
     def setup(self, worker: Any) -> None:
         """Build the parser (on the worker); ClusterError when this worker's gazetteer files differ."""
         from threatmap.gazetteer import default_gazetteer
         from threatmap.geoparse.parser import Geoparser
         from threatmap.longlived import freeze_loaded
-        from threatmap.store.ingest import parse_function
 
         try:
             found = gazetteer_digest(self.places, self.geodata)
@@ -88,7 +89,7 @@ class GeoparserPlugin(WorkerPlugin):
         if found != self.digest:
             raise ClusterError(f"worker {worker.address}: its {self.places} or {self.geodata} differs from the "
                                f"client's; fix: give every worker the same gazetteer files")
-        self.parse = parse_function(Geoparser.from_gazetteer(default_gazetteer(self.places, self.geodata)))
+        self.geoparser = Geoparser.from_gazetteer(default_gazetteer(self.places, self.geodata))
         freeze_loaded()  # the worker lives for the batch: its gazetteer leaves the full GC passes
 
 
@@ -98,16 +99,16 @@ def geoparser_plugin(places: Path | str, geodata: Path | str) -> GeoparserPlugin
     return GeoparserPlugin(places, geodata, gazetteer_digest(places, geodata))
 
 
-def worker_parse() -> ParseFn:
+def worker_geoparser() -> Geoparser:
     """The geoparser of the worker running the current task (loaded once by :class:`GeoparserPlugin`)."""
     from distributed import get_worker
 
     plugin = get_worker().plugins.get(PLUGIN_NAME)
-    parse = plugin.parse if isinstance(plugin, GeoparserPlugin) else None
-    if parse is None:
+    geoparser = plugin.geoparser if isinstance(plugin, GeoparserPlugin) else None
+    if geoparser is None:
         raise ClusterError(f"the worker has no geoparser (plugin {PLUGIN_NAME!r} missing or failed); "
                            f"fix: see the worker's log")
-    return parse
+    return geoparser
 
 
 @contextmanager

@@ -22,24 +22,26 @@ from typing import Any, TypeVar
 from tqdm import tqdm
 
 from threatmap import settings
-from threatmap.batch.cluster import ClusterError, worker_parse
+from threatmap.batch.cluster import ClusterError, worker_geoparser
 from threatmap.batch.partitions import CHUNK_BYTES, Partition, partitions, read_partition
 from threatmap.errors import DocumentError
-from threatmap.models import Candidate, Document, Mention
+from threatmap.models import Document
 from threatmap.store import Store
 from threatmap.store.ingest import (
     IngestSummary,
     PreparedItem,
+    Reparsed,
     Tally,
-    analyse_document,
+    analyse_documents,
     analyse_loaded,
-    count,
     empty_folders,
     expand_paths,
     internal_error,
+    parse_many_function,
     prepare_items,
     repeated_id,
     write_items,
+    write_reindexed,
 )
 
 REINDEX_CHUNK = 100
@@ -63,7 +65,7 @@ class PartitionResult:
 class ReparseResult:
     """A reindex task's result: the new mentions and candidates per document id, and the documents that failed."""
 
-    items: tuple[tuple[str, tuple[Mention, ...], tuple[Candidate, ...]], ...] = ()
+    items: tuple[Reparsed, ...] = ()
     rejected: tuple[tuple[str, str], ...] = ()
 
 
@@ -72,7 +74,7 @@ def parse_partition(part: Partition, max_bytes: int) -> PartitionResult:
     tally = Tally()
     try:
         loaded = read_partition(part, max_bytes)
-        items = prepare_items(analyse_loaded(loaded, worker_parse(), tally))
+        items = prepare_items(analyse_loaded(loaded, parse_many_function(worker_geoparser()), tally))
     except DocumentError as exc:
         return PartitionResult(rejected=((part.where, str(exc)),))
     except Exception as exc:  # a bug on one file must not lose the batch: reported as this file's failure
@@ -82,16 +84,9 @@ def parse_partition(part: Partition, max_bytes: int) -> PartitionResult:
 
 def reparse_documents(docs: Sequence[Document]) -> ReparseResult:
     """(On a worker) geoparse stored documents again (reindex)."""
-    parse = worker_parse()
-    items, rejected = [], []
-    for doc in docs:
-        try:
-            mentions, candidates = analyse_document(doc, parse)
-        except DocumentError as exc:
-            rejected.append((doc.path or doc.id, str(exc)))
-            continue
-        items.append((doc.id, mentions, tuple(candidates)))
-    return ReparseResult(tuple(items), tuple(rejected))
+    tally = Tally()
+    items = tuple(analyse_documents(docs, parse_many_function(worker_geoparser()), tally))
+    return ReparseResult(items, tuple(tally.rejected))
 
 
 def _window(client: Any) -> int:
@@ -187,8 +182,5 @@ def reindex_on_cluster(store: Store, client: Any, *, progress: bool = False) -> 
                                  f"reindexed, the cluster gave up on them: {type(result).__name__}: {result}"))
             continue
         tally.rejected.extend(result.rejected)
-        for doc_id, mentions, candidates in result.items:
-            store.replace_mentions(doc_id, mentions, candidates)
-            count(tally, mentions, candidates)
-            done += 1
+        done += write_reindexed(result.items, store, tally)  # one transaction per task
     return tally.summary(reindexed=done)

@@ -208,25 +208,37 @@ class SqlStore:
     def replace_mentions(self, doc_id: str, mentions: Sequence[Mention],
                          candidates: Sequence[Candidate] | None = None) -> None:
         """Replace a stored document's mentions (and candidates, when given) in one transaction (reindex)."""
-        with self._write() as cur:
-            row = self._execute(cur, "SELECT id, date, source, lang FROM documents WHERE id = ?",
-                                (doc_id,)).fetchone()
-            if row is None:
-                raise StoreError(f"no stored document with id {doc_id!r}; fix: ingest it first")
-            record_deleted(self, cur, [doc_id])
-            self._execute(cur, "DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-            if candidates is not None:
-                self._execute(cur, "DELETE FROM candidates WHERE doc_id = ?", (doc_id,))
-            if mentions:
-                from threatmap.store.schema import mention_values
+        self.replace_many([(doc_id, mentions, candidates)])
 
-                rows = [mention_values(m, tuple(row[1:])) for m in mentions]
+    def replace_many(self, items: Iterable[tuple[str, Sequence[Mention], Sequence[Candidate] | None]]) -> None:
+        """:meth:`replace_mentions` of several documents (distinct ids) in one transaction: all or none."""
+        from threatmap.store.schema import mention_values
+
+        items = list(items)
+        ids = [doc_id for doc_id, _, _ in items]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"expected distinct document ids, got {sorted(i for i in set(ids) if ids.count(i) > 1)}")
+        if not items:
+            return
+        with self._write() as cur:
+            fields: dict[str, tuple[str | None, str | None, str | None]] = {}  # date, source, lang of each
+            for chunk, marks in in_chunks(ids):
+                sql = f"SELECT id, date, source, lang FROM documents WHERE id IN ({marks})"
+                fields.update({r[0]: (r[1], r[2], r[3]) for r in self._execute(cur, sql, chunk).fetchall()})
+            if missing := [doc_id for doc_id in ids if doc_id not in fields]:
+                raise StoreError(f"no stored document with id {missing[0]!r}; fix: ingest it first")
+            record_deleted(self, cur, ids)
+            for table, of in (("mentions", ids), ("candidates", [i for i, _, c in items if c is not None])):
+                for chunk, marks in in_chunks(of):
+                    self._execute(cur, f"DELETE FROM {table} WHERE doc_id IN ({marks})", chunk)
+            rows = [mention_values(m, fields[doc_id]) for doc_id, mentions, _ in items for m in mentions]
+            if rows:
                 self._insert_mentions(cur, rows)
                 record_added(self, cur, rows)
-                mark_documents(self, cur, [doc_id])
+                mark_documents(self, cur, [doc_id for doc_id, mentions, _ in items if mentions])
             compact_if_grown(self, cur)
-            self._execute_many(cur, CANDIDATE_INSERT,
-                               [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates or ()])
+            self._execute_many(cur, CANDIDATE_INSERT, [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage)
+                                                       for doc_id, _, cands in items for c in cands or ()])
 
     # ---------------------------------------------------------------- reading
     def revision(self) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import cast
 
@@ -13,6 +14,8 @@ from tqdm import tqdm
 
 from threatmap import settings
 from threatmap.errors import DocumentError, StoreError
+from threatmap.geoparse.parser import Geoparser
+from threatmap.geoparse.pipe import Outcome, pipe_isolated
 from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
@@ -24,6 +27,15 @@ from threatmap.store.prepared import PreparedDocument, prepare
 
 SKIPPED_NAMES = frozenset({"readme", "index", "license", "licence", "changelog"})
 """File stems skipped when walking a folder (documentation next to the documents, e.g. ``corpus/README.md``)."""
+
+PIPE_BATCH = 64
+"""Documents of one file geoparsed together by a :class:`Geoparser` (its threat model judges them in one go)."""
+
+REINDEX_BATCH = 100
+"""Reindexed documents whose new mentions are written in one transaction."""
+
+ParseMany = Callable[[Iterable[Document]], Iterator[tuple[Document, Outcome]]]
+"""Documents in, each with its mentions or the exception its parse raised, in order (:func:`parse_many_function`)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,24 @@ def parse_function(parser: Parser | ParseFn) -> ParseFn:
     return cast("ParseFn", fn)
 
 
+def parse_many_function(parser: Parser | ParseFn) -> ParseMany:
+    """How ingest geoparses a file's documents: a :class:`Geoparser` through :func:`pipe_isolated` (in batches of
+    :data:`PIPE_BATCH`, the same mentions as ``parse``), anything else one document at a time; TypeError when
+    ``parser`` is not a geoparser."""
+    if isinstance(parser, Geoparser):
+        return partial(pipe_isolated, parser, batch_size=PIPE_BATCH)
+    return partial(_parse_each, parse_function(parser))
+
+
+def _parse_each(parse: ParseFn, documents: Iterable[Document]) -> Iterator[tuple[Document, Outcome]]:
+    for doc in documents:
+        try:
+            outcome: Outcome = tuple(parse(doc))
+        except Exception as exc:  # reported with its document by the caller (parse_failure)
+            outcome = exc
+        yield doc, outcome
+
+
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files given as they are, folders walked recursively (sorted) for files of :data:`SUFFIXES`.
 
@@ -157,7 +187,7 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     progress
         Show a tqdm progress bar on stderr (only on a terminal, and when there is more than one file).
     """
-    parse = parse_function(parser)
+    parse = parse_many_function(parser)
     tally = Tally()
     paths = list(paths)
     files = expand_paths(paths)
@@ -169,7 +199,7 @@ def ingest_paths(paths: Iterable[Path | str], store: Store, parser: Parser | Par
     return tally.summary()
 
 
-def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: ParseFn, tally: Tally) -> None:
+def _ingest_one(where: str, read: Callable[[], Loaded], store: Store, parse: ParseMany, tally: Tally) -> None:
     """Read and store one file; its failure, expected or not, is recorded and never stops the batch."""
     try:
         loaded = read()
@@ -199,7 +229,7 @@ ingest = ingest_paths
 def ingest_upload(name: str, data: bytes, store: Store, parser: Parser | ParseFn, *,
                   max_bytes: int = settings.MAX_DOC_BYTES) -> IngestSummary:
     """Ingest one uploaded file (the app's file uploader): ``name`` picks the reader and gives the default id."""
-    parse = parse_function(parser)
+    parse = parse_many_function(parser)
     tally = Tally()
     base = Path(name).name
     _ingest_one(name, lambda: read_bytes(base, data, max_bytes=max_bytes, path=f"upload:{base}", where=base),
@@ -218,31 +248,41 @@ def ensure_demo_corpus(store: Store, parser: Parser | ParseFn, corpus_dir: Path 
 def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
     """Re-geoparse every stored document (after ``places.yaml`` changed), without the source files.
 
-    Each document's mentions and candidates are replaced in one transaction.
+    The mentions and candidates of each :data:`REINDEX_BATCH` documents are replaced in one transaction.
     """
-    parse = parse_function(parser)
     tally = Tally()
+    analysed = analyse_documents(store.documents(), parse_many_function(parser), tally)
     done = 0
-    for doc in store.documents():
-        try:
-            mentions, candidates = analyse_document(doc, parse)
-        except DocumentError as exc:
-            tally.rejected.append((doc.path or doc.id, str(exc)))
-            continue
-        store.replace_mentions(doc.id, mentions, candidates)
-        count(tally, mentions, candidates)
-        done += 1
+    while batch := list(islice(analysed, REINDEX_BATCH)):
+        done += write_reindexed(batch, store, tally)
     return tally.summary(reindexed=done)
 
 
-def analyse_document(doc: Document, parse: ParseFn) -> tuple[tuple[Mention, ...], list[Candidate]]:
-    """The mentions and candidate names of one document; a geoparser failure is a DocumentError naming it."""
-    try:
-        mentions = tuple(parse(doc))
-    except Exception as exc:  # a geoparser bug on one document must not stop the batch; reported with its type
-        raise DocumentError(f"{doc.path or doc.id}: the geoparser failed on document {doc.id!r}: "
-                            f"{type(exc).__name__}: {exc}; fix: report it with this file") from exc
-    return mentions, find_candidates(doc, mentions)
+Reparsed = tuple[str, tuple[Mention, ...], tuple[Candidate, ...]]
+"""A stored document geoparsed again: its id, mentions and candidate names."""
+
+
+def analyse_documents(documents: Iterable[Document], parse: ParseMany, tally: Tally) -> Iterator[Reparsed]:
+    """Geoparse stored documents again (reindex); a geoparser failure is rejected in ``tally``."""
+    for doc, outcome in parse(documents):
+        if isinstance(outcome, Exception):
+            tally.rejected.append((doc.path or doc.id, str(parse_failure(doc, outcome))))
+        else:
+            yield doc.id, outcome, tuple(find_candidates(doc, outcome))
+
+
+def write_reindexed(items: Sequence[Reparsed], store: Store, tally: Tally) -> int:
+    """Replace the mentions and candidates of reindexed documents in one transaction; returns how many."""
+    store.replace_many(items)
+    for _, mentions, candidates in items:
+        count(tally, mentions, candidates)
+    return len(items)
+
+
+def parse_failure(doc: Document, exc: Exception) -> DocumentError:
+    """The rejection of a document whose parse raised ``exc`` (a geoparser bug: reported with its type)."""
+    return DocumentError(f"{doc.path or doc.id}: the geoparser failed on document {doc.id!r}: "
+                         f"{type(exc).__name__}: {exc}; fix: report it with this file")
 
 
 def count(tally: Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
@@ -259,7 +299,7 @@ PreparedItem = tuple[str, PreparedDocument]
 """A geoparsed document ready to store: where it came from, and the rows it writes."""
 
 
-def _store_loaded(loaded: Loaded, store: Store, parse: ParseFn, tally: Tally) -> None:
+def _store_loaded(loaded: Loaded, store: Store, parse: ParseMany, tally: Tally) -> None:
     write_items(prepare_items(analyse_loaded(loaded, parse, tally, is_stored=store.contains)), store, tally)
 
 
@@ -268,30 +308,39 @@ def prepare_items(items: Iterable[Item]) -> list[PreparedItem]:
     return [(at, prepare(doc, mentions, candidates)) for at, doc, mentions, candidates in items]
 
 
-def analyse_loaded(loaded: Loaded, parse: ParseFn, tally: Tally,
+def analyse_loaded(loaded: Loaded, parse: ParseMany, tally: Tally,
                    is_stored: Callable[[Document], bool] | None = None) -> list[Item]:
     """Geoparse the documents of one file (no store needed: a Dask worker runs this, see threatmap.batch).
 
-    Problems and notes of the file, duplicate ids and geoparser failures go to ``tally``; documents for which
-    ``is_stored`` is true are counted unchanged and not geoparsed.
+    Problems and notes of the file, duplicate ids and geoparser failures go to ``tally`` (in the order of the
+    file); documents for which ``is_stored`` is true are counted unchanged and not geoparsed. The others are
+    geoparsed by one call of ``parse`` (:func:`parse_many_function`: a Geoparser judges them in batches).
     """
     tally.rejected.extend(loaded.problems)
     tally.notes.extend(loaded.notes)
-    items: list[Item] = []
+    plan: list[tuple[str, Document] | tuple[str, str]] = []  # where, and the document to geoparse or a rejection
     first: dict[str, str] = {}
     for number, doc in enumerate(loaded.documents):
         at = loaded.wheres[number] if number < len(loaded.wheres) else doc.path or doc.id
         if doc.id in first:
-            tally.rejected.append(repeated_id(at, doc.id, first[doc.id]))
+            plan.append(repeated_id(at, doc.id, first[doc.id]))
             continue
         first[doc.id] = at
         if is_stored is not None and is_stored(doc):  # unchanged: no need to geoparse it again
             tally.counts["unchanged"] += 1
             continue
-        try:
-            items.append((at, doc, *analyse_document(doc, parse)))
-        except DocumentError as exc:
-            tally.rejected.append((at, str(exc)))
+        plan.append((at, doc))
+    outcomes = parse(todo for _, todo in plan if isinstance(todo, Document))
+    items: list[Item] = []
+    for at, todo in plan:
+        if not isinstance(todo, Document):
+            tally.rejected.append((at, todo))
+            continue
+        doc, outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            tally.rejected.append((at, str(parse_failure(doc, outcome))))
+        else:
+            items.append((at, doc, outcome, find_candidates(doc, outcome)))
     return items
 
 
