@@ -91,15 +91,12 @@ def test_place_keys_stay_exact_after_replacements_deletions_and_reviews(store: S
 
 def test_a_version_9_store_migrates_and_draws_the_same_keys(target: str) -> None:  # noqa: F811
     """Schema 9 (no ``mentions_key``) -> 10 on both engines: ``migrate`` adds the index; the keys are unchanged."""
-    from test_store_migrate import _refused_then_migrated
+    from test_store_migrate import _refused_then_migrated, _rewound
 
     with Store.open(target) as s:
         _fill(s)
         before = s.place_keys()
-        with s.writing() as cur:
-            s.run(cur, "DROP INDEX mentions_key")
-            if s.dialect.name == "postgresql":
-                s.run(cur, "UPDATE meta SET value = 9 WHERE key = 'schema_version'")
+        _rewound(s, 9, "DROP INDEX mentions_key")
     _refused_then_migrated(target, 9)
     with Store.open(target) as s:
         pd.testing.assert_frame_equal(_same(s), before)

@@ -216,16 +216,23 @@ def test_a_version_7_store_with_reviews_migrates_and_reads_the_reviewed_mention_
         log.record(log.make(first.doc_id, int(first.start), int(first.end), threat=not first.threat, reviewer="a"))
         log.record(log.make(second.doc_id, int(second.start), int(second.end), not_a_place=True, reviewer="a"))
         before = (store.counts(), store.query().to_dict(), store.aggregate().to_dict(), store.monthly()[0].to_dict())
-        with store.writing() as cur:
-            store.run(cur, "DROP TABLE reviewed_mentions")
-            if store.dialect.name == "postgresql":
-                store.run(cur, "UPDATE meta SET value = 7 WHERE key = 'schema_version'")
+        _rewound(store, 7, "DROP TABLE reviewed_mentions")
     _refused_then_migrated(target, 7)
     with Store.open(target) as store:
         after = (store.counts(), store.query().to_dict(), store.aggregate().to_dict(), store.monthly()[0].to_dict())
         assert after == before
         with store.reading() as cur:
             assert int(store.run(cur, "SELECT COUNT(*) FROM reviewed_mentions").fetchone()[0]) == 2
+
+
+def _rewound(store: Store, version: int, *statements: str) -> None:
+    """Run ``statements`` (undoing what schemas after ``version`` added) in one write, and record ``version`` in
+    PostgreSQL's meta table (SQLite's is set by :func:`_refused_then_migrated`)."""
+    with store.writing() as cur:
+        for statement in statements:
+            store.run(cur, statement)
+        if store.dialect.name == "postgresql":
+            store.run(cur, "UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
 
 
 def _refused_then_migrated(location: str, version: int) -> None:
