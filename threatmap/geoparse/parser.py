@@ -7,7 +7,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeGuard
 
@@ -21,6 +20,7 @@ from threatmap.geoparse.match.skeleton import SkeletonIndex, sorani_word_skeleto
 from threatmap.geoparse.match.variants import sorani_variants
 from threatmap.geoparse.passages import MAX_PASSAGE_CHARS
 from threatmap.geoparse.passages import split_passages as default_split_passages
+from threatmap.geoparse.pipe import batches
 from threatmap.geoparse.qualify import find_qualifier
 from threatmap.geoparse.resolve import Evidence, propagate_hints, related_ids, resolve, type_hint
 from threatmap.geoparse.threat.assess import Span
@@ -132,14 +132,12 @@ class Geoparser:
         prediction per tree model of the ensemble instead of one per document. A document that raises stops the
         iteration; :func:`threatmap.geoparse.pipe.pipe_isolated` gives each document its mentions or its error.
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"expected batch_size a positive int, got {batch_size!r}")
         decider = self._threat
+        chunks = batches(documents, batch_size)  # checks batch_size before anything is read
         if not _judges_batches(decider):
             yield from map(self.parse, documents)
             return
-        iterator = iter(documents)
-        while batch := list(islice(iterator, batch_size)):
+        for batch in chunks:
             found, rows = [], []
             for document in batch:
                 f = self.find(document)

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from threatmap.models import Document, Mention
 
 if TYPE_CHECKING:
     from threatmap.geoparse.parser import Geoparser
 
-__all__ = ["Outcome", "pipe_isolated"]
+__all__ = ["Outcome", "batches", "pipe_isolated"]
+
+T = TypeVar("T")
 
 Outcome = tuple[Mention, ...] | Exception
 """A document's mentions, or the exception its parse raised."""
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` as lists of ``size`` (the last one shorter), each read only when asked for; ValueError at once
+    unless ``size`` is a positive int."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"expected batch_size a positive int, got {size!r}")
+    return _batches(iter(items), size)
+
+
+def _batches(iterator: Iterator[T], size: int) -> Iterator[list[T]]:
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def pipe_isolated(geoparser: Geoparser, documents: Iterable[Document], *,
@@ -31,10 +46,7 @@ def pipe_isolated(geoparser: Geoparser, documents: Iterable[Document], *,
     (document, outcome)
         In the order of ``documents``; ``outcome`` is a tuple of :class:`Mention` or an :class:`Exception`.
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"expected batch_size a positive int, got {batch_size!r}")
-    iterator = iter(documents)
-    while batch := list(islice(iterator, batch_size)):
+    for batch in batches(documents, batch_size):
         try:
             outcomes: list[Outcome] = list(geoparser.pipe(batch, batch_size=len(batch)))
         except Exception:  # which document failed is found below, one by one

@@ -24,7 +24,14 @@ from threatmap.store.cube import aggregate_rows, documents_query, keys_sql, mont
 from threatmap.store.filters import THRESHOLD, Filters
 from threatmap.store.ledger import compact_if_grown, record_added, record_deleted
 from threatmap.store.marks import mark_documents
-from threatmap.store.prepared import CANDIDATE_INSERT, DOCUMENT_INSERT, PreparedDocument, content_hash, prepare
+from threatmap.store.prepared import (
+    CANDIDATE_INSERT,
+    DOCUMENT_INSERT,
+    PreparedDocument,
+    candidate_row,
+    content_hash,
+    prepare,
+)
 from threatmap.store.reviews import Orphan, review_of_row
 from threatmap.store.schema import frame
 from threatmap.store.sql import Dialect, distinct_sql, in_chunks, orphans_sql, place_keys_sql, rows_sql
@@ -237,8 +244,8 @@ class SqlStore:
                 record_added(self, cur, rows)
                 mark_documents(self, cur, [doc_id for doc_id, mentions, _ in items if mentions])
             compact_if_grown(self, cur)
-            self._execute_many(cur, CANDIDATE_INSERT, [(doc_id, c.start, c.end, c.surface, c.trigger, c.passage)
-                                                       for doc_id, _, cands in items for c in cands or ()])
+            self._execute_many(cur, CANDIDATE_INSERT, [candidate_row(doc_id, c) for doc_id, _, cands in items
+                                                       for c in cands or ()])
 
     # ---------------------------------------------------------------- reading
     def revision(self) -> int:

@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import cast
 
@@ -15,7 +14,7 @@ from tqdm import tqdm
 from threatmap import settings
 from threatmap.errors import DocumentError, StoreError
 from threatmap.geoparse.parser import Geoparser
-from threatmap.geoparse.pipe import Outcome, pipe_isolated
+from threatmap.geoparse.pipe import Outcome, batches, pipe_isolated
 from threatmap.geoparse.unknown import find_candidates
 from threatmap.models import Candidate, Document, Mention
 from threatmap.protocols import ParseFn, Parser
@@ -253,7 +252,7 @@ def reindex(store: Store, parser: Parser | ParseFn) -> IngestSummary:
     tally = Tally()
     analysed = analyse_documents(store.documents(), parse_many_function(parser), tally)
     done = 0
-    while batch := list(islice(analysed, REINDEX_BATCH)):
+    for batch in batches(analysed, REINDEX_BATCH):
         done += write_reindexed(batch, store, tally)
     return tally.summary(reindexed=done)
 
@@ -275,7 +274,7 @@ def write_reindexed(items: Sequence[Reparsed], store: Store, tally: Tally) -> in
     """Replace the mentions and candidates of reindexed documents in one transaction; returns how many."""
     store.replace_many(items)
     for _, mentions, candidates in items:
-        count(tally, mentions, candidates)
+        count(tally, len(mentions), sum(1 for m in mentions if m.threat), len(candidates))
     return len(items)
 
 
@@ -285,11 +284,11 @@ def parse_failure(doc: Document, exc: Exception) -> DocumentError:
                          f"{type(exc).__name__}: {exc}; fix: report it with this file")
 
 
-def count(tally: Tally, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> None:
-    """Add one stored document's mentions, threat mentions and candidates to ``tally``."""
-    tally.counts["mentions"] += len(mentions)
-    tally.counts["threat"] += sum(1 for m in mentions if m.threat)
-    tally.counts["unresolved"] += len(candidates)
+def count(tally: Tally, mentions: int, threats: int, candidates: int) -> None:
+    """Add one stored document's numbers of mentions, threat mentions and candidates to ``tally``."""
+    tally.counts["mentions"] += mentions
+    tally.counts["threat"] += threats
+    tally.counts["unresolved"] += candidates
 
 
 Item = tuple[str, Document, tuple[Mention, ...], list[Candidate]]
@@ -366,6 +365,4 @@ def write_items(items: Sequence[PreparedItem], store: Store, tally: Tally) -> No
             continue
         tally.counts[status] += 1
         if status != "unchanged":
-            tally.counts["mentions"] += len(item.mentions)
-            tally.counts["threat"] += item.threats
-            tally.counts["unresolved"] += len(item.candidates)
+            count(tally, len(item.mentions), item.threats, len(item.candidates))

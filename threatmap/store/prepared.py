@@ -22,7 +22,7 @@ from threatmap.store.reviews import text_hash
 from threatmap.store.schema import mention_values
 from threatmap.store.sql import search_key
 
-__all__ = ["CANDIDATE_INSERT", "DOCUMENT_INSERT", "PreparedDocument", "document_row", "prepare"]
+__all__ = ["CANDIDATE_INSERT", "DOCUMENT_INSERT", "PreparedDocument", "candidate_row", "document_row", "prepare"]
 
 _DOCUMENT_FIELDS = ("id", "content_hash", "text", "lang", "source", "date", "date_origin", "url", "title", "path",
                     "speakers", "text_hash", "ingested_at")
@@ -86,10 +86,15 @@ def document_row(doc: Document) -> tuple[object, ...]:
             text_hash(doc.text))
 
 
+def candidate_row(doc_id: str, c: Candidate) -> tuple[object, ...]:
+    """The candidates row of name ``c`` found in document ``doc_id`` (:data:`CANDIDATE_INSERT`)."""
+    return (doc_id, c.start, c.end, c.surface, c.trigger, c.passage)
+
+
 def prepare(doc: Document, mentions: Sequence[Mention], candidates: Sequence[Candidate]) -> PreparedDocument:
     """The rows ``doc`` writes with its ``mentions`` and ``candidates``."""
     return PreparedDocument(
         row=document_row(doc), search_key=search_key(doc.text),
         mentions=tuple(mention_values(m, doc) for m in mentions),
-        candidates=tuple((doc.id, c.start, c.end, c.surface, c.trigger, c.passage) for c in candidates),
+        candidates=tuple(candidate_row(doc.id, c) for c in candidates),
         threats=sum(1 for m in mentions if m.threat))
